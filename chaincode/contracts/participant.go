@@ -1,0 +1,324 @@
+package contracts
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/pdledger/pdledger/chaincode/gm"
+	"github.com/pdledger/pdledger/chaincode/model"
+)
+
+// ParticipantContract registers the parties and binds certificate identities to them.
+type ParticipantContract struct {
+	base
+}
+
+func init() { register("Participant", &ParticipantContract{}) }
+
+const configID = "network"
+
+const (
+	ixRole    = "participant-role"     // role, participant
+	ixUSCC    = "participant-uscc"     // role, uscc, participant
+	ixBinding = "participant-identity" // participant, identity key
+)
+
+func normalizeKey(field, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	pub, err := gm.ParsePublicKey(s)
+	if err != nil {
+		return "", model.FieldErr(model.CodeBadFormat, field, "SM2 public key: PEM or 04||X||Y hex", "field %q: %v", field, err)
+	}
+	return pub.EncodeHex(), nil
+}
+
+// Bootstrap makes the caller's organization the bureau and registers the bureau as the
+// first participant, bound to the caller. It runs once, and only for an admin identity:
+// everything else on the ledger is authorized by the bureau it creates.
+func (c *ParticipantContract) Bootstrap(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Participant:Bootstrap", request, func(tx *Tx, req *model.BootstrapRequest) (model.Record, error) {
+		var cfg model.NetworkConfig
+		if ok, err := tx.GetIf(model.KindConfig, configID, &cfg); err != nil {
+			return nil, err
+		} else if ok {
+			return nil, model.Errf(model.CodeAlreadyExists, "the ledger is bootstrapped already: the bureau is %s (%s)", cfg.BureauParticipant, cfg.BureauMSP)
+		}
+		caller, err := tx.Caller()
+		if err != nil {
+			return nil, err
+		}
+		if !caller.IsAdmin {
+			return nil, model.Errf(model.CodeAccessDenied, "bootstrap needs an admin identity of the bureau's organization; %s is not an admin", caller.Subject)
+		}
+		key, err := normalizeKey("sm2PublicKey", req.SM2PublicKey)
+		if err != nil {
+			return nil, err
+		}
+		p := &model.Participant{
+			Meta: model.Meta{ID: req.ID, Kind: model.KindParticipant, Public: true},
+			Role: model.RoleBureau, Name: req.Name, USCC: req.USCC, MSPID: caller.MSPID,
+			SM2PublicKey: key, Status: model.StatusActive,
+		}
+		cfg = model.NetworkConfig{Meta: model.Meta{ID: configID, Kind: model.KindConfig, Public: true}, BureauMSP: caller.MSPID, BureauParticipant: p.ID}
+		if err := tx.Create(p, "registered"); err != nil {
+			return nil, err
+		}
+		if err := indexParticipant(tx, p); err != nil {
+			return nil, err
+		}
+		b := &model.IdentityBinding{
+			Meta:  model.Meta{ID: caller.IdentityKey, Kind: model.KindIdentity},
+			MSPID: caller.MSPID, Subject: caller.Subject, Issuer: caller.Issuer, IdentityKey: caller.IdentityKey,
+			Participant: p.ID, Status: model.StatusActive,
+		}
+		if err := tx.Create(b, "bound"); err != nil {
+			return nil, err
+		}
+		if err := tx.Index(ixBinding, p.ID, b.ID); err != nil {
+			return nil, err
+		}
+		if err := tx.Create(&cfg, "bootstrapped"); err != nil {
+			return nil, err
+		}
+		tx.SetEventType(model.KindParticipant, "bootstrapped")
+		return p, nil
+	})
+}
+
+func indexParticipant(tx *Tx, p *model.Participant) error {
+	if err := tx.Index(ixRole, string(p.Role), p.ID); err != nil {
+		return err
+	}
+	return tx.Index(ixUSCC, string(p.Role), p.USCC, p.ID)
+}
+
+// Register records a party (bureau only).
+func (c *ParticipantContract) Register(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Participant:Register", request, func(tx *Tx, req *model.RegisterParticipantRequest) (model.Record, error) {
+		if _, err := requireBureau(tx); err != nil {
+			return nil, err
+		}
+		if req.Role == model.RoleBureau {
+			return nil, model.FieldErr(model.CodeBadEnum, "role", "not bureau", "there is one bureau, registered by Bootstrap; register other roles")
+		}
+		dups, err := tx.ScanIDs(ixUSCC, string(req.Role), req.USCC)
+		if err != nil {
+			return nil, err
+		}
+		if len(dups) > 0 {
+			return nil, model.FieldErr(model.CodeAlreadyExists, "uscc", "", "a %s with 统一社会信用代码 %s is registered already as %s", req.Role, req.USCC, dups[0])
+		}
+		key, err := normalizeKey("sm2PublicKey", req.SM2PublicKey)
+		if err != nil {
+			return nil, err
+		}
+		p := &model.Participant{
+			Meta: model.Meta{ID: req.ID, Kind: model.KindParticipant, Public: true},
+			Role: req.Role, Name: req.Name, USCC: req.USCC, MSPID: req.MSPID,
+			SM2PublicKey: key, Status: model.StatusActive,
+		}
+		if err := tx.Create(p, "registered"); err != nil {
+			return nil, err
+		}
+		return p, indexParticipant(tx, p)
+	})
+}
+
+// requireBureau allows only the bureau, with the rule's own code.
+func requireBureau(tx *Tx) (*Caller, error) {
+	c, err := tx.Caller()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Require(); err != nil {
+		if c.Binding == nil {
+			var cfg model.NetworkConfig
+			if ok, _ := tx.GetIf(model.KindConfig, configID, &cfg); !ok {
+				return nil, model.Errf(model.CodeNotBootstrap, "the ledger has no bureau yet: an admin of the bureau's organization must call Participant:Bootstrap first")
+			}
+		}
+		return nil, err
+	}
+	if !c.Is(model.RoleBureau) {
+		return nil, model.RuleBureauOnlyRegisters.Violation("only the bureau may call %s; %s acts for %s, a %s", tx.Fn, c.Subject, c.PID(), c.Participant.Role)
+	}
+	return c, nil
+}
+
+// BindIdentity lets a certificate act for a participant (bureau only). The certificate's
+// MSP must be the participant's.
+func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Participant:BindIdentity", request, func(tx *Tx, req *model.BindIdentityRequest) (model.Record, error) {
+		if _, err := requireBureau(tx); err != nil {
+			return nil, err
+		}
+		var p model.Participant
+		if err := tx.GetField(model.KindParticipant, req.Participant, "participant", &p); err != nil {
+			return nil, err
+		}
+		if p.MSPID != req.MSPID {
+			return nil, model.FieldErr(model.CodeAccessDenied, "mspId", p.MSPID, "participant %s belongs to MSP %s; an identity of %s cannot act for it", p.ID, p.MSPID, req.MSPID)
+		}
+		key := IdentityKey(req.MSPID, req.Subject, req.Issuer)
+		var b model.IdentityBinding
+		ok, err := tx.GetIf(model.KindIdentity, key, &b)
+		if err != nil {
+			return nil, err
+		}
+		if ok && b.Participant != p.ID && b.Status == model.StatusActive {
+			return nil, model.FieldErr(model.CodeAlreadyExists, "subject", "", "identity %s is bound to %s already; unbind it first", req.Subject, b.Participant)
+		}
+		if ok {
+			if b.Participant != p.ID {
+				_ = tx.Unindex(ixBinding, b.Participant, key)
+			}
+			b.Participant, b.Status = p.ID, model.StatusActive
+			if err := tx.Update(&b, "bound"); err != nil {
+				return nil, err
+			}
+		} else {
+			b = model.IdentityBinding{
+				Meta:  model.Meta{ID: key, Kind: model.KindIdentity},
+				MSPID: req.MSPID, Subject: req.Subject, Issuer: req.Issuer, IdentityKey: key,
+				Participant: p.ID, Status: model.StatusActive,
+			}
+			if err := tx.Create(&b, "bound"); err != nil {
+				return nil, err
+			}
+		}
+		return &b, tx.Index(ixBinding, p.ID, key)
+	})
+}
+
+// UnbindIdentityRequest revokes a binding.
+type UnbindIdentityRequest struct {
+	model.Request
+	IdentityKey string `json:"identityKey" pdl:"req,fmt=digest"`
+	Reason      string `json:"reason" pdl:"req,max=512"`
+}
+
+// UnbindIdentity stops a certificate from acting for its participant (bureau only).
+func (c *ParticipantContract) UnbindIdentity(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Participant:UnbindIdentity", request, func(tx *Tx, req *UnbindIdentityRequest) (model.Record, error) {
+		if _, err := requireBureau(tx); err != nil {
+			return nil, err
+		}
+		var b model.IdentityBinding
+		if err := tx.GetField(model.KindIdentity, req.IdentityKey, "identityKey", &b); err != nil {
+			return nil, err
+		}
+		b.Status = model.StatusSuspended
+		return &b, tx.Update(&b, "unbound")
+	})
+}
+
+// SetStatus suspends or reactivates a participant (bureau only). A suspended participant
+// may read public records only.
+func (c *ParticipantContract) SetStatus(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Participant:SetStatus", request, func(tx *Tx, req *model.SetParticipantStatusRequest) (model.Record, error) {
+		caller, err := requireBureau(tx)
+		if err != nil {
+			return nil, err
+		}
+		var p model.Participant
+		if err := tx.GetField(model.KindParticipant, req.Participant, "participant", &p); err != nil {
+			return nil, err
+		}
+		if p.ID == caller.PID() {
+			return nil, model.FieldErr(model.CodeAccessDenied, "participant", "", "the bureau cannot change its own status")
+		}
+		if p.Status == model.StatusBlacklisted && req.Status == model.StatusActive && p.BlacklistedUntil > model.DateOf(tx.Now) {
+			return nil, model.RuleBlacklistedNotAuthorized.Violation("participant %s is blacklisted until %s; it cannot be reactivated before then", p.ID, p.BlacklistedUntil)
+		}
+		p.Status, p.StatusReason = req.Status, req.Reason
+		if req.Status == model.StatusActive {
+			p.BlacklistedUntil = ""
+		}
+		return &p, tx.Update(&p, string(req.Status))
+	})
+}
+
+// SetKey registers or rotates a participant's SM2 public key: by the bureau, or by the
+// participant itself.
+func (c *ParticipantContract) SetKey(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Participant:SetKey", request, func(tx *Tx, req *model.SetKeyRequest) (model.Record, error) {
+		caller, err := tx.Require()
+		if err != nil {
+			return nil, err
+		}
+		if !caller.Is(model.RoleBureau) && caller.PID() != req.Participant {
+			return nil, model.RuleBureauOnlyRegisters.Violation("%s may set only its own key, not %s's", caller.PID(), req.Participant)
+		}
+		var p model.Participant
+		if err := tx.GetField(model.KindParticipant, req.Participant, "participant", &p); err != nil {
+			return nil, err
+		}
+		key, err := normalizeKey("sm2PublicKey", req.SM2PublicKey)
+		if err != nil {
+			return nil, err
+		}
+		p.SM2PublicKey = key
+		return &p, tx.Update(&p, "key-set")
+	})
+}
+
+// Get returns a participant (public).
+func (c *ParticipantContract) Get(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Read(ctx, "Participant:Get", request, func(tx *Tx, req *model.Ref) (any, error) {
+		return readRecord[model.Participant](tx, model.KindParticipant, req.ID)
+	})
+}
+
+// ListParticipantsRequest filters participants by role.
+type ListParticipantsRequest struct {
+	Role model.Role `json:"role,omitempty"`
+}
+
+// List returns participants, optionally of one role, ordered by id (public).
+func (c *ParticipantContract) List(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Read(ctx, "Participant:List", request, func(tx *Tx, req *ListParticipantsRequest) (any, error) {
+		var prefix []string
+		if req.Role != "" {
+			prefix = []string{string(req.Role)}
+		}
+		rows, err := tx.Scan(ixRole, prefix...)
+		if err != nil {
+			return nil, err
+		}
+		out := []*model.Participant{}
+		for _, r := range rows {
+			var p model.Participant
+			if err := tx.Get(model.KindParticipant, r[1], &p); err != nil {
+				return nil, err
+			}
+			out = append(out, &p)
+		}
+		return out, nil
+	})
+}
+
+// WhoAmI tells the caller how the ledger sees it.
+func (c *ParticipantContract) WhoAmI(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Read(ctx, "Participant:WhoAmI", request, func(tx *Tx, _ *struct{}) (any, error) {
+		caller, err := tx.Caller()
+		if err != nil {
+			return nil, err
+		}
+		return model.WhoAmI{
+			MSPID: caller.MSPID, Subject: caller.Subject, Issuer: caller.Issuer, IdentityKey: caller.IdentityKey,
+			Bound: caller.Binding != nil, Participant: caller.Participant, Active: caller.Active(),
+		}, nil
+	})
+}
+
+// Config returns the network configuration written by Bootstrap (public).
+func (c *ParticipantContract) Config(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Read(ctx, "Participant:Config", request, func(tx *Tx, _ *struct{}) (any, error) {
+		var cfg model.NetworkConfig
+		if err := tx.Get(model.KindConfig, configID, &cfg); err != nil {
+			return nil, model.Errf(model.CodeNotBootstrap, "the ledger has no bureau yet")
+		}
+		return &cfg, nil
+	})
+}

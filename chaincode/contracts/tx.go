@@ -1,0 +1,599 @@
+// Package contracts is the PDLedger chaincode: one contract per concern, each write a
+// strictly validated, idempotent, rule-checked state transition that emits one typed
+// event. Time comes only from the transaction timestamp; nothing depends on map order,
+// randomness or the network, so every org's chaincode server endorses the same result.
+package contracts
+
+import (
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/pdledger/pdledger/chaincode/gm"
+	"github.com/pdledger/pdledger/chaincode/model"
+)
+
+// Tx is one transaction's view of the ledger. It adds what Fabric's stub lacks:
+// read-your-own-writes (Fabric's GetState returns the committed value even after a
+// PutState in the same transaction), the caller's bound participant, and the event that
+// collects every record the transaction changes.
+type Tx struct {
+	stub   shim.ChaincodeStubInterface
+	ci     cid.ClientIdentity
+	Fn     string
+	TxID   string
+	Now    time.Time
+	writes map[string][]byte // pending writes, nil value = deleted
+	order  []string
+	caller *Caller
+	event  *model.Event
+}
+
+// Caller is the transaction's submitter.
+type Caller struct {
+	MSPID       string
+	Subject     string
+	Issuer      string
+	IdentityKey string
+	IsAdmin     bool
+	Binding     *model.IdentityBinding
+	Participant *model.Participant
+}
+
+// Active reports whether the caller acts for an active participant through an active
+// binding. Anyone else may read public records only.
+func (c *Caller) Active() bool {
+	return c.Participant != nil && c.Binding != nil &&
+		c.Binding.Status == model.StatusActive && c.Participant.Status == model.StatusActive
+}
+
+// Is reports whether the caller is an active participant with one of the roles.
+func (c *Caller) Is(roles ...model.Role) bool {
+	if !c.Active() {
+		return false
+	}
+	for _, r := range roles {
+		if c.Participant.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// PID is the caller's participant id ("" when unbound).
+func (c *Caller) PID() string {
+	if c.Participant == nil {
+		return ""
+	}
+	return c.Participant.ID
+}
+
+func newTx(ctx contractapi.TransactionContextInterface, fn string) (*Tx, error) {
+	stub := ctx.GetStub()
+	ts, err := stub.GetTxTimestamp()
+	if err != nil {
+		return nil, model.Errf(model.CodeInternal, "transaction timestamp: %v", err)
+	}
+	return &Tx{
+		stub:   stub,
+		ci:     ctx.GetClientIdentity(),
+		Fn:     fn,
+		TxID:   stub.GetTxID(),
+		Now:    ts.AsTime().UTC(),
+		writes: map[string][]byte{},
+	}, nil
+}
+
+// IdentityKey derives the binding key of a certificate identity. Clients compute the same
+// value from a PEM with the same function (model and gm are shared).
+func IdentityKey(msp, subject, issuer string) string {
+	return gm.SumHex([]byte(msp + "\x00" + subject + "\x00" + issuer))
+}
+
+// CertIdentity extracts what a binding matches on from a certificate.
+func CertIdentity(cert *x509.Certificate) (subject, issuer string, admin bool) {
+	for _, ou := range cert.Subject.OrganizationalUnit {
+		if strings.EqualFold(ou, "admin") {
+			admin = true
+		}
+	}
+	return cert.Subject.String(), cert.Issuer.String(), admin
+}
+
+// Caller resolves (once) who submitted the transaction.
+func (tx *Tx) Caller() (*Caller, error) {
+	if tx.caller != nil {
+		return tx.caller, nil
+	}
+	msp, err := tx.ci.GetMSPID()
+	if err != nil {
+		return nil, model.Errf(model.CodeInternal, "caller MSP: %v", err)
+	}
+	cert, err := tx.ci.GetX509Certificate()
+	if err != nil || cert == nil {
+		return nil, model.Errf(model.CodeInternal, "caller certificate: %v", err)
+	}
+	c := &Caller{MSPID: msp}
+	c.Subject, c.Issuer, c.IsAdmin = CertIdentity(cert)
+	c.IdentityKey = IdentityKey(msp, c.Subject, c.Issuer)
+	var b model.IdentityBinding
+	if ok, err := tx.GetIf(model.KindIdentity, c.IdentityKey, &b); err != nil {
+		return nil, err
+	} else if ok {
+		c.Binding = &b
+		var p model.Participant
+		if ok, err := tx.GetIf(model.KindParticipant, b.Participant, &p); err != nil {
+			return nil, err
+		} else if ok {
+			c.Participant = &p
+		}
+	}
+	tx.caller = c
+	return c, nil
+}
+
+// Actor is the caller as recorded in records and events.
+func (tx *Tx) Actor() model.Actor {
+	c, err := tx.Caller()
+	if err != nil {
+		return model.Actor{}
+	}
+	return model.Actor{MSPID: c.MSPID, Subject: c.Subject, Participant: c.PID()}
+}
+
+// Require returns the caller if it is an active participant with one of roles.
+func (tx *Tx) Require(roles ...model.Role) (*Caller, error) {
+	c, err := tx.Caller()
+	if err != nil {
+		return nil, err
+	}
+	if c.Binding == nil || c.Participant == nil {
+		return nil, model.Errf(model.CodeUnbound, "identity %s (%s) is not bound to a participant; ask the bureau to bind it", c.Subject, c.MSPID)
+	}
+	if !c.Active() {
+		return nil, model.Errf(model.CodeSuspended, "participant %s is %s; it may read public records only", c.Participant.ID, c.Participant.Status)
+	}
+	if len(roles) == 0 {
+		return c, nil
+	}
+	for _, r := range roles {
+		if c.Participant.Role == r {
+			return c, nil
+		}
+	}
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return nil, model.Errf(model.CodeAccessDenied, "%s may not call %s: participant %s is a %s; allowed: %s",
+		c.Subject, tx.Fn, c.Participant.ID, c.Participant.Role, strings.Join(names, ", "))
+}
+
+// CanRead applies the visibility rule: public records to anyone; others to the bureau,
+// regulators and the record's parties, if active.
+func (tx *Tx) CanRead(r model.Record) bool {
+	if r.GetMeta().Public {
+		return true
+	}
+	c, err := tx.Caller()
+	if err != nil || !c.Active() {
+		return false
+	}
+	if c.Is(model.RoleBureau, model.RoleRegulator) {
+		return true
+	}
+	for _, p := range r.Parties() {
+		if p == c.PID() {
+			return true
+		}
+	}
+	return false
+}
+
+// Key is a record's primary key.
+func (tx *Tx) Key(kind model.Kind, attrs ...string) string {
+	k, err := tx.stub.CreateCompositeKey(string(kind), attrs)
+	if err != nil {
+		// only invalid UTF-8 or U+0000 in attrs; ids are validated before this point
+		panic(fmt.Sprintf("composite key %s %v: %v", kind, attrs, err))
+	}
+	return k
+}
+
+func (tx *Tx) getRaw(key string) ([]byte, error) {
+	if v, ok := tx.writes[key]; ok {
+		return v, nil
+	}
+	v, err := tx.stub.GetState(key)
+	if err != nil {
+		return nil, model.Errf(model.CodeInternal, "read %q: %v", key, err)
+	}
+	return v, nil
+}
+
+func (tx *Tx) putRaw(key string, v []byte) error {
+	if _, seen := tx.writes[key]; !seen {
+		tx.order = append(tx.order, key)
+	}
+	tx.writes[key] = v
+	if err := tx.stub.PutState(key, v); err != nil {
+		return model.Errf(model.CodeInternal, "write %q: %v", key, err)
+	}
+	return nil
+}
+
+func (tx *Tx) delRaw(key string) error {
+	if _, seen := tx.writes[key]; !seen {
+		tx.order = append(tx.order, key)
+	}
+	tx.writes[key] = nil
+	if err := tx.stub.DelState(key); err != nil {
+		return model.Errf(model.CodeInternal, "delete %q: %v", key, err)
+	}
+	return nil
+}
+
+// GetIf loads a record; ok is false when it does not exist.
+func (tx *Tx) GetIf(kind model.Kind, id string, out any) (bool, error) {
+	raw, err := tx.getRaw(tx.Key(kind, id))
+	if err != nil {
+		return false, err
+	}
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return false, model.Errf(model.CodeInternal, "stored %s %q is unreadable: %v", kind, id, err)
+	}
+	return true, nil
+}
+
+// Get loads a record or fails with NOT_FOUND naming it.
+func (tx *Tx) Get(kind model.Kind, id string, out any) error {
+	ok, err := tx.GetIf(kind, id, out)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return model.Errf(model.CodeNotFound, "%s %q does not exist", kind, id)
+	}
+	return nil
+}
+
+// GetField is Get for a referenced record: NOT_FOUND names the request field.
+func (tx *Tx) GetField(kind model.Kind, id, field string, out any) error {
+	ok, err := tx.GetIf(kind, id, out)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return model.FieldErr(model.CodeNotFound, field, "", "field %q: %s %q does not exist", field, kind, id)
+	}
+	return nil
+}
+
+// Exists reports whether a record exists.
+func (tx *Tx) Exists(kind model.Kind, id string) (bool, error) {
+	raw, err := tx.getRaw(tx.Key(kind, id))
+	return raw != nil, err
+}
+
+// Create stores a new record (version 1) and adds it to the transaction's event.
+func (tx *Tx) Create(r model.Record, action string) error {
+	m := r.GetMeta()
+	if ok, err := tx.Exists(m.Kind, m.ID); err != nil {
+		return err
+	} else if ok {
+		return model.FieldErr(model.CodeAlreadyExists, "id", "", "%s %q exists already", m.Kind, m.ID)
+	}
+	actor := tx.Actor()
+	m.Version = 1
+	m.CreatedBy, m.CreatedTx, m.CreatedAt = actor, tx.TxID, tx.Now
+	m.UpdatedBy, m.UpdatedTx, m.UpdatedAt = actor, tx.TxID, tx.Now
+	return tx.store(r, action)
+}
+
+// Update stores a changed record (version+1) and adds it to the event. A record changed
+// twice in one transaction keeps one version step.
+func (tx *Tx) Update(r model.Record, action string) error {
+	m := r.GetMeta()
+	if m.UpdatedTx != tx.TxID {
+		m.Version++
+	}
+	m.UpdatedBy, m.UpdatedTx, m.UpdatedAt = tx.Actor(), tx.TxID, tx.Now
+	return tx.store(r, action)
+}
+
+func (tx *Tx) store(r model.Record, action string) error {
+	m := r.GetMeta()
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return model.Errf(model.CodeInternal, "encode %s %q: %v", m.Kind, m.ID, err)
+	}
+	if err := tx.putRaw(tx.Key(m.Kind, m.ID), raw); err != nil {
+		return err
+	}
+	tx.addEvent(model.EventRecord{Kind: m.Kind, ID: m.ID, Version: m.Version, Action: action, Public: m.Public, Data: raw})
+	return nil
+}
+
+func (tx *Tx) addEvent(rec model.EventRecord) {
+	if tx.event == nil {
+		tx.event = &model.Event{Schema: model.EventSchema, Function: tx.Fn, TxID: tx.TxID, Time: tx.Now, Actor: tx.Actor(),
+			Type: model.EventType(rec.Kind, rec.Action)}
+	}
+	for i := range tx.event.Records {
+		if r := &tx.event.Records[i]; r.Kind == rec.Kind && r.ID == rec.ID {
+			// keep the first action of a record; the stored data is the last write
+			r.Data, r.Version, r.Public = rec.Data, rec.Version, rec.Public
+			if r.Action != rec.Action && !strings.Contains(r.Action, rec.Action) {
+				r.Action += "+" + rec.Action
+			}
+			return
+		}
+	}
+	tx.event.Records = append(tx.event.Records, rec)
+}
+
+// SetEventType overrides the event name (for transactions whose main action is not the
+// first record written).
+func (tx *Tx) SetEventType(kind model.Kind, action string) {
+	if tx.event != nil {
+		tx.event.Type = model.EventType(kind, action)
+	}
+}
+
+func (tx *Tx) emit() error {
+	if tx.event == nil {
+		return nil
+	}
+	raw, err := json.Marshal(tx.event)
+	if err != nil {
+		return model.Errf(model.CodeInternal, "encode event: %v", err)
+	}
+	return tx.stub.SetEvent(tx.event.Type, raw)
+}
+
+// Index writes an index entry: an empty-valued composite key under ix~name whose
+// attributes are the lookup path ending in the target id.
+func (tx *Tx) Index(name string, attrs ...string) error {
+	return tx.putRaw(tx.Key(model.Kind("ix~"+name), attrs...), []byte{0})
+}
+
+// Unindex removes an index entry.
+func (tx *Tx) Unindex(name string, attrs ...string) error {
+	return tx.delRaw(tx.Key(model.Kind("ix~"+name), attrs...))
+}
+
+// Scan returns the attribute lists of the index entries under prefix, in key order,
+// including entries written earlier in this transaction.
+func (tx *Tx) Scan(name string, prefix ...string) ([][]string, error) {
+	obj := "ix~" + name
+	it, err := tx.stub.GetStateByPartialCompositeKey(obj, prefix)
+	if err != nil {
+		return nil, model.Errf(model.CodeInternal, "scan %s: %v", name, err)
+	}
+	defer it.Close()
+	seen := map[string]bool{}
+	var out [][]string
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return nil, model.Errf(model.CodeInternal, "scan %s: %v", name, err)
+		}
+		if v, pending := tx.writes[kv.Key]; pending && v == nil {
+			continue // deleted in this transaction
+		}
+		_, attrs, err := tx.stub.SplitCompositeKey(kv.Key)
+		if err != nil {
+			return nil, model.Errf(model.CodeInternal, "scan %s: %v", name, err)
+		}
+		seen[kv.Key] = true
+		out = append(out, attrs)
+	}
+	want := tx.Key(model.Kind(obj), prefix...)
+	var extra []string
+	for k, v := range tx.writes {
+		if v != nil && !seen[k] && strings.HasPrefix(k, want) {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		for _, k := range extra {
+			_, attrs, _ := tx.stub.SplitCompositeKey(k)
+			out = append(out, attrs)
+		}
+		sort.Slice(out, func(i, j int) bool { return strings.Join(out[i], "\x00") < strings.Join(out[j], "\x00") })
+	}
+	return out, nil
+}
+
+// ScanIDs returns the last attribute (the target id) of each index entry under prefix.
+func (tx *Tx) ScanIDs(name string, prefix ...string) ([]string, error) {
+	rows, err := tx.Scan(name, prefix...)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if len(r) > 0 {
+			ids = append(ids, r[len(r)-1])
+		}
+	}
+	return ids, nil
+}
+
+// requestEntry is what idempotency remembers per (function, request id).
+type requestEntry struct {
+	Digest string     `json:"digest"`
+	Caller string     `json:"caller"`
+	Kind   model.Kind `json:"kind"`
+	ID     string     `json:"id"`
+	TxID   string     `json:"txId"`
+}
+
+// VerifySignature checks an SM2 signature over the request's signing bytes against the
+// signer's registered key. required comes from the profile for filings.
+func (tx *Tx) VerifySignature(req model.Requester, required bool, signers ...string) error {
+	sig := req.Sig()
+	if sig == nil {
+		if required {
+			return model.FieldErr(model.CodeSignature, "signature", "SM2", "the policy profile requires an SM2 signature on %s by %s", tx.Fn, strings.Join(signers, " or "))
+		}
+		return nil
+	}
+	allowed := false
+	for _, s := range signers {
+		if s == sig.Signer {
+			allowed = true
+		}
+	}
+	if !allowed {
+		return model.FieldErr(model.CodeSignature, "signature.signer", strings.Join(signers, "|"), "signer %q may not sign %s; expected %s", sig.Signer, tx.Fn, strings.Join(signers, " or "))
+	}
+	var p model.Participant
+	if err := tx.GetField(model.KindParticipant, sig.Signer, "signature.signer", &p); err != nil {
+		return err
+	}
+	if p.SM2PublicKey == "" {
+		return model.FieldErr(model.CodeSignature, "signature.signer", "", "participant %s has no SM2 public key registered", sig.Signer)
+	}
+	pub, err := gm.ParsePublicKey(p.SM2PublicKey)
+	if err != nil {
+		return model.Errf(model.CodeInternal, "participant %s key: %v", sig.Signer, err)
+	}
+	der, err := hex.DecodeString(sig.Value)
+	if err != nil {
+		return model.FieldErr(model.CodeSignature, "signature.value", "hex", "signature is not hex: %v", err)
+	}
+	msg, err := model.SigningBytes(tx.Fn, req)
+	if err != nil {
+		return model.Errf(model.CodeInternal, "signing bytes: %v", err)
+	}
+	if !gm.Verify(pub, msg, der) {
+		return model.FieldErr(model.CodeSignature, "signature.value", "", "SM2 signature by %s does not verify over the request to %s", sig.Signer, tx.Fn)
+	}
+	return nil
+}
+
+// Write runs a write transaction: strict decode, idempotency, the handler, the event.
+// The handler returns the record the caller asked for (created or changed).
+func Write[R any, PR interface {
+	*R
+	model.Requester
+}](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req PR) (model.Record, error)) (string, error) {
+	tx, err := newTx(ctx, fn)
+	if err != nil {
+		return "", err
+	}
+	req := PR(new(R))
+	if err := model.Decode([]byte(raw), req); err != nil {
+		return "", err
+	}
+	caller, err := tx.Caller()
+	if err != nil {
+		return "", err
+	}
+	sig := req.Sig()
+	req.ClearSig()
+	canon, err := json.Marshal(req)
+	if err != nil {
+		return "", model.Errf(model.CodeInternal, "encode request: %v", err)
+	}
+	if sig != nil {
+		req.SetSignature(sig)
+	}
+	digest := gm.SumHex(append([]byte(fn+"\n"), canon...))
+	entryKey := tx.Key(model.KindRequest, fn, req.RequestID())
+	prev, err := tx.getRaw(entryKey)
+	if err != nil {
+		return "", err
+	}
+	if prev != nil {
+		var e requestEntry
+		if err := json.Unmarshal(prev, &e); err != nil {
+			return "", model.Errf(model.CodeInternal, "request entry: %v", err)
+		}
+		if e.Digest != digest || e.Caller != caller.IdentityKey {
+			return "", model.FieldErr(model.CodeIDReused, "id", "", "id %q was used by transaction %s for a different %s request; choose a new id", req.RequestID(), e.TxID, fn)
+		}
+		// An identical retry (for instance after a commit the client never saw): no-op,
+		// answer with the record as it stands now.
+		cur, err := tx.getRaw(tx.Key(e.Kind, e.ID))
+		if err != nil {
+			return "", err
+		}
+		return string(cur), nil
+	}
+	rec, err := h(tx, req)
+	if err != nil {
+		return "", err
+	}
+	if rec == nil {
+		return "", model.Errf(model.CodeInternal, "%s returned no record", fn)
+	}
+	m := rec.GetMeta()
+	entry, _ := json.Marshal(requestEntry{Digest: digest, Caller: caller.IdentityKey, Kind: m.Kind, ID: m.ID, TxID: tx.TxID})
+	if err := tx.putRaw(entryKey, entry); err != nil {
+		return "", err
+	}
+	if err := tx.emit(); err != nil {
+		return "", err
+	}
+	out, err := json.Marshal(rec)
+	if err != nil {
+		return "", model.Errf(model.CodeInternal, "encode result: %v", err)
+	}
+	return string(out), nil
+}
+
+// Read runs a query: strict decode of the request, the handler, JSON of its answer.
+func Read[R any](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req *R) (any, error)) (string, error) {
+	tx, err := newTx(ctx, fn)
+	if err != nil {
+		return "", err
+	}
+	req := new(R)
+	if err := model.Decode([]byte(raw), req); err != nil {
+		return "", err
+	}
+	v, err := h(tx, req)
+	if err != nil {
+		return "", err
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return "", model.Errf(model.CodeInternal, "encode result: %v", err)
+	}
+	return string(out), nil
+}
+
+// readRecord loads one record for a query, applying the visibility rule. A record the
+// caller may not see answers NOT_FOUND-like ACCESS_DENIED without revealing content.
+func readRecord[T any, PT interface {
+	*T
+	model.Record
+}](tx *Tx, kind model.Kind, id string) (PT, error) {
+	rec := PT(new(T))
+	if err := tx.Get(kind, id, rec); err != nil {
+		return nil, err
+	}
+	if !tx.CanRead(rec) {
+		c, _ := tx.Caller()
+		who := "this identity"
+		if c != nil {
+			who = c.Subject
+		}
+		return nil, model.Errf(model.CodeAccessDenied, "%s %q is not public and %s is not a party to it", kind, id, who)
+	}
+	return rec, nil
+}

@@ -1,0 +1,413 @@
+// Package stubtest is an in-memory ledger for chaincode unit tests. It behaves like a
+// peer where it matters to contract code: reads see committed state only (a PutState is
+// not visible to GetState in the same transaction), writes commit only when the
+// transaction succeeds, range scans are ordered, history is kept per key, and each call
+// gets a new transaction id and timestamp from a test-controlled clock.
+package stubtest
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// Event is a chaincode event set by a committed transaction.
+type Event struct {
+	TxID    string
+	Name    string
+	Payload []byte
+}
+
+type histEntry struct {
+	txID  string
+	ts    time.Time
+	value []byte
+	del   bool
+}
+
+// Ledger is the shared world state of a test.
+type Ledger struct {
+	mu      sync.Mutex
+	state   map[string][]byte
+	history map[string][]histEntry
+	Now     time.Time // timestamp of the next transaction
+	Step    time.Duration
+	seq     int
+	Events  []Event
+}
+
+// NewLedger starts an empty ledger whose clock begins at start and advances by one
+// second per transaction.
+func NewLedger(start time.Time) *Ledger {
+	return &Ledger{state: map[string][]byte{}, history: map[string][]histEntry{}, Now: start, Step: time.Second}
+}
+
+// Call runs fn as one transaction submitted by id. On success the writes and the event
+// commit; on error nothing does (as on a peer, where a failed endorsement writes nothing).
+func (l *Ledger) Call(id *Identity, fn func(ctx contractapi.TransactionContextInterface) (string, error)) (string, error) {
+	l.mu.Lock()
+	l.seq++
+	txid := fmt.Sprintf("tx%06d", l.seq)
+	ts := l.Now
+	l.Now = l.Now.Add(l.Step)
+	l.mu.Unlock()
+
+	stub := &Stub{l: l, txID: txid, ts: ts, writes: map[string][]byte{}}
+	ctx := &contractapi.TransactionContext{}
+	ctx.SetStub(stub)
+	ctx.SetClientIdentity(id)
+	out, err := fn(ctx)
+	if err != nil {
+		return "", err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	keys := make([]string, 0, len(stub.writes))
+	for k := range stub.writes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := stub.writes[k]
+		if v == nil {
+			delete(l.state, k)
+		} else {
+			l.state[k] = v
+		}
+		l.history[k] = append(l.history[k], histEntry{txID: txid, ts: ts, value: v, del: v == nil})
+	}
+	if stub.eventName != "" {
+		l.Events = append(l.Events, Event{TxID: txid, Name: stub.eventName, Payload: stub.eventPayload})
+	}
+	return out, nil
+}
+
+// LastEvent returns the most recent committed event.
+func (l *Ledger) LastEvent() (Event, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.Events) == 0 {
+		return Event{}, false
+	}
+	return l.Events[len(l.Events)-1], true
+}
+
+// Keys returns the committed keys, sorted (for assertions).
+func (l *Ledger) Keys() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]string, 0, len(l.state))
+	for k := range l.state {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Stub implements the parts of shim.ChaincodeStubInterface the contracts use. Calling
+// any other method panics (the embedded interface is nil), which flags a test gap.
+type Stub struct {
+	shim.ChaincodeStubInterface
+	l            *Ledger
+	txID         string
+	ts           time.Time
+	writes       map[string][]byte
+	eventName    string
+	eventPayload []byte
+}
+
+// GetTxID returns the transaction id.
+func (s *Stub) GetTxID() string { return s.txID }
+
+// GetChannelID returns the test channel.
+func (s *Stub) GetChannelID() string { return "pdl" }
+
+// GetTxTimestamp returns the transaction's timestamp.
+func (s *Stub) GetTxTimestamp() (*timestamppb.Timestamp, error) { return timestamppb.New(s.ts), nil }
+
+// GetState returns the committed value (not this transaction's pending write).
+func (s *Stub) GetState(key string) ([]byte, error) {
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	v := s.l.state[key]
+	if v == nil {
+		return nil, nil
+	}
+	return append([]byte(nil), v...), nil
+}
+
+// PutState records a pending write.
+func (s *Stub) PutState(key string, value []byte) error {
+	if key == "" {
+		return fmt.Errorf("empty key")
+	}
+	if value == nil {
+		value = []byte{}
+	}
+	s.writes[key] = append([]byte(nil), value...)
+	return nil
+}
+
+// DelState records a pending delete.
+func (s *Stub) DelState(key string) error {
+	s.writes[key] = nil
+	return nil
+}
+
+// SetEvent sets the transaction's event (the last call wins, as in Fabric).
+func (s *Stub) SetEvent(name string, payload []byte) error {
+	if name == "" {
+		return fmt.Errorf("event name can not be empty string")
+	}
+	s.eventName, s.eventPayload = name, append([]byte(nil), payload...)
+	return nil
+}
+
+const (
+	ns     = "\x00"
+	minRun = "\x00"
+	maxRun = string(rune(0x10FFFF))
+)
+
+// CreateCompositeKey builds a key the way the shim does.
+func (s *Stub) CreateCompositeKey(objectType string, attrs []string) (string, error) {
+	return createKey(objectType, attrs)
+}
+
+func createKey(objectType string, attrs []string) (string, error) {
+	check := func(v string) error {
+		for i, r := range v {
+			if r == 0 || r == 0x10FFFF {
+				return fmt.Errorf("input contains unicode %#U starting at position [%d]", r, i)
+			}
+		}
+		return nil
+	}
+	if err := check(objectType); err != nil {
+		return "", err
+	}
+	k := ns + objectType + minRun
+	for _, a := range attrs {
+		if err := check(a); err != nil {
+			return "", err
+		}
+		k += a + minRun
+	}
+	return k, nil
+}
+
+// SplitCompositeKey splits a key the way the shim does.
+func (s *Stub) SplitCompositeKey(key string) (string, []string, error) {
+	parts := strings.Split(strings.TrimSuffix(key[1:], minRun), minRun)
+	if len(parts) == 0 {
+		return "", nil, fmt.Errorf("not a composite key")
+	}
+	return parts[0], parts[1:], nil
+}
+
+// GetStateByPartialCompositeKey scans committed composite keys with the prefix.
+func (s *Stub) GetStateByPartialCompositeKey(objectType string, attrs []string) (shim.StateQueryIteratorInterface, error) {
+	start, err := createKey(objectType, attrs)
+	if err != nil {
+		return nil, err
+	}
+	return s.scan(start, start+maxRun), nil
+}
+
+// GetStateByRange scans committed simple keys in [start, end).
+func (s *Stub) GetStateByRange(start, end string) (shim.StateQueryIteratorInterface, error) {
+	if end == "" {
+		end = maxRun
+	}
+	it := s.scan(start, end)
+	// simple-key ranges never include composite keys
+	var kept []*queryresult.KV
+	for _, kv := range it.kvs {
+		if !strings.HasPrefix(kv.Key, ns) {
+			kept = append(kept, kv)
+		}
+	}
+	it.kvs = kept
+	return it, nil
+}
+
+// GetStateByPartialCompositeKeyWithPagination pages a partial composite key scan.
+func (s *Stub) GetStateByPartialCompositeKeyWithPagination(objectType string, keys []string, pageSize int32, bookmark string) (shim.StateQueryIteratorInterface, *peer.QueryResponseMetadata, error) {
+	start, err := createKey(objectType, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	end := start + maxRun
+	if bookmark != "" {
+		start = bookmark
+	}
+	it := s.scan(start, end)
+	meta := &peer.QueryResponseMetadata{}
+	if pageSize > 0 && len(it.kvs) > int(pageSize) {
+		meta.Bookmark = it.kvs[pageSize].Key
+		it.kvs = it.kvs[:pageSize]
+	}
+	meta.FetchedRecordsCount = int32(len(it.kvs))
+	return it, meta, nil
+}
+
+func (s *Stub) scan(start, end string) *iter {
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	var keys []string
+	for k := range s.l.state {
+		if k >= start && k < end {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	it := &iter{}
+	for _, k := range keys {
+		it.kvs = append(it.kvs, &queryresult.KV{Namespace: "pdl", Key: k, Value: append([]byte(nil), s.l.state[k]...)})
+	}
+	return it
+}
+
+type iter struct {
+	kvs []*queryresult.KV
+	i   int
+}
+
+func (it *iter) HasNext() bool { return it.i < len(it.kvs) }
+func (it *iter) Close() error  { return nil }
+func (it *iter) Next() (*queryresult.KV, error) {
+	if it.i >= len(it.kvs) {
+		return nil, fmt.Errorf("iterator exhausted")
+	}
+	kv := it.kvs[it.i]
+	it.i++
+	return kv, nil
+}
+
+// GetHistoryForKey returns committed versions, newest first (as Fabric does).
+func (s *Stub) GetHistoryForKey(key string) (shim.HistoryQueryIteratorInterface, error) {
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	h := s.l.history[key]
+	it := &histIter{}
+	for i := len(h) - 1; i >= 0; i-- {
+		e := h[i]
+		it.mods = append(it.mods, &queryresult.KeyModification{TxId: e.txID, Value: e.value, Timestamp: timestamppb.New(e.ts), IsDelete: e.del})
+	}
+	return it, nil
+}
+
+type histIter struct {
+	mods []*queryresult.KeyModification
+	i    int
+}
+
+func (it *histIter) HasNext() bool { return it.i < len(it.mods) }
+func (it *histIter) Close() error  { return nil }
+func (it *histIter) Next() (*queryresult.KeyModification, error) {
+	if it.i >= len(it.mods) {
+		return nil, fmt.Errorf("iterator exhausted")
+	}
+	m := it.mods[it.i]
+	it.i++
+	return m, nil
+}
+
+// Identity is a test client identity: an MSP id and an X.509 certificate issued by a
+// per-MSP test CA. It implements cid.ClientIdentity.
+type Identity struct {
+	MSP  string
+	Cert *x509.Certificate
+}
+
+var _ cid.ClientIdentity = (*Identity)(nil)
+
+var (
+	caMu sync.Mutex
+	cas  = map[string]*testCA{}
+)
+
+type testCA struct {
+	key  *ecdsa.PrivateKey
+	cert *x509.Certificate
+}
+
+func caFor(msp string) *testCA {
+	caMu.Lock()
+	defer caMu.Unlock()
+	if ca, ok := cas[msp]; ok {
+		return ca
+	}
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ca." + strings.ToLower(msp), Organization: []string{msp}},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1<<40, 0), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	cert, _ := x509.ParseCertificate(der)
+	ca := &testCA{key: key, cert: cert}
+	cas[msp] = ca
+	return ca
+}
+
+// NewIdentity issues a certificate for cn in msp with the given OUs ("admin", "client").
+func NewIdentity(msp, cn string, ous ...string) *Identity {
+	ca := caFor(msp)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	sum := sha256.Sum256([]byte(msp + "/" + cn))
+	tmpl := &x509.Certificate{
+		SerialNumber: new(big.Int).SetBytes(sum[:8]),
+		Subject:      pkix.Name{CommonName: cn, OrganizationalUnit: ous, Country: []string{"CN"}},
+		NotBefore:    time.Unix(0, 0), NotAfter: time.Unix(1<<40, 0),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		panic(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return &Identity{MSP: msp, Cert: cert}
+}
+
+// GetID mirrors cid's format: base64("x509::" + subject + "::" + issuer).
+func (i *Identity) GetID() (string, error) {
+	return base64.StdEncoding.EncodeToString([]byte("x509::" + i.Cert.Subject.String() + "::" + i.Cert.Issuer.String())), nil
+}
+
+// GetMSPID returns the MSP id.
+func (i *Identity) GetMSPID() (string, error) { return i.MSP, nil }
+
+// GetAttributeValue: test identities carry no attributes.
+func (i *Identity) GetAttributeValue(string) (string, bool, error) { return "", false, nil }
+
+// AssertAttributeValue: test identities carry no attributes.
+func (i *Identity) AssertAttributeValue(attr, _ string) error {
+	return fmt.Errorf("attribute %s not found", attr)
+}
+
+// GetX509Certificate returns the certificate.
+func (i *Identity) GetX509Certificate() (*x509.Certificate, error) { return i.Cert, nil }
+
+// Fingerprint is a short stable id of the certificate, for test names.
+func (i *Identity) Fingerprint() string {
+	s := sha256.Sum256(i.Cert.Raw)
+	return hex.EncodeToString(s[:4])
+}

@@ -1,0 +1,115 @@
+package model
+
+import (
+	"sort"
+	"time"
+)
+
+// Kind names a record type. It is the object type of the record's composite key and the
+// prefix of its event types ("authorization.signed").
+type Kind string
+
+// Every record kind on the ledger.
+const (
+	KindParticipant     Kind = "participant"
+	KindIdentity        Kind = "identity"
+	KindProfile         Kind = "profile"
+	KindResource        Kind = "resource"
+	KindAuthorization   Kind = "authorization"
+	KindEmergencyPlan   Kind = "emergencyplan"
+	KindPartner         Kind = "partner"
+	KindDevAgreement    Kind = "devagreement"
+	KindApplication     Kind = "application"
+	KindGrant           Kind = "grant"
+	KindProduct         Kind = "product"
+	KindPriceCap        Kind = "pricecap"
+	KindPriceFiling     Kind = "pricefiling"
+	KindTrade           Kind = "trade"
+	KindRevenue         Kind = "revenue"
+	KindLogStream       Kind = "logstream"
+	KindAnchor          Kind = "anchor"
+	KindInspection      Kind = "inspection"
+	KindRectification   Kind = "rectification"
+	KindEvaluation      Kind = "evaluation"
+	KindIncident        Kind = "incident"
+	KindReport          Kind = "report"
+	KindCase            Kind = "case" // complaints, objections, disputes, data-quality feedback
+	KindBench           Kind = "bench"
+	KindHealth          Kind = "health"
+	KindRequest         Kind = "request" // idempotency entries
+	KindConfig          Kind = "config"
+	KindHistoryRevision Kind = "revision" // resource content versions
+)
+
+// Actor is who did something: the certificate (MSP + subject) and, when bound, the
+// participant the bureau bound it to.
+type Actor struct {
+	MSPID       string `json:"mspId"`
+	Subject     string `json:"subject"`
+	Participant string `json:"participant,omitempty"`
+}
+
+// Meta is carried by every record: id, version, who created and last changed it, in
+// which transaction and when (the transaction timestamp, never a clock), whether the
+// public may read it, and the digest of the request that created it (idempotency).
+type Meta struct {
+	ID            string    `json:"id"`
+	Kind          Kind      `json:"kind"`
+	Version       int       `json:"version"`
+	CreatedBy     Actor     `json:"createdBy"`
+	CreatedTx     string    `json:"createdTx"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedBy     Actor     `json:"updatedBy"`
+	UpdatedTx     string    `json:"updatedTx"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+	Public        bool      `json:"public"`
+	RequestDigest string    `json:"requestDigest,omitempty"`
+}
+
+// GetMeta lets generic code reach the embedded Meta.
+func (m *Meta) GetMeta() *Meta { return m }
+
+// Record is any ledger record.
+type Record interface {
+	GetMeta() *Meta
+	// Parties are the participant ids involved in the record: with regulators and the
+	// bureau they are the ones who may read it when it is not public.
+	Parties() []string
+}
+
+// Signature is an SM2 signature (GB/T 32918, SM3 digest, default user id) by a
+// participant's registered key over the request's canonical signing bytes (see
+// SigningBytes).
+type Signature struct {
+	Signer string `json:"signer" pdl:"req,fmt=id"`
+	Value  string `json:"value" pdl:"req,fmt=hex,max=256"` // DER (r,s), hex
+}
+
+var kinds = map[Kind]func() Record{}
+
+// registerKind ties a kind to its record type, so generic code (history, the explorer's
+// decoder) can decode any record into its own type.
+func registerKind(k Kind, f func() Record) {
+	if _, dup := kinds[k]; dup {
+		panic("model: kind registered twice: " + string(k))
+	}
+	kinds[k] = f
+}
+
+// NewRecord returns an empty record of kind k, or nil for an unknown kind.
+func NewRecord(k Kind) Record {
+	if f, ok := kinds[k]; ok {
+		return f()
+	}
+	return nil
+}
+
+// Kinds lists the registered record kinds, sorted.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kinds))
+	for k := range kinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

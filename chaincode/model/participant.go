@@ -1,0 +1,162 @@
+package model
+
+// Role is the part a participant plays (DOMAIN.md "Parties").
+type Role string
+
+// Roles.
+const (
+	RoleBureau     Role = "bureau"      // 实施机构 / 数据主管部门
+	RoleOperator   Role = "operator"    // 运营机构
+	RoleSourceUnit Role = "source_unit" // 数源单位
+	RolePartner    Role = "partner"     // 协作单位 / 平台合作方 / 二级市场
+	RoleRegulator  Role = "regulator"   // 网信、公安、发改、财政、审计、市场监管
+	RoleExchange   Role = "exchange"    // 数据交易所
+)
+
+// Values lists the roles.
+func (Role) Values() []string {
+	return []string{"bureau", "operator", "source_unit", "partner", "regulator", "exchange"}
+}
+
+// ParticipantStatus is a participant's standing.
+type ParticipantStatus string
+
+// Participant statuses.
+const (
+	StatusActive      ParticipantStatus = "active"
+	StatusSuspended   ParticipantStatus = "suspended"
+	StatusBlacklisted ParticipantStatus = "blacklisted"
+)
+
+// Values lists the statuses a request may set (blacklisting has its own transition).
+func (ParticipantStatus) Values() []string { return []string{"active", "suspended"} }
+
+// Participant is a party registered by the bureau. Its name, role and code are public
+// (they appear in every disclosure); its key is public by nature.
+type Participant struct {
+	Meta
+	Role             Role              `json:"role"`
+	Name             string            `json:"name"`
+	USCC             string            `json:"uscc"`
+	MSPID            string            `json:"mspId"`
+	SM2PublicKey     string            `json:"sm2PublicKey,omitempty"` // uncompressed point, hex
+	Status           ParticipantStatus `json:"status"`
+	StatusReason     string            `json:"statusReason,omitempty"`
+	BlacklistedUntil string            `json:"blacklistedUntil,omitempty"` // CST date, exclusive
+}
+
+// Parties of a participant record: itself.
+func (p *Participant) Parties() []string { return []string{p.ID} }
+
+// IdentityBinding ties a certificate identity (MSP + subject + issuer) to a participant.
+// Several identities may act for one participant; one identity acts for one participant.
+type IdentityBinding struct {
+	Meta
+	MSPID       string            `json:"mspId"`
+	Subject     string            `json:"subject"`
+	Issuer      string            `json:"issuer"`
+	IdentityKey string            `json:"identityKey"`
+	Participant string            `json:"participant"`
+	Status      ParticipantStatus `json:"status"`
+}
+
+// Parties of a binding: the participant.
+func (b *IdentityBinding) Parties() []string { return []string{b.Participant} }
+
+func init() {
+	registerKind(KindParticipant, func() Record { return &Participant{} })
+	registerKind(KindIdentity, func() Record { return &IdentityBinding{} })
+	registerKind(KindConfig, func() Record { return &NetworkConfig{} })
+}
+
+// NetworkConfig is written once by Participant:Bootstrap: which MSP is the bureau's.
+type NetworkConfig struct {
+	Meta
+	BureauMSP         string `json:"bureauMsp"`
+	BureauParticipant string `json:"bureauParticipant"`
+}
+
+// Parties of the config: none (it is public).
+func (c *NetworkConfig) Parties() []string { return nil }
+
+// Rules of participants.
+var (
+	RuleUSCCCheckDigit = NewRule("PARTICIPANT_USCC_CHECK_DIGIT", "Participant_USCCCheckDigit",
+		"DOMAIN §1; GB 32100-2015",
+		"a participant's 统一社会信用代码 must be 18 characters with a valid GB 32100 check character")
+	RuleBureauOnlyRegisters = NewRule("PARTICIPANT_BUREAU_ONLY", "Participant_OnlyBureauRegisters",
+		"004 Art. 6; DOMAIN §1",
+		"only the bureau registers participants, binds identities and changes their status")
+	RuleBlacklistedNotAuthorized = NewRule("PARTICIPANT_BLACKLISTED", "Participant_BlacklistedOperatorNotAuthorized",
+		"002 退出机制 2 (5年市场禁入)",
+		"a blacklisted operator cannot be authorized before its ban ends")
+)
+
+// BootstrapRequest makes the caller's organization the bureau. Allowed once, by an admin
+// identity; the caller is bound to the new bureau participant.
+type BootstrapRequest struct {
+	Request
+	Name         string `json:"name" pdl:"req,max=128"`
+	USCC         string `json:"uscc" pdl:"req,max=18"`
+	SM2PublicKey string `json:"sm2PublicKey,omitempty" pdl:"fmt=sm2key,max=512"`
+}
+
+// Check validates the USCC.
+func (r *BootstrapRequest) Check() error { return checkUSCCField("uscc", r.USCC) }
+
+// RegisterParticipantRequest registers a party (bureau only).
+type RegisterParticipantRequest struct {
+	Request
+	Role         Role   `json:"role" pdl:"req"`
+	Name         string `json:"name" pdl:"req,max=128"`
+	USCC         string `json:"uscc" pdl:"req,max=18"`
+	MSPID        string `json:"mspId" pdl:"req,max=64,fmt=id"`
+	SM2PublicKey string `json:"sm2PublicKey,omitempty" pdl:"fmt=sm2key,max=512"`
+}
+
+// Check validates the USCC.
+func (r *RegisterParticipantRequest) Check() error { return checkUSCCField("uscc", r.USCC) }
+
+func checkUSCCField(field, code string) error {
+	if err := CheckUSCC(code); err != nil {
+		return RuleUSCCCheckDigit.ViolationField(field, "GB 32100 check character", "%v", err)
+	}
+	return nil
+}
+
+// BindIdentityRequest binds a certificate identity to a participant (bureau only).
+// Subject and Issuer are the certificate's distinguished names as Go's
+// pkix.Name.String renders them (the client library computes them from the PEM).
+type BindIdentityRequest struct {
+	Request
+	Participant string `json:"participant" pdl:"req,fmt=id"`
+	MSPID       string `json:"mspId" pdl:"req,max=64,fmt=id"`
+	Subject     string `json:"subject" pdl:"req,max=512"`
+	Issuer      string `json:"issuer" pdl:"req,max=512"`
+}
+
+// SetParticipantStatusRequest suspends or reactivates a participant (bureau only).
+type SetParticipantStatusRequest struct {
+	Request
+	Participant string            `json:"participant" pdl:"req,fmt=id"`
+	Status      ParticipantStatus `json:"status" pdl:"req"`
+	Reason      string            `json:"reason" pdl:"req,max=512"`
+}
+
+// SetKeyRequest registers or rotates a participant's SM2 public key (bureau only).
+type SetKeyRequest struct {
+	Request
+	Participant  string `json:"participant" pdl:"req,fmt=id"`
+	SM2PublicKey string `json:"sm2PublicKey" pdl:"req,fmt=sm2key,max=512"`
+}
+
+// WhoAmI is the answer to Participant:WhoAmI.
+type WhoAmI struct {
+	MSPID       string       `json:"mspId"`
+	Subject     string       `json:"subject"`
+	Issuer      string       `json:"issuer"`
+	IdentityKey string       `json:"identityKey"`
+	Bound       bool         `json:"bound"`
+	Participant *Participant `json:"participant,omitempty"`
+	Active      bool         `json:"active"`
+}

@@ -1,0 +1,504 @@
+// Package client is the PDLedger client library: connect as one org identity through the
+// Fabric Gateway, submit domain transactions that survive orderer failover, and evaluate
+// queries. Chaincode refusals come back as *RefusedError carrying the stable code.
+package client
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/hash"
+	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+)
+
+// Timeouts per phase of a transaction.
+type Timeouts struct {
+	Evaluate     time.Duration
+	Endorse      time.Duration
+	Submit       time.Duration
+	CommitStatus time.Duration
+}
+
+// DefaultTimeouts suit an interactive network with a 100 ms batch timeout: a commit
+// normally arrives in well under a second, and a Raft leader failover stalls commits for
+// a few seconds, which the commit-status timeout and resubmission absorb.
+var DefaultTimeouts = Timeouts{Evaluate: 10 * time.Second, Endorse: 15 * time.Second, Submit: 10 * time.Second, CommitStatus: 20 * time.Second}
+
+type options struct {
+	timeouts    Timeouts
+	maxAttempts int
+	backoff     time.Duration
+	maxBackoff  time.Duration
+	logf        func(format string, a ...any)
+	conn        *grpc.ClientConn
+}
+
+// Option configures a Client.
+type Option func(*options)
+
+// WithTimeouts sets per-phase timeouts.
+func WithTimeouts(t Timeouts) Option { return func(o *options) { o.timeouts = t } }
+
+// WithRetry sets how many times a submission is attempted and the first backoff (doubled
+// per attempt up to 8×).
+func WithRetry(attempts int, backoff time.Duration) Option {
+	return func(o *options) { o.maxAttempts, o.backoff, o.maxBackoff = attempts, backoff, 8*backoff }
+}
+
+// WithLogger receives one line per retry.
+func WithLogger(f func(format string, a ...any)) Option { return func(o *options) { o.logf = f } }
+
+// WithConnection reuses an existing gRPC connection to the profile's peer (several
+// identities of one org can share it).
+func WithConnection(c *grpc.ClientConn) Option { return func(o *options) { o.conn = c } }
+
+// Client acts as one identity. It is safe for concurrent use; one gRPC connection is
+// shared by all calls.
+type Client struct {
+	Profile  *Profile
+	conn     *grpc.ClientConn
+	ownConn  bool
+	gw       *client.Gateway
+	network  *client.Network
+	contract *client.Contract
+	qscc     *client.Contract
+	opts     options
+	closeMu  sync.Once
+}
+
+// Dial opens a mutual-TLS gRPC connection to the profile's peer.
+func Dial(p *Profile) (*grpc.ClientConn, error) {
+	root, err := os.ReadFile(p.TLSRootCert)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: TLS root: %w", p.Name, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(root) {
+		return nil, fmt.Errorf("profile %s: no certificate in %s", p.Name, p.TLSRootCert)
+	}
+	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12, ServerName: p.PeerHostname}
+	if p.TLSClientCert != "" {
+		pair, err := tls.LoadX509KeyPair(p.TLSClientCert, p.TLSClientKey)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: TLS client pair: %w", p.Name, err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return grpc.NewClient(p.PeerEndpoint,
+		grpc.WithTransportCredentials(credentials.NewTLS(cfg)),
+		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 30 * time.Second, Timeout: 10 * time.Second}),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(100<<20)),
+	)
+}
+
+// Connect connects as the profile's identity.
+func Connect(ctx context.Context, p *Profile, opts ...Option) (*Client, error) {
+	o := options{timeouts: DefaultTimeouts, maxAttempts: 8, backoff: 250 * time.Millisecond, maxBackoff: 2 * time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
+	certPEM, err := os.ReadFile(p.Cert)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: certificate: %w", p.Name, err)
+	}
+	cert, err := identity.CertificateFromPEM(certPEM)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: certificate: %w", p.Name, err)
+	}
+	id, err := identity.NewX509Identity(p.MSPID, cert)
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := os.ReadFile(p.Key)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: key: %w", p.Name, err)
+	}
+	key, err := identity.PrivateKeyFromPEM(keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: key: %w", p.Name, err)
+	}
+	sign, err := identity.NewPrivateKeySign(key)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{Profile: p, opts: o, conn: o.conn}
+	if c.conn == nil {
+		if c.conn, err = Dial(p); err != nil {
+			return nil, err
+		}
+		c.ownConn = true
+	}
+	gwOpts := []client.ConnectOption{
+		client.WithSign(sign), client.WithHash(hash.SHA256), client.WithClientConnection(c.conn),
+		client.WithEvaluateTimeout(o.timeouts.Evaluate), client.WithEndorseTimeout(o.timeouts.Endorse),
+		client.WithSubmitTimeout(o.timeouts.Submit), client.WithCommitStatusTimeout(o.timeouts.CommitStatus),
+	}
+	if p.TLSClientCert != "" {
+		// With mutual TLS the peer's deliver service binds event requests to the client's
+		// TLS certificate: without its hash, block events are refused.
+		h, err := tlsCertHash(p.TLSClientCert)
+		if err != nil {
+			return nil, err
+		}
+		gwOpts = append(gwOpts, client.WithTLSClientCertificateHash(h))
+	}
+	c.gw, err = client.Connect(id, gwOpts...)
+	if err != nil {
+		if c.ownConn {
+			c.conn.Close()
+		}
+		return nil, err
+	}
+	c.network = c.gw.GetNetwork(p.Channel)
+	c.contract = c.network.GetContract(p.Chaincode)
+	c.qscc = c.network.GetContract("qscc")
+	_ = ctx
+	return c, nil
+}
+
+func tlsCertHash(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := ParseCertPEM(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	sum := sha256.Sum256(cert.Raw)
+	return sum[:], nil
+}
+
+// Close releases the gateway and, if the client opened it, the connection.
+func (c *Client) Close() error {
+	var err error
+	c.closeMu.Do(func() {
+		c.gw.Close()
+		if c.ownConn {
+			err = c.conn.Close()
+		}
+	})
+	return err
+}
+
+// Conn is the client's gRPC connection (for sharing with WithConnection).
+func (c *Client) Conn() *grpc.ClientConn { return c.conn }
+
+// Network is the gateway network (channel) the client is connected to.
+func (c *Client) Network() *client.Network { return c.network }
+
+// Result of a committed transaction.
+type Result struct {
+	TxID        string                `json:"txId"`
+	BlockNumber uint64                `json:"blockNumber"`
+	Code        peer.TxValidationCode `json:"validationCode"`
+	Payload     []byte                `json:"-"`
+	Attempts    int                   `json:"attempts"`
+}
+
+// Decode unmarshals the chaincode's answer.
+func (r *Result) Decode(v any) error { return json.Unmarshal(r.Payload, v) }
+
+// RefusedError is a chaincode refusal: a rule, an input check or access control said no.
+// Retrying the same request cannot succeed.
+type RefusedError struct {
+	Err  *model.Error
+	TxID string
+}
+
+// Code is the stable error code.
+func (e *RefusedError) Code() model.Code { return e.Err.Code }
+
+func (e *RefusedError) Error() string {
+	s := fmt.Sprintf("%s: %s", e.Err.Code, e.Err.Message)
+	if e.Err.Field != "" {
+		s += fmt.Sprintf(" (field %s", e.Err.Field)
+		if e.Err.Limit != "" {
+			s += ", limit " + e.Err.Limit
+		}
+		s += ")"
+	}
+	return s
+}
+
+// Unwrap exposes the model error (errors.As(err, **model.Error)).
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// NetworkError is a failure to reach agreement or commit: peers or orderers unavailable,
+// timeouts, an invalid validation code. It carries the last transaction id tried.
+type NetworkError struct {
+	Op   string
+	TxID string
+	Code peer.TxValidationCode
+	Err  error
+}
+
+func (e *NetworkError) Error() string {
+	s := e.Op
+	if e.TxID != "" {
+		s += " " + e.TxID
+	}
+	return s + ": " + e.Err.Error()
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// refusal extracts a chaincode refusal from gateway error details.
+func refusal(err error) *model.Error {
+	if err == nil {
+		return nil
+	}
+	if st, ok := status.FromError(err); ok {
+		for _, d := range st.Details() {
+			if ed, ok := d.(*gateway.ErrorDetail); ok {
+				if e := model.ParseError(ed.GetMessage()); e != nil {
+					return e
+				}
+			}
+		}
+		if e := model.ParseError(st.Message()); e != nil {
+			return e
+		}
+	}
+	return model.ParseError(err.Error())
+}
+
+// Describe renders an error with the gateway's per-node details (which peer or orderer
+// said what), for logs and the CLI.
+func Describe(err error) string {
+	var b strings.Builder
+	b.WriteString(err.Error())
+	if st, ok := status.FromError(err); ok {
+		for _, d := range st.Details() {
+			if ed, ok := d.(*gateway.ErrorDetail); ok {
+				fmt.Fprintf(&b, "\n  %s (%s): %s", ed.GetAddress(), ed.GetMspId(), ed.GetMessage())
+			}
+		}
+	}
+	return b.String()
+}
+
+func args(req any) ([]string, error) {
+	switch v := req.(type) {
+	case nil:
+		return []string{"{}"}, nil
+	case string:
+		return []string{v}, nil
+	case []byte:
+		return []string{string(v)}, nil
+	case json.RawMessage:
+		return []string{string(v)}, nil
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	return []string{string(b)}, nil
+}
+
+// Evaluate runs a query on the client's peer and decodes the answer into out (if not nil).
+func (c *Client) Evaluate(ctx context.Context, fn string, req any, out any) error {
+	a, err := args(req)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
+	defer cancel()
+	var res []byte
+	for attempt := 1; ; attempt++ {
+		res, err = c.contract.EvaluateWithContext(ctx, fn, client.WithArguments(a...))
+		if err == nil {
+			break
+		}
+		if e := refusal(err); e != nil {
+			return &RefusedError{Err: e}
+		}
+		if attempt >= 3 || !transient(err) || ctx.Err() != nil {
+			return &NetworkError{Op: "evaluate " + fn, Err: err}
+		}
+		sleep(ctx, time.Duration(attempt)*200*time.Millisecond)
+	}
+	if out != nil {
+		if err := json.Unmarshal(res, out); err != nil {
+			return fmt.Errorf("decode %s answer: %w", fn, err)
+		}
+	}
+	return nil
+}
+
+// EvaluateRaw runs a query with raw string arguments and returns the raw answer.
+func (c *Client) EvaluateRaw(ctx context.Context, fn string, rawArgs ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
+	defer cancel()
+	res, err := c.contract.EvaluateWithContext(ctx, fn, client.WithArguments(rawArgs...))
+	if err != nil {
+		if e := refusal(err); e != nil {
+			return nil, &RefusedError{Err: e}
+		}
+		return nil, &NetworkError{Op: "evaluate " + fn, Err: err}
+	}
+	return res, nil
+}
+
+func transient(err error) bool {
+	switch status.Code(err) {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Aborted, codes.ResourceExhausted:
+		return true
+	}
+	s := err.Error()
+	for _, m := range []string{"no orderers could successfully process", "no peers available", "failed to collect enough transaction endorsements",
+		"connection refused", "transport is closing", "error reading from server", "EOF", "timeout", "SERVICE_UNAVAILABLE", "no Raft leader"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// Submit sends a write transaction and waits until it commits. It survives orderer
+// failover: endorsement and ordering failures are retried with backoff; when the commit
+// status does not arrive in time, the transaction id is looked up on the ledger and the
+// request resubmitted (as a new transaction) only if it never committed; an MVCC conflict
+// is resubmitted. Resubmission is safe because every PDLedger write is idempotent under
+// its request id: a request that did commit answers the existing record.
+func (c *Client) Submit(ctx context.Context, fn string, req any) (*Result, error) {
+	a, err := args(req)
+	if err != nil {
+		return nil, err
+	}
+	backoff := c.opts.backoff
+	var last error
+	var lastTx string
+	for attempt := 1; attempt <= c.opts.maxAttempts; attempt++ {
+		if attempt > 1 {
+			if c.opts.logf != nil {
+				c.opts.logf("pdl: %s attempt %d after: %v", fn, attempt, last)
+			}
+			sleep(ctx, backoff)
+			if backoff *= 2; backoff > c.opts.maxBackoff {
+				backoff = c.opts.maxBackoff
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		res, retry, err := c.submitOnce(ctx, fn, a)
+		if err == nil {
+			res.Attempts = attempt
+			return res, nil
+		}
+		var ne *NetworkError
+		if errors.As(err, &ne) && ne.TxID != "" {
+			lastTx = ne.TxID
+		}
+		if !retry {
+			return nil, err
+		}
+		last = err
+	}
+	if last == nil {
+		last = ctx.Err()
+	}
+	return nil, &NetworkError{Op: "submit " + fn, TxID: lastTx, Err: fmt.Errorf("gave up after %d attempts: %w", c.opts.maxAttempts, last)}
+}
+
+func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result, bool, error) {
+	proposal, err := c.contract.NewProposal(fn, client.WithArguments(a...))
+	if err != nil {
+		return nil, false, err
+	}
+	txID := proposal.TransactionID()
+	ectx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Endorse)
+	tx, err := proposal.EndorseWithContext(ectx)
+	cancel()
+	if err != nil {
+		if e := refusal(err); e != nil {
+			return nil, false, &RefusedError{Err: e, TxID: txID}
+		}
+		return nil, transient(err), &NetworkError{Op: "endorse " + fn, TxID: txID, Err: errors.New(Describe(err))}
+	}
+	sctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Submit)
+	commit, err := tx.SubmitWithContext(sctx)
+	cancel()
+	if err != nil {
+		// No orderer accepted it: a new transaction is safe (and idempotent anyway).
+		return nil, true, &NetworkError{Op: "order " + fn, TxID: txID, Err: errors.New(Describe(err))}
+	}
+	res := &Result{TxID: txID, Payload: tx.Result()}
+	cctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.CommitStatus)
+	st, err := commit.StatusWithContext(cctx)
+	cancel()
+	if err != nil {
+		// The orderer took it but we did not hear of a commit: it may have been swallowed
+		// by a dying Raft leader, or may still be on its way. Ask the ledger.
+		code, block, found := c.lookupTx(ctx, txID)
+		if !found {
+			return nil, true, &NetworkError{Op: "commit status " + fn, TxID: txID, Err: fmt.Errorf("no commit seen, not on the ledger: %w", err)}
+		}
+		st = &client.Status{Code: code, BlockNumber: block, TransactionID: txID, Successful: code == peer.TxValidationCode_VALID}
+	}
+	res.Code, res.BlockNumber = st.Code, st.BlockNumber
+	switch st.Code {
+	case peer.TxValidationCode_VALID:
+		return res, false, nil
+	case peer.TxValidationCode_MVCC_READ_CONFLICT, peer.TxValidationCode_PHANTOM_READ_CONFLICT, peer.TxValidationCode_DUPLICATE_TXID:
+		return nil, true, &NetworkError{Op: "commit " + fn, TxID: txID, Code: st.Code, Err: fmt.Errorf("invalidated: %s", st.Code)}
+	}
+	return nil, false, &NetworkError{Op: "commit " + fn, TxID: txID, Code: st.Code, Err: fmt.Errorf("transaction invalid: %s", st.Code)}
+}
+
+// lookupTx asks the peer's ledger (qscc GetTransactionByID) whether txID committed. It
+// waits a little first, since a transaction the orderer still holds may land in the next
+// block.
+func (c *Client) lookupTx(ctx context.Context, txID string) (peer.TxValidationCode, uint64, bool) {
+	for i := 0; i < 3; i++ {
+		if i > 0 {
+			sleep(ctx, time.Second)
+		}
+		ectx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
+		raw, err := c.qscc.EvaluateWithContext(ectx, "GetTransactionByID", client.WithArguments(c.Profile.Channel, txID))
+		cancel()
+		if err != nil {
+			continue
+		}
+		var pt peer.ProcessedTransaction
+		if err := proto.Unmarshal(raw, &pt); err != nil {
+			continue
+		}
+		block := uint64(0)
+		if b, err := c.qscc.EvaluateWithContext(ctx, "GetBlockByTxID", client.WithArguments(c.Profile.Channel, txID)); err == nil {
+			block = blockNumber(b)
+		}
+		return peer.TxValidationCode(pt.GetValidationCode()), block, true
+	}
+	return 0, 0, false
+}

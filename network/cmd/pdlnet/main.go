@@ -1,0 +1,181 @@
+// Command pdlnet runs the PDLedger Fabric network as native processes.
+//
+//	pdlnet up                 start everything (make up)
+//	pdlnet down               stop exactly what up started and remove the run directory
+//	pdlnet status             processes, heights, Raft state; exit 1 if anything is wrong
+//	pdlnet deploy [-upgrade]  (re)deploy the chaincode; -upgrade commits sequence+1
+//	pdlnet kill NODE [-9]     stop one process (the supervisor restarts it unless held)
+//	pdlnet start NODE         start one stopped node
+//	pdlnet hold|release NODE  keep the supervisor from restarting NODE, or stop keeping it
+//	pdlnet supervise          the supervisor loop (started by up)
+//	pdlnet summary            print endpoints, identities and logs
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pdledger/pdledger/network"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	n, err := load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pdlnet:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd, args := os.Args[1], os.Args[2:]
+	if err := run(ctx, n, cmd, args); err != nil {
+		fmt.Fprintln(os.Stderr, "pdlnet:", err)
+		if errors.Is(err, network.ErrAlreadyUp) || strings.Contains(err.Error(), network.ErrAlreadyUp.Error()) {
+			os.Exit(1)
+		}
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|supervise|summary")
+}
+
+func root() (string, error) {
+	if r := os.Getenv("PDL_ROOT"); r != "" {
+		return r, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "network", "topology.yaml")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run pdlnet inside the PDLedger repository (or set PDL_ROOT)")
+		}
+		dir = parent
+	}
+}
+
+func load() (*network.Net, error) {
+	r, err := root()
+	if err != nil {
+		return nil, err
+	}
+	topo := os.Getenv("PDL_TOPOLOGY")
+	if topo == "" {
+		topo = filepath.Join(r, "network", "topology.yaml")
+	}
+	t, err := network.LoadTopology(topo)
+	if err != nil {
+		return nil, err
+	}
+	return &network.Net{T: t, L: network.DefaultLayout(r), Out: os.Stdout}, nil
+}
+
+func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
+	switch cmd {
+	case "up":
+		start := time.Now()
+		if err := n.Up(ctx); err != nil {
+			if !strings.Contains(err.Error(), network.ErrAlreadyUp.Error()) {
+				fmt.Fprintln(os.Stderr, "pdlnet: up failed; stopping what was started (logs kept in", n.L.Run+"/logs)")
+				_ = n.Stop()
+			}
+			return err
+		}
+		fmt.Printf("network up in %.1fs\n\n", time.Since(start).Seconds())
+		fmt.Print(n.Summary())
+		return nil
+	case "down":
+		if err := n.Stop(); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(n.L.Run); err != nil {
+			return err
+		}
+		fmt.Println("network down; removed", n.L.Run)
+		return nil
+	case "status":
+		rep, ok := n.Report()
+		fmt.Print(rep)
+		if st, err := n.LoadSupervisorStatus(); err == nil {
+			for _, e := range st.Events {
+				if time.Since(e.Time) < 10*time.Minute {
+					fmt.Printf("supervisor %s %s %s: %s\n", e.Time.Format("15:04:05"), strings.ToUpper(e.Kind), e.Node, e.Detail)
+				}
+			}
+		}
+		if !ok {
+			return errors.New("network is not healthy")
+		}
+		return nil
+	case "deploy":
+		fs := flag.NewFlagSet("deploy", flag.ExitOnError)
+		upgrade := fs.Bool("upgrade", false, "build the chaincode again and commit sequence+1 (state is kept)")
+		_ = fs.Parse(args)
+		st, err := n.LoadState()
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			return errors.New("network is not up")
+		}
+		return n.Deploy(ctx, st, *upgrade)
+	case "kill", "start", "hold", "release":
+		fs := flag.NewFlagSet(cmd, flag.ExitOnError)
+		nine := fs.Bool("9", false, "SIGKILL instead of SIGTERM")
+		_ = fs.Parse(args)
+		if fs.NArg() != 1 {
+			return fmt.Errorf("usage: pdlnet %s NODE", cmd)
+		}
+		name := fs.Arg(0)
+		switch cmd {
+		case "hold":
+			_ = os.MkdirAll(filepath.Dir(n.HoldPath(name)), 0o755)
+			return os.WriteFile(n.HoldPath(name), nil, 0o644)
+		case "release":
+			return os.Remove(n.HoldPath(name))
+		case "start":
+			node := n.T.Node(name)
+			if node == nil {
+				return fmt.Errorf("unknown node %q", name)
+			}
+			return n.StartNode(node)
+		}
+		p, err := network.ReadProc(n.L, name)
+		if err != nil || p == nil {
+			return fmt.Errorf("no process %q", name)
+		}
+		if *nine {
+			return p.Signal(syscall.SIGKILL)
+		}
+		p.Stop(10 * time.Second)
+		return nil
+	case "supervise":
+		logger := log.New(os.Stdout, "", log.LstdFlags)
+		logger.Printf("supervisor watching %s", n.L.Run)
+		return n.Supervise(ctx, logger)
+	case "summary":
+		fmt.Print(n.Summary())
+		return nil
+	}
+	usage()
+	return fmt.Errorf("unknown command %q", cmd)
+}

@@ -1,0 +1,250 @@
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// SupervisorName is the supervisor's process name.
+const SupervisorName = "supervisor"
+
+// Supervision timing. A restarted orderer catching up moves its height; a hung one does
+// not, so "behind and not moving" for FreezeAfter means hung.
+const (
+	superviseEvery = time.Second
+	FreezeAfter    = 12 * time.Second
+)
+
+// SupervisorStatus is written to .run/supervisor.json after every round.
+type SupervisorStatus struct {
+	Time     time.Time             `json:"time"`
+	Nodes    map[string]NodeStatus `json:"nodes"`
+	Restarts map[string]int        `json:"restarts"`
+	Events   []SupervisorEvent     `json:"events"` // newest last, at most 200
+}
+
+// SupervisorEvent is one thing the supervisor saw or did.
+type SupervisorEvent struct {
+	Time   time.Time `json:"time"`
+	Node   string    `json:"node"`
+	Kind   string    `json:"kind"` // crashed, frozen, restarted, restart-failed
+	Detail string    `json:"detail"`
+}
+
+func (n *Net) supervisorStatusPath() string { return filepath.Join(n.L.Run, "supervisor.json") }
+
+// LoadSupervisorStatus reads the supervisor's last status.
+func (n *Net) LoadSupervisorStatus() (*SupervisorStatus, error) {
+	raw, err := os.ReadFile(n.supervisorStatusPath())
+	if err != nil {
+		return nil, err
+	}
+	var s SupervisorStatus
+	return &s, json.Unmarshal(raw, &s)
+}
+
+// HoldPath marks a process the supervisor must leave alone (tests that need a node down).
+func (n *Net) HoldPath(name string) string { return filepath.Join(n.L.Run, "hold", name) }
+
+// StartSupervisor runs this executable's `supervise` command detached.
+func (n *Net) StartSupervisor() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	_, err = StartProc(n.L, SupervisorName, exe, []string{"supervise"}, []string{
+		"PDL_RUN=" + n.L.Run, "PDL_HOME=" + filepath.Dir(n.L.FabHome), "PDL_ROOT=" + n.L.Root,
+	})
+	return err
+}
+
+type watch struct {
+	height   uint64
+	since    time.Time // when height last changed
+	inactive time.Time // when active nodes first read 0 (zero time: not inactive)
+}
+
+// Supervise restarts crashed nodes and chaincode servers, kills and restarts frozen
+// orderers, and reports each by name in the log and the status file. It runs until ctx
+// ends.
+func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
+	ops, err := NewOps(n.T, n.L)
+	if err != nil {
+		return err
+	}
+	st := &SupervisorStatus{Nodes: map[string]NodeStatus{}, Restarts: map[string]int{}}
+	watches := map[string]*watch{}
+	event := func(node, kind, detail string) {
+		e := SupervisorEvent{Time: time.Now(), Node: node, Kind: kind, Detail: detail}
+		logger.Printf("%s %s: %s", strings.ToUpper(kind), node, detail)
+		st.Events = append(st.Events, e)
+		if len(st.Events) > 200 {
+			st.Events = st.Events[len(st.Events)-200:]
+		}
+	}
+	restart := func(name string, start func() error) {
+		if err := start(); err != nil {
+			event(name, "restart-failed", err.Error())
+			return
+		}
+		st.Restarts[name]++
+		event(name, "restarted", fmt.Sprintf("restart #%d", st.Restarts[name]))
+	}
+	nodes := append(n.T.Orderers(), n.T.Peers()...)
+	ticker := time.NewTicker(superviseEvery)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		}
+		held := func(name string) bool { _, err := os.Stat(n.HoldPath(name)); return err == nil }
+		state, _ := n.LoadState()
+		// crashed processes
+		for _, node := range nodes {
+			p, _ := ReadProc(n.L, node.ID())
+			if p == nil || p.Alive() || held(node.ID()) {
+				continue
+			}
+			event(node.ID(), "crashed", fmt.Sprintf("pid %d is gone; last log line: %s", p.Pid, strings.TrimSpace(tail(n.L.LogFile(node.ID()), 1))))
+			restart(node.ID(), func() error { return n.StartNode(node) })
+			delete(watches, node.ID())
+		}
+		if state != nil && state.Binary != "" {
+			for _, org := range n.T.PeerOrgs() {
+				name := CCaaSName(org)
+				p, _ := ReadProc(n.L, name)
+				if p == nil || p.Alive() || held(name) {
+					continue
+				}
+				event(name, "crashed", fmt.Sprintf("pid %d is gone", p.Pid))
+				restart(name, func() error { return n.StartCCaaS(org, state) })
+			}
+		}
+		// node health and frozen orderers
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		statuses := map[string]NodeStatus{}
+		for _, node := range nodes {
+			wg.Add(1)
+			go func(node *Node) {
+				defer wg.Done()
+				s := ops.Status(node)
+				mu.Lock()
+				statuses[node.ID()] = s
+				mu.Unlock()
+			}(node)
+		}
+		wg.Wait()
+		st.Nodes = statuses
+		var maxOrd uint64
+		leaderSeen := false
+		for _, o := range n.T.Orderers() {
+			s := statuses[o.ID()]
+			if s.Height > maxOrd {
+				maxOrd = s.Height
+			}
+			leaderSeen = leaderSeen || s.Leader
+		}
+		now := time.Now()
+		for _, o := range n.T.Orderers() {
+			s := statuses[o.ID()]
+			if !s.Up || held(o.ID()) {
+				delete(watches, o.ID())
+				continue
+			}
+			w := watches[o.ID()]
+			if w == nil {
+				w = &watch{height: s.Height, since: now}
+				watches[o.ID()] = w
+			}
+			if s.Height != w.height {
+				w.height, w.since = s.Height, now
+			}
+			if s.ActiveNodes == 0 && leaderSeen {
+				if w.inactive.IsZero() {
+					w.inactive = now
+				}
+			} else {
+				w.inactive = time.Time{}
+			}
+			frozenBehind := s.Height < maxOrd && now.Sub(w.since) > FreezeAfter
+			frozenInactive := !w.inactive.IsZero() && now.Sub(w.inactive) > FreezeAfter
+			if !frozenBehind && !frozenInactive {
+				continue
+			}
+			detail := fmt.Sprintf("height %d unchanged for %s while the channel is at %d", s.Height, now.Sub(w.since).Round(time.Second), maxOrd)
+			if frozenInactive {
+				detail = fmt.Sprintf("sees 0 active Raft nodes for %s while the others have a leader", now.Sub(w.inactive).Round(time.Second))
+			}
+			event(o.ID(), "frozen", detail+"; killing it (a hung orderer costs more than a dead one)")
+			if p, _ := ReadProc(n.L, o.ID()); p != nil {
+				_ = p.Signal(syscall.SIGKILL)
+				for i := 0; i < 50 && p.Alive(); i++ {
+					time.Sleep(100 * time.Millisecond)
+				}
+			}
+			node := o
+			restart(o.ID(), func() error { return n.StartNode(node) })
+			delete(watches, o.ID())
+		}
+		st.Time = now
+		raw, _ := json.MarshalIndent(st, "", "  ")
+		tmp := n.supervisorStatusPath() + ".tmp"
+		if err := os.WriteFile(tmp, raw, 0o644); err == nil {
+			_ = os.Rename(tmp, n.supervisorStatusPath())
+		}
+	}
+}
+
+// Report is the human summary of `pdlnet status`.
+func (n *Net) Report() (string, bool) {
+	var b strings.Builder
+	ok := true
+	procs, _ := ListProcs(n.L)
+	if len(procs) == 0 {
+		return "PDLedger network: not running (no processes under " + n.L.Run + ")\n", false
+	}
+	ops, err := NewOps(n.T, n.L)
+	statuses := map[string]NodeStatus{}
+	if err == nil {
+		for _, node := range append(n.T.Orderers(), n.T.Peers()...) {
+			statuses[node.ID()] = ops.Status(node)
+		}
+	}
+	fmt.Fprintf(&b, "%-20s %-8s %-8s %s\n", "PROCESS", "PID", "STATE", "DETAIL")
+	sort.Slice(procs, func(i, j int) bool { return procs[i].Name < procs[j].Name })
+	for _, p := range procs {
+		state := "running"
+		detail := ""
+		if !p.Alive() {
+			state, ok = "CRASHED", false
+			detail = strings.TrimSpace(tail(n.L.LogFile(p.Name), 1))
+		} else if s, has := statuses[p.Name]; has {
+			if !s.Up {
+				state, ok = "UNHEALTHY", false
+				detail = s.Err
+			} else {
+				detail = fmt.Sprintf("height %d", s.Height)
+				if n.T.Node(p.Name).IsOrderer() {
+					detail += fmt.Sprintf(", raft active %d/%d", s.ActiveNodes, s.ClusterSize)
+					if s.Leader {
+						detail += ", leader"
+					}
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%-20s %-8d %-8s %s\n", p.Name, p.Pid, state, detail)
+	}
+	return b.String(), ok
+}

@@ -1,0 +1,347 @@
+// Package network defines and runs the PDLedger Fabric network as native processes:
+// three Raft orderers and one peer per org (Bureau, Operator, SourceUnit), chaincode as a
+// service with one chaincode server per org, all endpoints on TLS with client
+// authentication. The definition is data (topology.yaml); everything else is derived.
+package network
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Topology mirrors network/topology.yaml.
+type Topology struct {
+	Host       string     `yaml:"host"`
+	Domain     string     `yaml:"domain"`
+	Channel    string     `yaml:"channel"`
+	Chaincode  Chaincode  `yaml:"chaincode"`
+	Bureau     Bureau     `yaml:"bureau"`
+	Orderer    Ordering   `yaml:"orderer"`
+	Orgs       []Org      `yaml:"orgs"`
+	Identities []Identity `yaml:"identities"`
+	Explorer   Explorer   `yaml:"explorer"`
+}
+
+// Chaincode names the chaincode definition.
+type Chaincode struct {
+	Name              string `yaml:"name"`
+	Version           string `yaml:"version"`
+	EndorsementPolicy string `yaml:"endorsementPolicy"`
+}
+
+// Bureau is the participant Participant:Bootstrap registers.
+type Bureau struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	USCC string `yaml:"uscc"`
+}
+
+// Ordering holds block cutting and Raft options.
+type Ordering struct {
+	BatchTimeout      string `yaml:"batchTimeout"`
+	MaxMessageCount   int    `yaml:"maxMessageCount"`
+	AbsoluteMaxBytes  string `yaml:"absoluteMaxBytes"`
+	PreferredMaxBytes string `yaml:"preferredMaxBytes"`
+	Raft              Raft   `yaml:"raft"`
+}
+
+// Raft options written into the channel config.
+type Raft struct {
+	TickInterval         string `yaml:"tickInterval"`
+	ElectionTick         int    `yaml:"electionTick"`
+	HeartbeatTick        int    `yaml:"heartbeatTick"`
+	MaxInflightBlocks    int    `yaml:"maxInflightBlocks"`
+	SnapshotIntervalSize string `yaml:"snapshotIntervalSize"`
+}
+
+// Org is an orderer or peer organization.
+type Org struct {
+	Name  string `yaml:"name"`
+	MSPID string `yaml:"mspId"`
+	Kind  string `yaml:"kind"` // orderer | peer
+	Nodes []Node `yaml:"nodes"`
+	Users int    `yaml:"users"`
+}
+
+// Node is one orderer or peer process (plus, for peers, its org's chaincode server).
+type Node struct {
+	Name          string `yaml:"name"`
+	Host          string `yaml:"host"`
+	Port          int    `yaml:"port"`
+	AdminPort     int    `yaml:"adminPort"`
+	OpsPort       int    `yaml:"opsPort"`
+	ChaincodePort int    `yaml:"chaincodePort"`
+	CCaaSPort     int    `yaml:"ccaasPort"`
+
+	org *Org
+}
+
+// Identity maps a client profile name to a certificate.
+type Identity struct {
+	Profile string `yaml:"profile"`
+	Org     string `yaml:"org"`
+	User    string `yaml:"user"`
+	Role    string `yaml:"role"`
+}
+
+// Explorer ports.
+type Explorer struct {
+	Port        int `yaml:"port"`
+	MetricsPort int `yaml:"metricsPort"`
+}
+
+// LoadTopology reads and validates a topology file.
+func LoadTopology(path string) (*Topology, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var t Topology
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := t.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &t, nil
+}
+
+func (t *Topology) validate() error {
+	if t.Host == "" || t.Domain == "" || t.Channel == "" {
+		return fmt.Errorf("host, domain and channel are required")
+	}
+	if _, err := time.ParseDuration(t.Orderer.BatchTimeout); err != nil {
+		return fmt.Errorf("orderer.batchTimeout: %w", err)
+	}
+	if _, err := time.ParseDuration(t.Orderer.Raft.TickInterval); err != nil {
+		return fmt.Errorf("orderer.raft.tickInterval: %w", err)
+	}
+	ports := map[string]string{}
+	claim := func(node string, host string, port int, what string) error {
+		if port <= 0 || port > 65535 {
+			return fmt.Errorf("%s: %s port %d out of range 1..65535", node, what, port)
+		}
+		k := fmt.Sprintf("%s:%d", host, port)
+		if other, ok := ports[k]; ok {
+			return fmt.Errorf("%s: %s port %s already used by %s", node, what, k, other)
+		}
+		ports[k] = node + " " + what
+		return nil
+	}
+	orderers := 0
+	for i := range t.Orgs {
+		o := &t.Orgs[i]
+		if o.Kind != "orderer" && o.Kind != "peer" {
+			return fmt.Errorf("org %s: kind %q must be orderer or peer", o.Name, o.Kind)
+		}
+		for j := range o.Nodes {
+			n := &o.Nodes[j]
+			n.org = o
+			if n.Host == "" {
+				n.Host = t.Host
+			}
+			if err := claim(n.ID(), n.Host, n.Port, "listen"); err != nil {
+				return err
+			}
+			if err := claim(n.ID(), n.Host, n.OpsPort, "operations"); err != nil {
+				return err
+			}
+			if o.Kind == "orderer" {
+				orderers++
+				if err := claim(n.ID(), n.Host, n.AdminPort, "admin"); err != nil {
+					return err
+				}
+			} else {
+				if err := claim(n.ID(), n.Host, n.ChaincodePort, "chaincode"); err != nil {
+					return err
+				}
+				if err := claim(n.ID(), n.Host, n.CCaaSPort, "chaincode server"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if orderers == 0 {
+		return fmt.Errorf("no orderer nodes")
+	}
+	if err := claim("explorer", t.Host, t.Explorer.Port, "api"); err != nil {
+		return err
+	}
+	if err := claim("explorer", t.Host, t.Explorer.MetricsPort, "metrics"); err != nil {
+		return err
+	}
+	for _, id := range t.Identities {
+		if t.Org(id.Org) == nil {
+			return fmt.Errorf("identity %s: unknown org %s", id.Profile, id.Org)
+		}
+	}
+	return nil
+}
+
+// Org returns the org with the given name, or nil.
+func (t *Topology) Org(name string) *Org {
+	for i := range t.Orgs {
+		if t.Orgs[i].Name == name {
+			return &t.Orgs[i]
+		}
+	}
+	return nil
+}
+
+// OrdererOrg returns the (single) orderer organization.
+func (t *Topology) OrdererOrg() *Org {
+	for i := range t.Orgs {
+		if t.Orgs[i].Kind == "orderer" {
+			return &t.Orgs[i]
+		}
+	}
+	return nil
+}
+
+// PeerOrgs returns the peer organizations in file order.
+func (t *Topology) PeerOrgs() []*Org {
+	var out []*Org
+	for i := range t.Orgs {
+		if t.Orgs[i].Kind == "peer" {
+			out = append(out, &t.Orgs[i])
+		}
+	}
+	return out
+}
+
+// Orderers returns all orderer nodes.
+func (t *Topology) Orderers() []*Node {
+	var out []*Node
+	for _, o := range t.Orgs {
+		if o.Kind == "orderer" {
+			for j := range o.Nodes {
+				out = append(out, &o.Nodes[j])
+			}
+		}
+	}
+	return out
+}
+
+// Peers returns all peer nodes.
+func (t *Topology) Peers() []*Node {
+	var out []*Node
+	for _, o := range t.PeerOrgs() {
+		for j := range o.Nodes {
+			out = append(out, &o.Nodes[j])
+		}
+	}
+	return out
+}
+
+// Node finds a node by its ID (orderer0, peer0.bureau, ...).
+func (t *Topology) Node(id string) *Node {
+	for _, n := range append(t.Orderers(), t.Peers()...) {
+		if n.ID() == id {
+			return n
+		}
+	}
+	return nil
+}
+
+// Domain of an org: <org>.<topology domain>, lower case.
+func (t *Topology) OrgDomain(o *Org) string {
+	return strings.ToLower(o.Name) + "." + t.Domain
+}
+
+// Org returns the node's organization.
+func (n *Node) Org() *Org { return n.org }
+
+// ID is the short process name: orderer0 for orderers, peer0.bureau for peers.
+func (n *Node) ID() string {
+	if n.org.Kind == "orderer" {
+		return n.Name
+	}
+	return n.Name + "." + strings.ToLower(n.org.Name)
+}
+
+// IsOrderer reports whether this is an orderer node.
+func (n *Node) IsOrderer() bool { return n.org.Kind == "orderer" }
+
+// Addr is host:port of the node's main listener.
+func (n *Node) Addr() string { return fmt.Sprintf("%s:%d", n.Host, n.Port) }
+
+// OpsAddr is host:port of the operations (health, metrics) endpoint.
+func (n *Node) OpsAddr() string { return fmt.Sprintf("%s:%d", n.Host, n.OpsPort) }
+
+// AdminAddr is the orderer's channel participation endpoint.
+func (n *Node) AdminAddr() string { return fmt.Sprintf("%s:%d", n.Host, n.AdminPort) }
+
+// CCaaSAddr is the address of the org's chaincode server.
+func (n *Node) CCaaSAddr() string { return fmt.Sprintf("%s:%d", n.Host, n.CCaaSPort) }
+
+// AllPorts lists every host:port the network binds, for the port-in-use check.
+func (t *Topology) AllPorts() []string {
+	var out []string
+	for _, n := range append(t.Orderers(), t.Peers()...) {
+		out = append(out, n.Addr(), n.OpsAddr())
+		if n.IsOrderer() {
+			out = append(out, n.AdminAddr())
+		} else {
+			out = append(out, fmt.Sprintf("%s:%d", n.Host, n.ChaincodePort), n.CCaaSAddr())
+		}
+	}
+	out = append(out, fmt.Sprintf("%s:%d", t.Host, t.Explorer.Port), fmt.Sprintf("%s:%d", t.Host, t.Explorer.MetricsPort))
+	sort.Strings(out)
+	return out
+}
+
+// Layout locates everything a running network keeps on disk.
+type Layout struct {
+	Root    string // repository root
+	Run     string // run directory (.run by default)
+	FabBin  string // Fabric binaries
+	FabHome string // Fabric install dir (binaries + sampleconfig)
+}
+
+// DefaultLayout derives the layout from the repository root and the environment
+// (PDL_RUN, PDL_HOME).
+func DefaultLayout(root string) Layout {
+	run := os.Getenv("PDL_RUN")
+	if run == "" {
+		run = filepath.Join(root, ".run")
+	}
+	home := os.Getenv("PDL_HOME")
+	if home == "" {
+		h, _ := os.UserHomeDir()
+		home = filepath.Join(h, ".cache", "pdledger")
+	}
+	fab := filepath.Join(home, "fabric-2.5.0")
+	return Layout{Root: root, Run: run, FabBin: filepath.Join(fab, "bin"), FabHome: fab}
+}
+
+func (l Layout) path(p ...string) string { return filepath.Join(append([]string{l.Run}, p...)...) }
+
+// CryptoDir is cryptogen's output.
+func (l Layout) CryptoDir() string { return l.path("crypto") }
+
+// ConfigDir is FABRIC_CFG_PATH for every node and CLI call.
+func (l Layout) ConfigDir() string { return l.path("config") }
+
+// LogFile of a process.
+func (l Layout) LogFile(name string) string { return l.path("logs", name+".log") }
+
+// PidFile of a process.
+func (l Layout) PidFile(name string) string { return l.path("pids", name+".pid") }
+
+// DataDir of a node.
+func (l Layout) DataDir(name string) string { return l.path("data", name) }
+
+// ProfilesDir holds client connection profiles.
+func (l Layout) ProfilesDir() string { return l.path("profiles") }
+
+// Bin is the Fabric binary path.
+func (l Layout) Bin(name string) string { return filepath.Join(l.FabBin, name) }
