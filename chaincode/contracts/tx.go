@@ -35,6 +35,7 @@ type Tx struct {
 	order  []string
 	caller *Caller
 	event  *model.Event
+	prof   *profileView
 }
 
 // Caller is the transaction's submitter.

@@ -113,3 +113,24 @@ func Kinds() []Kind {
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
+
+// Deadline is an obligation with a due time: who must act, by when, under which rule.
+// Compliance queries look for deadlines that are due and not met.
+type Deadline struct {
+	What    string     `json:"what"`             // "agreement filing", "bureau review", ...
+	Party   string     `json:"party,omitempty"`  // participant who must act
+	Due     time.Time  `json:"due"`              // end of the last allowed day (CST)
+	Rule    string     `json:"rule"`             // profile parameter and version, e.g. "authorization.agreement_filing_working_days=10 (guangdong v1)"
+	Covered bool       `json:"calendarCovered"`  // false: computed with weekends only (no holiday data for that year)
+	Met     *time.Time `json:"met,omitempty"`    // when the obligation was fulfilled
+	MetTx   string     `json:"metTx,omitempty"`  // transaction that fulfilled it
+	Waived  string     `json:"waived,omitempty"` // reason the obligation lapsed (e.g. the record was refused)
+}
+
+// Overdue reports whether the deadline passed unmet at t.
+func (d *Deadline) Overdue(t time.Time) bool {
+	return d != nil && d.Met == nil && d.Waived == "" && t.After(d.Due)
+}
+
+// Open reports whether the deadline is still to be met.
+func (d *Deadline) Open() bool { return d != nil && d.Met == nil && d.Waived == "" }

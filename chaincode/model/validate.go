@@ -238,6 +238,13 @@ func validateField(fv reflect.Value, path string, t tagSpec) error {
 	case reflect.String:
 		return validateString(fv, path, t)
 	case reflect.Slice:
+		if fv.Type().Elem().Kind() == reflect.Uint8 {
+			// raw JSON or bytes: opaque here, bounded by the request size
+			if t.req && fv.Len() == 0 {
+				return FieldErr(CodeMissingField, path, "", "field %q is required", path)
+			}
+			return nil
+		}
 		if fv.Len() == 0 {
 			if t.req {
 				return FieldErr(CodeMissingField, path, "", "field %q needs at least one item", path)

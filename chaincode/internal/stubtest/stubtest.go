@@ -359,10 +359,13 @@ func caFor(msp string) *testCA {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ca." + strings.ToLower(msp), Organization: []string{msp}},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1<<40, 0), IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Unix(0, 0), NotAfter: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign,
 	}
-	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
 	cert, _ := x509.ParseCertificate(der)
 	ca := &testCA{key: key, cert: cert}
 	cas[msp] = ca
@@ -377,7 +380,7 @@ func NewIdentity(msp, cn string, ous ...string) *Identity {
 	tmpl := &x509.Certificate{
 		SerialNumber: new(big.Int).SetBytes(sum[:8]),
 		Subject:      pkix.Name{CommonName: cn, OrganizationalUnit: ous, Country: []string{"CN"}},
-		NotBefore:    time.Unix(0, 0), NotAfter: time.Unix(1<<40, 0),
+		NotBefore:    time.Unix(0, 0), NotAfter: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {

@@ -1,0 +1,306 @@
+package contracts
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/pdledger/pdledger/chaincode/gm"
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/chaincode/policy"
+)
+
+// ProfileContract sets and amends the policy profile: the jurisdiction's parameters.
+type ProfileContract struct {
+	base
+}
+
+func init() { register("Profile", &ProfileContract{}) }
+
+const profileCurrent = "current"
+
+// profileView is the profile in force for a transaction, with its calendar.
+type profileView struct {
+	Rec *model.ProfileRecord
+	P   policy.Profile
+	Cal *policy.Calendar
+}
+
+// Ref names the version: "longhua v2".
+func (v *profileView) Ref() string { return model.ProfileRef(v.P.ID, v.Rec.ProfileVersion) }
+
+// Profile returns the profile in force, or PROFILE_NOT_SET.
+func (tx *Tx) Profile() (*profileView, error) {
+	if tx.prof != nil {
+		return tx.prof, nil
+	}
+	var rec model.ProfileRecord
+	ok, err := tx.GetIf(model.KindProfile, profileCurrent, &rec)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, model.Errf(model.CodeProfileUnset, "the bureau has not set a policy profile yet (Profile:Set)")
+	}
+	p, err := rec.Policy()
+	if err != nil {
+		return nil, model.Errf(model.CodeInternal, "stored profile %s: %v", rec.ID, err)
+	}
+	cal, err := p.WorkingCalendar()
+	if err != nil {
+		return nil, model.Errf(model.CodeInternal, "profile calendar: %v", err)
+	}
+	tx.prof = &profileView{Rec: &rec, P: p, Cal: cal}
+	return tx.prof, nil
+}
+
+// WorkingDeadline is the deadline n working days after from (the day of from not
+// counted), or nil when the profile leaves the parameter unset (no deadline applies).
+func (v *profileView) WorkingDeadline(what, party, param string, n *policy.IntParam, from time.Time) *model.Deadline {
+	days, ok := n.Get()
+	if !ok {
+		return nil
+	}
+	d, err := v.Cal.Deadline(from, days)
+	if err != nil {
+		return nil
+	}
+	return &model.Deadline{What: what, Party: party, Due: d.Due.UTC(), Covered: d.Covered,
+		Rule: fmt.Sprintf("%s=%d working days (%s)", param, days, v.Ref())}
+}
+
+// DaysDeadline is the deadline n calendar days after from (a last day falling on a rest
+// day moves to the next working day), or nil when the parameter is unset.
+func (v *profileView) DaysDeadline(what, party, param string, n *policy.IntParam, from time.Time) *model.Deadline {
+	days, ok := n.Get()
+	if !ok {
+		return nil
+	}
+	d, err := v.Cal.DaysDeadline(from, days)
+	if err != nil {
+		return nil
+	}
+	return &model.Deadline{What: what, Party: party, Due: d.Due.UTC(), Covered: d.Covered,
+		Rule: fmt.Sprintf("%s=%d days (%s)", param, days, v.Ref())}
+}
+
+// Set stores the first profile version (bureau only, once).
+func (c *ProfileContract) Set(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Profile:Set", request, func(tx *Tx, req *model.SetProfileRequest) (model.Record, error) {
+		if err := requireProfileBureau(tx); err != nil {
+			return nil, err
+		}
+		if ok, err := tx.Exists(model.KindProfile, profileCurrent); err != nil {
+			return nil, err
+		} else if ok {
+			return nil, model.RuleProfileSetOnce.Violation("the profile is set already; amend it with Profile:Amend")
+		}
+		var raw []byte
+		basis := "custom"
+		if req.Preset != "" {
+			p, err := policy.Preset(req.Preset)
+			if err != nil {
+				return nil, model.FieldErr(model.CodeBadEnum, "preset", fmt.Sprint(policy.Presets()), "%v", err)
+			}
+			if raw, err = p.CanonicalJSON(); err != nil {
+				return nil, model.Errf(model.CodeInternal, "preset %s: %v", req.Preset, err)
+			}
+			basis = req.Preset
+			if len(req.Patch) > 0 {
+				if raw, err = mergePatch(raw, req.Patch); err != nil {
+					return nil, err
+				}
+			}
+		} else {
+			raw = req.Profile
+		}
+		return storeProfile(tx, raw, basis, req.Reason, nil)
+	})
+}
+
+// Amend stores the next profile version, effective from this transaction.
+func (c *ProfileContract) Amend(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Profile:Amend", request, func(tx *Tx, req *model.AmendProfileRequest) (model.Record, error) {
+		if err := requireProfileBureau(tx); err != nil {
+			return nil, err
+		}
+		cur, err := tx.Profile()
+		if err != nil {
+			return nil, err
+		}
+		raw, err := mergePatch(cur.Rec.Profile, req.Patch)
+		if err != nil {
+			return nil, err
+		}
+		return storeProfile(tx, raw, cur.Rec.Basis, req.Reason, cur.Rec)
+	})
+}
+
+func requireProfileBureau(tx *Tx) error {
+	c, err := tx.Require()
+	if err != nil {
+		return err
+	}
+	if !c.Is(model.RoleBureau) {
+		return model.RuleProfileBureauOnly.Violation("only the bureau sets the policy profile; %s is a %s", c.PID(), c.Participant.Role)
+	}
+	return nil
+}
+
+func storeProfile(tx *Tx, raw []byte, basis, reason string, prev *model.ProfileRecord) (model.Record, error) {
+	p, err := policy.Parse(raw)
+	if err != nil {
+		return nil, model.FieldErr(model.CodeBadFormat, "profile", "policy profile schema "+policy.SchemaV1, "profile refused: %v", err)
+	}
+	canon, err := p.CanonicalJSON()
+	if err != nil {
+		return nil, model.FieldErr(model.CodeBadFormat, "profile", "", "profile refused: %v", err)
+	}
+	version := 1
+	prevID := ""
+	if prev != nil {
+		version = prev.ProfileVersion + 1
+		prevID = "v" + strconv.Itoa(prev.ProfileVersion)
+		if bytes.Equal(canon, prev.Profile) {
+			return nil, model.FieldErr(model.CodeBadFormat, "patch", "", "the amendment changes nothing")
+		}
+	}
+	rec := &model.ProfileRecord{
+		Meta:           model.Meta{ID: "v" + strconv.Itoa(version), Kind: model.KindProfile, Public: true},
+		ProfileVersion: version, Basis: basis, Reason: reason, EffectiveFrom: tx.Now,
+		Profile: canon, Digest: gm.SumHex(canon), Previous: prevID,
+	}
+	action := "set"
+	if prev != nil {
+		action = "amended"
+	}
+	if err := tx.Create(rec, action); err != nil {
+		return nil, err
+	}
+	cur := *rec
+	cur.ID = profileCurrent
+	raw2, _ := json.Marshal(&cur)
+	if err := tx.putRaw(tx.Key(model.KindProfile, profileCurrent), raw2); err != nil {
+		return nil, err
+	}
+	tx.prof = nil
+	return rec, nil
+}
+
+// mergePatch applies an RFC 7386 merge patch. encoding/json sorts map keys on output, so
+// the result does not depend on map order.
+func mergePatch(doc, patch []byte) ([]byte, error) {
+	var d, p any
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, model.Errf(model.CodeInternal, "profile: %v", err)
+	}
+	if err := json.Unmarshal(patch, &p); err != nil {
+		return nil, model.FieldErr(model.CodeBadFormat, "patch", "JSON object", "patch is not JSON: %v", err)
+	}
+	if _, ok := p.(map[string]any); !ok {
+		return nil, model.FieldErr(model.CodeBadFormat, "patch", "JSON object", "patch must be a JSON object")
+	}
+	if path := untraced(p, "patch"); path != "" {
+		// Merging a bare value would keep the old value's source: the new value would be
+		// traced to an article that does not say it.
+		return nil, model.FieldErr(model.CodeBadFormat, path, "{value, source}", "%s sets a value without its source (seed document, article, quote)", path)
+	}
+	out, err := json.Marshal(merge(d, p))
+	if err != nil {
+		return nil, model.Errf(model.CodeInternal, "patch: %v", err)
+	}
+	return out, nil
+}
+
+// untraced returns the path of the first parameter object in a patch that sets "value"
+// without "source", or "".
+func untraced(v any, path string) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return ""
+	}
+	if _, hasValue := m["value"]; hasValue {
+		if m["source"] == nil {
+			return path
+		}
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if p := untraced(m[k], path+"."+k); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+func merge(target, patch any) any {
+	pm, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	tm, ok := target.(map[string]any)
+	if !ok {
+		tm = map[string]any{}
+	}
+	keys := make([]string, 0, len(pm))
+	for k := range pm {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if pm[k] == nil {
+			delete(tm, k)
+			continue
+		}
+		tm[k] = merge(tm[k], pm[k])
+	}
+	return tm
+}
+
+// Get returns a profile version (0: current). Public.
+func (c *ProfileContract) Get(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Read(ctx, "Profile:Get", request, func(tx *Tx, req *model.GetProfileRequest) (any, error) {
+		id := profileCurrent
+		if req.Version > 0 {
+			id = "v" + strconv.Itoa(req.Version)
+		}
+		var rec model.ProfileRecord
+		if err := tx.Get(model.KindProfile, id, &rec); err != nil {
+			if id == profileCurrent {
+				return nil, model.Errf(model.CodeProfileUnset, "the bureau has not set a policy profile yet")
+			}
+			return nil, err
+		}
+		return &rec, nil
+	})
+}
+
+// Presets lists the shipped profile presets with their jurisdictions. Public.
+func (c *ProfileContract) Presets(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Read(ctx, "Profile:Presets", request, func(tx *Tx, _ *struct{}) (any, error) {
+		type preset struct {
+			ID           string              `json:"id"`
+			Jurisdiction policy.Jurisdiction `json:"jurisdiction"`
+			Seed         string              `json:"seed"`
+		}
+		out := []preset{}
+		for _, name := range policy.Presets() {
+			p, err := policy.Preset(name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, preset{ID: p.ID, Jurisdiction: p.Jurisdiction, Seed: p.Document.Seed})
+		}
+		return out, nil
+	})
+}
