@@ -12,8 +12,8 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/pdledger/pdledger/chaincode/gm"
-	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/chaincode/internal/stubtest"
+	"github.com/pdledger/pdledger/chaincode/model"
 )
 
 // harness is a ledger with a bootstrapped bureau, for contract unit tests.
