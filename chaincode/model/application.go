@@ -1,0 +1,183 @@
+package model
+
+import "time"
+
+func init() {
+	registerKind(KindApplication, func() Record { return &Application{} })
+	registerKind(KindGrant, func() Record { return &Grant{} })
+}
+
+// Method is how data is used (Longhua 数据分级开发; 可用不可见).
+type Method string
+
+// Processing methods. The first two are privacy computing (可用不可见).
+const (
+	MethodPrivacyComputing Method = "privacy_computing" // 隐私计算 (MPC, federated learning, ...)
+	MethodTrustedExecution Method = "trusted_execution" // 可信执行环境
+	MethodSandbox          Method = "sandbox"           // 安全开发环境, results reviewed before leaving
+	MethodDesensitizedAPI  Method = "desensitized_api"  // 脱敏接口
+	MethodStatistics       Method = "statistics"        // aggregated statistics only
+)
+
+// Values lists the methods.
+func (Method) Values() []string {
+	return []string{"privacy_computing", "trusted_execution", "sandbox", "desensitized_api", "statistics"}
+}
+
+// IsPrivacyComputing reports whether the method keeps raw data invisible (可用不可见).
+func (m Method) IsPrivacyComputing() bool {
+	return m == MethodPrivacyComputing || m == MethodTrustedExecution
+}
+
+// StepKind is a review step of a data-use application (Futian Art. 18).
+type StepKind string
+
+// Review steps, in order: operator initial review (partner applications only), bureau
+// assessment, then every affected source unit.
+const (
+	StepOperator   StepKind = "operator_initial"
+	StepBureau     StepKind = "bureau"
+	StepSourceUnit StepKind = "source_unit"
+)
+
+// Values lists the step kinds.
+func (StepKind) Values() []string { return []string{"operator_initial", "bureau", "source_unit"} }
+
+// Decision is a reviewer's answer.
+type Decision string
+
+// Decisions.
+const (
+	Approved Decision = "approved"
+	Refused  Decision = "refused"
+)
+
+// Values lists the decisions.
+func (Decision) Values() []string { return []string{"approved", "refused"} }
+
+// ReviewStep is one reviewer's step with its working-day deadline.
+type ReviewStep struct {
+	Kind      StepKind  `json:"kind"`
+	Party     string    `json:"party"`
+	Opened    time.Time `json:"opened,omitempty"` // when the step became due (zero: not yet reached)
+	Deadline  *Deadline `json:"deadline,omitempty"`
+	Decision  Decision  `json:"decision,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	DecidedAt time.Time `json:"decidedAt,omitempty"`
+	DecidedTx string    `json:"decidedTx,omitempty"`
+}
+
+// DataRequest is one line of the data requirement list (数据需求清单): which items of
+// which resource, and why they are necessary (最小必要).
+type DataRequest struct {
+	Resource  string   `json:"resource" pdl:"req,fmt=id"`
+	Items     []string `json:"items" pdl:"req,n=200,max=128,uniq"`
+	Necessity string   `json:"necessity" pdl:"req,max=1024"`
+}
+
+// AppStatus is where an application stands.
+type AppStatus string
+
+// Application statuses.
+const (
+	AppPending  AppStatus = "pending"
+	AppApproved AppStatus = "approved"
+	AppRefused  AppStatus = "refused"
+)
+
+// Values lists the statuses.
+func (AppStatus) Values() []string { return []string{"pending", "approved", "refused"} }
+
+// Application is a data-use application (用数申请, 一场景一申请一审核; Luohu §7,
+// Futian Art. 18, Guangdong Art. 24).
+type Application struct {
+	Meta
+	Operator        string        `json:"operator"`
+	Partner         string        `json:"partner,omitempty"` // set when a partner applies through the operator
+	Authorization   string        `json:"authorizationId"`
+	Scenario        string        `json:"scenario"`
+	ServiceObjects  string        `json:"serviceObjects"`
+	ServiceScope    string        `json:"serviceScope"`
+	ExpectedOutcome string        `json:"expectedOutcome"`
+	DataList        []DataRequest `json:"dataList"`
+	Method          Method        `json:"method"`
+	UsageFrom       string        `json:"usageFrom"` // CST dates
+	UsageTo         string        `json:"usageTo"`
+	Steps           []ReviewStep  `json:"steps"`
+	Status          AppStatus     `json:"status"`
+	Grant           string        `json:"grantId,omitempty"`
+	Profile         string        `json:"profile"`
+}
+
+// Parties of an application: the operator, the partner, every reviewing source unit.
+func (a *Application) Parties() []string {
+	out := []string{a.Operator}
+	if a.Partner != "" {
+		out = append(out, a.Partner)
+	}
+	for _, s := range a.Steps {
+		if s.Kind == StepSourceUnit {
+			out = append(out, s.Party)
+		}
+	}
+	return out
+}
+
+// ResourceIDs lists the resources the application asks for.
+func (a *Application) ResourceIDs() []string {
+	out := make([]string, 0, len(a.DataList))
+	for _, d := range a.DataList {
+		out = append(out, d.Resource)
+	}
+	return out
+}
+
+// GrantStatus is a grant's standing.
+type GrantStatus string
+
+// Grant statuses.
+const (
+	GrantActive  GrantStatus = "active"
+	GrantRevoked GrantStatus = "revoked"
+)
+
+// Values lists the statuses.
+func (GrantStatus) Values() []string { return []string{"active", "revoked"} }
+
+// Grant is what a fully approved application becomes: the right to use the listed
+// resources for one scenario by one method for a period. Data use, products and logs
+// refer to grants.
+type Grant struct {
+	Meta
+	Application   string        `json:"applicationId"`
+	Authorization string        `json:"authorizationId"`
+	Operator      string        `json:"operator"`
+	Partner       string        `json:"partner,omitempty"`
+	Scenario      string        `json:"scenario"`
+	ResourceIDs   []string      `json:"resourceIds"`
+	DataList      []DataRequest `json:"dataList"`
+	Method        Method        `json:"method"`
+	ValidFrom     string        `json:"validFrom"`
+	ValidTo       string        `json:"validTo"`
+	Status        GrantStatus   `json:"status"`
+	SourceUnits   []string      `json:"sourceUnits"` // units that confirmed
+}
+
+// Parties of a grant: operator, partner, source units.
+func (g *Grant) Parties() []string {
+	out := []string{g.Operator}
+	if g.Partner != "" {
+		out = append(out, g.Partner)
+	}
+	return append(out, g.SourceUnits...)
+}
+
+// Covers reports whether the grant includes a resource.
+func (g *Grant) Covers(resource string) bool {
+	for _, r := range g.ResourceIDs {
+		if r == resource {
+			return true
+		}
+	}
+	return false
+}
