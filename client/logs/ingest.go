@@ -1,0 +1,173 @@
+package logs
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/pdledger/pdledger/chaincode/gm"
+)
+
+// Batch is one anchor's worth of tree growth.
+type Batch struct {
+	PrevSize    uint64
+	Size        uint64
+	PrevRoot    []byte
+	Root        []byte
+	Proof       [][]byte // consistency proof from (PrevSize, PrevRoot) to (Size, Root)
+	WindowStart time.Time
+	WindowEnd   time.Time
+	Segment     *Segment
+}
+
+// Segment describes a sealed log segment recorded with an anchor.
+type Segment struct {
+	From         uint64 // first leaf index
+	To           uint64 // one past the last leaf index
+	PlainDigest  string // SM3 of the plaintext segment (hex)
+	SealedDigest string // SM3 of the sealed archive (hex)
+}
+
+// Anchorer submits a batch to the ledger and answers the recorded anchor.
+type Anchorer interface {
+	Anchor(ctx context.Context, stream string, b Batch, prev Anchored) (Anchored, error)
+}
+
+// LeafHash computes the RFC 6962 leaf hash of a line read from r without holding the
+// line in memory: SM3(0x00 || line).
+func LeafHash(line []byte) []byte {
+	h := gm.New()
+	h.Write([]byte{0})
+	h.Write(line)
+	return h.Sum(nil)
+}
+
+// Progress receives bytes and lines consumed so far.
+type Progress func(bytes int64, lines uint64)
+
+// IngestOptions tune Ingest.
+type IngestOptions struct {
+	BatchLines uint64   // anchor every this many lines (0: once at the end)
+	Progress   Progress // called about every 64 KiB
+	Segment    *Segment // recorded with the final anchor of this ingest (sealing)
+	Now        func() time.Time
+}
+
+// Ingest streams r line by line into the tree and anchors the growth. A line is its
+// bytes up to (not including) '\n'; a final line without '\n' counts too. Each line's
+// leaf hash is computed while reading, so a line of any length costs constant memory.
+// It returns the number of lines appended.
+func (s *Store) Ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestOptions) (uint64, error) {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	var lines uint64
+	var read int64
+	var lastReport int64
+	windowStart := now()
+	pending := uint64(0)
+	h := gm.New()
+	inLine := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return lines, err
+		}
+		chunk, err := br.ReadSlice('\n')
+		if len(chunk) > 0 {
+			if !inLine {
+				h.Reset()
+				h.Write([]byte{0})
+				inLine = true
+			}
+			read += int64(len(chunk))
+			complete := chunk[len(chunk)-1] == '\n'
+			if complete {
+				chunk = chunk[:len(chunk)-1]
+			}
+			h.Write(chunk)
+			if complete {
+				if err := s.AppendLeafHash(h.Sum(nil)); err != nil {
+					return lines, err
+				}
+				inLine = false
+				lines++
+				pending++
+			}
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			if !errors.Is(err, io.EOF) {
+				return lines, err
+			}
+			if inLine { // last line without a terminator
+				if err := s.AppendLeafHash(h.Sum(nil)); err != nil {
+					return lines, err
+				}
+				lines++
+				pending++
+			}
+			break
+		}
+		if opt.Progress != nil && read-lastReport >= 64<<10 {
+			opt.Progress(read, lines)
+			lastReport = read
+		}
+		if opt.BatchLines > 0 && pending >= opt.BatchLines {
+			if err := s.anchorNow(ctx, a, windowStart, now(), nil); err != nil {
+				return lines, err
+			}
+			windowStart = now()
+			pending = 0
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(read, lines)
+	}
+	if pending > 0 || opt.Segment != nil {
+		if err := s.anchorNow(ctx, a, windowStart, now(), opt.Segment); err != nil {
+			return lines, err
+		}
+	}
+	return lines, s.Flush()
+}
+
+// AnchorPending anchors whatever the tree holds beyond the last anchor.
+func (s *Store) AnchorPending(ctx context.Context, a Anchorer, windowStart, windowEnd time.Time) error {
+	return s.anchorNow(ctx, a, windowStart, windowEnd, nil)
+}
+
+func (s *Store) anchorNow(ctx context.Context, a Anchorer, start, end time.Time, seg *Segment) error {
+	if err := s.Flush(); err != nil {
+		return err
+	}
+	prev := s.Anchored()
+	size := s.Size()
+	if size == prev.Size {
+		if seg != nil {
+			return fmt.Errorf("nothing new to anchor with the sealed segment: the tree has %d leaves, all anchored", size)
+		}
+		return nil
+	}
+	prevRoot, err := hex.DecodeString(prev.Root)
+	if err != nil || (prev.Size > 0 && len(prevRoot) != HashSize) {
+		return fmt.Errorf("stored anchored root %q: %v", prev.Root, err)
+	}
+	if prev.Size == 0 {
+		prevRoot = s.h.EmptyRoot()
+	}
+	proof, err := s.ConsistencyProof(prev.Size, size)
+	if err != nil {
+		return err
+	}
+	b := Batch{PrevSize: prev.Size, Size: size, PrevRoot: prevRoot, Root: s.Root(), Proof: proof, WindowStart: start, WindowEnd: end, Segment: seg}
+	got, err := a.Anchor(ctx, s.meta.Stream, b, prev)
+	if err != nil {
+		return err
+	}
+	return s.SetAnchored(got)
+}

@@ -1,0 +1,316 @@
+// Package logs is the operator's side of 日志存证: it turns platform log files into leaves
+// of a per-stream Merkle tree (RFC 6962 shape, SM3) kept on disk, so that the next run
+// extends it, anchors the tree's growth on the ledger with consistency proofs, proves
+// single lines, and seals closed segments with SM4.
+//
+// Memory stays constant however large the logs: lines are streamed, the tree is kept as
+// one file of node hashes per level (level 0 = leaf hashes), and the frontier (the
+// O(log n) right edge) is the only tree state held in memory.
+package logs
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/pdledger/pdledger/chaincode/merkle"
+)
+
+// HashSize is the SM3 digest size.
+const HashSize = 32
+
+// Anchored is what the store remembers of the stream's last anchor on the ledger.
+type Anchored struct {
+	Size   uint64 `json:"size"`
+	Root   string `json:"root"` // hex
+	Anchor string `json:"anchor,omitempty"`
+	Digest string `json:"digest,omitempty"`
+	Seq    int    `json:"seq"`
+	TxID   string `json:"txId,omitempty"`
+}
+
+type meta struct {
+	Stream   string   `json:"stream"`
+	Hash     string   `json:"hash"`
+	Size     uint64   `json:"size"`
+	Anchored Anchored `json:"anchored"`
+}
+
+// Store is a stream's tree on disk. It is not safe for use by two processes at once
+// (a lock file guards against that).
+type Store struct {
+	dir      string
+	h        merkle.Hasher
+	meta     meta
+	frontier *merkle.Frontier
+	levels   []*levelFile
+	lock     *os.File
+	mu       sync.Mutex
+}
+
+type levelFile struct {
+	f     *os.File
+	w     *bufio.Writer
+	count uint64 // nodes written (including buffered)
+}
+
+// DefaultDir is where stream stores live unless PDL_LOGS_DIR says otherwise.
+func DefaultDir() string {
+	if d := os.Getenv("PDL_LOGS_DIR"); d != "" {
+		return d
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".local", "share", "pdledger", "logs")
+}
+
+// Open opens (creating if needed) the store of stream under dir.
+func Open(dir, stream string) (*Store, error) {
+	d := filepath.Join(dir, stream)
+	if err := os.MkdirAll(d, 0o700); err != nil {
+		return nil, err
+	}
+	lock, err := os.OpenFile(filepath.Join(d, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := flock(lock); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("stream %s is in use by another pdl process: %w", stream, err)
+	}
+	s := &Store{dir: d, h: merkle.SM3, lock: lock, meta: meta{Stream: stream, Hash: "sm3"}}
+	if raw, err := os.ReadFile(filepath.Join(d, "meta.json")); err == nil {
+		if err := json.Unmarshal(raw, &s.meta); err != nil {
+			s.release()
+			return nil, fmt.Errorf("%s/meta.json: %w", d, err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		s.release()
+		return nil, err
+	}
+	s.frontier = merkle.NewFrontier(s.h)
+	if raw, err := os.ReadFile(filepath.Join(d, "frontier.bin")); err == nil {
+		if err := s.frontier.UnmarshalBinary(raw); err != nil {
+			s.release()
+			return nil, fmt.Errorf("%s/frontier.bin: %w", d, err)
+		}
+	}
+	if s.frontier.Size() != s.meta.Size {
+		s.release()
+		return nil, fmt.Errorf("stream %s: frontier has %d leaves but meta says %d (interrupted write?)", stream, s.frontier.Size(), s.meta.Size)
+	}
+	// A crash between appending node files and saving the frontier leaves extra nodes at
+	// the end of level files: cut every level back to what the saved size implies.
+	for level := uint(0); ; level++ {
+		want := s.meta.Size >> level
+		path := s.levelPath(level)
+		st, err := os.Stat(path)
+		if errors.Is(err, os.ErrNotExist) {
+			if want == 0 {
+				break
+			}
+			s.release()
+			return nil, fmt.Errorf("stream %s: level %d file missing", stream, level)
+		}
+		if err != nil {
+			s.release()
+			return nil, err
+		}
+		if uint64(st.Size()) < want*HashSize {
+			s.release()
+			return nil, fmt.Errorf("stream %s: level %d has %d nodes, want %d (store damaged)", stream, level, st.Size()/HashSize, want)
+		}
+		if err := os.Truncate(path, int64(want*HashSize)); err != nil {
+			s.release()
+			return nil, err
+		}
+		if want == 0 {
+			break
+		}
+	}
+	return s, nil
+}
+
+func (s *Store) levelPath(level uint) string {
+	return filepath.Join(s.dir, fmt.Sprintf("level-%02d.hashes", level))
+}
+
+func (s *Store) level(l uint) (*levelFile, error) {
+	for uint(len(s.levels)) <= l {
+		lv := uint(len(s.levels))
+		f, err := os.OpenFile(s.levelPath(lv), os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := f.Seek(0, io.SeekEnd); err != nil {
+			return nil, err
+		}
+		s.levels = append(s.levels, &levelFile{f: f, w: bufio.NewWriterSize(f, 1<<16), count: uint64(st.Size()) / HashSize})
+	}
+	return s.levels[l], nil
+}
+
+// Size is the number of leaves in the tree.
+func (s *Store) Size() uint64 { return s.frontier.Size() }
+
+// Root is the root at the current size.
+func (s *Store) Root() []byte { return s.frontier.Root() }
+
+// Anchored is the last anchor recorded.
+func (s *Store) Anchored() Anchored { return s.meta.Anchored }
+
+// AppendLine adds one log line (without its line terminator) as the next leaf.
+func (s *Store) AppendLine(line []byte) error {
+	return s.AppendLeafHash(s.h.HashLeaf(line))
+}
+
+// AppendLeafHash adds a leaf by its hash.
+func (s *Store) AppendLeafHash(leaf []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frontier.Append(leaf, func(level uint, index uint64, hash []byte) error {
+		lf, err := s.level(level)
+		if err != nil {
+			return err
+		}
+		if index != lf.count {
+			return fmt.Errorf("level %d: node %d arrives after %d nodes (store out of step)", level, index, lf.count)
+		}
+		if _, err := lf.w.Write(hash); err != nil {
+			return err
+		}
+		lf.count++
+		return nil
+	})
+}
+
+// Flush writes buffered nodes and saves the frontier and metadata (atomically: a crash
+// leaves either the old or the new state, and Open repairs level files).
+func (s *Store) Flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flushLocked()
+}
+
+func (s *Store) flushLocked() error {
+	for _, lf := range s.levels {
+		if err := lf.w.Flush(); err != nil {
+			return err
+		}
+		if err := lf.f.Sync(); err != nil {
+			return err
+		}
+	}
+	fr, err := s.frontier.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	s.meta.Size = s.frontier.Size()
+	mj, _ := json.MarshalIndent(s.meta, "", "  ")
+	// frontier first, then meta: Open checks they agree, and a mismatch is reported
+	// rather than silently trusted.
+	if err := writeAtomic(filepath.Join(s.dir, "frontier.bin"), fr); err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(s.dir, "meta.json"), mj)
+}
+
+// SetAnchored records the stream's last anchor (after the ledger accepted it).
+func (s *Store) SetAnchored(a Anchored) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.meta.Anchored = a
+	return s.flushLocked()
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Node implements merkle.NodeReader from the level files. Callers flush first.
+func (s *Store) Node(level uint, index uint64) ([]byte, error) {
+	lf, err := s.level(level)
+	if err != nil {
+		return nil, err
+	}
+	if index >= lf.count {
+		return nil, fmt.Errorf("node (%d,%d) not stored (level has %d)", level, index, lf.count)
+	}
+	if err := lf.w.Flush(); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, HashSize)
+	if _, err := lf.f.ReadAt(buf, int64(index*HashSize)); err != nil {
+		return nil, fmt.Errorf("node (%d,%d): %w", level, index, err)
+	}
+	return buf, nil
+}
+
+// InclusionProof proves leaf index against the tree of the given size.
+func (s *Store) InclusionProof(index, size uint64) ([][]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if size > s.frontier.Size() {
+		return nil, fmt.Errorf("size %d beyond the stored tree (%d leaves)", size, s.frontier.Size())
+	}
+	return merkle.InclusionProof(s, s.h, index, size)
+}
+
+// ConsistencyProof proves the tree of size1 is a prefix of the tree of size2.
+func (s *Store) ConsistencyProof(size1, size2 uint64) ([][]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if size2 > s.frontier.Size() {
+		return nil, fmt.Errorf("size %d beyond the stored tree (%d leaves)", size2, s.frontier.Size())
+	}
+	return merkle.ConsistencyProof(s, s.h, size1, size2)
+}
+
+// RootAt recomputes the root of the tree at an earlier size.
+func (s *Store) RootAt(size uint64) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if size > s.frontier.Size() {
+		return nil, fmt.Errorf("size %d beyond the stored tree (%d leaves)", size, s.frontier.Size())
+	}
+	return merkle.RootOf(s, s.h, size)
+}
+
+// LeafHash returns the stored hash of leaf index.
+func (s *Store) LeafHash(index uint64) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Node(0, index)
+}
+
+// Close flushes and releases the store.
+func (s *Store) Close() error {
+	err := s.Flush()
+	s.release()
+	return err
+}
+
+// release closes files without saving (Open's error paths must not overwrite state).
+func (s *Store) release() {
+	for _, lf := range s.levels {
+		lf.f.Close()
+	}
+	s.levels = nil
+	if s.lock != nil {
+		funlock(s.lock)
+		s.lock.Close()
+		s.lock = nil
+	}
+}
