@@ -191,16 +191,9 @@ func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInt
 	})
 }
 
-// UnbindIdentityRequest revokes a binding.
-type UnbindIdentityRequest struct {
-	model.Request
-	IdentityKey string `json:"identityKey" pdl:"req,fmt=digest"`
-	Reason      string `json:"reason" pdl:"req,max=512"`
-}
-
 // UnbindIdentity stops a certificate from acting for its participant (bureau only).
 func (c *ParticipantContract) UnbindIdentity(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	return Write(ctx, "Participant:UnbindIdentity", request, func(tx *Tx, req *UnbindIdentityRequest) (model.Record, error) {
+	return Write(ctx, "Participant:UnbindIdentity", request, func(tx *Tx, req *model.UnbindIdentityRequest) (model.Record, error) {
 		if _, err := requireBureau(tx); err != nil {
 			return nil, err
 		}
@@ -270,14 +263,9 @@ func (c *ParticipantContract) Get(ctx contractapi.TransactionContextInterface, r
 	})
 }
 
-// ListParticipantsRequest filters participants by role.
-type ListParticipantsRequest struct {
-	Role model.Role `json:"role,omitempty"`
-}
-
 // List returns participants, optionally of one role, ordered by id (public).
 func (c *ParticipantContract) List(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	return Read(ctx, "Participant:List", request, func(tx *Tx, req *ListParticipantsRequest) (any, error) {
+	return Read(ctx, "Participant:List", request, func(tx *Tx, req *model.ListParticipantsRequest) (any, error) {
 		var prefix []string
 		if req.Role != "" {
 			prefix = []string{string(req.Role)}
@@ -300,7 +288,7 @@ func (c *ParticipantContract) List(ctx contractapi.TransactionContextInterface, 
 
 // WhoAmI tells the caller how the ledger sees it.
 func (c *ParticipantContract) WhoAmI(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	return Read(ctx, "Participant:WhoAmI", request, func(tx *Tx, _ *struct{}) (any, error) {
+	return Read(ctx, "Participant:WhoAmI", request, func(tx *Tx, _ *model.Empty) (any, error) {
 		caller, err := tx.Caller()
 		if err != nil {
 			return nil, err
@@ -314,7 +302,7 @@ func (c *ParticipantContract) WhoAmI(ctx contractapi.TransactionContextInterface
 
 // Config returns the network configuration written by Bootstrap (public).
 func (c *ParticipantContract) Config(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	return Read(ctx, "Participant:Config", request, func(tx *Tx, _ *struct{}) (any, error) {
+	return Read(ctx, "Participant:Config", request, func(tx *Tx, _ *model.Empty) (any, error) {
 		var cfg model.NetworkConfig
 		if err := tx.Get(model.KindConfig, configID, &cfg); err != nil {
 			return nil, model.Errf(model.CodeNotBootstrap, "the ledger has no bureau yet")

@@ -287,7 +287,7 @@ func (c *ProfileContract) Get(ctx contractapi.TransactionContextInterface, reque
 
 // Presets lists the shipped profile presets with their jurisdictions. Public.
 func (c *ProfileContract) Presets(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	return Read(ctx, "Profile:Presets", request, func(tx *Tx, _ *struct{}) (any, error) {
+	return Read(ctx, "Profile:Presets", request, func(tx *Tx, _ *model.Empty) (any, error) {
 		type preset struct {
 			ID           string              `json:"id"`
 			Jurisdiction policy.Jurisdiction `json:"jurisdiction"`

@@ -18,11 +18,6 @@ type SystemContract struct {
 
 func init() { register("System", &SystemContract{}) }
 
-// HeartbeatRequest carries optional padding so a few heartbeats fill a snapshot interval.
-type HeartbeatRequest struct {
-	Note string `json:"note,omitempty" pdl:"max=131072"`
-}
-
 // Heartbeat writes the last heartbeat (any identity of the channel may call it; it
 // touches no domain record).
 func (c *SystemContract) Heartbeat(ctx contractapi.TransactionContextInterface, request string) (string, error) {
@@ -30,7 +25,7 @@ func (c *SystemContract) Heartbeat(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return "", err
 	}
-	var req HeartbeatRequest
+	var req model.HeartbeatRequest
 	if err := model.Decode([]byte(request), &req); err != nil {
 		return "", err
 	}
@@ -48,25 +43,10 @@ func (c *SystemContract) BenchPut(ctx contractapi.TransactionContextInterface, k
 	return stub.PutState(k, []byte(value))
 }
 
-// HistoryRequest names a record.
-type HistoryRequest struct {
-	Kind model.Kind `json:"kind" pdl:"req,max=32"`
-	ID   string     `json:"id" pdl:"req,max=80"`
-}
-
-// HistoryEntry is one committed version of a record.
-type HistoryEntry struct {
-	TxID      string          `json:"txId"`
-	Time      time.Time       `json:"time"`
-	IsDelete  bool            `json:"isDelete"`
-	Value     json.RawMessage `json:"value,omitempty"`
-	VersionNo int             `json:"version"`
-}
-
 // History returns every committed version of a record, oldest first, if the caller may
 // read the record as it stands now.
 func (c *SystemContract) History(ctx contractapi.TransactionContextInterface, request string) (string, error) {
-	return Read(ctx, "System:History", request, func(tx *Tx, req *HistoryRequest) (any, error) {
+	return Read(ctx, "System:History", request, func(tx *Tx, req *model.HistoryRequest) (any, error) {
 		cur := model.NewRecord(req.Kind)
 		if cur == nil {
 			return nil, model.FieldErr(model.CodeBadEnum, "kind", "", "unknown record kind %q", req.Kind)
@@ -82,15 +62,15 @@ func (c *SystemContract) History(ctx contractapi.TransactionContextInterface, re
 			return nil, model.Errf(model.CodeInternal, "history: %v", err)
 		}
 		defer it.Close()
-		out := []HistoryEntry{}
+		out := []model.HistoryEntry{}
 		for it.HasNext() {
 			m, err := it.Next()
 			if err != nil {
 				return nil, model.Errf(model.CodeInternal, "history: %v", err)
 			}
-			e := HistoryEntry{TxID: m.TxId, IsDelete: m.IsDelete}
+			e := model.HistoryEntry{TxID: m.TxId, IsDelete: m.IsDelete}
 			if m.Timestamp != nil {
-				e.Time = m.Timestamp.AsTime().UTC()
+				e.Time = m.Timestamp.AsTime().UTC().Format(time.RFC3339Nano)
 			}
 			if !m.IsDelete {
 				e.Value = json.RawMessage(m.Value)
@@ -98,7 +78,7 @@ func (c *SystemContract) History(ctx contractapi.TransactionContextInterface, re
 					Version int `json:"version"`
 				}
 				_ = json.Unmarshal(m.Value, &meta)
-				e.VersionNo = meta.Version
+				e.Version = meta.Version
 			}
 			out = append(out, e)
 		}
