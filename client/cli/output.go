@@ -115,7 +115,9 @@ func renderTable(w io.Writer, v any) error {
 		for k := range x {
 			keys = append(keys, k)
 		}
-		sort.SliceStable(keys, func(i, j int) bool { return rank(keys[i]) < rank(keys[j]) || (rank(keys[i]) == rank(keys[j]) && keys[i] < keys[j]) })
+		sort.SliceStable(keys, func(i, j int) bool {
+			return rank(keys[i]) < rank(keys[j]) || (rank(keys[i]) == rank(keys[j]) && keys[i] < keys[j])
+		})
 		for _, k := range keys {
 			fmt.Fprintf(tw, "%s\t%s\n", k, cell(x[k], 100))
 		}
