@@ -395,6 +395,12 @@ func (c *Client) Submit(ctx context.Context, fn string, req any) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	return c.SubmitArgs(ctx, fn, a...)
+}
+
+// SubmitArgs is Submit with raw string arguments (for functions that do not take one
+// JSON request, such as the System:BenchPut baseline).
+func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Result, error) {
 	backoff := c.opts.backoff
 	var last error
 	var lastTx string
