@@ -26,19 +26,19 @@ type Workload func(w, i int) (Op, error)
 
 // Stats summarises one run.
 type Stats struct {
-	Name      string        `json:"name"`
-	Workers   int           `json:"workers"`
-	Duration  time.Duration `json:"-"`
-	Seconds   float64       `json:"seconds"`
-	Committed int           `json:"committed"`
-	Failed    int           `json:"failed"`
-	TPS       float64       `json:"committedPerSecond"`
-	P50Ms     float64       `json:"p50Ms"`
-	P95Ms     float64       `json:"p95Ms"`
-	P99Ms     float64       `json:"p99Ms"`
-	MaxMs     float64       `json:"maxMs"`
+	Name      string         `json:"name"`
+	Workers   int            `json:"workers"`
+	Duration  time.Duration  `json:"-"`
+	Seconds   float64        `json:"seconds"`
+	Committed int            `json:"committed"`
+	Failed    int            `json:"failed"`
+	TPS       float64        `json:"committedPerSecond"`
+	P50Ms     float64        `json:"p50Ms"`
+	P95Ms     float64        `json:"p95Ms"`
+	P99Ms     float64        `json:"p99Ms"`
+	MaxMs     float64        `json:"maxMs"`
 	ByFn      map[string]int `json:"byFunction,omitempty"`
-	Errors    []string      `json:"errors,omitempty"` // first few
+	Errors    []string       `json:"errors,omitempty"` // first few
 }
 
 // Run drives workers closed-loop (each waits for its commit before the next) through
