@@ -61,10 +61,34 @@ func (n *Net) StartSupervisor() error {
 	if err != nil {
 		return err
 	}
-	_, err = StartProc(n.L, SupervisorName, exe, []string{"supervise"}, []string{
-		"PDL_RUN=" + n.L.Run, "PDL_HOME=" + filepath.Dir(n.L.FabHome), "PDL_ROOT=" + n.L.Root,
-	})
+	env := []string{"PDL_RUN=" + n.L.Run, "PDL_HOME=" + filepath.Dir(n.L.FabHome), "PDL_ROOT=" + n.L.Root}
+	if t := os.Getenv("PDL_TOPOLOGY"); t != "" {
+		// The supervisor must restart nodes with the same definition they started with.
+		env = append(env, "PDL_TOPOLOGY="+t)
+	}
+	_, err = StartProc(n.L, SupervisorName, exe, []string{"supervise"}, env)
 	return err
+}
+
+// backoff spaces out restarts of a process that keeps crashing: 1 s, 2 s, 4 s ... 60 s.
+type backoff struct {
+	next  time.Time
+	delay time.Duration
+	last  time.Time
+}
+
+func (b *backoff) ready(now time.Time) bool { return !now.Before(b.next) }
+
+func (b *backoff) started(now time.Time) {
+	if now.Sub(b.last) > 2*time.Minute {
+		b.delay = 0 // it ran fine for a while: start over
+	}
+	if b.delay == 0 {
+		b.delay = time.Second
+	} else if b.delay *= 2; b.delay > time.Minute {
+		b.delay = time.Minute
+	}
+	b.last, b.next = now, now.Add(b.delay)
 }
 
 type watch struct {
@@ -91,13 +115,25 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 			st.Events = st.Events[len(st.Events)-200:]
 		}
 	}
+	backoffs := map[string]*backoff{}
+	reported := map[string]int{} // last crashed pid reported per process
 	restart := func(name string, start func() error) {
+		b := backoffs[name]
+		if b == nil {
+			b = &backoff{}
+			backoffs[name] = b
+		}
+		now := time.Now()
+		if !b.ready(now) {
+			return
+		}
+		b.started(now)
 		if err := start(); err != nil {
 			event(name, "restart-failed", err.Error())
 			return
 		}
 		st.Restarts[name]++
-		event(name, "restarted", fmt.Sprintf("restart #%d", st.Restarts[name]))
+		event(name, "restarted", fmt.Sprintf("restart #%d (next restart no sooner than %s)", st.Restarts[name], b.delay))
 	}
 	nodes := append(n.T.Orderers(), n.T.Peers()...)
 	ticker := time.NewTicker(superviseEvery)
@@ -116,7 +152,10 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 			if p == nil || p.Alive() || held(node.ID()) {
 				continue
 			}
-			event(node.ID(), "crashed", fmt.Sprintf("pid %d is gone; last log line: %s", p.Pid, strings.TrimSpace(tail(n.L.LogFile(node.ID()), 1))))
+			if reported[node.ID()] != p.Pid {
+				reported[node.ID()] = p.Pid
+				event(node.ID(), "crashed", fmt.Sprintf("pid %d is gone; last log line: %s", p.Pid, strings.TrimSpace(tail(n.L.LogFile(node.ID()), 1))))
+			}
 			restart(node.ID(), func() error { return n.StartNode(node) })
 			delete(watches, node.ID())
 		}
@@ -127,7 +166,10 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 				if p == nil || p.Alive() || held(name) {
 					continue
 				}
-				event(name, "crashed", fmt.Sprintf("pid %d is gone", p.Pid))
+				if reported[name] != p.Pid {
+					reported[name] = p.Pid
+					event(name, "crashed", fmt.Sprintf("pid %d is gone", p.Pid))
+				}
 				restart(name, func() error { return n.StartCCaaS(org, state) })
 			}
 		}

@@ -57,7 +57,11 @@ func Net(t testing.TB) *network.Net {
 			netErr = err
 			return
 		}
-		top, err := network.LoadTopology(filepath.Join(root, "network", "topology.yaml"))
+		path := os.Getenv("PDL_TOPOLOGY")
+		if path == "" {
+			path = filepath.Join(root, "network", "topology.yaml")
+		}
+		top, err := network.LoadTopology(path)
 		if err != nil {
 			netErr = err
 			return
