@@ -40,9 +40,10 @@ type Timeouts struct {
 }
 
 // DefaultTimeouts suit an interactive network with a 100 ms batch timeout: a commit
-// normally arrives in well under a second, and a Raft leader failover stalls commits for
-// a few seconds, which the commit-status timeout and resubmission absorb.
-var DefaultTimeouts = Timeouts{Evaluate: 10 * time.Second, Endorse: 15 * time.Second, Submit: 10 * time.Second, CommitStatus: 20 * time.Second}
+// normally arrives in well under a second. A transaction accepted by a Raft leader that
+// dies before replicating it never commits; after CommitStatus the client asks the
+// ledger and resubmits, so this bounds how long such a loss stalls a caller.
+var DefaultTimeouts = Timeouts{Evaluate: 10 * time.Second, Endorse: 15 * time.Second, Submit: 10 * time.Second, CommitStatus: 6 * time.Second}
 
 type options struct {
 	timeouts    Timeouts

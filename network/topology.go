@@ -47,6 +47,7 @@ type Bureau struct {
 type Ordering struct {
 	BatchTimeout      string `yaml:"batchTimeout"`
 	MaxMessageCount   int    `yaml:"maxMessageCount"`
+	ClusterRPCTimeout string `yaml:"clusterRPCTimeout"`
 	AbsoluteMaxBytes  string `yaml:"absoluteMaxBytes"`
 	PreferredMaxBytes string `yaml:"preferredMaxBytes"`
 	Raft              Raft   `yaml:"raft"`
@@ -121,6 +122,12 @@ func (t *Topology) validate() error {
 	}
 	if _, err := time.ParseDuration(t.Orderer.BatchTimeout); err != nil {
 		return fmt.Errorf("orderer.batchTimeout: %w", err)
+	}
+	if t.Orderer.ClusterRPCTimeout == "" {
+		t.Orderer.ClusterRPCTimeout = "7s"
+	}
+	if _, err := time.ParseDuration(t.Orderer.ClusterRPCTimeout); err != nil {
+		return fmt.Errorf("orderer.clusterRPCTimeout: %w", err)
 	}
 	if _, err := time.ParseDuration(t.Orderer.Raft.TickInterval); err != nil {
 		return fmt.Errorf("orderer.raft.tickInterval: %w", err)
