@@ -70,25 +70,36 @@ func (n *Net) StartSupervisor() error {
 	return err
 }
 
-// backoff spaces out restarts of a process that keeps crashing: 1 s, 2 s, 4 s ... 60 s.
+// backoff spaces out restarts of a process that keeps dying right after it starts (a
+// crash loop: 1 s, 2 s, 4 s ... 60 s between attempts). A process that ran for a while
+// before it died is restarted at once: an operator's kill -9, or the fault tests', must
+// not make the next restart wait.
 type backoff struct {
-	next  time.Time
-	delay time.Duration
-	last  time.Time
+	next    time.Time
+	delay   time.Duration
+	started time.Time
 }
+
+// crashLoopWindow: dying sooner than this after a start counts as a crash loop.
+const crashLoopWindow = 5 * time.Second
 
 func (b *backoff) ready(now time.Time) bool { return !now.Before(b.next) }
 
-func (b *backoff) started(now time.Time) {
-	if now.Sub(b.last) > 2*time.Minute {
-		b.delay = 0 // it ran fine for a while: start over
-	}
-	if b.delay == 0 {
+func (b *backoff) start(now time.Time) { b.started = now }
+
+// died notes a death and sets when the next start may happen.
+func (b *backoff) died(now time.Time) {
+	switch {
+	case b.started.IsZero() || now.Sub(b.started) > crashLoopWindow:
+		b.delay = 0
+	case b.delay == 0:
 		b.delay = time.Second
-	} else if b.delay *= 2; b.delay > time.Minute {
-		b.delay = time.Minute
+	default:
+		if b.delay *= 2; b.delay > time.Minute {
+			b.delay = time.Minute
+		}
 	}
-	b.last, b.next = now, now.Add(b.delay)
+	b.next = now.Add(b.delay)
 }
 
 type watch struct {
@@ -117,23 +128,31 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 	}
 	backoffs := map[string]*backoff{}
 	reported := map[string]int{} // last crashed pid reported per process
-	restart := func(name string, start func() error) {
+	backoffOf := func(name string) *backoff {
 		b := backoffs[name]
 		if b == nil {
 			b = &backoff{}
 			backoffs[name] = b
 		}
+		return b
+	}
+	restart := func(name string, start func() error) {
+		b := backoffOf(name)
 		now := time.Now()
 		if !b.ready(now) {
 			return
 		}
-		b.started(now)
+		b.start(now)
 		if err := start(); err != nil {
 			event(name, "restart-failed", err.Error())
 			return
 		}
 		st.Restarts[name]++
-		event(name, "restarted", fmt.Sprintf("restart #%d (next restart no sooner than %s)", st.Restarts[name], b.delay))
+		msg := fmt.Sprintf("restart #%d", st.Restarts[name])
+		if b.delay > 0 {
+			msg += fmt.Sprintf(" (crash loop: restarts spaced by %s)", b.delay)
+		}
+		event(name, "restarted", msg)
 	}
 	nodes := append(n.T.Orderers(), n.T.Peers()...)
 	ticker := time.NewTicker(superviseEvery)
@@ -154,6 +173,7 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 			}
 			if reported[node.ID()] != p.Pid {
 				reported[node.ID()] = p.Pid
+				backoffOf(node.ID()).died(time.Now())
 				event(node.ID(), "crashed", fmt.Sprintf("pid %d is gone; last log line: %s", p.Pid, strings.TrimSpace(tail(n.L.LogFile(node.ID()), 1))))
 			}
 			restart(node.ID(), func() error { return n.StartNode(node) })
@@ -168,6 +188,7 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 				}
 				if reported[name] != p.Pid {
 					reported[name] = p.Pid
+					backoffOf(name).died(time.Now())
 					event(name, "crashed", fmt.Sprintf("pid %d is gone", p.Pid))
 				}
 				restart(name, func() error { return n.StartCCaaS(org, state) })
