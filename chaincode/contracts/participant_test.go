@@ -1,7 +1,9 @@
 package contracts
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/pdledger/pdledger/chaincode/internal/stubtest"
 	"github.com/pdledger/pdledger/chaincode/model"
@@ -105,4 +107,17 @@ func TestParticipant_EventCarriesRecord(t *testing.T) {
 	if e.Type != "participant.registered" || len(e.Records) != 1 || e.Records[0].ID != "ex" || !e.Records[0].Public {
 		t.Fatalf("event = %+v", e)
 	}
+}
+
+func TestRecord_TimeMovesForward(t *testing.T) {
+	h := newHarness(t, "")
+	h.party("op", model.RoleOperator, "运营机构")
+	h.ok(h.Bureau, "Participant:SetStatus", map[string]any{"id": h.id("s"), "participant": "op", "status": "suspended", "reason": "整改"})
+	h.advance(-time.Hour) // a client backdates its proposal
+	e := h.refused(h.Bureau, "Participant:SetStatus", map[string]any{"id": h.id("s"), "participant": "op", "status": "active", "reason": "恢复"}, model.RuleTimeMonotonic.Code)
+	if !strings.Contains(e.Message, "before the last change") {
+		t.Fatal(e.Message)
+	}
+	h.advance(2 * time.Hour)
+	h.ok(h.Bureau, "Participant:SetStatus", map[string]any{"id": h.id("s"), "participant": "op", "status": "active", "reason": "恢复"})
 }

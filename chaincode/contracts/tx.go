@@ -306,6 +306,10 @@ func (tx *Tx) Create(r model.Record, action string) error {
 // twice in one transaction keeps one version step.
 func (tx *Tx) Update(r model.Record, action string) error {
 	m := r.GetMeta()
+	if tx.Now.Before(m.UpdatedAt) {
+		return model.RuleTimeMonotonic.Violation("transaction time %s is before the last change of %s %q at %s (tx %s)",
+			tx.Now.Format(time.RFC3339), m.Kind, m.ID, m.UpdatedAt.Format(time.RFC3339), m.UpdatedTx)
+	}
 	if m.UpdatedTx != tx.TxID {
 		m.Version++
 	}

@@ -134,3 +134,10 @@ func (d *Deadline) Overdue(t time.Time) bool {
 
 // Open reports whether the deadline is still to be met.
 func (d *Deadline) Open() bool { return d != nil && d.Met == nil && d.Waived == "" }
+
+// RuleTimeMonotonic: Fabric takes a transaction's time from the client's proposal, so the
+// ledger refuses a change dated before the record's last change — a record's history can
+// only move forward in time, and a deadline cannot be met by backdating.
+var RuleTimeMonotonic = NewRule("TX_TIME_BEFORE_LAST_CHANGE", "Record_TimeMovesForward",
+	"DOMAIN §Records (time from the transaction timestamp)",
+	"a transaction dated before the last change of a record it changes is refused")
