@@ -2,14 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -314,24 +312,7 @@ func signRequest(ctx context.Context, a *App, c *client.Client, f model.Func, ob
 	if who.Participant == nil {
 		return nil, usagef("--sign: this identity is bound to no participant")
 	}
-	req := reflect.New(f.Request).Interface()
-	if err := json.Unmarshal([]byte(mustJSON(obj)), req); err != nil {
-		return nil, usagef("request: %v", err)
-	}
-	r, ok := req.(model.Requester)
-	if !ok {
-		return nil, usagef("%s takes no signature", f.Name)
-	}
-	msg, err := model.SigningBytes(f.Name, r)
-	if err != nil {
-		return nil, err
-	}
-	sig, err := gm.Sign(nil, key, msg)
-	if err != nil {
-		return nil, err
-	}
-	r.SetSignature(&model.Signature{Signer: who.Participant.ID, Value: hex.EncodeToString(sig)})
-	return req, nil
+	return client.SignRequest(f, obj, who.Participant.ID, key)
 }
 
 func (a *App) profileName() string {
