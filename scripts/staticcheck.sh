@@ -2,7 +2,7 @@
 # staticcheck at a pinned version, built once into the cache (outside the clone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ver=2025.1.1
+ver=v0.8.2 # staticcheck 2026.2.2
 bin=${PDL_HOME:-$HOME/.cache/pdledger}/tools/staticcheck-$ver
 if [[ ! -x $bin ]]; then
   echo "building staticcheck $ver"

@@ -13,7 +13,6 @@ import (
 	"os"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -305,13 +304,4 @@ func NewID() string {
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	return "r" + time.Now().UTC().Format("20060102150405") + "-" + hex.EncodeToString(b)
-}
-
-// parseIntArg is strconv.ParseUint with a usage error naming the flag.
-func parseIntArg(flag, s string) (uint64, error) {
-	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return 0, usagef("--%s %q: not a non-negative integer", flag, s)
-	}
-	return v, nil
 }

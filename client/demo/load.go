@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -219,27 +218,22 @@ func USCC(body string) string {
 // UnitProfile is the SourceUnit identity that acts for the i-th unit (sourceunit-user1, ...).
 func UnitProfile(i int) string { return fmt.Sprintf("sourceunit-user%d", i+1) }
 
-func unitIndex(id string) int {
-	for i, u := range Units {
-		if u.ID == id {
-			return i
-		}
+// Steps is the whole replayed history, in time order.
+func (l *Loader) Steps() ([]Step, error) {
+	steps, err := l.partySteps()
+	if err != nil {
+		return nil, err
 	}
-	panic("demo: unknown unit " + id)
+	return steps, nil
 }
 
-// profileOf is the profile acting for a participant id.
-func profileOf(participant string) string {
-	if strings.HasPrefix(participant, "su-") {
-		return UnitProfile(unitIndex(participant))
+// Load replays the demo history (idempotent: run it again and nothing changes).
+func Load(ctx context.Context, env Env) error {
+	l := NewLoader(env)
+	defer l.Close()
+	steps, err := l.Steps()
+	if err != nil {
+		return err
 	}
-	for _, o := range Orgs {
-		if o.ID == participant {
-			return o.Profile
-		}
-	}
-	if participant == "bureau" {
-		return "bureau"
-	}
-	panic("demo: no profile for " + participant)
+	return l.Run(ctx, steps)
 }

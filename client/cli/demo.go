@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/client/demo"
+)
+
+func init() { extraCommandFuncs = append(extraCommandFuncs, demoCmd) }
+
+func demoCmd(a *App) *cobra.Command {
+	var dir string
+	var verbose bool
+	root := &cobra.Command{Use: "demo", Short: "the demo ledger built from the Longhua seed"}
+	load := &cobra.Command{
+		Use:   "load",
+		Short: "replay the Longhua pilot's history on the ledger (idempotent: re-running changes nothing)",
+		Long: `Registers the source units, the ten first-batch resources (龙华 table 1), one authorization, the
+data-use applications and the eleven first-batch products (table 2), walked to varied states
+(approved, pending, refused, overdue, priced, traded, logs anchored), each step as the identity
+that takes it and dated when it would have happened.`,
+		Example: "  pdl demo load",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir == "" {
+				dir = client.ProfileDir()
+			}
+			bar := newProgress(a, "demo", 0)
+			env := demo.Env{ProfilesDir: dir, LogsDir: filepath.Join(filepath.Dir(dir), "demo-logs"), Now: time.Now()}
+			if verbose {
+				env.Out = a.Stderr
+			} else if bar.on {
+				env.Progress = func(done, total int) {
+					bar.total = int64(total)
+					bar.update(int64(done), uint64(done))
+				}
+			}
+			err := demo.Load(cmd.Context(), env)
+			bar.done()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.Stdout, "demo ledger loaded")
+			return nil
+		},
+	}
+	load.Flags().StringVar(&dir, "profiles", os.Getenv("PDL_PROFILES"), "profiles directory (default: .run/profiles)")
+	load.Flags().BoolVarP(&verbose, "verbose", "v", false, "print every step")
+	root.AddCommand(load)
+	return root
+}
