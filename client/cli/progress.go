@@ -46,4 +46,3 @@ func (p *progressBar) done() {
 		fmt.Fprintln(p.w)
 	}
 }
-
