@@ -244,7 +244,7 @@ var (
 		"002 收益分配机制 (偏离最高准许收入10%及以下…超过10%的…)",
 		"a revenue deviation within pricing.revenue_deviation_bp obliges the operator to adjust its prices; beyond it the bureau must adjust the cap")
 	RuleRevenueOverage = NewRule("REVENUE_OVERAGE_CARRIED", "Revenue_OverageCarriedToNextYear",
-		"002 收益分配机制; 003 三、(三)3.(2) (科学核定运营机构最高准许收入)",
+		"002 收益分配机制 (对运营机构的最高准许收入…进行监督); 003 三、(三)3.(2) — no seed states the carry-over: project design",
 		"revenue above the allowed revenue is carried into the next year's report and reduces that year's allowed revenue")
 	RuleRevenueEvidence = NewRule("REVENUE_OBLIGATION_EVIDENCE", "Revenue_FulfilmentNeedsNewFilingOrCap",
 		"002 收益分配机制",
