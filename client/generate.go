@@ -1,0 +1,3 @@
+package client
+
+//go:generate go run ./internal/gen functions_gen.go
