@@ -221,6 +221,10 @@ func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterfa
 		if pStart.After(tx.Now) {
 			return nil, model.RuleEvaluationPeriod.ViolationField("period", "begun", "period %s begins %s, after the transaction date", req.Period, model.DateOf(pStart))
 		}
+		if termStart, err := model.ParseDate(a.TermStart); err == nil && !pEnd.After(termStart) {
+			return nil, model.RuleEvaluationPeriod.ViolationField("period", "within the term from "+a.TermStart,
+				"period %s ends before authorization %s's term began on %s", req.Period, a.ID, a.TermStart)
+		}
 		rows, err := tx.Scan(ixSvEvalAuth, a.ID)
 		if err != nil {
 			return nil, err

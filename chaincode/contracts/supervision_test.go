@@ -301,7 +301,8 @@ func TestEvaluation_OnePerPeriodInOrder(t *testing.T) {
 	if !strings.Contains(e.Message, "2026-01-01") {
 		t.Fatal(e.Message)
 	}
-	h.ok(h.Bureau, "Supervision:Evaluate", svEvalReq(t, "futian", "e2", "auth2", "2025", model.GradePass)) // another authorization
+	h.refused(h.Bureau, "Supervision:Evaluate", svEvalReq(t, "futian", "e2", "auth2", "2024", model.GradePass), model.RuleEvaluationPeriod.Code) // before the term
+	h.ok(h.Bureau, "Supervision:Evaluate", svEvalReq(t, "futian", "e2", "auth2", "2025", model.GradePass))                                       // another authorization
 	h.at("2026-12-20 10:00")
 	h.ok(h.Bureau, "Supervision:Evaluate", svEvalReq(t, "futian", "e3", "auth1", "2026", model.GradePass))
 	h.refused(h.Bureau, "Supervision:Evaluate", svEvalReq(t, "futian", "e4", "auth1", "2026-13", model.GradePass), model.CodeBadFormat)

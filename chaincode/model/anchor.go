@@ -158,7 +158,7 @@ func AnchorDigest(stream string, seq, size uint64, root string, start, end time.
 // Rules of log anchoring.
 var (
 	RuleLogStreamOperator = NewRule("LOG_STREAM_OPERATOR_ONLY", "Logs_StreamOpenedByOperator",
-		"DOMAIN §8; 001 Art. 16 (全流程操作可追踪); 000 十(二)6 (日志审计)",
+		"DOMAIN §8; 001 Art. 16 (全流程操作可追踪); 000 十(二)6 (日志审计); 002 安全保障 1 (安全日志审计技术)",
 		"a log stream is opened by an operator for itself, under one of its own authorizations in force if it names one")
 	RuleLogAnchorOwner = NewRule("LOG_ANCHOR_OWNER_ONLY", "Logs_OnlyOwnerAnchors",
 		"DOMAIN §8",
@@ -176,7 +176,7 @@ var (
 		"DOMAIN §8 (each batch linked to the previous one)",
 		"an anchor's previous digest must be the digest of the stream's last anchor (empty for the first)")
 	RuleLogAnchorWindow = NewRule("LOG_ANCHOR_WINDOW", "Logs_WindowOutOfBoundsRejected",
-		"DOMAIN §8 (non-overlapping); 002 技术保障 (区块链时间戳)",
+		"DOMAIN §8 (non-overlapping); 002 数据质量要求 3.时效性要求 (基于区块链技术的时间戳认证)",
 		"an anchor's time window starts no earlier than the previous window's end, ends no earlier than it starts and no later than the transaction time")
 	RuleLogSegment = NewRule("LOG_SEGMENT_RANGE", "Logs_SealedSegmentContiguous",
 		"DOMAIN §8; 004 Art. 39 (全量保存)",

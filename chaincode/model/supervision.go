@@ -767,7 +767,7 @@ var (
 		"an evaluation's grade is one of the profile's evaluation.grades (优秀/合格/不合格 = excellent/pass/fail)")
 	RuleEvaluationPeriod = NewRule("EVALUATION_PERIOD", "Evaluation_OnePerPeriodInOrder",
 		"001 Art. 27 (年度); 002 十(二) (年度评估)",
-		"an authorization is evaluated once per period; periods do not overlap, move forward and have begun")
+		"an authorization is evaluated once per period; periods do not overlap, move forward, have begun and fall within the term")
 	RuleEvaluationFailures = NewRule("EVALUATION_FAILURES_TERMINATE", "Evaluation_FailuresTerminate",
 		"002 十(二) (连续三次不合格取消授权资格); 001 Art. 27 (应予以清退); 000 六(六)7; 004 Art. 39(五)",
 		"reaching evaluation.failures_to_terminate failed evaluations (consecutive where failures_consecutive) terminates the authorization where failure_termination is mandatory and flags it for the bureau where discretionary")
