@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -301,4 +302,23 @@ func TestCase_AnsweredByAddressee(t *testing.T) {
 	if len(open) != 0 {
 		t.Fatalf("open after answers = %+v", open)
 	}
+}
+
+func TestSupervision_SignedFilingsUnderLonghua(t *testing.T) {
+	// Longhua (GB/T 39786 不可否认性): filings carry the filer's SM2 signature.
+	h := newSupervision(t, "longhua")
+	now := h.L.Now
+	inc := &model.ReportIncidentRequest{Request: model.Request{ID: "i1"}, Severity: model.IncidentGeneral, Category: "unauthorized_access",
+		OccurredAt: now.Add(-time.Hour), DetectedAt: now.Add(-time.Minute), Description: "非法访问尝试"}
+	h.refused(h.as("op"), "Supervision:ReportIncident", inc, model.CodeSignature)
+	var in model.Incident
+	if err := json.Unmarshal([]byte(h.svSigned("op", "Supervision:ReportIncident", inc)), &in); err != nil || in.Signature == nil || in.Signature.Signer != "op" {
+		t.Fatalf("signed incident: %v %+v", err, in.Signature)
+	}
+	svOrder(h, "r1", "auth1", 10)
+	rep := &model.ReportRectificationRequest{Request: model.Request{ID: "rep1"}, Rectification: "r1", ReportDigest: svDigest("整改报告")}
+	h.refused(h.as("op"), "Supervision:ReportRectification", rep, model.CodeSignature)
+	h.sign("Supervision:ReportRectification", "op2", rep) // not the operator's key
+	h.refused(h.as("op"), "Supervision:ReportRectification", rep, model.CodeSignature)
+	h.svSigned("op", "Supervision:ReportRectification", rep)
 }

@@ -1,6 +1,8 @@
 package contracts
 
-// Stand-ins for the Chaincode I functions the log and supervision contracts call.
+// Stand-ins for the Chaincode I functions the log and supervision contracts call
+// (requireActiveAuthorization is not among them: supervision acts on authorizations that
+// are suspended too).
 // Deleted at merge, when Chaincode I provides the real ones with the same signatures.
 // Nothing else lives here.
 //
@@ -47,14 +49,6 @@ func loadAuthorization(tx *Tx, id, field string) (*model.Authorization, error) {
 		}
 	}
 	return &a, nil
-}
-
-// requireActiveAuthorization (stand-in): refuses unless the authorization is active.
-func requireActiveAuthorization(tx *Tx, a *model.Authorization, field string) error {
-	if a.Status != model.AuthActive {
-		return model.FieldErr("AUTH_NOT_ACTIVE", field, string(model.AuthActive), "authorization %s of %s is %s, not active", a.ID, a.Operator, a.Status)
-	}
-	return nil
 }
 
 // suspendAuthorization (stand-in): status suspended with s, stored.
