@@ -55,7 +55,7 @@ func logSeqAt(tx *Tx, stream string, seq uint64) (*logSeqPointer, error) {
 	return &p, nil
 }
 
-var emptyLogRoot = hex.EncodeToString(merkle.SM3.EmptyRoot())
+var lgEmptyRoot = hex.EncodeToString(merkle.SM3.EmptyRoot())
 
 // Open opens a log stream (operator, for itself). The request id is the stream id.
 func (c *LogsContract) Open(ctx contractapi.TransactionContextInterface, request string) (string, error) {
@@ -88,7 +88,7 @@ func (c *LogsContract) Open(ctx contractapi.TransactionContextInterface, request
 		s := &model.LogStream{
 			Meta:  model.Meta{ID: req.ID, Kind: model.KindLogStream},
 			Owner: caller.PID(), LogKind: req.LogKind, Authorization: req.Authorization, Description: req.Description,
-			TreeHash: model.LogTreeHash, Root: emptyLogRoot, Profile: prof.Ref(),
+			TreeHash: model.LogTreeHash, Root: lgEmptyRoot, Profile: prof.Ref(),
 		}
 		if err := tx.Create(s, "opened"); err != nil {
 			return nil, err
@@ -170,7 +170,7 @@ func (c *LogsContract) Append(ctx contractapi.TransactionContextInterface, reque
 					"sealed segment [%d, %d) must start where the sealed coverage ends (%d) and end within the anchored tree (%d leaves)", g.From, g.To, s.SealedTo, req.Size)
 			}
 		}
-		retention, err := logRetention(tx, prof, &s, end)
+		retention, err := anchorRetention(tx, prof, &s, end)
 		if err != nil {
 			return nil, err
 		}
@@ -203,12 +203,12 @@ func (c *LogsContract) Append(ctx contractapi.TransactionContextInterface, reque
 	})
 }
 
-// logRetention computes how long the logs behind an anchor must be kept (see
+// anchorRetention computes how long the logs behind an anchor must be kept (see
 // model.LogRetention for the fallbacks).
-func logRetention(tx *Tx, prof *profileView, s *model.LogStream, windowEnd time.Time) (model.LogRetention, error) {
+func anchorRetention(tx *Tx, prof *profileView, s *model.LogStream, windowEnd time.Time) (model.LogRetention, error) {
 	years, ok := prof.P.Exit.LogRetentionYears.Get()
 	if !ok {
-		return model.LogRetention{Basis: model.RetentionUnset,
+		return model.LogRetention{Basis: model.LogRetentionUnset,
 			Rule: fmt.Sprintf("exit.log_retention_years not set (%s): no seed article sets a period; keep the logs until the profile sets one", prof.Ref())}, nil
 	}
 	from, _ := prof.P.Exit.LogRetentionFrom.Get() // Validate: set together with the years
@@ -217,21 +217,21 @@ func logRetention(tx *Tx, prof *profileView, s *model.LogStream, windowEnd time.
 		if from == policy.RetentionFromTermination {
 			rule += "; the stream names no authorization, so counted from creation"
 		}
-		return model.LogRetention{Basis: model.RetentionCreation, Years: years, Rule: rule,
+		return model.LogRetention{Basis: model.LogRetentionCreation, Years: years, Rule: rule,
 			Until: policy.FormatDate(policy.AddYears(windowEnd, years))}, nil
 	}
 	a, err := loadAuthorization(tx, s.Authorization, "stream")
 	if err != nil {
 		return model.LogRetention{}, err
 	}
-	return retentionAfter(a, years, rule), nil
+	return anchorRetentionAfter(a, years, rule), nil
 }
 
-// retentionAfter counts a retention period from the end of an authorization: its
+// anchorRetentionAfter counts a retention period from the end of an authorization: its
 // recorded retention date, its termination, or its expiry; while it is in force, from
 // its planned end, provisionally.
-func retentionAfter(a *model.Authorization, years int, rule string) model.LogRetention {
-	r := model.LogRetention{Basis: model.RetentionTermination, Years: years, Rule: rule}
+func anchorRetentionAfter(a *model.Authorization, years int, rule string) model.LogRetention {
+	r := model.LogRetention{Basis: model.LogRetentionTermination, Years: years, Rule: rule}
 	switch {
 	case (a.Status == model.AuthTerminated || a.Status == model.AuthExpired) && a.LogRetention != "":
 		r.Until = a.LogRetention
@@ -289,11 +289,11 @@ func (c *LogsContract) Anchor(ctx contractapi.TransactionContextInterface, reque
 		if err != nil {
 			return nil, err
 		}
-		return a, refreshRetention(tx, a)
+		return a, anchorRefreshRetention(tx, a)
 	})
 }
 
-func refreshRetention(tx *Tx, a *model.Anchor) error {
+func anchorRefreshRetention(tx *Tx, a *model.Anchor) error {
 	if !a.Retention.Provisional || a.Authorization == "" {
 		return nil
 	}
@@ -301,7 +301,7 @@ func refreshRetention(tx *Tx, a *model.Anchor) error {
 	if err != nil {
 		return err
 	}
-	a.Retention = retentionAfter(auth, a.Retention.Years, a.Retention.Rule)
+	a.Retention = anchorRetentionAfter(auth, a.Retention.Years, a.Retention.Rule)
 	return nil
 }
 
@@ -381,6 +381,6 @@ func (c *LogsContract) AnchorAt(ctx contractapi.TransactionContextInterface, req
 		if err := tx.Get(model.KindAnchor, found.ID, &a); err != nil {
 			return nil, err
 		}
-		return &a, refreshRetention(tx, &a)
+		return &a, anchorRefreshRetention(tx, &a)
 	})
 }

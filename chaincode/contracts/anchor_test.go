@@ -324,7 +324,7 @@ func TestLogs_RetentionFromProfile(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
 	a := lgAnchor(h, svLogTree(3, "a"), "a1", "s1", 0, 3, "")
-	if r := a.Retention; r.Basis != model.RetentionTermination || r.Years != 2 || r.Until != "2029-08-31" || !r.Provisional {
+	if r := a.Retention; r.Basis != model.LogRetentionTermination || r.Years != 2 || r.Until != "2029-08-31" || !r.Provisional {
 		t.Fatalf("retention = %+v", r)
 	}
 	auth := h.svAuth("auth1")
@@ -339,7 +339,7 @@ func TestLogs_RetentionFromProfile(t *testing.T) {
 	// a stream tied to no authorization counts from creation (the window's end)
 	lgOpen(h, "s2", "")
 	b := lgAnchor(h, svLogTree(3, "b"), "b1", "s2", 0, 3, "")
-	if r := b.Retention; r.Basis != model.RetentionCreation || r.Until != model.DateOf(b.WindowEnd.AddDate(2, 0, 0)) || !strings.Contains(r.Rule, "no authorization") {
+	if r := b.Retention; r.Basis != model.LogRetentionCreation || r.Until != model.DateOf(b.WindowEnd.AddDate(2, 0, 0)) || !strings.Contains(r.Rule, "no authorization") {
 		t.Fatalf("retention without authorization = %+v", r)
 	}
 
@@ -353,7 +353,7 @@ func TestLogs_RetentionFromProfile(t *testing.T) {
 	// Luohu sets no period: no date, keep the logs.
 	l := newSupervision(t, "luohu")
 	lgOpen(l, "s1", "auth1")
-	if r := lgAnchor(l, svLogTree(3, "a"), "a1", "s1", 0, 3, "").Retention; r.Basis != model.RetentionUnset || r.Until != "" || r.Years != 0 {
+	if r := lgAnchor(l, svLogTree(3, "a"), "a1", "s1", 0, 3, "").Retention; r.Basis != model.LogRetentionUnset || r.Until != "" || r.Years != 0 {
 		t.Fatalf("luohu retention = %+v", r)
 	}
 }

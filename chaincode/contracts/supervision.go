@@ -303,7 +303,7 @@ func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterfa
 					"under %s a failing evaluation opens a rectification (限期整改): give its id, requirements and deadline", prof.Ref())
 			}
 			if order != nil {
-				r, err := orderRectification(tx, prof, a, order.ID, "evaluation "+e.ID+" ("+e.Period+") failed", order.Requirements, order.RectificationDue,
+				r, err := svOrderRectification(tx, prof, a, order.ID, "evaluation "+e.ID+" ("+e.Period+") failed", order.Requirements, order.RectificationDue,
 					func(r *model.Rectification) { r.Evaluation = e.ID })
 				if err != nil {
 					return nil, err
@@ -480,7 +480,7 @@ func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface,
 				return err
 			}
 			sw.Checked++
-			changed, err := settleRectification(tx, &r)
+			changed, err := svSettleRectification(tx, &r)
 			if err != nil {
 				return err
 			}

@@ -148,7 +148,7 @@ func (c *SupervisionContract) DecideIncident(ctx contractapi.TransactionContextI
 			in.Status = model.IncidentClosed
 		case model.DecideRectify:
 			o := req.Rectification
-			r, err := orderRectification(tx, prof, a, o.ID, "incident "+in.ID+": "+req.Reason, o.Requirements, o.RectificationDue,
+			r, err := svOrderRectification(tx, prof, a, o.ID, "incident "+in.ID+": "+req.Reason, o.Requirements, o.RectificationDue,
 				func(r *model.Rectification) { r.Incident = in.ID })
 			if err != nil {
 				return nil, err

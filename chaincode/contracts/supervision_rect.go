@@ -55,8 +55,8 @@ func svRectDeadline(tx *Tx, prof *profileView, party string, due model.Rectifica
 		Rule: fmt.Sprintf("due %s, set by the bureau (%s)", due.DueDate, prof.Ref())}, nil
 }
 
-// orderRectification creates an order against a (in force) and applies the suspension.
-func orderRectification(tx *Tx, prof *profileView, a *model.Authorization, id, grounds, requirements string, due model.RectificationDue, link func(*model.Rectification)) (*model.Rectification, error) {
+// svOrderRectification creates an order against a (in force) and applies the suspension.
+func svOrderRectification(tx *Tx, prof *profileView, a *model.Authorization, id, grounds, requirements string, due model.RectificationDue, link func(*model.Rectification)) (*model.Rectification, error) {
 	if err := svRequireInForce(a, "authorizationId"); err != nil {
 		return nil, err
 	}
@@ -112,10 +112,10 @@ func svAttached(a *model.Authorization, r *model.Rectification) bool {
 	return a.Status == model.AuthSuspended && a.Suspension != nil && a.Suspension.Rectification == r.ID
 }
 
-// settleRectification applies a passed deadline to an open order: failed and the
+// svSettleRectification applies a passed deadline to an open order: failed and the
 // authorization terminated where the order says so, else overdue and flagged. It
 // reports whether the order changed.
-func settleRectification(tx *Tx, r *model.Rectification) (bool, error) {
+func svSettleRectification(tx *Tx, r *model.Rectification) (bool, error) {
 	if r.Status != model.RectOpen || !r.Deadline.Overdue(tx.Now) {
 		return false, nil
 	}
@@ -154,7 +154,7 @@ func settleRectification(tx *Tx, r *model.Rectification) (bool, error) {
 	return true, tx.Update(r, "overdue")
 }
 
-// svEffective shows, without writing, what settleRectification would make of an order
+// svEffective shows, without writing, what svSettleRectification would make of an order
 // (for queries, which commit nothing).
 func svEffective(r *model.Rectification, now time.Time) {
 	if r.Status != model.RectOpen || !r.Deadline.Overdue(now) {
@@ -184,7 +184,7 @@ func svHandOver(tx *Tx, a *model.Authorization, except string) error {
 		if err := tx.Get(model.KindRectification, id, &r); err != nil {
 			return err
 		}
-		if _, err := settleRectification(tx, &r); err != nil {
+		if _, err := svSettleRectification(tx, &r); err != nil {
 			return err
 		}
 		if r.Suspends && (r.Status == model.RectOpen || r.Status == model.RectReported || r.Status == model.RectOverdue) {
@@ -240,7 +240,7 @@ func (c *SupervisionContract) OrderRectification(ctx contractapi.TransactionCont
 		} else if len(req.Findings) > 0 {
 			return nil, model.FieldErr(model.CodeMissingField, "inspection", "", "findings are numbered within an inspection: name it")
 		}
-		r, err := orderRectification(tx, prof, a, req.ID, req.Grounds, req.Requirements, req.RectificationDue, func(r *model.Rectification) {
+		r, err := svOrderRectification(tx, prof, a, req.ID, req.Grounds, req.Requirements, req.RectificationDue, func(r *model.Rectification) {
 			r.Inspection, r.Findings, r.Signature = req.Inspection, req.Findings, req.Signature
 		})
 		if err != nil {
@@ -286,7 +286,7 @@ func (c *SupervisionContract) ReportRectification(ctx contractapi.TransactionCon
 			return nil, model.RuleRectificationOverdue.ViolationField("rectification", "before "+r.Deadline.Due.In(model.CST).Format("2006-01-02 15:04"),
 				"rectification %s was due by %s and was not reported; the order has failed (逾期未完成整改) and %s terminates", r.ID, model.DateOf(r.Deadline.Due), r.Authorization)
 		}
-		if _, err := settleRectification(tx, &r); err != nil {
+		if _, err := svSettleRectification(tx, &r); err != nil {
 			return nil, err
 		}
 		rep := model.RectificationReport{At: tx.Now, TxID: tx.TxID, Digest: req.ReportDigest, Summary: req.Summary, Signature: req.Signature}
@@ -343,7 +343,7 @@ func (c *SupervisionContract) ReviewRectification(ctx contractapi.TransactionCon
 		if err := tx.GetField(model.KindRectification, req.Rectification, "rectification", &r); err != nil {
 			return nil, err
 		}
-		if _, err := settleRectification(tx, &r); err != nil {
+		if _, err := svSettleRectification(tx, &r); err != nil {
 			return nil, err
 		}
 		switch r.Status {
@@ -395,7 +395,7 @@ func (c *SupervisionContract) ReviewRectification(ctx contractapi.TransactionCon
 		}
 		if r.Status == model.RectOpen {
 			if r.Deadline.Overdue(tx.Now) {
-				if _, err := settleRectification(tx, &r); err != nil {
+				if _, err := svSettleRectification(tx, &r); err != nil {
 					return nil, err
 				}
 			} else if svAttached(a, &r) && r.OnOverdue == model.OnOverdueTerminate {

@@ -73,9 +73,9 @@ type SealedSegment struct {
 
 // Log retention bases.
 const (
-	RetentionCreation    = "creation"    // counted from when the logs were written (the window end)
-	RetentionTermination = "termination" // counted from the end of the stream's authorization
-	RetentionUnset       = "unset"       // the profile sets no period: keep until it does
+	LogRetentionCreation    = "creation"    // counted from when the logs were written (the window end)
+	LogRetentionTermination = "termination" // counted from the end of the stream's authorization
+	LogRetentionUnset       = "unset"       // the profile sets no period: keep until it does
 )
 
 // LogRetention is how long the logs behind an anchor must be kept, from the profile
