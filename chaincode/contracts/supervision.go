@@ -410,8 +410,9 @@ func (c *SupervisionContract) Blacklist(ctx contractapi.TransactionContextInterf
 
 // Flags lists what awaits the bureau's decision on authorizations still in force: a
 // discretionary termination ground reached by failed evaluations, an overdue
-// rectification the profile does not make terminate, an undecided major incident. The
-// bureau and regulators see all; an operator its own.
+// rectification the profile does not make terminate (also before a transaction settled
+// it), an undecided major incident. The bureau and regulators see all; an operator its
+// own.
 func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Supervision:Flags", request, func(tx *Tx, req *model.FlagsRequest) (any, error) {
 		caller, err := tx.Caller()
@@ -449,6 +450,34 @@ func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface,
 				}
 			}
 			out = append(out, f)
+		}
+		// orders overdue but not yet settled by a transaction, as svEffective shows them
+		rows, err := tx.Scan(ixSvRectDue)
+		if err != nil {
+			return nil, err
+		}
+		now := svDueKey(tx.Now)
+		for _, row := range rows {
+			if len(row) != 2 || row[0] >= now {
+				break
+			}
+			var r model.Rectification
+			if err := tx.Get(model.KindRectification, row[1], &r); err != nil {
+				return nil, err
+			}
+			if r.Status != model.RectOpen || r.OnOverdue != model.OnOverdueBureauDecides || (req.Authorization != "" && r.Authorization != req.Authorization) ||
+				(!caller.Is(model.RoleBureau, model.RoleRegulator) && !(caller.Active() && caller.PID() == r.Operator)) {
+				continue
+			}
+			var a model.Authorization
+			if ok, err := tx.GetIf(model.KindAuthorization, r.Authorization, &a); err != nil {
+				return nil, err
+			} else if ok && !svInForce(&a) {
+				continue
+			}
+			out = append(out, model.Flag{Kind: model.KindRectification, ID: r.ID, Authorization: r.Authorization, Operator: r.Operator,
+				Reason: fmt.Sprintf("rectification %s overdue since %s (effective with the next transaction touching it or a Supervision:Sweep)", r.ID, model.DateOf(r.Deadline.Due)),
+				Rule:   model.RuleRectificationOverdue.Code, Since: r.Deadline.Due})
 		}
 		return out, nil
 	})

@@ -160,6 +160,11 @@ func TestRectification_OverdueTerminates(t *testing.T) {
 		t.Fatalf("guangdong order = %+v", r)
 	}
 	g.at("2025-09-20 10:00")
+	var pending []model.Flag
+	g.okInto(g.as("reg"), "Supervision:Flags", "{}", &pending)
+	if len(pending) != 1 || pending[0].ID != "r1" || !strings.Contains(pending[0].Reason, "Sweep") {
+		t.Fatalf("flags before the sweep = %+v", pending)
+	}
 	g.ok(svPublic(), "Supervision:Sweep", map[string]any{"id": "s1"})
 	g.svGet(model.KindRectification, "r1", &got)
 	if got.Status != model.RectOverdue || g.svAuth("auth1").Status != model.AuthActive {
