@@ -38,6 +38,77 @@ func (c *Client) DisclosureProducts(ctx context.Context, req *model.DisclosureRe
 	return &out, nil
 }
 
+// LogsAnchor evaluates Logs:Anchor: one anchor.
+func (c *Client) LogsAnchor(ctx context.Context, req *model.Ref) (*model.Anchor, error) {
+	var out model.Anchor
+	if err := c.Evaluate(ctx, "Logs:Anchor", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// LogsAnchorAt evaluates Logs:AnchorAt: the first anchor whose tree has at least size leaves.
+func (c *Client) LogsAnchorAt(ctx context.Context, req *model.LogAnchorAtRequest) (*model.Anchor, error) {
+	var out model.Anchor
+	if err := c.Evaluate(ctx, "Logs:AnchorAt", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// LogsAnchors evaluates Logs:Anchors: a stream's anchors in order.
+func (c *Client) LogsAnchors(ctx context.Context, req *model.LogAnchorsRequest) (*model.PageResult[*model.Anchor], error) {
+	var out model.PageResult[*model.Anchor]
+	if err := c.Evaluate(ctx, "Logs:Anchors", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// LogsAppend submits Logs:Append: anchor the stream's next tree head with a consistency proof (stream owner).
+func (c *Client) LogsAppend(ctx context.Context, req *model.AppendLogRequest) (*model.Anchor, *Result, error) {
+	var out model.Anchor
+	res, err := c.Submit(ctx, "Logs:Append", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// LogsOpen submits Logs:Open: open a log stream: one growing SM3 Merkle tree (operator).
+func (c *Client) LogsOpen(ctx context.Context, req *model.OpenLogStreamRequest) (*model.LogStream, *Result, error) {
+	var out model.LogStream
+	res, err := c.Submit(ctx, "Logs:Open", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// LogsStream evaluates Logs:Stream: one log stream.
+func (c *Client) LogsStream(ctx context.Context, req *model.Ref) (*model.LogStream, error) {
+	var out model.LogStream
+	if err := c.Evaluate(ctx, "Logs:Stream", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// LogsStreams evaluates Logs:Streams: log streams, optionally of one owner.
+func (c *Client) LogsStreams(ctx context.Context, req *model.LogStreamsRequest) (*[]*model.LogStream, error) {
+	var out []*model.LogStream
+	if err := c.Evaluate(ctx, "Logs:Streams", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // ParticipantBindIdentity submits Participant:BindIdentity: let a certificate act for a participant (bureau).
 func (c *Client) ParticipantBindIdentity(ctx context.Context, req *model.BindIdentityRequest) (*model.IdentityBinding, *Result, error) {
 	var out model.IdentityBinding
@@ -433,6 +504,256 @@ func (c *Client) RevenueObligations(ctx context.Context, req *model.ObligationsR
 func (c *Client) RevenueReport(ctx context.Context, req *model.ReportRevenueRequest) (*model.Revenue, *Result, error) {
 	var out model.Revenue
 	res, err := c.Submit(ctx, "Revenue:Report", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionAddFinding submits Supervision:AddFinding: add a finding to an inspection.
+func (c *Client) SupervisionAddFinding(ctx context.Context, req *model.AddFindingRequest) (*model.Inspection, *Result, error) {
+	var out model.Inspection
+	res, err := c.Submit(ctx, "Supervision:AddFinding", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionAnswerCase submits Supervision:AnswerCase: answer a case (its addressee).
+func (c *Client) SupervisionAnswerCase(ctx context.Context, req *model.AnswerCaseRequest) (*model.Case, *Result, error) {
+	var out model.Case
+	res, err := c.Submit(ctx, "Supervision:AnswerCase", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionBlacklist submits Supervision:Blacklist: blacklist an operator for the profile's years (bureau).
+func (c *Client) SupervisionBlacklist(ctx context.Context, req *model.BlacklistRequest) (*model.Participant, *Result, error) {
+	var out model.Participant
+	res, err := c.Submit(ctx, "Supervision:Blacklist", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionCase evaluates Supervision:Case: one case.
+func (c *Client) SupervisionCase(ctx context.Context, req *model.Ref) (*model.Case, error) {
+	var out model.Case
+	if err := c.Evaluate(ctx, "Supervision:Case", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionDecideIncident submits Supervision:DecideIncident: decide on an incident (bureau).
+func (c *Client) SupervisionDecideIncident(ctx context.Context, req *model.DecideIncidentRequest) (*model.Incident, *Result, error) {
+	var out model.Incident
+	res, err := c.Submit(ctx, "Supervision:DecideIncident", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionEvaluate submits Supervision:Evaluate: record an evaluation 优秀/合格/不合格 with the profile's revoke rule (bureau).
+func (c *Client) SupervisionEvaluate(ctx context.Context, req *model.EvaluateRequest) (*model.Evaluation, *Result, error) {
+	var out model.Evaluation
+	res, err := c.Submit(ctx, "Supervision:Evaluate", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionEvaluation evaluates Supervision:Evaluation: one evaluation.
+func (c *Client) SupervisionEvaluation(ctx context.Context, req *model.Ref) (*model.Evaluation, error) {
+	var out model.Evaluation
+	if err := c.Evaluate(ctx, "Supervision:Evaluation", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionFileCase submits Supervision:FileCase: file a complaint, objection, dispute or data-quality feedback (anyone).
+func (c *Client) SupervisionFileCase(ctx context.Context, req *model.FileCaseRequest) (*model.Case, *Result, error) {
+	var out model.Case
+	res, err := c.Submit(ctx, "Supervision:FileCase", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionFileReport submits Supervision:FileReport: file a periodic report (security, partner supervision, annual).
+func (c *Client) SupervisionFileReport(ctx context.Context, req *model.FileReportRequest) (*model.PeriodicReport, *Result, error) {
+	var out model.PeriodicReport
+	res, err := c.Submit(ctx, "Supervision:FileReport", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionFlags evaluates Supervision:Flags: items waiting for the bureau to decide.
+func (c *Client) SupervisionFlags(ctx context.Context, req *model.FlagsRequest) (*[]model.Flag, error) {
+	var out []model.Flag
+	if err := c.Evaluate(ctx, "Supervision:Flags", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionIncident evaluates Supervision:Incident: one incident.
+func (c *Client) SupervisionIncident(ctx context.Context, req *model.Ref) (*model.Incident, error) {
+	var out model.Incident
+	if err := c.Evaluate(ctx, "Supervision:Incident", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionInspect submits Supervision:Inspect: record an inspection and its findings (bureau or regulator).
+func (c *Client) SupervisionInspect(ctx context.Context, req *model.InspectRequest) (*model.Inspection, *Result, error) {
+	var out model.Inspection
+	res, err := c.Submit(ctx, "Supervision:Inspect", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionInspection evaluates Supervision:Inspection: one inspection.
+func (c *Client) SupervisionInspection(ctx context.Context, req *model.Ref) (*model.Inspection, error) {
+	var out model.Inspection
+	if err := c.Evaluate(ctx, "Supervision:Inspection", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionOpenCases evaluates Supervision:OpenCases: unanswered cases.
+func (c *Client) SupervisionOpenCases(ctx context.Context, req *model.OpenCasesRequest) (*[]*model.Case, error) {
+	var out []*model.Case
+	if err := c.Evaluate(ctx, "Supervision:OpenCases", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionOrderRectification submits Supervision:OrderRectification: order a rectification with a deadline; suspends the authorization per profile (bureau).
+func (c *Client) SupervisionOrderRectification(ctx context.Context, req *model.OrderRectificationRequest) (*model.Rectification, *Result, error) {
+	var out model.Rectification
+	res, err := c.Submit(ctx, "Supervision:OrderRectification", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionOverdueReports evaluates Supervision:OverdueReports: periodic reports due and not filed.
+func (c *Client) SupervisionOverdueReports(ctx context.Context, req *model.OverdueReportsRequest) (*[]model.OverdueReport, error) {
+	var out []model.OverdueReport
+	if err := c.Evaluate(ctx, "Supervision:OverdueReports", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionRectification evaluates Supervision:Rectification: one rectification order.
+func (c *Client) SupervisionRectification(ctx context.Context, req *model.Ref) (*model.Rectification, error) {
+	var out model.Rectification
+	if err := c.Evaluate(ctx, "Supervision:Rectification", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionReport evaluates Supervision:Report: one periodic report.
+func (c *Client) SupervisionReport(ctx context.Context, req *model.Ref) (*model.PeriodicReport, error) {
+	var out model.PeriodicReport
+	if err := c.Evaluate(ctx, "Supervision:Report", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SupervisionReportIncident submits Supervision:ReportIncident: report a security incident.
+func (c *Client) SupervisionReportIncident(ctx context.Context, req *model.ReportIncidentRequest) (*model.Incident, *Result, error) {
+	var out model.Incident
+	res, err := c.Submit(ctx, "Supervision:ReportIncident", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionReportRectification submits Supervision:ReportRectification: report a rectification (operator).
+func (c *Client) SupervisionReportRectification(ctx context.Context, req *model.ReportRectificationRequest) (*model.Rectification, *Result, error) {
+	var out model.Rectification
+	res, err := c.Submit(ctx, "Supervision:ReportRectification", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionReviewRectification submits Supervision:ReviewRectification: accept (resume) or refuse a rectification report (bureau).
+func (c *Client) SupervisionReviewRectification(ctx context.Context, req *model.ReviewRectificationRequest) (*model.Rectification, *Result, error) {
+	var out model.Rectification
+	res, err := c.Submit(ctx, "Supervision:ReviewRectification", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SupervisionSweep submits Supervision:Sweep: make due effects happen: overdue rectifications, expiries (anyone).
+func (c *Client) SupervisionSweep(ctx context.Context, req *model.SweepRequest) (*model.SupervisionSweep, *Result, error) {
+	var out model.SupervisionSweep
+	res, err := c.Submit(ctx, "Supervision:Sweep", req)
 	if err != nil {
 		return nil, nil, err
 	}

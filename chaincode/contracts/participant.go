@@ -221,8 +221,9 @@ func (c *ParticipantContract) SetStatus(ctx contractapi.TransactionContextInterf
 		if p.ID == caller.PID() {
 			return nil, model.FieldErr(model.CodeAccessDenied, "participant", "", "the bureau cannot change its own status")
 		}
-		if p.Status == model.StatusBlacklisted && req.Status == model.StatusActive && p.BlacklistedUntil > model.DateOf(tx.Now) {
-			return nil, model.RuleBlacklistedNotAuthorized.Violation("participant %s is blacklisted until %s; it cannot be reactivated before then", p.ID, p.BlacklistedUntil)
+		if p.Status == model.StatusBlacklisted && p.BlacklistedUntil > model.DateOf(tx.Now) {
+			// Any status change would lift the ban early (suspended, then active).
+			return nil, model.RuleBlacklistedNotAuthorized.Violation("participant %s is blacklisted until %s; its status cannot change before then", p.ID, p.BlacklistedUntil)
 		}
 		p.Status, p.StatusReason = req.Status, req.Reason
 		if req.Status == model.StatusActive {

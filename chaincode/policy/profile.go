@@ -262,6 +262,15 @@ type Security struct {
 	// OperatorReportIntervalMonths: the operator reports its security
 	// situation this often.
 	OperatorReportIntervalMonths *IntParam `json:"operator_report_interval_months" policy:"range=1..24,unit=months"`
+	// IncidentReportHours: a security incident is reported within this many
+	// hours of its detection. The seeds say 立即 / 及时 (at once, promptly)
+	// and give no number, so every preset leaves it unset; the ledger then
+	// records the reporting lag instead of judging it.
+	IncidentReportHours *IntParam `json:"incident_report_hours" policy:"range=1..720,unit=hours"`
+	// MajorIncidentTerminable: a major security incident (重大安全隐患或数据
+	// 安全事件) is a ground on which the bureau may terminate the
+	// authorization (有权终止, so always at its discretion).
+	MajorIncidentTerminable *BoolParam `json:"major_incident_terminable"`
 }
 
 // Supervision holds inspection, reporting and rectification rules.
@@ -287,6 +296,10 @@ type Supervision struct {
 	// OverdueRectification: what happens when the rectification deadline
 	// passes unmet.
 	OverdueRectification *TextParam `json:"overdue_rectification" policy:"enum=mandatory|discretionary"`
+	// CaseAnswerWorkingDays: complaints, objections, disputes and
+	// data-quality feedback are answered by the addressed party within this
+	// many working days. The seeds say 及时 and give no number.
+	CaseAnswerWorkingDays *IntParam `json:"case_answer_working_days" policy:"range=1..60,unit=working days"`
 }
 
 // Evaluation holds the operator evaluation (评估/评价/考核) rules.

@@ -1,0 +1,35 @@
+package model
+
+func init() {
+	RegisterFuncs(
+		W[OpenLogStreamRequest, LogStream]("Logs:Open", "open a log stream: one growing SM3 Merkle tree (operator)"),
+		W[AppendLogRequest, Anchor]("Logs:Append", "anchor the stream's next tree head with a consistency proof (stream owner)"),
+		R[Ref, LogStream]("Logs:Stream", "one log stream"),
+		R[LogStreamsRequest, []*LogStream]("Logs:Streams", "log streams, optionally of one owner"),
+		R[Ref, Anchor]("Logs:Anchor", "one anchor"),
+		R[LogAnchorsRequest, PageResult[*Anchor]]("Logs:Anchors", "a stream's anchors in order"),
+		R[LogAnchorAtRequest, Anchor]("Logs:AnchorAt", "the first anchor whose tree has at least size leaves"),
+		W[InspectRequest, Inspection]("Supervision:Inspect", "record an inspection and its findings (bureau or regulator)"),
+		W[AddFindingRequest, Inspection]("Supervision:AddFinding", "add a finding to an inspection"),
+		W[OrderRectificationRequest, Rectification]("Supervision:OrderRectification", "order a rectification with a deadline; suspends the authorization per profile (bureau)"),
+		W[ReportRectificationRequest, Rectification]("Supervision:ReportRectification", "report a rectification (operator)"),
+		W[ReviewRectificationRequest, Rectification]("Supervision:ReviewRectification", "accept (resume) or refuse a rectification report (bureau)"),
+		W[EvaluateRequest, Evaluation]("Supervision:Evaluate", "record an evaluation 优秀/合格/不合格 with the profile's revoke rule (bureau)"),
+		W[ReportIncidentRequest, Incident]("Supervision:ReportIncident", "report a security incident"),
+		W[DecideIncidentRequest, Incident]("Supervision:DecideIncident", "decide on an incident (bureau)"),
+		W[FileReportRequest, PeriodicReport]("Supervision:FileReport", "file a periodic report (security, partner supervision, annual)"),
+		W[FileCaseRequest, Case]("Supervision:FileCase", "file a complaint, objection, dispute or data-quality feedback (anyone)"),
+		W[AnswerCaseRequest, Case]("Supervision:AnswerCase", "answer a case (its addressee)"),
+		W[BlacklistRequest, Participant]("Supervision:Blacklist", "blacklist an operator for the profile's years (bureau)"),
+		W[SweepRequest, SupervisionSweep]("Supervision:Sweep", "make due effects happen: overdue rectifications, expiries (anyone)"),
+		R[Ref, Inspection]("Supervision:Inspection", "one inspection"),
+		R[Ref, Rectification]("Supervision:Rectification", "one rectification order"),
+		R[Ref, Evaluation]("Supervision:Evaluation", "one evaluation"),
+		R[Ref, Incident]("Supervision:Incident", "one incident"),
+		R[Ref, PeriodicReport]("Supervision:Report", "one periodic report"),
+		R[Ref, Case]("Supervision:Case", "one case"),
+		R[OverdueReportsRequest, []OverdueReport]("Supervision:OverdueReports", "periodic reports due and not filed"),
+		R[OpenCasesRequest, []*Case]("Supervision:OpenCases", "unanswered cases"),
+		R[FlagsRequest, []Flag]("Supervision:Flags", "items waiting for the bureau to decide"),
+	)
+}
