@@ -55,6 +55,17 @@ func (n *Net) LoadSupervisorStatus() (*SupervisorStatus, error) {
 // HoldPath marks a process the supervisor must leave alone (tests that need a node down).
 func (n *Net) HoldPath(name string) string { return filepath.Join(n.L.Run, "hold", name) }
 
+// Hold keeps the supervisor from restarting a process (while a script replaces it).
+func (n *Net) Hold(name string) error {
+	if err := os.MkdirAll(filepath.Dir(n.HoldPath(name)), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(n.HoldPath(name), nil, 0o644)
+}
+
+// Release lets the supervisor restart a process again.
+func (n *Net) Release(name string) { _ = os.Remove(n.HoldPath(name)) }
+
 // StartSupervisor runs this executable's `supervise` command detached.
 func (n *Net) StartSupervisor() error {
 	exe, err := os.Executable()

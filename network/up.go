@@ -326,6 +326,14 @@ func (n *Net) Deploy(ctx context.Context, st *State, upgrade bool) error {
 		return nil
 	}
 	seq++
+	// The supervisor restarts a chaincode server it sees die; while this deploy replaces
+	// them (and before state.json names the new package ids) it must keep its hands off.
+	for _, org := range n.T.PeerOrgs() {
+		if err := n.Hold(CCaaSName(org)); err != nil {
+			return err
+		}
+		defer n.Release(CCaaSName(org))
+	}
 	label := fmt.Sprintf("%s_%s", n.T.Chaincode.Name, version)
 	st.Label, st.Sequence, st.Version = label, seq, version
 	if st.PackageIDs == nil {
@@ -346,6 +354,9 @@ func (n *Net) Deploy(ctx context.Context, st *State, upgrade bool) error {
 		if err := n.StartCCaaS(org, st); err != nil {
 			return err
 		}
+	}
+	if err := n.SaveState(st); err != nil {
+		return err
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(n.T.PeerOrgs()))
@@ -374,6 +385,9 @@ func (n *Net) StartCCaaS(org *Org, st *State) error {
 		p.Stop(5 * time.Second)
 	}
 	node := &org.Nodes[0]
+	if busy := WaitPortsFree([]string{node.CCaaSAddr()}, 10*time.Second); len(busy) > 0 {
+		return fmt.Errorf("%s: port %s is held by a process that is not ours (find it with ss -ltnp)", name, node.CCaaSAddr())
+	}
 	if _, err := StartProc(n.L, name, st.Binary, nil, CCaaSEnv(n.T, n.L, node, st.PackageIDs[org.Name])); err != nil {
 		return err
 	}

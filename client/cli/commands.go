@@ -104,6 +104,10 @@ var groupOf = map[string]string{
 	"Emergency": "authorization", "DevAgreement": "partner",
 }
 
+// verbOverride renames functions whose verb a hand-written command takes (pdl logs
+// anchor is the streaming anchorer; the query of one anchor becomes get-anchor).
+var verbOverride = map[string]string{"Logs:Anchor": "get-anchor"}
+
 var groupHelp = map[string]string{
 	"participant":   "parties and the identities bound to them (bureau registers; anyone reads)",
 	"profile":       "the policy profile: jurisdiction parameters, versioned",
@@ -159,6 +163,9 @@ Exit codes: 0 ok, 1 refused by a rule (code and message printed), 2 usage error,
 	for _, f := range model.Functions() {
 		g := groupName(f.Contract())
 		verb := Kebab(f.Method())
+		if v, ok := verbOverride[f.Name]; ok {
+			verb = v
+		}
 		if g != strings.ToLower(f.Contract()) && g != "query" {
 			verb = Kebab(f.Contract()) + "-" + verb
 		}

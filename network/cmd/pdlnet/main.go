@@ -148,10 +148,10 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		name := fs.Arg(0)
 		switch cmd {
 		case "hold":
-			_ = os.MkdirAll(filepath.Dir(n.HoldPath(name)), 0o755)
-			return os.WriteFile(n.HoldPath(name), nil, 0o644)
+			return n.Hold(name)
 		case "release":
-			return os.Remove(n.HoldPath(name))
+			n.Release(name)
+			return nil
 		case "start":
 			node := n.T.Node(name)
 			if node == nil {

@@ -1,6 +1,6 @@
 package contracts
 
-// Stand-ins for the Chaincode I functions the log and supervision contracts call
+// Stand-ins for the Chaincode I authorization functions the log, supervision, product and pricing contracts call
 // (requireActiveAuthorization is not among them: supervision acts on authorizations that
 // are suspended too).
 // Deleted when Chaincode I provides the real ones with the same signatures.
@@ -83,13 +83,4 @@ func requireActiveAuthorization(tx *Tx, a *model.Authorization, field string) er
 		return model.FieldErr("AUTH_NOT_ACTIVE", field, string(model.AuthActive), "authorization %s of %s is %s, not active", a.ID, a.Operator, a.Status)
 	}
 	return nil
-}
-
-// loadGrant (stand-in): a plain load.
-func loadGrant(tx *Tx, id, field string) (*model.Grant, error) {
-	var g model.Grant
-	if err := tx.GetField(model.KindGrant, id, field, &g); err != nil {
-		return nil, err
-	}
-	return &g, nil
 }

@@ -1,0 +1,118 @@
+package client
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client/logs"
+)
+
+// SubmitAnchor anchors a batch of tree growth (Logs:Append): the chaincode verifies the
+// consistency proof from the stream's anchored head. The anchor id is derived from the
+// stream and the new size, so a retried batch is the same request.
+func SubmitAnchor(ctx context.Context, c *Client, stream string, b logs.Batch, prev logs.Anchored) (logs.Anchored, error) {
+	req := model.AppendLogRequest{
+		Request:     model.Request{ID: fmt.Sprintf("%s-%d", stream, b.Size)},
+		Stream:      stream,
+		PrevSize:    b.PrevSize,
+		Size:        b.Size,
+		Root:        hex.EncodeToString(b.Root),
+		WindowStart: model.AnchorTime(b.WindowStart),
+		WindowEnd:   model.AnchorTime(b.WindowEnd),
+		PrevDigest:  prev.Digest,
+	}
+	for _, p := range b.Proof {
+		req.Proof = append(req.Proof, hex.EncodeToString(p))
+	}
+	if b.Segment != nil {
+		req.Segment = &model.SealedSegment{From: b.Segment.From, To: b.Segment.To, PlainDigest: b.Segment.PlainDigest, SealedDigest: b.Segment.SealedDigest}
+	}
+	a, res, err := c.LogsAppend(ctx, &req)
+	if err != nil {
+		return logs.Anchored{}, err
+	}
+	return logs.Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID}, nil
+}
+
+// SyncAnchored reconciles a local stream store with the ledger before new anchors: if an
+// anchor committed but the client never recorded it (a crash after submitting), the
+// store learns it from the ledger; a ledger behind the store, or a root that differs at
+// the same size, is an error to look at, not something to paper over.
+func SyncAnchored(ctx context.Context, c *Client, st *logs.Store, stream string) error {
+	s, err := c.LogsStream(ctx, &model.Ref{ID: stream})
+	if err != nil {
+		var re *RefusedError
+		if errors.As(err, &re) && re.Code() == model.CodeNotFound {
+			return fmt.Errorf("stream %s is not open on the ledger: open it first (pdl logs open --id %s --log-kind access)", stream, stream)
+		}
+		return err
+	}
+	local := st.Anchored()
+	switch {
+	case s.Size == local.Size && s.Size > 0 && s.Root != local.Root:
+		return fmt.Errorf("stream %s: the ledger's root at size %d is %s, the local store's is %s", stream, s.Size, s.Root, local.Root)
+	case s.Size == local.Size:
+		return nil
+	case s.Size < local.Size:
+		return fmt.Errorf("stream %s: the local store says %d leaves are anchored, the ledger only %d", stream, local.Size, s.Size)
+	case s.Size > st.Size():
+		return fmt.Errorf("stream %s: the ledger has %d leaves anchored but this store holds %d (wrong state directory?)", stream, s.Size, st.Size())
+	}
+	root, err := st.RootAt(s.Size)
+	if err != nil {
+		return err
+	}
+	if hex.EncodeToString(root) != s.Root {
+		return fmt.Errorf("stream %s: the ledger's root at size %d does not match the local tree", stream, s.Size)
+	}
+	return st.SetAnchored(logs.Anchored{Size: s.Size, Root: s.Root, Anchor: s.LastAnchor, Digest: s.LastDigest, Seq: int(s.Anchors)})
+}
+
+// AnchoredRoot returns the root the ledger anchored for exactly size leaves of stream.
+func AnchoredRoot(ctx context.Context, c *Client, stream string, size uint64) ([]byte, string, error) {
+	a, err := c.LogsAnchorAt(ctx, &model.LogAnchorAtRequest{Stream: stream, Size: size})
+	if err != nil {
+		return nil, "", err
+	}
+	if a.Size != size {
+		return nil, "", fmt.Errorf("stream %s has no anchor at size %d (the next one is at %d); prove against an anchored size", stream, size, a.Size)
+	}
+	root, err := hex.DecodeString(a.Root)
+	return root, a.ID, err
+}
+
+// AnchorRootFromFile reads an anchor record saved as JSON (offline verification) and
+// checks that its digest matches its content.
+func AnchorRootFromFile(path string) ([]byte, uint64, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	var a model.Anchor
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, 0, err
+	}
+	if d := model.AnchorDigest(a.Stream, a.Seq, a.Size, a.Root, a.WindowStart, a.WindowEnd, a.PrevDigest); d != a.Digest {
+		return nil, 0, fmt.Errorf("anchor %s: digest %s does not match its content (%s)", a.ID, a.Digest, d)
+	}
+	root, err := hex.DecodeString(a.Root)
+	return root, a.Size, err
+}
+
+// SegmentAnchored reports whether the ledger recorded a sealed segment [from, to) of
+// stream with the given plaintext digest, and in which anchor.
+func SegmentAnchored(ctx context.Context, c *Client, stream string, from, to uint64, plainDigest string) (bool, string, error) {
+	a, err := c.LogsAnchorAt(ctx, &model.LogAnchorAtRequest{Stream: stream, Size: to})
+	if err != nil {
+		return false, "", err
+	}
+	if a.Segment == nil || a.Segment.From != from || a.Segment.To != to {
+		return false, a.ID, nil
+	}
+	return a.Segment.PlainDigest == plainDigest, a.ID, nil
+}
