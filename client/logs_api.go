@@ -8,14 +8,22 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client/logs"
 )
 
+// SM2Signer is a participant's SM2 key, for filings the profile wants signed.
+type SM2Signer struct {
+	Participant string
+	Key         *gm.PrivateKey
+}
+
 // SubmitAnchor anchors a batch of tree growth (Logs:Append): the chaincode verifies the
 // consistency proof from the stream's anchored head. The anchor id is derived from the
-// stream and the new size, so a retried batch is the same request.
-func SubmitAnchor(ctx context.Context, c *Client, stream string, b logs.Batch, prev logs.Anchored) (logs.Anchored, error) {
+// stream and the new size, so a retried batch is the same request. With a signer the
+// request carries the participant's SM2 signature (required under some profiles).
+func SubmitAnchor(ctx context.Context, c *Client, stream string, b logs.Batch, prev logs.Anchored, signer *SM2Signer) (logs.Anchored, error) {
 	req := model.AppendLogRequest{
 		Request:     model.Request{ID: fmt.Sprintf("%s-%d", stream, b.Size)},
 		Stream:      stream,
@@ -32,8 +40,21 @@ func SubmitAnchor(ctx context.Context, c *Client, stream string, b logs.Batch, p
 	if b.Segment != nil {
 		req.Segment = &model.SealedSegment{From: b.Segment.From, To: b.Segment.To, PlainDigest: b.Segment.PlainDigest, SealedDigest: b.Segment.SealedDigest}
 	}
-	a, res, err := c.LogsAppend(ctx, &req)
+	var payload any = &req
+	if signer != nil {
+		f, _ := model.Function("Logs:Append")
+		signed, err := SignRequest(f, &req, signer.Participant, signer.Key)
+		if err != nil {
+			return logs.Anchored{}, err
+		}
+		payload = signed
+	}
+	res, err := c.Submit(ctx, "Logs:Append", payload)
 	if err != nil {
+		return logs.Anchored{}, err
+	}
+	var a model.Anchor
+	if err := res.Decode(&a); err != nil {
 		return logs.Anchored{}, err
 	}
 	return logs.Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID}, nil

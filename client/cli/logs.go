@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/merkle"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
@@ -26,12 +28,13 @@ func init() {
 // ledgerAnchorer submits anchors through the client (LedgerAnchorer in client/logs_api.go
 // maps a batch to the chaincode's request).
 type ledgerAnchorer struct {
-	c   *client.Client
-	out io.Writer
+	c      *client.Client
+	out    io.Writer
+	signer *client.SM2Signer
 }
 
 func (a ledgerAnchorer) Anchor(ctx context.Context, stream string, b logs.Batch, prev logs.Anchored) (logs.Anchored, error) {
-	got, err := client.SubmitAnchor(ctx, a.c, stream, b, prev)
+	got, err := client.SubmitAnchor(ctx, a.c, stream, b, prev, a.signer)
 	if err == nil && a.out != nil {
 		fmt.Fprintf(a.out, "anchored %s: leaves %d..%d, root %s…, anchor %s (tx %s)\n", stream, b.PrevSize, b.Size, hex.EncodeToString(b.Root)[:16], got.Anchor, got.TxID)
 	}
@@ -44,8 +47,33 @@ func streamFlags(cmd *cobra.Command, stream, state *string) {
 	_ = cmd.MarkFlagRequired("stream")
 }
 
+// signer loads the caller participant's SM2 key if one is available (--sm2-key,
+// $PDL_SM2_KEY or <profile>.sm2.pem): anchors are then signed, as some profiles require.
+func (a *App) signer(ctx context.Context, c *client.Client, keyFile string) *client.SM2Signer {
+	if keyFile == "" {
+		keyFile = os.Getenv("PDL_SM2_KEY")
+	}
+	if keyFile == "" {
+		keyFile = strings.TrimSuffix(profilePath(a.profileName()), ".json") + ".sm2.pem"
+	}
+	raw, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil
+	}
+	key, err := gm.ParsePrivateKeyPEM(raw)
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "ignoring SM2 key %s: %v\n", keyFile, err)
+		return nil
+	}
+	var who model.WhoAmI
+	if err := c.Evaluate(ctx, "Participant:WhoAmI", nil, &who); err != nil || who.Participant == nil {
+		return nil
+	}
+	return &client.SM2Signer{Participant: who.Participant.ID, Key: key}
+}
+
 func logsAnchorCmd(a *App) *cobra.Command {
-	var stream, state string
+	var stream, state, keyFile string
 	var batch uint64
 	cmd := &cobra.Command{
 		Use:   "anchor --stream S FILE...",
@@ -72,6 +100,15 @@ consistency proof from the last anchored root, which the chaincode verifies.`,
 			if err := client.SyncAnchored(ctx, c, st, stream); err != nil {
 				return err
 			}
+			anch := ledgerAnchorer{c: c, out: a.Stderr, signer: a.signer(ctx, c, keyFile)}
+			if pending := st.Size() - st.Anchored().Size; pending > 0 {
+				// Lines an earlier run appended but could not anchor go first, so the tree
+				// on the ledger follows the order the lines were read in.
+				fmt.Fprintf(a.Stderr, "anchoring %d lines left unanchored by an earlier run first\n", pending)
+				if err := st.AnchorPending(ctx, anch, time.Now(), time.Now()); err != nil {
+					return err
+				}
+			}
 			total := int64(0)
 			for _, f := range files {
 				if fi, err := os.Stat(f); err == nil {
@@ -86,7 +123,7 @@ consistency proof from the last anchored root, which the chaincode verifies.`,
 				if err != nil {
 					return usagef("%v", err)
 				}
-				n, err := st.Ingest(ctx, fh, ledgerAnchorer{c: c, out: a.Stderr}, logs.IngestOptions{BatchLines: batch,
+				n, err := st.Ingest(ctx, fh, anch, logs.IngestOptions{BatchLines: batch,
 					Progress: func(b int64, l uint64) { bar.update(base+b, all+l) }})
 				fi, _ := fh.Stat()
 				fh.Close()
@@ -106,6 +143,7 @@ consistency proof from the last anchored root, which the chaincode verifies.`,
 	}
 	streamFlags(cmd, &stream, &state)
 	cmd.Flags().Uint64Var(&batch, "batch", 100000, "anchor every this many lines (0: once per file)")
+	cmd.Flags().StringVar(&keyFile, "sm2-key", "", "SM2 key to sign anchors (default $PDL_SM2_KEY or <profile>.sm2.pem if present)")
 	return cmd
 }
 
@@ -333,7 +371,7 @@ func logsConsistencyCmd(a *App) *cobra.Command {
 }
 
 func logsSealCmd(a *App) *cobra.Command {
-	var stream, state, keyFile, out string
+	var stream, state, sealKeyFile, keyFile, out string
 	cmd := &cobra.Command{
 		Use:   "seal --stream S --key-file K FILE",
 		Short: "anchor a closed log segment and seal it with SM4 (authenticated) for its retention period",
@@ -349,7 +387,7 @@ restored lines verify against the ledger as before.`,
 			if out == "" {
 				out = file + ".sm4"
 			}
-			key, err := logs.ReadKeyFile(keyFile)
+			key, err := logs.ReadKeyFile(sealKeyFile)
 			if err != nil {
 				return usagef("--key-file: %v", err)
 			}
@@ -406,7 +444,7 @@ restored lines verify against the ledger as before.`,
 			defer fh.Close()
 			bar := newProgress(a, "seal", size)
 			seg := &logs.Segment{From: from, To: from + lines, PlainDigest: digest, SealedDigest: sealedDigest}
-			n, err := st.Ingest(ctx, fh, ledgerAnchorer{c: c, out: a.Stderr}, logs.IngestOptions{Segment: seg, Progress: func(b int64, l uint64) { bar.update(b, l) }})
+			n, err := st.Ingest(ctx, fh, ledgerAnchorer{c: c, out: a.Stderr, signer: a.signer(ctx, c, keyFile)}, logs.IngestOptions{Segment: seg, Progress: func(b int64, l uint64) { bar.update(b, l) }})
 			bar.done()
 			if err != nil {
 				os.Remove(tmp)
@@ -424,7 +462,8 @@ restored lines verify against the ledger as before.`,
 		},
 	}
 	streamFlags(cmd, &stream, &state)
-	cmd.Flags().StringVar(&keyFile, "key-file", "", "SM4 key (hex) from pdl logs keygen (required)")
+	cmd.Flags().StringVar(&sealKeyFile, "key-file", "", "SM4 key (hex) from pdl logs keygen (required)")
+	cmd.Flags().StringVar(&keyFile, "sm2-key", "", "SM2 key to sign the anchor (default $PDL_SM2_KEY or <profile>.sm2.pem if present)")
 	cmd.Flags().StringVar(&out, "out", "", "archive path (default FILE.sm4)")
 	_ = cmd.MarkFlagRequired("key-file")
 	return cmd
