@@ -57,7 +57,7 @@ func SubmitAnchor(ctx context.Context, c *Client, stream string, b logs.Batch, p
 	if err := res.Decode(&a); err != nil {
 		return logs.Anchored{}, err
 	}
-	return logs.Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID}, nil
+	return logs.Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID, End: a.WindowEnd}, nil
 }
 
 // SyncAnchored reconciles a local stream store with the ledger before new anchors: if an
@@ -78,6 +78,10 @@ func SyncAnchored(ctx context.Context, c *Client, st *logs.Store, stream string)
 	case s.Size == local.Size && s.Size > 0 && s.Root != local.Root:
 		return fmt.Errorf("stream %s: the ledger's root at size %d is %s, the local store's is %s", stream, s.Size, s.Root, local.Root)
 	case s.Size == local.Size:
+		if local.End.IsZero() && !s.WindowEnd.IsZero() {
+			local.End = s.WindowEnd
+			return st.SetAnchored(local)
+		}
 		return nil
 	case s.Size < local.Size:
 		return fmt.Errorf("stream %s: the local store says %d leaves are anchored, the ledger only %d", stream, local.Size, s.Size)
@@ -91,7 +95,7 @@ func SyncAnchored(ctx context.Context, c *Client, st *logs.Store, stream string)
 	if hex.EncodeToString(root) != s.Root {
 		return fmt.Errorf("stream %s: the ledger's root at size %d does not match the local tree", stream, s.Size)
 	}
-	return st.SetAnchored(logs.Anchored{Size: s.Size, Root: s.Root, Anchor: s.LastAnchor, Digest: s.LastDigest, Seq: int(s.Anchors)})
+	return st.SetAnchored(logs.Anchored{Size: s.Size, Root: s.Root, Anchor: s.LastAnchor, Digest: s.LastDigest, Seq: int(s.Anchors), End: s.WindowEnd})
 }
 
 // AnchoredRoot returns the root the ledger anchored for exactly size leaves of stream.

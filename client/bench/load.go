@@ -15,14 +15,8 @@ import (
 	"github.com/pdledger/pdledger/client"
 )
 
-// Op is one transaction a worker submits: a function and its arguments.
-type Op struct {
-	Fn   string
-	Args []string
-}
-
-// Workload produces the next transaction of worker w (its i-th).
-type Workload func(w, i int) (Op, error)
+// Doer submits transaction i of worker w, waits for its commit, and names the function.
+type Doer func(ctx context.Context, w, i int) (fn string, err error)
 
 // Stats summarises one run.
 type Stats struct {
@@ -41,35 +35,22 @@ type Stats struct {
 	Errors    []string       `json:"errors,omitempty"` // first few
 }
 
-// Run drives workers closed-loop (each waits for its commit before the next) through
-// clients (round-robin) for d, after a warm-up.
-func Run(ctx context.Context, name string, clients []*client.Client, workers int, d, warmup time.Duration, wl Workload) Stats {
+// Run drives workers closed-loop (each waits for its commit before the next) for d,
+// after a warm-up whose transactions are not counted.
+func Run(ctx context.Context, name string, workers int, d, warmup time.Duration, do Doer) Stats {
 	var mu sync.Mutex
 	var lat []time.Duration
 	st := Stats{Name: name, Workers: workers, ByFn: map[string]int{}}
 	var measuring atomic.Bool
-	start := time.Now()
-	deadline := start.Add(warmup + d)
-	var measuredFrom time.Time
+	deadline := time.Now().Add(warmup + d)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			c := clients[w%len(clients)]
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
-				op, err := wl(w, i)
-				if err != nil {
-					mu.Lock()
-					st.Failed++
-					if len(st.Errors) < 5 {
-						st.Errors = append(st.Errors, err.Error())
-					}
-					mu.Unlock()
-					continue
-				}
 				t0 := time.Now()
-				_, err = c.SubmitArgs(ctx, op.Fn, op.Args...)
+				fn, err := do(ctx, w, i)
 				el := time.Since(t0)
 				if !measuring.Load() {
 					continue
@@ -78,21 +59,21 @@ func Run(ctx context.Context, name string, clients []*client.Client, workers int
 				if err != nil {
 					st.Failed++
 					if len(st.Errors) < 5 {
-						st.Errors = append(st.Errors, fmt.Sprintf("%s: %v", op.Fn, err))
+						st.Errors = append(st.Errors, fmt.Sprintf("%s: %v", fn, err))
 					}
 				} else {
 					lat = append(lat, el)
-					st.ByFn[op.Fn]++
+					st.ByFn[fn]++
 				}
 				mu.Unlock()
 			}
 		}(w)
 	}
 	time.Sleep(warmup)
-	measuredFrom = time.Now()
+	from := time.Now()
 	measuring.Store(true)
 	wg.Wait()
-	st.Duration = time.Since(measuredFrom)
+	st.Duration = time.Since(from)
 	st.Seconds = st.Duration.Seconds()
 	st.Committed = len(lat)
 	st.TPS = float64(st.Committed) / st.Seconds
@@ -102,6 +83,14 @@ func Run(ctx context.Context, name string, clients []*client.Client, workers int
 		st.MaxMs = ms(lat[len(lat)-1])
 	}
 	return st
+}
+
+// Baseline is the bare PutState workload through c (System:BenchPut).
+func Baseline(c *client.Client, prefix string) Doer {
+	return func(ctx context.Context, w, i int) (string, error) {
+		_, err := c.SubmitArgs(ctx, "System:BenchPut", fmt.Sprintf("%s-%d-%d", prefix, w, i), "v")
+		return "System:BenchPut", err
+	}
 }
 
 func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())/10) / 100 }

@@ -7,8 +7,12 @@ import (
 	"io"
 	"math/rand"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/client/logs"
 )
 
@@ -112,4 +116,70 @@ func (c *countingAnchorer) Anchor(ctx context.Context, stream string, b logs.Bat
 		c.n++
 	}
 	return got, err
+}
+
+type ledger struct {
+	c      *client.Client
+	signer *client.SM2Signer
+}
+
+func (l ledger) Anchor(ctx context.Context, stream string, b logs.Batch, prev logs.Anchored) (logs.Anchored, error) {
+	return client.SubmitAnchor(ctx, l.c, stream, b, prev, l.signer)
+}
+
+// Logs generates a log of n lines in dir, measures raw SM3 leaf hashing of it, then
+// anchors it end to end on the ledger (a fresh stream opened by the operator profile,
+// one anchor per 100,000 lines) and compares the two rates.
+func Logs(ctx context.Context, dir string, n int, prefix string) (*LogStats, error) {
+	p, err := client.LoadProfile(filepath.Join(client.ProfileDir(), "operator.json"))
+	if err != nil {
+		return nil, err
+	}
+	op, err := client.Connect(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
+	signer, err := operatorSigner(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "bench.log")
+	size, err := WriteLogFile(path, n, 42)
+	if err != nil {
+		return nil, err
+	}
+	lines, hashSec, err := RawHash(path)
+	if err != nil {
+		return nil, err
+	}
+	stream := prefix + "-logs"
+	if _, err := op.Submit(ctx, "Logs:Open", model.OpenLogStreamRequest{Request: model.Request{ID: stream}, LogKind: model.LogAccess, Description: "benchmark"}); err != nil {
+		return nil, err
+	}
+	anchors, anchorSec, err := AnchorFile(ctx, filepath.Join(dir, "state"), stream, path, 100000, ledger{c: op, signer: signer})
+	if err != nil {
+		return nil, err
+	}
+	st := &LogStats{Lines: lines, Bytes: size, AnchorSeconds: anchorSec, Anchors: anchors, HashSeconds: hashSec,
+		AnchorLinesPerSec: float64(lines) / anchorSec, HashLinesPerSec: float64(lines) / hashSec,
+		HashMBPerSec: float64(size) / hashSec / 1e6, PeakRSSMB: peakRSSMB()}
+	st.Ratio = st.AnchorLinesPerSec / st.HashLinesPerSec
+	return st, nil
+}
+
+// peakRSSMB reads the process's peak resident set size (Linux VmHWM).
+func peakRSSMB() float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, ln := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(ln, "VmHWM:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(ln, "VmHWM:")), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
 }

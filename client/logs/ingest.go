@@ -165,9 +165,17 @@ func (s *Store) anchorNow(ctx context.Context, a Anchorer, start, end time.Time,
 		return err
 	}
 	b := Batch{PrevSize: prev.Size, Size: size, PrevRoot: prevRoot, Root: s.Root(), Proof: proof, WindowStart: start, WindowEnd: end, Segment: seg}
+	if !prev.End.IsZero() && b.WindowStart.Before(prev.End) {
+		// windows may not overlap (the chaincode refuses it): start where the last ended
+		b.WindowStart = prev.End
+	}
+	if b.WindowEnd.Before(b.WindowStart) {
+		b.WindowEnd = b.WindowStart
+	}
 	got, err := a.Anchor(ctx, s.meta.Stream, b, prev)
 	if err != nil {
 		return err
 	}
+	got.End = b.WindowEnd
 	return s.SetAnchored(got)
 }

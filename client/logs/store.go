@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/pdledger/pdledger/chaincode/merkle"
 )
@@ -26,13 +27,17 @@ const HashSize = 32
 
 // Anchored is what the store remembers of the stream's last anchor on the ledger.
 type Anchored struct {
-	Size   uint64 `json:"size"`
-	Root   string `json:"root"` // hex
-	Anchor string `json:"anchor,omitempty"`
-	Digest string `json:"digest,omitempty"`
-	Seq    int    `json:"seq"`
-	TxID   string `json:"txId,omitempty"`
+	Size   uint64    `json:"size"`
+	Root   string    `json:"root"` // hex
+	Anchor string    `json:"anchor,omitempty"`
+	Digest string    `json:"digest,omitempty"`
+	Seq    int       `json:"seq"`
+	TxID   string    `json:"txId,omitempty"`
+	End    time.Time `json:"windowEnd,omitempty"` // end of the anchored time window
 }
+
+// WindowEnd is the end of the last anchored time window (zero before the first).
+func (a Anchored) WindowEnd() time.Time { return a.End }
 
 type meta struct {
 	Stream   string   `json:"stream"`

@@ -1,0 +1,158 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/pdledger/pdledger/chaincode/gm"
+	"github.com/pdledger/pdledger/chaincode/merkle"
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/client/logs"
+)
+
+// Mix is a realistic blend of domain transactions, each strictly decoded, rule-checked,
+// idempotent and evented by the chaincode:
+//   - 40% log anchors (Logs:Append): each worker owns a stream and anchors 16 new lines
+//     with an RFC 6962 consistency proof verified on chain, SM2-signed where the profile
+//     requires it (the signature is verified on chain too);
+//   - 30% public complaints (Supervision:FileCase) from an unbound identity;
+//   - 30% participant registrations (Participant:Register) by the bureau.
+type Mix struct {
+	bureau, operator, public *client.Client
+	signer                   *client.SM2Signer
+	prefix                   string
+	mu                       sync.Mutex
+	streams                  map[int]*workerStream
+}
+
+type workerStream struct {
+	id     string
+	tree   *merkle.MemoryTree
+	last   logs.Anchored
+	opened bool
+}
+
+// NewMix connects the identities the mix needs from the profiles directory:
+// bureau-admin, operator (bound to an operator participant, as after the demo) and
+// operator-test (bound to nobody: the public).
+func NewMix(ctx context.Context, prefix string) (*Mix, error) {
+	load := func(name string) (*client.Client, error) {
+		p, err := client.LoadProfile(filepath.Join(client.ProfileDir(), name+".json"))
+		if err != nil {
+			return nil, err
+		}
+		return client.Connect(ctx, p)
+	}
+	m := &Mix{prefix: prefix, streams: map[int]*workerStream{}}
+	var err error
+	if m.bureau, err = load("bureau-admin"); err != nil {
+		return nil, err
+	}
+	if m.operator, err = load("operator"); err != nil {
+		return nil, err
+	}
+	if m.public, err = load("operator-test"); err != nil {
+		return nil, err
+	}
+	if m.signer, err = operatorSigner(ctx, m.operator); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// operatorSigner checks that c acts for an operator and loads its SM2 key if present.
+func operatorSigner(ctx context.Context, c *client.Client) (*client.SM2Signer, error) {
+	var who model.WhoAmI
+	if err := c.Evaluate(ctx, "Participant:WhoAmI", nil, &who); err != nil {
+		return nil, err
+	}
+	if who.Participant == nil || who.Participant.Role != model.RoleOperator {
+		return nil, fmt.Errorf("profile %s is not bound to an operator participant (load the demo first: pdl demo load)", c.Profile.Name)
+	}
+	raw, err := os.ReadFile(filepath.Join(client.ProfileDir(), c.Profile.Name+".sm2.pem"))
+	if err != nil {
+		return nil, nil
+	}
+	key, err := gm.ParsePrivateKeyPEM(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &client.SM2Signer{Participant: who.Participant.ID, Key: key}, nil
+}
+
+// Close releases the mix's connections.
+func (m *Mix) Close() {
+	m.bureau.Close()
+	m.operator.Close()
+	m.public.Close()
+}
+
+// Describe names the mix.
+func (m *Mix) Describe() string {
+	return "40% Logs:Append (consistency-proved, SM2-signed), 30% Supervision:FileCase, 30% Participant:Register"
+}
+
+// Do is the mix's Doer.
+func (m *Mix) Do(ctx context.Context, w, i int) (string, error) {
+	switch i % 10 {
+	case 0, 3, 6, 8:
+		return "Logs:Append", m.anchor(ctx, w, i)
+	case 1, 4, 9:
+		_, err := m.public.Submit(ctx, "Supervision:FileCase", model.FileCaseRequest{
+			Request: model.Request{ID: fmt.Sprintf("%s-case-%d-%d", m.prefix, w, i)}, CaseKind: model.CaseComplaint,
+			Title: "数据产品收费咨询", Description: fmt.Sprintf("压测 %d-%d: 询问数据产品收费标准是否已备案并公开", w, i)})
+		return "Supervision:FileCase", err
+	default:
+		body := fmt.Sprintf("91440300B%02d%06d", w%100, i%1000000)
+		c, err := model.USCCCheckChar(body)
+		if err != nil {
+			return "Participant:Register", err
+		}
+		_, err = m.bureau.Submit(ctx, "Participant:Register", model.RegisterParticipantRequest{
+			Request: model.Request{ID: fmt.Sprintf("%s-pt-%d-%d", m.prefix, w, i)}, Role: model.RolePartner,
+			Name: fmt.Sprintf("压测协作单位 %d-%d", w, i), USCC: body + string(c), MSPID: "OperatorMSP"})
+		return "Participant:Register", err
+	}
+}
+
+func (m *Mix) anchor(ctx context.Context, w, i int) error {
+	m.mu.Lock()
+	s := m.streams[w]
+	if s == nil {
+		s = &workerStream{id: fmt.Sprintf("%s-s%d", m.prefix, w), tree: merkle.NewMemoryTree(merkle.SM3)}
+		m.streams[w] = s
+	}
+	m.mu.Unlock()
+	if !s.opened {
+		if _, err := m.operator.Submit(ctx, "Logs:Open", model.OpenLogStreamRequest{Request: model.Request{ID: s.id}, LogKind: model.LogAccess, Description: "bench"}); err != nil {
+			return err
+		}
+		s.opened = true
+	}
+	prevSize, prevRoot := s.tree.Size(), s.tree.Root()
+	for k := 0; k < 16; k++ {
+		s.tree.Append([]byte(fmt.Sprintf("2026-11-22T10:00:00Z op=query user=u%d seq=%d-%d", w, i, k)))
+	}
+	proof, err := merkle.ConsistencyProof(s.tree, merkle.SM3, prevSize, s.tree.Size())
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	b := logs.Batch{PrevSize: prevSize, Size: s.tree.Size(), PrevRoot: prevRoot, Root: s.tree.Root(), Proof: proof,
+		WindowStart: now.Add(-time.Second), WindowEnd: now.Add(-time.Millisecond)}
+	if !s.last.WindowEnd().IsZero() && b.WindowStart.Before(s.last.WindowEnd()) {
+		b.WindowStart = s.last.WindowEnd()
+	}
+	got, err := client.SubmitAnchor(ctx, m.operator, s.id, b, s.last, m.signer)
+	if err != nil {
+		return err
+	}
+	got.End = b.WindowEnd
+	s.last = got
+	return nil
+}
