@@ -73,7 +73,7 @@ func TestFaults_OrdererKillUnderLoad(t *testing.T) {
 	if len(load.Acked) == 0 {
 		t.Fatal("no transaction acknowledged under load")
 	}
-	load.VerifyExactlyOnce(t, nettest.Client(t, "sourceunit-admin"))
+	load.VerifyExactlyOnce(t, nettest.Client(t, "bureau-admin"))
 }
 
 // TestFaults_PeerKillCatchUp kills a peer under light load: the others keep committing

@@ -3,6 +3,7 @@ package nettest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -109,10 +110,11 @@ func WaitCaughtUp(t testing.TB, name string, timeout time.Duration) time.Duratio
 }
 
 // Load is a closed-loop load of idempotent domain transactions (participant
-// registrations) from several goroutines, recording what was acknowledged.
+// registrations and complaints, alternately) from several goroutines, recording what
+// was acknowledged.
 type Load struct {
 	mu       sync.Mutex
-	Acked    map[string]string // request id → tx id
+	Acked    map[string]string // request id → tx id (ids of complaints start with "case-")
 	Failures []error
 	Attempts int
 	cancel   context.CancelFunc
@@ -130,10 +132,17 @@ func StartLoad(t testing.TB, c *client.Client, workers int, pause time.Duration)
 			defer l.wg.Done()
 			for i := 0; ctx.Err() == nil; i++ {
 				id := fmt.Sprintf("%s-%d-%d", prefix, w, i)
-				req := model.RegisterParticipantRequest{Request: model.Request{ID: id}, Role: model.RolePartner,
+				fn := "Participant:Register"
+				var req any = model.RegisterParticipantRequest{Request: model.Request{ID: id}, Role: model.RolePartner,
 					Name: "负载测试 " + id, USCC: USCC(), MSPID: "OperatorMSP"}
+				if i%2 == 1 {
+					id = "case-" + id
+					fn = "Supervision:FileCase"
+					req = model.FileCaseRequest{Request: model.Request{ID: id}, CaseKind: model.CaseComplaint,
+						Title: "负载测试投诉", Description: "故障注入期间的投诉 " + id}
+				}
 				// Submissions run to completion even after Stop, so nothing is left half-done.
-				res, err := c.Submit(context.Background(), "Participant:Register", req)
+				res, err := c.Submit(context.Background(), fn, req)
 				l.mu.Lock()
 				if err != nil {
 					l.Failures = append(l.Failures, fmt.Errorf("%s: %w", id, err))
@@ -163,20 +172,26 @@ func (l *Load) VerifyExactlyOnce(t testing.TB, c *client.Client) {
 	t.Helper()
 	ctx := context.Background()
 	for id := range l.Acked {
-		var p model.Participant
-		if err := c.Evaluate(ctx, "Participant:Get", model.Ref{ID: id}, &p); err != nil {
+		kind, getFn := "participant", "Participant:Get"
+		if strings.HasPrefix(id, "case-") {
+			kind, getFn = "case", "Supervision:Case"
+		}
+		var rec struct {
+			Version int `json:"version"`
+		}
+		if err := c.Evaluate(ctx, getFn, model.Ref{ID: id}, &rec); err != nil {
 			t.Errorf("acknowledged %s is not on the ledger: %v", id, err)
 			continue
 		}
 		var hist []struct {
 			TxID string `json:"txId"`
 		}
-		if err := c.Evaluate(ctx, "System:History", map[string]string{"kind": "participant", "id": id}, &hist); err != nil {
+		if err := c.Evaluate(ctx, "System:History", map[string]string{"kind": kind, "id": id}, &hist); err != nil {
 			t.Errorf("history of %s: %v", id, err)
 			continue
 		}
-		if p.Version != 1 || len(hist) != 1 {
-			t.Errorf("%s committed %d times (version %d), want exactly once", id, len(hist), p.Version)
+		if rec.Version != 1 || len(hist) != 1 {
+			t.Errorf("%s %s committed %d times (version %d), want exactly once", kind, id, len(hist), rec.Version)
 		}
 	}
 }
