@@ -11,6 +11,269 @@ import (
 
 var _ = json.RawMessage(nil)
 
+// ApplicationByResource evaluates Application:ByResource: applications asking for a resource.
+func (c *Client) ApplicationByResource(ctx context.Context, req *model.ByResourceRequest) (*model.PageResult[*model.Application], error) {
+	var out model.PageResult[*model.Application]
+	if err := c.Evaluate(ctx, "Application:ByResource", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ApplicationGet evaluates Application:Get: one application.
+func (c *Client) ApplicationGet(ctx context.Context, req *model.Ref) (*model.Application, error) {
+	var out model.Application
+	if err := c.Evaluate(ctx, "Application:Get", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ApplicationList evaluates Application:List: applications by operator and status.
+func (c *Client) ApplicationList(ctx context.Context, req *model.ApplicationsRequest) (*model.PageResult[*model.Application], error) {
+	var out model.PageResult[*model.Application]
+	if err := c.Evaluate(ctx, "Application:List", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ApplicationOverdue evaluates Application:Overdue: review steps past their deadline.
+func (c *Client) ApplicationOverdue(ctx context.Context, req *model.PageRequest) (*model.PageResult[model.OverdueItem], error) {
+	var out model.PageResult[model.OverdueItem]
+	if err := c.Evaluate(ctx, "Application:Overdue", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ApplicationReview submits Application:Review: decide your open review step (operator, bureau, source unit).
+func (c *Client) ApplicationReview(ctx context.Context, req *model.ReviewApplicationRequest) (*model.Application, *Result, error) {
+	var out model.Application
+	res, err := c.Submit(ctx, "Application:Review", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// ApplicationSubmit submits Application:Submit: submit a data-use application (operator or partner).
+func (c *Client) ApplicationSubmit(ctx context.Context, req *model.SubmitApplicationRequest) (*model.Application, *Result, error) {
+	var out model.Application
+	res, err := c.Submit(ctx, "Application:Submit", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationByResource evaluates Authorization:ByResource: authorizations whose scope holds a resource.
+func (c *Client) AuthorizationByResource(ctx context.Context, req *model.ByResourceRequest) (*model.PageResult[*model.Authorization], error) {
+	var out model.PageResult[*model.Authorization]
+	if err := c.Evaluate(ctx, "Authorization:ByResource", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AuthorizationConfirmDeletion submits Authorization:ConfirmDeletion: confirm data deletion after the end (operator).
+func (c *Client) AuthorizationConfirmDeletion(ctx context.Context, req *model.ConfirmDeletionRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:ConfirmDeletion", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationCreate submits Authorization:Create: publicize a candidate authorization (bureau).
+func (c *Client) AuthorizationCreate(ctx context.Context, req *model.CreateAuthorizationRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:Create", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationDecideExit submits Authorization:DecideExit: approve or refuse a voluntary exit where the profile needs it (bureau).
+func (c *Client) AuthorizationDecideExit(ctx context.Context, req *model.DecideExitRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:DecideExit", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationDecideRenewal submits Authorization:DecideRenewal: approve or refuse the pending renewal (bureau).
+func (c *Client) AuthorizationDecideRenewal(ctx context.Context, req *model.DecideRenewalRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:DecideRenewal", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationEmergencyPlan evaluates Authorization:EmergencyPlan: one emergency plan.
+func (c *Client) AuthorizationEmergencyPlan(ctx context.Context, req *model.Ref) (*model.EmergencyPlan, error) {
+	var out model.EmergencyPlan
+	if err := c.Evaluate(ctx, "Authorization:EmergencyPlan", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AuthorizationExitNotice submits Authorization:ExitNotice: give notice of a voluntary exit (operator).
+func (c *Client) AuthorizationExitNotice(ctx context.Context, req *model.ExitNoticeRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:ExitNotice", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationFile submits Authorization:File: record the filing (备案) of the signed agreement (bureau).
+func (c *Client) AuthorizationFile(ctx context.Context, req *model.FileAuthorizationRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:File", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationFileEmergencyPlan submits Authorization:FileEmergencyPlan: file or revise the one emergency plan (operator).
+func (c *Client) AuthorizationFileEmergencyPlan(ctx context.Context, req *model.FileEmergencyPlanRequest) (*model.EmergencyPlan, *Result, error) {
+	var out model.EmergencyPlan
+	res, err := c.Submit(ctx, "Authorization:FileEmergencyPlan", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationGet evaluates Authorization:Get: one authorization (due effects applied in the answer).
+func (c *Client) AuthorizationGet(ctx context.Context, req *model.Ref) (*model.Authorization, error) {
+	var out model.Authorization
+	if err := c.Evaluate(ctx, "Authorization:Get", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AuthorizationList evaluates Authorization:List: authorizations by operator and status.
+func (c *Client) AuthorizationList(ctx context.Context, req *model.AuthorizationsRequest) (*model.PageResult[*model.Authorization], error) {
+	var out model.PageResult[*model.Authorization]
+	if err := c.Evaluate(ctx, "Authorization:List", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AuthorizationOverdue evaluates Authorization:Overdue: filings and deletions past their deadline.
+func (c *Client) AuthorizationOverdue(ctx context.Context, req *model.PageRequest) (*model.PageResult[model.OverdueItem], error) {
+	var out model.PageResult[model.OverdueItem]
+	if err := c.Evaluate(ctx, "Authorization:Overdue", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AuthorizationRenew submits Authorization:Renew: apply for renewal inside the window (operator).
+func (c *Client) AuthorizationRenew(ctx context.Context, req *model.RenewAuthorizationRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:Renew", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationResume submits Authorization:Resume: lift a suspension (bureau).
+func (c *Client) AuthorizationResume(ctx context.Context, req *model.ResumeAuthorizationRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:Resume", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationSign submits Authorization:Sign: sign the agreement as bureau or operator (SM2 where the profile requires).
+func (c *Client) AuthorizationSign(ctx context.Context, req *model.SignAuthorizationRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:Sign", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationSuspend submits Authorization:Suspend: suspend an active authorization (bureau).
+func (c *Client) AuthorizationSuspend(ctx context.Context, req *model.SuspendAuthorizationRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:Suspend", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// AuthorizationTerminate submits Authorization:Terminate: terminate on a ground of the seeds (bureau).
+func (c *Client) AuthorizationTerminate(ctx context.Context, req *model.TerminateAuthorizationRequest) (*model.Authorization, *Result, error) {
+	var out model.Authorization
+	res, err := c.Submit(ctx, "Authorization:Terminate", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
 // DisclosureAuthorizations evaluates Disclosure:Authorizations: authorizations: object, scope, term (public).
 func (c *Client) DisclosureAuthorizations(ctx context.Context, req *model.DisclosureRequest) (*model.PageResult[model.PublicAuthorization], error) {
 	var out model.PageResult[model.PublicAuthorization]
@@ -36,6 +299,37 @@ func (c *Client) DisclosureProducts(ctx context.Context, req *model.DisclosureRe
 		return nil, err
 	}
 	return &out, nil
+}
+
+// GrantByResource evaluates Grant:ByResource: grants covering a resource.
+func (c *Client) GrantByResource(ctx context.Context, req *model.ByResourceRequest) (*model.PageResult[*model.Grant], error) {
+	var out model.PageResult[*model.Grant]
+	if err := c.Evaluate(ctx, "Grant:ByResource", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GrantGet evaluates Grant:Get: one grant.
+func (c *Client) GrantGet(ctx context.Context, req *model.Ref) (*model.Grant, error) {
+	var out model.Grant
+	if err := c.Evaluate(ctx, "Grant:Get", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GrantRevoke submits Grant:Revoke: revoke a grant (bureau).
+func (c *Client) GrantRevoke(ctx context.Context, req *model.RevokeGrantRequest) (*model.Grant, *Result, error) {
+	var out model.Grant
+	res, err := c.Submit(ctx, "Grant:Revoke", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
 }
 
 // LogsAnchor evaluates Logs:Anchor: one anchor.
@@ -221,6 +515,50 @@ func (c *Client) ParticipantWhoAmI(ctx context.Context, req *model.Empty) (*mode
 		return nil, err
 	}
 	return &out, nil
+}
+
+// PartnerExit submits Partner:Exit: file a partner's exit (operator).
+func (c *Client) PartnerExit(ctx context.Context, req *model.ExitPartnerRequest) (*model.Partnership, *Result, error) {
+	var out model.Partnership
+	res, err := c.Submit(ctx, "Partner:Exit", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// PartnerGet evaluates Partner:Get: one partnership.
+func (c *Client) PartnerGet(ctx context.Context, req *model.Ref) (*model.Partnership, error) {
+	var out model.Partnership
+	if err := c.Evaluate(ctx, "Partner:Get", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// PartnerList evaluates Partner:List: partnerships of an authorization or a partner.
+func (c *Client) PartnerList(ctx context.Context, req *model.PartnershipsRequest) (*[]*model.Partnership, error) {
+	var out []*model.Partnership
+	if err := c.Evaluate(ctx, "Partner:List", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// PartnerOnboard submits Partner:Onboard: file a partner's onboarding under an authorization (operator).
+func (c *Client) PartnerOnboard(ctx context.Context, req *model.OnboardPartnerRequest) (*model.Partnership, *Result, error) {
+	var out model.Partnership
+	res, err := c.Submit(ctx, "Partner:Onboard", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
 }
 
 // PriceFile submits Price:File: file a product's price with its pricing basis (operator).
@@ -447,6 +785,85 @@ func (c *Client) ProfilePresets(ctx context.Context, req *model.Empty) (*[]model
 func (c *Client) ProfileSet(ctx context.Context, req *model.SetProfileRequest) (*model.ProfileRecord, *Result, error) {
 	var out model.ProfileRecord
 	res, err := c.Submit(ctx, "Profile:Set", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// ResourceAnswerCatalogue submits Resource:AnswerCatalogue: agree to or refuse (with reasons) catalogue inclusion (source or contributing unit).
+func (c *Client) ResourceAnswerCatalogue(ctx context.Context, req *model.AnswerCatalogueRequest) (*model.Resource, *Result, error) {
+	var out model.Resource
+	res, err := c.Submit(ctx, "Resource:AnswerCatalogue", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// ResourceGet evaluates Resource:Get: one resource.
+func (c *Client) ResourceGet(ctx context.Context, req *model.Ref) (*model.Resource, error) {
+	var out model.Resource
+	if err := c.Evaluate(ctx, "Resource:Get", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ResourceList evaluates Resource:List: resources by source unit and catalogue status.
+func (c *Client) ResourceList(ctx context.Context, req *model.ResourcesRequest) (*model.PageResult[*model.Resource], error) {
+	var out model.PageResult[*model.Resource]
+	if err := c.Evaluate(ctx, "Resource:List", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ResourceProposeCatalogue submits Resource:ProposeCatalogue: propose a resource for the authorized-operation catalogue (bureau).
+func (c *Client) ResourceProposeCatalogue(ctx context.Context, req *model.ProposeCatalogueRequest) (*model.Resource, *Result, error) {
+	var out model.Resource
+	res, err := c.Submit(ctx, "Resource:ProposeCatalogue", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// ResourceRegister submits Resource:Register: register a public data resource of the calling source unit.
+func (c *Client) ResourceRegister(ctx context.Context, req *model.RegisterResourceRequest) (*model.Resource, *Result, error) {
+	var out model.Resource
+	res, err := c.Submit(ctx, "Resource:Register", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// ResourceRevision evaluates Resource:Revision: a superseded content version (<resource>:v<n>).
+func (c *Client) ResourceRevision(ctx context.Context, req *model.Ref) (*model.ResourceRevision, error) {
+	var out model.ResourceRevision
+	if err := c.Evaluate(ctx, "Resource:Revision", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ResourceUpdate submits Resource:Update: state a new content version of an own resource (old version kept).
+func (c *Client) ResourceUpdate(ctx context.Context, req *model.UpdateResourceRequest) (*model.Resource, *Result, error) {
+	var out model.Resource
+	res, err := c.Submit(ctx, "Resource:Update", req)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -161,6 +161,7 @@ type Grant struct {
 	ValidTo       string        `json:"validTo"`
 	Status        GrantStatus   `json:"status"`
 	SourceUnits   []string      `json:"sourceUnits"` // units that confirmed
+	RevokedReason string        `json:"revokedReason,omitempty"`
 }
 
 // Parties of a grant: operator, partner, source units.
@@ -181,3 +182,82 @@ func (g *Grant) Covers(resource string) bool {
 	}
 	return false
 }
+
+// Rules of data-use applications and grants.
+var (
+	RuleAppApplicant = NewRule("APP_APPLICANT", "Application_ByOperatorOrItsPartner",
+		"001 Art. 18; 000 §7",
+		"an application is submitted by the operator of an active authorization, or by one of its active partners through it")
+	RuleAppScope = NewRule("APP_RESOURCE_OUT_OF_SCOPE", "Application_OnlyAuthorizedResources",
+		"000 §7; 004 Art. 24 (最小必要)",
+		"an application asks only for catalogued resources in its authorization's scope, and only for items those resources have")
+	RuleAppScenario = NewRule("APP_SCENARIO_NOT_AUTHORIZED", "Application_ScenarioInAuthorization",
+		"004 Art. 7 (依场景授权), Art. 24 (一场景一申请)",
+		"under a per-scenario authorization an application's scenario is one the authorization names")
+	RuleAppUsage = NewRule("APP_USAGE_OUTSIDE_TERM", "Application_UsageInsideTerm",
+		"000 §7; 004 Art. 22",
+		"the requested usage period lies inside the authorization's term and starts no later than it ends")
+	RuleAppReviewOrder = NewRule("APP_NOT_YOUR_STEP", "Application_ReviewChainInOrder",
+		"001 Art. 18; 000 §7; use_application.*_working_days",
+		"reviews go operator (partner applications) → bureau → every source unit; each reviewer decides its own open step once")
+	RuleAppRefusalReason = NewRule("APP_REFUSAL_NEEDS_REASON", "Application_RefusalNeedsReason",
+		"001 Art. 18; 004 Art. 11",
+		"a refusal states its reason; it ends the application")
+)
+
+// SubmitApplicationRequest submits a data-use application (id = the application's id).
+type SubmitApplicationRequest struct {
+	Request
+	Authorization   string        `json:"authorization" pdl:"req,fmt=id"`
+	Scenario        string        `json:"scenario" pdl:"req,max=128"`
+	ServiceObjects  string        `json:"serviceObjects" pdl:"req,max=512"`
+	ServiceScope    string        `json:"serviceScope" pdl:"req,max=512"`
+	ExpectedOutcome string        `json:"expectedOutcome" pdl:"req,max=1024"`
+	DataList        []DataRequest `json:"dataList" pdl:"req,n=50"`
+	Method          Method        `json:"method" pdl:"req"`
+	UsageFrom       string        `json:"usageFrom" pdl:"req,fmt=date"`
+	UsageTo         string        `json:"usageTo" pdl:"req,fmt=date"`
+}
+
+// Check orders the usage dates.
+func (r *SubmitApplicationRequest) Check() error {
+	if len(r.ID) > 62 {
+		return FieldErr(CodeTooLong, "id", "62", "application id %q is %d characters; the limit is 62 (its grant is G-<id>)", r.ID, len(r.ID))
+	}
+	if r.UsageTo < r.UsageFrom {
+		return FieldErr(CodeOutOfRange, "usageTo", ">= usageFrom", "usageTo %s is before usageFrom %s", r.UsageTo, r.UsageFrom)
+	}
+	seen := map[string]bool{}
+	for i, d := range r.DataList {
+		if seen[d.Resource] {
+			return FieldErr(CodeDuplicate, "dataList["+itoa(i)+"].resource", "", "resource %s is listed twice; merge its items", d.Resource)
+		}
+		seen[d.Resource] = true
+	}
+	return nil
+}
+
+// ReviewApplicationRequest decides the caller's open step.
+type ReviewApplicationRequest struct {
+	Request
+	Application string   `json:"application" pdl:"req,fmt=id"`
+	Decision    Decision `json:"decision" pdl:"req"`
+	Reason      string   `json:"reason,omitempty" pdl:"max=1024"`
+}
+
+// ApplicationsRequest lists applications by operator and/or status.
+type ApplicationsRequest struct {
+	Page
+	Operator string    `json:"operator,omitempty" pdl:"fmt=id"`
+	Status   AppStatus `json:"status,omitempty"`
+}
+
+// RevokeGrantRequest revokes a grant (bureau).
+type RevokeGrantRequest struct {
+	Request
+	Grant  string `json:"grant" pdl:"req,fmt=id"`
+	Reason string `json:"reason" pdl:"req,max=1024"`
+}
+
+// GrantID is the id of the grant an approved application becomes.
+func GrantID(application string) string { return "G-" + application }

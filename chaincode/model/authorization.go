@@ -91,9 +91,13 @@ type Termination struct {
 
 // Exit is a voluntary exit notice by the operator.
 type Exit struct {
-	NoticeAt    time.Time `json:"noticeAt"`
-	EffectiveOn string    `json:"effectiveOn"` // CST date the exit takes effect
-	PlanDigest  string    `json:"planDigest"`  // SM3 of the exit plan (退出方案)
+	NoticeAt      time.Time  `json:"noticeAt"`
+	EffectiveOn   string     `json:"effectiveOn"` // CST date the exit takes effect
+	PlanDigest    string     `json:"planDigest"`  // SM3 of the exit plan (退出方案)
+	NeedsApproval bool       `json:"needsApproval,omitempty"`
+	Decision      Decision   `json:"decision,omitempty"` // bureau's answer where approval is needed
+	DecidedAt     *time.Time `json:"decidedAt,omitempty"`
+	Reason        string     `json:"reason,omitempty"`
 }
 
 // Renewal is one renewal of the term.
@@ -158,3 +162,197 @@ func (a *Authorization) InScope(resource string) bool {
 	}
 	return false
 }
+
+// Rules of authorizations.
+var (
+	RuleAuthBureauOnly = NewRule("AUTH_BUREAU_ONLY", "Authorization_OnlyBureauAuthorizes",
+		"004 Art. 7, Art. 22; 000 §6(三) (不得转授权); DOMAIN §3",
+		"only the bureau creates, files, suspends, resumes and terminates authorizations; no sub-authorization path exists")
+	RuleAuthTermMax = NewRule("AUTH_TERM_ABOVE_MAX", "Authorization_TermAboveMaxRejected",
+		"002 授权期限; 000 §6(二); 004 Art. 22; authorization.max_term_months",
+		"an authorization's term (and a renewed term) is at most the profile's maximum")
+	RuleAuthScopeCatalogued = NewRule("AUTH_SCOPE_NOT_CATALOGUED", "Authorization_ScopeOnlyCatalogued",
+		"004 Art. 11, Art. 22; 003 Art. 9",
+		"an authorization's scope holds only catalogued resources")
+	RuleAuthMode = NewRule("AUTH_MODE_NOT_ALLOWED", "Authorization_ModeFromProfile",
+		"004 Art. 7; 002 授权运营的模式; authorization.mode",
+		"the authorization mode is the profile's; per-scenario authorizations name their scenarios")
+	RuleAuthPublicity = NewRule("AUTH_PUBLICITY_NOT_OVER", "Authorization_SignedBeforePublicityEndRejected",
+		"004 Art. 21; 000 §6(一); authorization.candidate_publicity_min_days",
+		"the agreement is signed only after the candidate's publicity period (公示期) has ended")
+	RuleAuthSigning = NewRule("AUTH_SIGNING", "Authorization_BothPartiesSign",
+		"004 Art. 22; 002 技术保障 3 (不可否认性); security.sm2_signature_required",
+		"the bureau and the operator each sign once (with SM2 where the profile requires it); the authorization is active when both have")
+	RuleAuthFiling = NewRule("AUTH_FILING", "Authorization_FilingTrackedAgainstDeadline",
+		"004 Art. 22 (报省级数据主管部门备案); authorization.agreement_filing_working_days",
+		"the signed agreement is filed by the bureau; the filing deadline is tracked and an overdue filing is listed")
+	RuleAuthGround = NewRule("AUTH_GROUND_NOT_ALLOWED", "Authorization_TerminationNeedsGround",
+		"000 §6(六); 004 Art. 39; 002 退出机制",
+		"the bureau terminates only on a ground of the seeds; expiry, voluntary exit and failed rectification take effect by themselves")
+	RuleAuthExitNotice = NewRule("AUTH_EXIT_NOTICE_TOO_SHORT", "Authorization_ExitNeedsNoticePeriod",
+		"000 §6(五); 004 Art. 39(二); exit.voluntary_notice_months",
+		"a voluntary exit takes effect no earlier than the profile's notice period after the notice, with an exit plan")
+	RuleAuthRenewalWindow = NewRule("AUTH_RENEWAL_OUTSIDE_WINDOW", "Authorization_RenewalOnlyInsideWindow",
+		"004 Art. 22; 001 期限; authorization.renewal_allowed, renewal_window_months",
+		"renewal is applied for only where the profile allows it, within its window before the term ends")
+	RuleAuthDeletion = NewRule("AUTH_DELETION", "Authorization_DeletionConfirmedAfterEnd",
+		"000 §6(七); 002 退出机制; exit.data_deletion_required, data_deletion_days",
+		"after an authorization ends the operator confirms data deletion; the deadline is tracked")
+	RuleAuthEmergencyPlan = NewRule("AUTH_ONE_EMERGENCY_PLAN", "Authorization_OneEmergencyPlan",
+		"003 Art. 33 (一授权一预案); security.emergency_plan_per_authorization",
+		"each authorization has exactly one emergency plan (revised as new versions, never a second plan)")
+	RuleAuthState = NewRule("AUTH_STATE", "Authorization_TransitionsInOrder",
+		"DOMAIN §3",
+		"publicized → active ⇄ suspended → terminated | expired; nothing happens to an authorization that has ended")
+)
+
+// SuspendReason is why the bureau suspends an authorization.
+type SuspendReason string
+
+// Values lists the reasons (rectification suspensions come from Supervision).
+func (SuspendReason) Values() []string {
+	return []string{"investigation", "breach", "misuse", "missing_safeguards", "major_incident", "other"}
+}
+
+// CreateAuthorizationRequest publicizes a candidate authorization (bureau). With no
+// publicity rule in the profile it can be signed at once.
+type CreateAuthorizationRequest struct {
+	Request
+	Operator        string   `json:"operator" pdl:"req,fmt=id"`
+	Mode            AuthMode `json:"mode" pdl:"req"`
+	Scenarios       []string `json:"scenarios,omitempty" pdl:"n=50,max=128,uniq"`
+	ResourceIDs     []string `json:"resourceIds" pdl:"req,n=500,fmt=id,uniq"`
+	TermMonths      int      `json:"termMonths" pdl:"req,ge=1,le=240"`
+	AgreementDigest string   `json:"agreementDigest" pdl:"req,fmt=digest"`
+	SecurityDigest  string   `json:"securityDigest,omitempty" pdl:"fmt=digest"`
+	NoticeDigest    string   `json:"noticeDigest,omitempty" pdl:"fmt=digest"`
+	SelectionMethod string   `json:"selectionMethod,omitempty" pdl:"max=32"`
+}
+
+// AuthorizationRef names an authorization in a transition (id = the action's id).
+type AuthorizationRef struct {
+	Request
+	Authorization string `json:"authorization" pdl:"req,fmt=id"`
+}
+
+// SignAuthorizationRequest signs the agreement as the caller's party.
+type SignAuthorizationRequest struct {
+	AuthorizationRef
+}
+
+// FileAuthorizationRequest records the filing (备案) of the signed agreement (bureau).
+type FileAuthorizationRequest struct {
+	AuthorizationRef
+	FilingRef string `json:"filingRef" pdl:"req,max=128"`
+}
+
+// SuspendAuthorizationRequest suspends an active authorization (bureau).
+type SuspendAuthorizationRequest struct {
+	AuthorizationRef
+	Reason SuspendReason `json:"reason" pdl:"req"`
+	Detail string        `json:"detail" pdl:"req,max=1024"`
+}
+
+// ResumeAuthorizationRequest lifts a suspension (bureau); rectification suspensions are
+// lifted by accepting the rectification.
+type ResumeAuthorizationRequest struct {
+	AuthorizationRef
+	Detail string `json:"detail" pdl:"req,max=1024"`
+}
+
+// TerminateAuthorizationRequest ends an authorization on a ground (bureau).
+type TerminateAuthorizationRequest struct {
+	AuthorizationRef
+	Ground         TerminationGround `json:"ground" pdl:"req"`
+	Detail         string            `json:"detail" pdl:"req,max=1024"`
+	EvidenceDigest string            `json:"evidenceDigest,omitempty" pdl:"fmt=digest"`
+}
+
+// ExitNoticeRequest is the operator's voluntary exit notice.
+type ExitNoticeRequest struct {
+	AuthorizationRef
+	EffectiveOn string `json:"effectiveOn" pdl:"req,fmt=date"`
+	PlanDigest  string `json:"planDigest" pdl:"req,fmt=digest"`
+}
+
+// RenewAuthorizationRequest applies for a renewal (operator).
+type RenewAuthorizationRequest struct {
+	AuthorizationRef
+	Months int `json:"months" pdl:"req,ge=1,le=240"`
+}
+
+// DecideRenewalRequest approves or refuses the pending renewal (bureau).
+type DecideRenewalRequest struct {
+	AuthorizationRef
+	Decision Decision `json:"decision" pdl:"req"`
+	Reason   string   `json:"reason,omitempty" pdl:"max=1024"`
+}
+
+// ConfirmDeletionRequest confirms deletion of the data after the end (operator).
+type ConfirmDeletionRequest struct {
+	AuthorizationRef
+	CertificateDigest string `json:"certificateDigest" pdl:"req,fmt=digest"`
+}
+
+// FileEmergencyPlanRequest files (or revises) the one emergency plan of an
+// authorization (operator). A revision names the same plan under a new request id.
+type FileEmergencyPlanRequest struct {
+	Request
+	Plan          string `json:"plan" pdl:"req,fmt=id"`
+	Authorization string `json:"authorization" pdl:"req,fmt=id"`
+	PlanDigest    string `json:"planDigest" pdl:"req,fmt=digest"`
+	Summary       string `json:"summary,omitempty" pdl:"max=1024"`
+}
+
+// AuthorizationsRequest lists authorizations by operator and/or status.
+type AuthorizationsRequest struct {
+	Page
+	Operator string     `json:"operator,omitempty" pdl:"fmt=id"`
+	Status   AuthStatus `json:"status,omitempty"`
+}
+
+// ByResourceRequest names a resource.
+type ByResourceRequest struct {
+	Page
+	Resource string `json:"resource" pdl:"req,fmt=id"`
+}
+
+// OverdueItem is an obligation past its deadline.
+type OverdueItem struct {
+	Kind     Kind     `json:"kind"`
+	ID       string   `json:"id"`
+	Deadline Deadline `json:"deadline"`
+}
+
+// EmergencyPlan is the one emergency plan of an authorization (一授权一预案).
+type EmergencyPlan struct {
+	Meta
+	Authorization string `json:"authorization"`
+	Operator      string `json:"operator"`
+	PlanDigest    string `json:"planDigest"`
+	Summary       string `json:"summary,omitempty"`
+}
+
+// Parties of a plan: its operator.
+func (p *EmergencyPlan) Parties() []string { return []string{p.Operator} }
+
+func init() { registerKind(KindEmergencyPlan, func() Record { return &EmergencyPlan{} }) }
+
+// DecideExitRequest approves or refuses a voluntary exit where the profile needs the
+// authority's consent (bureau).
+type DecideExitRequest struct {
+	AuthorizationRef
+	Decision Decision `json:"decision" pdl:"req"`
+	Reason   string   `json:"reason,omitempty" pdl:"max=1024"`
+}
+
+// RuleAuthActive: data use, products, trades and applications need an active
+// authorization; a suspended, terminated or expired one refuses them.
+var RuleAuthActive = NewRule("AUTH_NOT_ACTIVE", "Authorization_InactiveRefusesUse",
+	"000 §6(四); 003 Art. 30; 004 Art. 39",
+	"applications, grants, products and trades need their operator's authorization to be active")
+
+// RuleAuthConcurrent limits how many operators hold authorizations at once.
+var RuleAuthConcurrent = NewRule("AUTH_TOO_MANY_OPERATORS", "Authorization_ConcurrentOperatorsCapped",
+	"005 运营主体 (一个法人组织); authorization.max_concurrent_operators",
+	"no more operators hold a live (publicized, active or suspended) authorization than the profile allows")

@@ -100,7 +100,7 @@ func (r *Resource) Parties() []string { return append([]string{r.SourceUnit}, r.
 func (r *Resource) Units() []string { return r.Parties() }
 
 // ResourceRevision keeps a superseded content version of a resource (id
-// "<resource>@v<n>"), readable like the resource.
+// "<resource>:v<n>"), readable like the resource.
 type ResourceRevision struct {
 	Meta
 	Resource string   `json:"resource"`
@@ -109,3 +109,83 @@ type ResourceRevision struct {
 
 // Parties of a revision: the resource's.
 func (r *ResourceRevision) Parties() []string { return r.Snapshot.Parties() }
+
+// Rules of resources.
+var (
+	RuleResourceOwnUnit = NewRule("RESOURCE_OWN_UNIT_ONLY", "Resource_OnlySourceUnitRegistersOwn",
+		"003 Art. 9; 004 Art. 11; DOMAIN §2",
+		"only a source unit registers a resource, as its own, and only that unit changes it")
+	RuleResourceClosedNotCatalogued = NewRule("RESOURCE_CLOSED_NOT_CATALOGUED", "Resource_ClosedNeverCatalogued",
+		"003 Art. 2, Art. 9; 000 §5(一)",
+		"a resource classed 不予开放 (closed) never enters the authorized-operation catalogue")
+	RuleResourceCatalogueConsent = NewRule("RESOURCE_CATALOGUE_NEEDS_CONSENT", "Resource_CatalogueNeedsSourceAgreement",
+		"004 Art. 11; 000 §5(一); data_supply.catalogue_requires_source_consent",
+		"a resource is catalogued only when its source unit and every contributing unit agreed; one refusal ends the proposal")
+	RuleResourceRefusalReason = NewRule("RESOURCE_REFUSAL_NEEDS_REASON", "Resource_RefusalNeedsReason",
+		"004 Art. 11 (不同意纳入的, 应说明理由和依据); data_supply.catalogue_refusal_needs_reason",
+		"a unit refusing catalogue inclusion states its reasons and legal basis")
+	RuleResourceSharedConsent = NewRule("RESOURCE_SHARED_NEEDS_CONSENT", "Resource_SharedFromNeedsProviderConsent",
+		"000 §5(一); 004 Art. 11; data_supply.shared_data_consent_required",
+		"data obtained by sharing from another region or department needs the providing unit's consent reference and digest before it is catalogued")
+	RuleResourcePrivacyComputing = NewRule("RESOURCE_PRIVACY_COMPUTING_REQUIRED", "Resource_HighGradeOnlyPrivacyComputing",
+		"002 数据分级开发, 技术保障 4; security.privacy_computing_min_grade, privacy_computing_for_personal_info",
+		"a resource at or above the profile's grade (or holding personal information where the profile says so) is used only by privacy computing")
+	RuleResourceCatalogueState = NewRule("RESOURCE_CATALOGUE_STATE", "Resource_CatalogueStepsInOrder",
+		"004 Art. 11",
+		"catalogue inclusion is proposed by the bureau for registered (or refused and revised) resources and answered once by each unit while proposed")
+)
+
+// ResourceContent is what a source unit states about a resource (Longhua table 1).
+type ResourceContent struct {
+	Name              string          `json:"name" pdl:"req,max=128"`
+	Summary           string          `json:"summary" pdl:"req,max=2048"`
+	DataItems         []string        `json:"dataItems" pdl:"req,n=500,max=128,uniq"`
+	DataType          string          `json:"dataType" pdl:"req,max=32"`
+	Openness          Openness        `json:"openness" pdl:"req"`
+	Grade             int             `json:"grade" pdl:"req,ge=1,le=5"`
+	Domain            string          `json:"domain" pdl:"req,max=64"`
+	Coverage          string          `json:"coverage" pdl:"req,max=128"`
+	UpdateFrequency   UpdateFrequency `json:"updateFrequency" pdl:"req"`
+	PersonalInfo      bool            `json:"personalInfo,omitempty"`
+	ContributingUnits []string        `json:"contributingUnits,omitempty" pdl:"n=20,fmt=id,uniq"`
+	SharedFrom        *SharedFrom     `json:"sharedFrom,omitempty"`
+	SchemaDigest      string          `json:"schemaDigest,omitempty" pdl:"fmt=digest"`
+}
+
+// RegisterResourceRequest registers a resource of the calling source unit (id = the
+// new resource's id).
+type RegisterResourceRequest struct {
+	Request
+	ResourceContent
+}
+
+// UpdateResourceRequest states a new content version; the old one is kept as a
+// ResourceRevision. A catalogued resource whose openness becomes closed leaves the
+// catalogue (withdrawn).
+type UpdateResourceRequest struct {
+	Request
+	Resource string `json:"resource" pdl:"req,fmt=id"`
+	ResourceContent
+}
+
+// ProposeCatalogueRequest asks the units of a resource to agree to its inclusion in the
+// authorized-operation catalogue (bureau).
+type ProposeCatalogueRequest struct {
+	Request
+	Resource string `json:"resource" pdl:"req,fmt=id"`
+}
+
+// AnswerCatalogueRequest is one unit's answer for one resource.
+type AnswerCatalogueRequest struct {
+	Request
+	Resource string `json:"resource" pdl:"req,fmt=id"`
+	Agreed   *bool  `json:"agreed" pdl:"req"`
+	Reason   string `json:"reason,omitempty" pdl:"max=1024"`
+}
+
+// ResourcesRequest lists resources by source unit and/or catalogue status.
+type ResourcesRequest struct {
+	Page
+	SourceUnit string          `json:"sourceUnit,omitempty" pdl:"fmt=id"`
+	Catalogue  CatalogueStatus `json:"catalogue,omitempty"`
+}
