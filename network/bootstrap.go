@@ -3,10 +3,12 @@ package network
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 )
@@ -77,11 +79,41 @@ func (n *Net) bootstrapAndSnapshot(ctx context.Context) error {
 	}
 	defer admin.Close()
 	b := n.T.Bureau
-	_, err = admin.Submit(ctx, "Participant:Bootstrap", model.BootstrapRequest{Request: model.Request{ID: b.ID}, Name: b.Name, USCC: b.USCC})
+	key, err := n.bureauKey()
+	if err != nil {
+		return err
+	}
+	_, err = admin.Submit(ctx, "Participant:Bootstrap", model.BootstrapRequest{Request: model.Request{ID: b.ID}, Name: b.Name, USCC: b.USCC,
+		SM2PublicKey: key.Public().EncodeHex()})
 	if err != nil && model.CodeOf(err) != model.CodeAlreadyExists {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	return n.WaitSnapshots(ctx, admin, 90*time.Second)
+}
+
+// bureauKey returns the bureau's SM2 signing key, created once and kept with the
+// profiles that act for the bureau (bureau-admin and bureau), where pdl --sign and the
+// demo loader find it: the bureau's filings carry SM2 signatures where the profile says so.
+func (n *Net) bureauKey() (*gm.PrivateKey, error) {
+	dir := n.L.ProfilesDir()
+	paths := []string{filepath.Join(dir, "bureau-admin.sm2.pem"), filepath.Join(dir, "bureau.sm2.pem")}
+	if raw, err := os.ReadFile(paths[0]); err == nil {
+		return gm.ParsePrivateKeyPEM(raw)
+	}
+	k, err := gm.GenerateKey(nil)
+	if err != nil {
+		return nil, err
+	}
+	pemBytes, err := gm.MarshalPrivateKeyPEM(k)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		if err := os.WriteFile(p, pemBytes, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
 }
 
 // WaitSnapshots pushes heartbeats until every orderer holds a snapshot.

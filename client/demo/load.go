@@ -224,6 +224,8 @@ func (l *Loader) Steps() ([]Step, error) {
 	if err != nil {
 		return nil, err
 	}
+	steps = append(steps, l.chain1Steps()...)
+	steps = append(steps, l.marketSteps()...)
 	return steps, nil
 }
 
