@@ -73,7 +73,7 @@ func (l *Loader) marketSteps() []Step {
 	list(p, "2026-10-21", "SZDE-2026-LH-0001")
 	for i, t := range []struct {
 		date, buyer, body string
-		qty             int64
+		qty               int64
 	}{
 		{"2026-10-28", "中国光大银行股份有限公司深圳分行", "91440300MA5DC1QH1", 12000},
 		{"2026-11-05", "深圳农村商业银行股份有限公司", "91440300MA5DC2RJ2", 8000},
