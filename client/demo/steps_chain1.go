@@ -12,6 +12,9 @@ func unitProfile(id string) string {
 	panic("demo: no source unit " + id)
 }
 
+// DemoStream is the operator's log stream that scripts/demo.sh anchors.
+const DemoStream = "lh-platform-access"
+
 // App is one data-use application of the demo and how far it gets.
 type App struct {
 	ID       string
@@ -90,6 +93,9 @@ func (l *Loader) chain1Steps() []Step {
 	add("2026-09-25", 0, "operator", "Authorization:FileEmergencyPlan", "emergency plan (一授权一预案)", map[string]any{
 		"id": "demo-plan-v1", "plan": "lh-plan-2026", "authorization": auth, "planDigest": digest("数据安全应急预案 v1"),
 		"summary": "数据泄露、平台中断、隐私计算节点失陷三类场景的处置流程"}, false)
+
+	add("2026-09-28", 0, "operator", "Logs:Open", "open the platform access log stream (日志存证)", map[string]any{
+		"id": DemoStream, "logKind": "access", "authorizationId": auth, "description": "运营平台访问与调用日志"}, false)
 
 	for i, a := range Apps {
 		r := res[a.Resource]
