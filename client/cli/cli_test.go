@@ -116,3 +116,19 @@ func TestRoot_EveryFunctionHasACommand(t *testing.T) {
 		t.Fatalf("%d commands for %d functions: %v", len(names), len(model.Functions()), names)
 	}
 }
+
+// TestCLI_RequestFieldsDoNotShadowGlobalFlags: Profile:Set has a request field
+// "profile"; -p must still choose the identity on that command.
+func TestCLI_RequestFieldsDoNotShadowGlobalFlags(t *testing.T) {
+	root := Root(&App{})
+	cmd, _, err := root.Find([]string{"profile", "set"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.ParseFlags([]string{"-p", "bureau", "--req-profile", "{}"}); err != nil {
+		t.Fatalf("-p on profile set: %v", err)
+	}
+	if got, _ := cmd.Flags().GetString("profile"); got != "bureau" {
+		t.Fatalf("--profile is %q", got)
+	}
+}

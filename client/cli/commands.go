@@ -235,11 +235,12 @@ func functionCommand(a *App, f model.Func, g, verb string) *cobra.Command {
 		kind = "transaction (endorsed by two orgs, ordered, committed; idempotent under --id)"
 	}
 	cmd := &cobra.Command{
-		Use:     verb,
-		Short:   f.Summary,
-		Long:    fmt.Sprintf("%s\n\nChaincode function %s — a %s.\nRequest fields come from flags and/or a JSON or YAML file (-f); flags win.", f.Summary, f.Name, kind),
-		Example: example(f, g, verb, fl),
-		Args:    cobra.NoArgs,
+		Use:         verb,
+		Short:       f.Summary,
+		Long:        fmt.Sprintf("%s\n\nChaincode function %s — a %s.\nRequest fields come from flags and/or a JSON or YAML file (-f); flags win.", f.Summary, f.Name, kind),
+		Example:     example(f, g, verb, fl),
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{"function": f.Name},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, err := ParseFormat(a.Output)
 			if err != nil {

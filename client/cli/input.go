@@ -75,6 +75,9 @@ var enumType = reflect.TypeOf((*model.Enum)(nil)).Elem()
 
 // fields lists the flags of a request type (embedded structs flattened; the signature
 // is handled by --sign).
+// reservedFlags are the flags every command has.
+var reservedFlags = map[string]bool{"profile": true, "output": true, "timeout": true, "quiet": true, "file": true, "sign": true, "sm2-key": true, "help": true}
+
 func fields(t reflect.Type) []field {
 	var out []field
 	for i := 0; i < t.NumField(); i++ {
@@ -91,6 +94,11 @@ func fields(t reflect.Type) []field {
 			continue
 		}
 		fl := field{JSON: name, Flag: Kebab(name), Field: f}
+		if reservedFlags[fl.Flag] {
+			// a request field named like a global flag (Profile:Set's "profile") would
+			// shadow it, and -p would stop working on that command
+			fl.Flag = "req-" + fl.Flag
+		}
 		tag := f.Tag.Get("pdl")
 		fl.Req = strings.HasPrefix(tag, "req") || strings.Contains(tag, ",req")
 		ft := f.Type

@@ -1,0 +1,445 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pdledger/pdledger/chaincode/gm"
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/client/cli"
+	"github.com/pdledger/pdledger/client/logs"
+	"github.com/pdledger/pdledger/network/nettest"
+)
+
+// verbs maps every chaincode function to its CLI words ("resource register").
+func verbs(t *testing.T) map[string][]string {
+	out := map[string][]string{}
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		if fn := c.Annotations["function"]; fn != "" {
+			out[fn] = append([]string{}, path...)
+		}
+		for _, sub := range c.Commands() {
+			walk(sub, append(path, sub.Name()))
+		}
+	}
+	walk(cli.Root(&cli.App{}), nil)
+	if len(out) != len(model.Functions()) {
+		t.Fatalf("%d CLI verbs for %d functions", len(out), len(model.Functions()))
+	}
+	return out
+}
+
+// driver runs chaincode functions through the pdl CLI and remembers which it drove.
+type driver struct {
+	t      *testing.T
+	verbs  map[string][]string
+	dir    string
+	driven map[string]bool
+	n      int
+}
+
+// call runs fn as profile with req (written to a JSON file, -f) and checks the exit
+// code: 0, or 1 with the refusal code printed. It returns the JSON answer.
+func (d *driver) call(profile, fn string, req any, refusal model.Code, extra ...string) json.RawMessage {
+	d.t.Helper()
+	words, ok := d.verbs[fn]
+	if !ok {
+		d.t.Fatalf("no CLI verb for %s", fn)
+	}
+	d.n++
+	args := append(append([]string{}, words...), "-o", "json")
+	if req != nil {
+		raw, _ := json.Marshal(req)
+		f := filepath.Join(d.dir, fmt.Sprintf("req-%03d.json", d.n))
+		if err := os.WriteFile(f, raw, 0o600); err != nil {
+			d.t.Fatal(err)
+		}
+		args = append(args, "-f", f)
+	}
+	args = append(args, extra...)
+	r := pdl(d.t, profile, args...)
+	d.driven[fn] = true
+	switch {
+	case refusal == "" && r.code != 0:
+		d.t.Fatalf("pdl %s (as %s) exited %d:\n%s%s", strings.Join(args, " "), profile, r.code, r.stdout, r.stderr)
+	case refusal != "" && r.code != 1:
+		d.t.Fatalf("pdl %s (as %s): exit %d, want 1 (refused %s):\n%s%s", strings.Join(words, " "), profile, r.code, refusal, r.stdout, r.stderr)
+	case refusal != "" && !strings.Contains(r.stderr, string(refusal)):
+		d.t.Fatalf("pdl %s (as %s): refusal does not name %s:\n%s", strings.Join(words, " "), profile, refusal, r.stderr)
+	}
+	return json.RawMessage(r.stdout)
+}
+
+func (d *driver) ok(profile, fn string, req any, extra ...string) json.RawMessage {
+	d.t.Helper()
+	return d.call(profile, fn, req, "", extra...)
+}
+
+func (d *driver) into(profile, fn string, req any, out any, extra ...string) {
+	d.t.Helper()
+	if err := json.Unmarshal(d.ok(profile, fn, req, extra...), out); err != nil {
+		d.t.Fatalf("%s answer: %v", fn, err)
+	}
+}
+
+// keyFor makes (once) the SM2 key a profile signs with, saved where pdl --sign finds it.
+func keyFor(t *testing.T, profilesDir, profile string) *gm.PrivateKey {
+	path := filepath.Join(profilesDir, profile+".sm2.pem")
+	if raw, err := os.ReadFile(path); err == nil {
+		k, err := gm.ParsePrivateKeyPEM(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	k, _ := gm.GenerateKey(nil)
+	pemBytes, err := gm.MarshalPrivateKeyPEM(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func sm3(s string) string { return gm.SumHex([]byte(s)) }
+
+// TestCLI_EveryVerb drives every chaincode function through its pdl verb against the
+// live network, as the identity that would use it: a fresh source unit registers a
+// resource that is catalogued, a fresh operator is authorized, applies, builds a
+// product that is reviewed, registered, listed, priced and traded, anchors a log,
+// goes through supervision, and finally its authorization is terminated. Refusals are
+// part of it (exit code 1 with the rule's code printed).
+func TestCLI_EveryVerb(t *testing.T) {
+	ensureDemo(t)
+	n := nettest.Net(t)
+	pd := n.L.ProfilesDir()
+	d := &driver{t: t, verbs: verbs(t), dir: t.TempDir(), driven: map[string]bool{}}
+	s := strconv.FormatInt(time.Now().UnixNano()/1e6, 36) // fresh ids per run
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	// --- parties: a test operator and a test source unit on spare identities (fixed
+	// ids: re-running is idempotent)
+	bind := func(id, participant, profile string) {
+		p, err := client.LoadProfile(filepath.Join(pd, profile+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subj, iss, err := client.CertNames(p.Cert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.ok("bureau", "Participant:BindIdentity", map[string]any{"id": id, "participant": participant, "mspId": p.MSPID, "subject": subj, "issuer": iss})
+	}
+	opKey, suKey := keyFor(t, pd, "operator-test"), keyFor(t, pd, "sourceunit-user15")
+	d.ok("bureau", "Participant:Register", map[string]any{"id": "it-op", "role": "operator", "name": "集成测试运营机构", "uscc": demoUSCC("91440300MA5J30001"), "mspId": "OperatorMSP", "sm2PublicKey": opKey.Public().EncodeHex()})
+	d.ok("bureau", "Participant:Register", map[string]any{"id": "it-su", "role": "source_unit", "name": "集成测试数源单位", "uscc": demoUSCC("11440309MB2C30002"), "mspId": "SourceUnitMSP", "sm2PublicKey": suKey.Public().EncodeHex()})
+	bind("it-bind-op", "it-op", "operator-test")
+	bind("it-bind-su", "it-su", "sourceunit-user15")
+	// a second identity for it-su, bound and unbound again
+	bind("it-bind-su16", "it-su", "sourceunit-user16")
+	p16, _ := client.LoadProfile(filepath.Join(pd, "sourceunit-user16.json"))
+	subj16, iss16, _ := client.CertNames(p16.Cert)
+	d.ok("bureau", "Participant:UnbindIdentity", map[string]any{"id": "it-unbind-su16", "identityKey": identityKey(p16.MSPID, subj16, iss16), "reason": "离岗"})
+	d.ok("bureau", "Participant:SetKey", map[string]any{"id": "it-setkey-" + s, "participant": "it-op", "sm2PublicKey": opKey.Public().EncodeHex()})
+	d.ok("bureau", "Participant:SetStatus", map[string]any{"id": "it-suspend-" + s, "participant": "it-su", "status": "suspended", "reason": "核查"})
+	d.call("sourceunit-user15", "Resource:Register", map[string]any{"id": "it-r-x" + s, "name": "x", "summary": "x", "dataItems": []string{"a"}, "dataType": "t",
+		"openness": "conditional", "grade": 1, "domain": "d", "coverage": "c", "updateFrequency": "yearly"}, model.CodeSuspended)
+	d.ok("bureau", "Participant:SetStatus", map[string]any{"id": "it-reactivate-" + s, "participant": "it-su", "status": "active", "reason": "核查完毕"})
+	d.call("bureau-admin", "Participant:Bootstrap", map[string]any{"id": "bureau", "name": "x", "uscc": "11440309MB2C90412W"}, model.CodeIDReused)
+	var who model.WhoAmI
+	d.into("operator-test", "Participant:WhoAmI", nil, &who)
+	if who.Participant == nil || who.Participant.ID != "it-op" {
+		t.Fatalf("operator-test acts for %+v", who.Participant)
+	}
+	d.ok("regulator", "Participant:Config", nil)
+	d.ok("regulator", "Participant:Get", map[string]any{"id": "it-op"})
+	var ops []model.Participant
+	d.into("regulator", "Participant:List", map[string]any{"role": "operator"}, &ops)
+	if len(ops) < 2 {
+		t.Fatalf("operators listed: %d", len(ops))
+	}
+
+	// --- profile and system
+	d.ok("regulator", "Profile:Get", nil)
+	d.ok("regulator", "Profile:Presets", nil)
+	d.call("bureau", "Profile:Set", map[string]any{"id": "it-set-" + s, "preset": "luohu", "reason": "x"}, model.RuleProfileSetOnce.Code)
+	d.call("operator", "Profile:Amend", map[string]any{"id": "it-amend-" + s, "patch": map[string]any{}, "reason": "x"}, model.RuleProfileBureauOnly.Code)
+	d.ok("operator", "System:Heartbeat", map[string]any{"note": "cli test " + s})
+	d.ok("regulator", "System:History", map[string]any{"kind": "participant", "id": "it-op"})
+
+	// --- resources (the refused call the issue asks for: an operator registering one)
+	res := "it-r-" + s
+	content := map[string]any{"id": res, "name": "集成测试资源", "summary": "测试", "dataItems": []string{"名称", "地址"}, "dataType": "结构化",
+		"openness": "conditional", "grade": 1, "domain": "城市治理", "coverage": "龙华区", "updateFrequency": "monthly"}
+	r := pdl(t, "operator", "resource", "register", "-f", writeJSON(t, d.dir, "refused.json", content))
+	if r.code != 1 || !strings.Contains(r.stderr, string(model.RuleResourceOwnUnit.Code)) {
+		t.Fatalf("operator registering a resource: exit %d, want 1 with %s:\n%s", r.code, model.RuleResourceOwnUnit.Code, r.stderr)
+	}
+	d.ok("sourceunit-user15", "Resource:Register", content)
+	upd := map[string]any{}
+	for k, v := range content {
+		upd[k] = v
+	}
+	upd["id"], upd["resource"], upd["summary"] = "it-upd-"+s, res, "测试 v2"
+	d.ok("sourceunit-user15", "Resource:Update", upd)
+	d.ok("sourceunit-user15", "Resource:Revision", map[string]any{"id": res + ":v1"})
+	d.ok("bureau", "Resource:ProposeCatalogue", map[string]any{"id": "it-prop-" + s, "resource": res})
+	d.ok("sourceunit-user15", "Resource:AnswerCatalogue", map[string]any{"id": "it-ans-" + s, "resource": res, "agreed": true})
+	var rr model.Resource
+	d.into("operator", "Resource:Get", map[string]any{"id": res}, &rr)
+	if rr.Catalogue != model.CatCatalogued || rr.ResourceVersion != 2 {
+		t.Fatalf("resource %s v%d", rr.Catalogue, rr.ResourceVersion)
+	}
+	d.ok("sourceunit-user15", "Resource:List", map[string]any{"sourceUnit": "it-su"})
+
+	// --- authorization: created and signed through the library dated ten and three
+	// days ago (the publicity period is five days); the CLI drives a second candidate
+	auth := "it-auth-" + s
+	libAuthorize(ctx, t, pd, auth, res, opKey)
+	d.ok("bureau", "Authorization:Create", map[string]any{"id": auth + "-b", "operator": "it-op", "mode": "whole", "resourceIds": []string{res}, "termMonths": 12, "agreementDigest": sm3("agreement b " + s)})
+	d.call("bureau", "Authorization:Sign", map[string]any{"id": "it-signb-" + s, "authorization": auth + "-b"}, model.RuleAuthPublicity.Code, "--sign")
+	d.ok("bureau", "Authorization:File", map[string]any{"id": "it-file-" + s, "authorization": auth, "filingRef": "测备〔2026〕" + s})
+	d.ok("operator-test", "Authorization:FileEmergencyPlan", map[string]any{"id": "it-planf-" + s, "plan": "it-plan-" + s, "authorization": auth, "planDigest": sm3("plan")})
+	d.ok("operator-test", "Authorization:EmergencyPlan", map[string]any{"id": "it-plan-" + s})
+	d.ok("operator-test", "Authorization:Get", map[string]any{"id": auth})
+	d.ok("regulator", "Authorization:List", map[string]any{"operator": "it-op"})
+	d.ok("sourceunit-user15", "Authorization:ByResource", map[string]any{"resource": res})
+	d.ok("regulator", "Authorization:Overdue", nil)
+	d.ok("bureau", "Authorization:Suspend", map[string]any{"id": "it-susp-" + s, "authorization": auth, "reason": "investigation", "detail": "核查"})
+	d.ok("bureau", "Authorization:Resume", map[string]any{"id": "it-res-" + s, "authorization": auth, "detail": "核查完毕"})
+	d.ok("operator-test", "Authorization:Renew", map[string]any{"id": "it-renew-" + s, "authorization": auth, "months": 12})
+	d.ok("bureau", "Authorization:DecideRenewal", map[string]any{"id": "it-decren-" + s, "authorization": auth, "decision": "approved"})
+
+	// --- partner
+	d.ok("operator-test", "Partner:Onboard", map[string]any{"id": "it-ps-" + s, "authorization": auth, "partner": "pt-zhixie", "scope": "模型开发",
+		"agreementDigest": sm3("dev agreement"), "agreementEnd": time.Now().AddDate(0, 6, 0).Format("2006-01-02")})
+	d.ok("partner", "Partner:Get", map[string]any{"id": "it-ps-" + s})
+	d.ok("operator-test", "Partner:List", map[string]any{"authorization": auth})
+	d.ok("operator-test", "Partner:Exit", map[string]any{"id": "it-psx-" + s, "partnership": "it-ps-" + s, "reason": "合作结束"})
+
+	// --- application → grant
+	app := "it-app-" + s
+	today := time.Now().In(model.CST).Format("2006-01-02")
+	d.ok("operator-test", "Application:Submit", map[string]any{"id": app, "authorization": auth, "scenario": "集成测试场景", "serviceObjects": "测试",
+		"serviceScope": "龙华区", "expectedOutcome": "测试", "method": "statistics", "usageFrom": today, "usageTo": time.Now().AddDate(0, 6, 0).Format("2006-01-02"),
+		"dataList": []map[string]any{{"resource": res, "items": []string{"名称"}, "necessity": "必要"}}})
+	d.call("sourceunit-user15", "Application:Review", map[string]any{"id": "it-early-" + s, "application": app, "decision": "approved"}, model.RuleAppReviewOrder.Code)
+	d.ok("bureau", "Application:Review", map[string]any{"id": "it-rvb-" + s, "application": app, "decision": "approved"})
+	var ap model.Application
+	d.into("sourceunit-user15", "Application:Review", map[string]any{"id": "it-rvs-" + s, "application": app, "decision": "approved"}, &ap)
+	if ap.Status != model.AppApproved || ap.Grant != model.GrantID(app) {
+		t.Fatalf("application %s grant %q", ap.Status, ap.Grant)
+	}
+	grant := ap.Grant
+	d.ok("operator-test", "Application:Get", map[string]any{"id": app})
+	d.ok("regulator", "Application:List", map[string]any{"operator": "it-op"})
+	d.ok("sourceunit-user15", "Application:ByResource", map[string]any{"resource": res})
+	d.ok("regulator", "Application:Overdue", nil)
+	d.ok("sourceunit-user15", "Grant:Get", map[string]any{"id": grant})
+	d.ok("sourceunit-user15", "Grant:ByResource", map[string]any{"resource": res})
+
+	// --- product, price, trade
+	prod := "it-prd-" + s
+	d.ok("operator-test", "Product:Submit", map[string]any{"id": prod, "name": "集成测试产品", "form": "api", "class": "industry",
+		"scenarios": []string{"集成测试场景"}, "grantIds": []string{grant}, "resourceIds": []string{res}})
+	checks := map[string]any{"passed": true}
+	d.ok("bureau", "Product:Review", map[string]any{"id": "it-prv-" + s, "product": prod, "decision": "approved", "checks": map[string]any{
+		"purposeScopeMatch": checks, "sourcesStatedLawful": checks, "noRawSensitiveExposure": checks, "noLeakRisk": checks,
+		"crossBorder": map[string]any{"involved": false, "passed": true}, "otherRisks": checks}})
+	d.ok("operator-test", "Product:Register", map[string]any{"id": "it-preg-" + s, "product": prod}, "--sign")
+	d.ok("exchange", "Product:ListOnExchange", map[string]any{"id": "it-plist-" + s, "product": prod, "listingRef": "IT-" + s})
+	d.ok("exchange", "Product:Get", map[string]any{"id": prod})
+	d.ok("operator-test", "Product:ByGrant", map[string]any{"grant": grant})
+	d.ok("sourceunit-user15", "Product:ByResource", map[string]any{"resource": res})
+	d.ok("regulator", "Product:Provenance", map[string]any{"id": prod})
+	d.ok("regulator", "Product:Overdue", nil)
+	d.ok("bureau", "Product:Suspend", map[string]any{"id": "it-psus-" + s, "product": prod, "reason": "核查"})
+	d.ok("bureau", "Product:Resume", map[string]any{"id": "it-pres-" + s, "product": prod, "reason": "核查完毕"})
+	d.ok("bureau", "Price:SetCap", map[string]any{"id": "it-cap-" + s, "class": "industry", "unit": "per_call", "product": prod, "capFen": 1000, "reason": "测试上限"})
+	d.ok("operator-test", "Price:File", map[string]any{"id": "it-price-" + s, "product": prod, "unit": "per_call", "priceFen": 800, "scenario": "集成测试场景",
+		"scope": "测试", "method": "API", "basisDigest": sm3("basis")}, "--sign")
+	d.ok("operator-test", "Price:Get", map[string]any{"id": "it-price-" + s})
+	d.ok("exchange", "Price:GetCap", map[string]any{"id": "it-cap-" + s})
+	d.ok("regulator", "Price:Flagged", nil)
+	d.call("exchange", "Trade:File", map[string]any{"id": "it-trx-" + s, "product": prod, "buyer": map[string]any{"name": "某银行", "uscc": demoUSCC("91440300MA5J30009")},
+		"scenario": "集成测试场景", "quantity": 10, "unit": "per_call", "amountFen": 8001, "contractDigest": sm3("contract")}, model.RuleTradeAmountAbovePrice.Code, "--sign")
+	d.ok("exchange", "Trade:File", map[string]any{"id": "it-trade-" + s, "product": prod, "buyer": map[string]any{"name": "某银行", "uscc": demoUSCC("91440300MA5J30009")},
+		"scenario": "集成测试场景", "quantity": 10, "unit": "per_call", "amountFen": 8000, "contractDigest": sm3("contract")}, "--sign")
+	d.ok("exchange", "Trade:Get", map[string]any{"id": "it-trade-" + s})
+	d.ok("regulator", "Trade:ByProduct", map[string]any{"product": prod})
+	d.ok("", "Disclosure:Authorizations", nil, "-p", filepath.Join(pd, "operator2.json"))
+	d.ok("partner", "Disclosure:Products", nil)
+	d.ok("partner", "Disclosure:Fees", nil)
+
+	// --- revenue
+	rep := "it-rev-" + s
+	year := 2000 + int(time.Now().UnixNano()/1e6%20)
+	d.ok("operator-test", "Revenue:Report", map[string]any{"id": rep, "year": year, "revenueFen": 200000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev")}, "--sign")
+	d.ok("operator-test", "Revenue:Correct", map[string]any{"id": "it-revc-" + s, "report": rep, "revenueFen": 210000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev2"), "reason": "更正"}, "--sign")
+	d.ok("regulator", "Revenue:Get", map[string]any{"id": rep})
+	d.ok("regulator", "Revenue:Obligations", nil)
+	d.call("operator-test", "Revenue:Fulfil", map[string]any{"id": "it-revf-" + s, "report": rep, "evidence": "it-price-" + s}, model.RuleRevenueEvidence.Code, "--sign")
+
+	// --- logs: one anchor of a one-line tree
+	stream := "it-log-" + s
+	d.ok("operator-test", "Logs:Open", map[string]any{"id": stream, "logKind": "access", "authorizationId": auth})
+	leaf := logs.LeafHash([]byte("line 0 " + s))
+	now := time.Now().UTC()
+	d.ok("operator-test", "Logs:Append", map[string]any{"id": stream + "-1", "stream": stream, "prevSize": 0, "size": 1, "root": fmt.Sprintf("%x", leaf),
+		"windowStart": now.Add(-time.Hour).Format(time.RFC3339), "windowEnd": now.Format(time.RFC3339)}, "--sign")
+	d.ok("operator-test", "Logs:Stream", map[string]any{"id": stream})
+	d.ok("regulator", "Logs:Streams", nil)
+	d.ok("operator-test", "Logs:Anchor", map[string]any{"id": stream + "-1"})
+	d.ok("operator-test", "Logs:Anchors", map[string]any{"stream": stream})
+	d.ok("operator-test", "Logs:AnchorAt", map[string]any{"stream": stream, "size": 1})
+
+	// --- supervision
+	insp := "it-insp-" + s
+	d.ok("regulator", "Supervision:Inspect", map[string]any{"id": insp, "subject": "it-op", "authorizationId": auth, "type": "special", "scope": "测试检查"})
+	d.ok("regulator", "Supervision:AddFinding", map[string]any{"id": "it-find-" + s, "inspection": insp, "severity": "minor", "description": "日志留存不完整"})
+	d.ok("regulator", "Supervision:Inspection", map[string]any{"id": insp})
+	rect := "it-rect-" + s
+	d.ok("bureau", "Supervision:OrderRectification", map[string]any{"id": rect, "authorizationId": auth, "grounds": "检查发现问题", "requirements": "补全日志", "inspection": insp, "workingDays": 10})
+	d.ok("operator-test", "Supervision:ReportRectification", map[string]any{"id": "it-rrep-" + s, "rectification": rect, "reportDigest": sm3("rect report")}, "--sign")
+	d.ok("bureau", "Supervision:ReviewRectification", map[string]any{"id": "it-rrev-" + s, "rectification": rect, "decision": "approved"})
+	d.ok("operator-test", "Supervision:Rectification", map[string]any{"id": rect})
+	ev := "it-eval-" + s
+	dims := []map[string]any{}
+	for _, dim := range []string{"安全风险", "质量", "合规", "运营成效"} {
+		dims = append(dims, map[string]any{"dimension": dim, "score": 90})
+	}
+	d.ok("bureau", "Supervision:Evaluate", map[string]any{"id": ev, "authorizationId": auth, "period": "2026", "grade": "pass", "dimensions": dims, "reportDigest": sm3("eval")})
+	d.ok("operator-test", "Supervision:Evaluation", map[string]any{"id": ev})
+	inc := "it-inc-" + s
+	d.ok("operator-test", "Supervision:ReportIncident", map[string]any{"id": inc, "authorizationId": auth, "severity": "general", "category": "risk",
+		"occurredAt": now.Add(-2 * time.Hour).Format(time.RFC3339), "detectedAt": now.Add(-time.Hour).Format(time.RFC3339), "description": "异常访问"}, "--sign")
+	d.ok("bureau", "Supervision:DecideIncident", map[string]any{"id": "it-incd-" + s, "incident": inc, "decision": "close", "reason": "已处置"})
+	d.ok("regulator", "Supervision:Incident", map[string]any{"id": inc})
+	rpt := "it-rpt-" + s
+	// the Longhua profile (with the Guangdong amendment) requires no periodic report
+	d.call("operator-test", "Supervision:FileReport", map[string]any{"id": rpt, "reportKind": "security", "authorizationId": auth, "period": 1, "reportDigest": sm3("security report")}, model.RuleReportPeriod.Code, "--sign")
+	d.call("regulator", "Supervision:Report", map[string]any{"id": rpt}, model.CodeNotFound)
+	d.ok("regulator", "Supervision:OverdueReports", nil)
+	cs := "it-case-" + s
+	d.ok("sourceunit-user15", "Supervision:FileCase", map[string]any{"id": cs, "caseKind": "complaint", "respondent": "it-op", "authorizationId": auth, "title": "测试投诉", "description": "测试"})
+	d.ok("bureau", "Supervision:AnswerCase", map[string]any{"id": "it-cans-" + s, "case": cs, "answer": "已处理"})
+	d.ok("sourceunit-user15", "Supervision:Case", map[string]any{"id": cs})
+	d.ok("regulator", "Supervision:OpenCases", nil)
+	d.ok("regulator", "Supervision:Flags", nil)
+	d.ok("partner", "Supervision:Sweep", map[string]any{"id": "it-sweep-" + s, "authorizationId": auth})
+	bl := "it-bl-" + s
+	d.ok("bureau", "Participant:Register", map[string]any{"id": bl, "role": "operator", "name": "违规运营机构 " + s, "uscc": demoUSCC(fmt.Sprintf("9144030%010d", time.Now().UnixNano()%1e10)), "mspId": "OperatorMSP"})
+	d.ok("bureau", "Supervision:Blacklist", map[string]any{"id": "it-black-" + s, "participant": bl, "reason": "严重违规", "evidenceDigest": sm3("violation")})
+
+	// --- the end of the authorization
+	d.ok("bureau", "Grant:Revoke", map[string]any{"id": "it-grev-" + s, "grant": grant, "reason": "测试结束"})
+	d.ok("operator-test", "Authorization:ExitNotice", map[string]any{"id": "it-exit-" + s, "authorization": auth, "effectiveOn": time.Now().AddDate(0, 4, 0).Format("2006-01-02"), "planDigest": sm3("exit plan")})
+	d.call("bureau", "Authorization:DecideExit", map[string]any{"id": "it-dexit-" + s, "authorization": auth, "decision": "approved"}, model.RuleAuthState.Code)
+	d.ok("bureau", "Product:Revoke", map[string]any{"id": "it-prev-" + s, "product": prod, "reason": "测试结束"})
+	var ended model.Authorization
+	d.into("bureau", "Authorization:Terminate", map[string]any{"id": "it-term-" + s, "authorization": auth, "ground": "law_change", "detail": "测试结束"}, &ended)
+	if ended.Status != model.AuthTerminated {
+		t.Fatalf("terminated: %s", ended.Status)
+	}
+	d.ok("operator-test", "Authorization:ConfirmDeletion", map[string]any{"id": "it-del-" + s, "authorization": auth, "certificateDigest": sm3("deletion")})
+	d.call("operator-test", "Application:Submit", map[string]any{"id": app + "-late", "authorization": auth, "scenario": "集成测试场景", "serviceObjects": "测试",
+		"serviceScope": "龙华区", "expectedOutcome": "测试", "method": "statistics", "usageFrom": today, "usageTo": today,
+		"dataList": []map[string]any{{"resource": res, "items": []string{"名称"}, "necessity": "必要"}}}, model.RuleAuthActive.Code)
+
+	var missing []string
+	for _, f := range model.Functions() {
+		if !d.driven[f.Name] {
+			missing = append(missing, f.Name)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("CLI verbs not driven: %v", missing)
+	}
+	t.Logf("drove all %d chaincode functions through pdl (%d calls)", len(model.Functions()), d.n)
+}
+
+func demoUSCC(body string) string {
+	c, err := model.USCCCheckChar(body)
+	if err != nil {
+		panic(err)
+	}
+	return body + string(c)
+}
+
+func identityKey(msp, subject, issuer string) string {
+	return gm.SumHex([]byte(msp + "\x00" + subject + "\x00" + issuer))
+}
+
+func writeJSON(t *testing.T, dir, name string, v any) string {
+	raw, _ := json.Marshal(v)
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// libAuthorize creates and signs an authorization through the library, dated ten and
+// three days ago, so the five-day publicity period is over.
+func libAuthorize(ctx context.Context, t *testing.T, pd, auth, res string, opKey *gm.PrivateKey) {
+	t.Helper()
+	conn := func(profile string) *client.Client {
+		p, err := client.LoadProfile(filepath.Join(pd, profile+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := client.Connect(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	bureau, op := conn("bureau"), conn("operator-test")
+	raw, err := os.ReadFile(filepath.Join(pd, "bureau.sm2.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bKey, err := gm.ParsePrivateKeyPEM(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := bureau.Submit(client.WithTimestamp(ctx, now.Add(-10*24*time.Hour)), "Authorization:Create", map[string]any{"id": auth, "operator": "it-op", "mode": "whole",
+		"resourceIds": []string{res}, "termMonths": 12, "agreementDigest": sm3("agreement " + auth)}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := model.Function("Authorization:Sign")
+	for _, who := range []struct {
+		c     *client.Client
+		id    string
+		key   *gm.PrivateKey
+		party string
+	}{{op, "op", opKey, "it-op"}, {bureau, "bu", bKey, "bureau"}} {
+		req, err := client.SignRequest(f, map[string]any{"id": "it-sign-" + who.id + "-" + auth, "authorization": auth}, who.party, who.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := who.c.Submit(client.WithTimestamp(ctx, now.Add(-3*24*time.Hour)), "Authorization:Sign", req); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
