@@ -11,6 +11,26 @@ phase_start=0
 phase() { phase_start=$(date +%s); echo; echo "=== $* ($(date +%T))"; }
 phase_end() { echo "=== done in $(( $(date +%s) - phase_start ))s"; }
 
+# PostgreSQL for the explorer's store tests (SQLite needs nothing): a throwaway cluster
+# unless PDL_TEST_POSTGRES names one.
+started=0
+pg_started=0
+if [[ -z ${PDL_TEST_POSTGRES:-} ]]; then
+  export PDL_TEST_POSTGRES=$(bash scripts/pg.sh start)
+  pg_started=1
+fi
+cleanup() {
+  rc=$?
+  if [[ $started == 1 ]]; then
+    echo; echo "=== stopping the network this test run started"
+    if [[ $rc != 0 ]]; then .bin/pdlnet status || true; fi
+    .bin/pdlnet down || true
+  fi
+  if [[ $pg_started == 1 ]]; then bash scripts/pg.sh stop; fi
+  exit $rc
+}
+trap cleanup EXIT
+
 if [[ $mode == all || $mode == unit ]]; then
   phase "static checks: gofmt, go vet, staticcheck"
   unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.run/*') 2>/dev/null || true)
@@ -32,7 +52,6 @@ fi
 if [[ $mode == all || $mode == integration ]]; then
   bash scripts/install-fabric.sh
   bash scripts/build-tools.sh
-  started=0
   if ! .bin/pdlnet status >/dev/null 2>&1; then
     phase "no network running: make up"
     bash scripts/up.sh
@@ -41,17 +60,6 @@ if [[ $mode == all || $mode == integration ]]; then
   else
     echo "using the running network (it stays up)"
   fi
-  cleanup() {
-    rc=$?
-    if [[ $started == 1 ]]; then
-      echo; echo "=== stopping the network this test run started"
-      if [[ $rc != 0 ]]; then .bin/pdlnet status || true; fi
-      .bin/pdlnet down || true
-    fi
-    exit $rc
-  }
-  trap cleanup EXIT
-
   phase "integration tests on the live network"
   # -p 1: packages share one network; fault tests must not overlap other suites.
   go test -tags integration -count=1 -p 1 -timeout 45m -v ./... 2>&1 | tee .run/integration.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|_test.go:[0-9]+:' || true

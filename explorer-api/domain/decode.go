@@ -20,6 +20,7 @@ type Change struct {
 	Action  string
 	Public  bool
 	Parties []string
+	Actor   string // participant that made the change (its MSP when unbound)
 	Data    json.RawMessage
 }
 
@@ -72,6 +73,11 @@ func Decode(t client.TxInfo, chaincode string) Tx {
 		c := Change{Kind: string(r.Kind), ID: r.ID, Version: r.Version, Action: r.Action, Public: r.Public, Data: r.Data, Parties: []string{}}
 		if rec := model.NewRecord(r.Kind); rec != nil && json.Unmarshal(r.Data, rec) == nil {
 			c.Parties = uniq(rec.Parties())
+			by := rec.GetMeta().UpdatedBy
+			c.Actor = by.Participant
+			if c.Actor == "" {
+				c.Actor = by.MSPID
+			}
 		}
 		out.Changes = append(out.Changes, c)
 		out.Edges = append(out.Edges, Edges(string(r.Kind), r.ID, r.Data)...)

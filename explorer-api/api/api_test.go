@@ -1,0 +1,78 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pdledger/pdledger/chaincode/contracts"
+	"github.com/pdledger/pdledger/explorer-api/store"
+)
+
+func newServer(t *testing.T) *httptest.Server {
+	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "i.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv := httptest.NewServer((&Server{Store: st, Chaincode: "pdl"}).Router())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestIdentityKey_MatchesChaincode(t *testing.T) {
+	got := IdentityKey("SourceUnitMSP", "CN=User3@sourceunit", "CN=ca.sourceunit")
+	if want := contracts.IdentityKey("SourceUnitMSP", "CN=User3@sourceunit", "CN=ca.sourceunit"); got != want {
+		t.Fatalf("explorer %s, chaincode %s: bindings would not resolve", got, want)
+	}
+}
+
+func TestAPI_ProtectedNeedsCertificate(t *testing.T) {
+	srv := newServer(t)
+	for _, path := range []string{"/api/v1/compliance", "/api/v1/resources/r1/provenance", "/api/v1/records/product/p1", "/api/v1/trail?party=x"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p Problem
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if resp.StatusCode != 401 || p.Code != "UNAUTHENTICATED" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+			t.Fatalf("%s: %d %+v %s", path, resp.StatusCode, p, resp.Header.Get("Content-Type"))
+		}
+	}
+}
+
+func TestAPI_BadParameterNamed(t *testing.T) {
+	srv := newServer(t)
+	resp, err := http.Get(srv.URL + "/api/v1/public/products?limit=9999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p Problem
+	_ = json.NewDecoder(resp.Body).Decode(&p)
+	if resp.StatusCode != 400 || p.Param != "limit" || !strings.Contains(p.Detail, "500") {
+		t.Fatalf("limit=9999: %d %+v", resp.StatusCode, p)
+	}
+}
+
+func TestOpenAPI_CoversEveryRoute(t *testing.T) {
+	doc := OpenAPI()
+	paths := doc["paths"].(map[string]map[string]any)
+	for _, rt := range routeTable() {
+		path := rt.path
+		for _, seg := range strings.Split(path, "/") {
+			if strings.HasPrefix(seg, ":") {
+				path = strings.Replace(path, seg, "{"+seg[1:]+"}", 1)
+			}
+		}
+		if paths[path][strings.ToLower(rt.method)] == nil {
+			t.Fatalf("%s %s missing from the OpenAPI document", rt.method, path)
+		}
+	}
+}

@@ -1,0 +1,143 @@
+package api
+
+import (
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pdledger/pdledger/chaincode/gm"
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/explorer-api/store"
+)
+
+// Caller is the authenticated identity and the participant it acts for.
+type Caller struct {
+	MSPID       string `json:"mspId"`
+	Subject     string `json:"subject"`
+	Issuer      string `json:"issuer"`
+	IdentityKey string `json:"identityKey"`
+	Participant string `json:"participant,omitempty"`
+	Role        string `json:"role,omitempty"`
+	Active      bool   `json:"active"`
+}
+
+// Overseer reports whether the caller sees everything (bureau, regulators).
+func (c *Caller) Overseer() bool {
+	return c != nil && c.Active && (c.Role == string(model.RoleBureau) || c.Role == string(model.RoleRegulator))
+}
+
+// IdentityKey is the chaincode's binding key of a certificate identity (the same
+// function as contracts.IdentityKey, restated so the explorer does not link the
+// chaincode; a test pins the two together).
+func IdentityKey(msp, subject, issuer string) string {
+	return gm.SumHex([]byte(msp + "\x00" + subject + "\x00" + issuer))
+}
+
+const callerKey = "pdl.caller"
+
+// authenticate requires a client certificate issued under one organization's MSP roots
+// and resolves its on-chain binding.
+func (s *Server) authenticate(need access) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.TLS == nil || len(c.Request.TLS.PeerCertificates) == 0 {
+			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "this endpoint needs a client certificate of one of the channel's organizations (mutual TLS)")
+			return
+		}
+		certs := c.Request.TLS.PeerCertificates
+		msp := s.mspOf(certs)
+		if msp == "" {
+			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "certificate %q is not issued by any organization of the channel", certs[0].Subject.String())
+			return
+		}
+		cert := certs[0]
+		caller := &Caller{MSPID: msp, Subject: cert.Subject.String(), Issuer: cert.Issuer.String()}
+		caller.IdentityKey = IdentityKey(msp, caller.Subject, caller.Issuer)
+		s.bind(c, caller)
+		if need == overseer && !caller.Overseer() {
+			problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "only the bureau and regulators may call %s; %s acts for %q (%s)", c.FullPath(), caller.Subject, caller.Participant, caller.Role)
+			return
+		}
+		c.Set(callerKey, caller)
+		c.Next()
+	}
+}
+
+func (s *Server) mspOf(certs []*x509.Certificate) string {
+	inter := x509.NewCertPool()
+	for _, c := range certs[1:] {
+		inter.AddCert(c)
+	}
+	for _, msp := range sortedKeys(s.Roots) {
+		_, err := certs[0].Verify(x509.VerifyOptions{Roots: s.Roots[msp], Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+		if err == nil {
+			return msp
+		}
+	}
+	return ""
+}
+
+// bind looks the identity up in the index: binding → participant.
+func (s *Server) bind(c *gin.Context, caller *Caller) {
+	rec, err := s.Store.Record(c, string(model.KindIdentity), caller.IdentityKey)
+	if err != nil {
+		return
+	}
+	var b model.IdentityBinding
+	if json.Unmarshal(rec.Data, &b) != nil || b.MSPID != caller.MSPID {
+		return
+	}
+	prec, err := s.Store.Record(c, string(model.KindParticipant), b.Participant)
+	if err != nil {
+		return
+	}
+	var p model.Participant
+	if json.Unmarshal(prec.Data, &p) != nil {
+		return
+	}
+	caller.Participant, caller.Role = p.ID, string(p.Role)
+	caller.Active = b.Status == model.StatusActive && p.Status == model.StatusActive
+}
+
+func callerOf(c *gin.Context) *Caller {
+	v, ok := c.Get(callerKey)
+	if !ok {
+		return nil
+	}
+	return v.(*Caller)
+}
+
+// canRead is the chaincode's visibility rule applied to an indexed record.
+func canRead(caller *Caller, r *store.Record) bool {
+	if r.Public {
+		return true
+	}
+	if caller == nil || !caller.Active {
+		return false
+	}
+	if caller.Overseer() {
+		return true
+	}
+	for _, p := range r.Parties {
+		if p == caller.Participant {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) whoami(c *gin.Context) {
+	c.JSON(http.StatusOK, callerOf(c))
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,197 @@
+// Command explorer runs the PDLedger block indexer and the explorer REST API.
+//
+//	explorer --profile .run/profiles/indexer.json --store sqlite:.run/explorer/index.db
+//
+// The indexer reads blocks with a dedicated non-admin identity (the "indexer" profile);
+// the API listens with TLS and asks for client certificates (mutual TLS).
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/explorer-api/api"
+	"github.com/pdledger/pdledger/explorer-api/indexer"
+	"github.com/pdledger/pdledger/explorer-api/store"
+	"github.com/pdledger/pdledger/explorer-api/verify"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "explorer:", err)
+		os.Exit(1)
+	}
+}
+
+type ledger struct{ c *client.Client }
+
+func (l ledger) ChainInfo(ctx context.Context) (*client.ChainInfo, error) { return l.c.ChainInfo(ctx) }
+func (l ledger) BlockBytes(ctx context.Context, n uint64) ([]byte, error) {
+	b, err := l.c.Block(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	return proto.Marshal(b)
+}
+
+func run() error {
+	runDir := os.Getenv("PDL_RUN")
+	if runDir == "" {
+		runDir = ".run"
+	}
+	profile := flag.String("profile", filepath.Join(runDir, "profiles", "indexer.json"), "client profile of the indexer identity (not an admin)")
+	dsn := flag.String("store", envOr("PDL_EXPLORER_STORE", "sqlite:"+filepath.Join(runDir, "explorer", "index.db")), "sqlite:<file> or postgres://...")
+	listen := flag.String("listen", "", "address to listen on (default: the profile's explorer URL)")
+	tlsDir := flag.String("tls-dir", filepath.Join(runDir, "explorer", "tls"), "server TLS material (created if missing: ca.pem, server.pem, server.key)")
+	maxLag := flag.Uint64("max-lag", 5, "index lag in blocks above which /readyz is 503")
+	flag.Parse()
+
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	p, err := client.LoadProfile(*profile)
+	if err != nil {
+		return err
+	}
+	if *listen == "" {
+		u, err := url.Parse(p.Explorer)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("profile %s names no explorer URL; give --listen", *profile)
+		}
+		*listen = u.Host
+	}
+	c, err := client.Connect(ctx, p)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	st, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	genesis, err := c.Block(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("genesis block: %w", err)
+	}
+	roots, err := verify.OrgRoots(genesis)
+	if err != nil {
+		return err
+	}
+	ix := indexer.New(c, st, p.Chaincode, log)
+	srv := &api.Server{Store: st, Indexer: ix, Ledger: ledger{c}, Roots: roots, Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag}
+
+	host, _, _ := net.SplitHostPort(*listen)
+	cert, err := serverCert(*tlsDir, host)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Addr: *listen, Handler: srv.Router(), ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12}}
+	errc := make(chan error, 2)
+	go func() { errc <- ix.Run(ctx) }()
+	go func() {
+		log.Info("explorer listening", "addr", *listen, "store", st.Engine())
+		if err := hs.ListenAndServeTLS("", ""); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("explorer stopping", "err", err)
+		}
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return hs.Shutdown(shut)
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// serverCert loads the explorer's TLS certificate, creating a small CA and a server
+// certificate for host the first time (clients trust ca.pem: curl --cacert).
+func serverCert(dir, host string) (tls.Certificate, error) {
+	certPath, keyPath, caPath := filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key"), filepath.Join(dir, "ca.pem")
+	if c, err := tls.LoadX509KeyPair(certPath, keyPath); err == nil {
+		return c, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return tls.Certificate{}, err
+	}
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "PDLedger explorer CA"}, NotBefore: now.Add(-time.Hour),
+		NotAfter: now.AddDate(5, 0, 0), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "pdledger-explorer"}, NotBefore: now.Add(-time.Hour),
+		NotAfter: now.AddDate(5, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
+	if ip := net.ParseIP(host); ip != nil {
+		tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+	} else if host != "" {
+		tmpl.DNSNames = append(tmpl.DNSNames, host)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	write := func(path, typ string, b []byte, mode os.FileMode) error {
+		return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), mode)
+	}
+	if err := write(caPath, "CERTIFICATE", caDER, 0o644); err != nil {
+		return tls.Certificate{}, err
+	}
+	if err := write(certPath, "CERTIFICATE", der, 0o644); err != nil {
+		return tls.Certificate{}, err
+	}
+	if err := write(keyPath, "EC PRIVATE KEY", keyDER, 0o600); err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.LoadX509KeyPair(certPath, keyPath)
+}
