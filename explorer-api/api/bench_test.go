@@ -119,7 +119,7 @@ func genBlocks(events int, withRecords bool, f func(*store.Block) error) error {
 					edge("product", p, "grant", g, "made_under"), edge("product", p, "resource", r, "uses"))
 			},
 			func() error {
-				return add("pricefiling", "f"+p, true, map[string]any{"id": "f" + p, "product": p, "priceFen": 100, "capFen": 200}, edge("pricefiling", "f" + p, "product", p, "of"))
+				return add("pricefiling", "f"+p, true, map[string]any{"id": "f" + p, "product": p, "priceFen": 100, "capFen": 200}, edge("pricefiling", "f"+p, "product", p, "of"))
 			},
 		}
 		for k := 0; k < 5; k++ {
