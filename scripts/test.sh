@@ -16,6 +16,8 @@ phase_end() { echo "=== done in $(( $(date +%s) - phase_start ))s"; }
 started=0
 pg_started=0
 if [[ -z ${PDL_TEST_POSTGRES:-} ]]; then
+  # its own cluster, so a developer's (or a benchmark's) PostgreSQL is left alone
+  export PDL_PG_DIR=/tmp/pdledger-pg-test PDL_PG_PORT=55433
   export PDL_TEST_POSTGRES=$(bash scripts/pg.sh start)
   pg_started=1
 fi

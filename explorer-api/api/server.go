@@ -73,9 +73,8 @@ type param struct {
 	required       bool
 }
 
-func q(name, desc string) param    { return param{name: name, in: "query", desc: desc} }
-func p(name, desc string) param    { return param{name: name, in: "path", desc: desc, required: true} }
-func qreq(name, desc string) param { return param{name: name, in: "query", desc: desc, required: true} }
+func q(name, desc string) param { return param{name: name, in: "query", desc: desc} }
+func p(name, desc string) param { return param{name: name, in: "path", desc: desc, required: true} }
 func pageParams() []param {
 	return []param{q("limit", "page size, 1-500 (default 100)"), q("cursor", "opaque cursor from the previous page")}
 }

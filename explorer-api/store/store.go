@@ -141,7 +141,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.SetMaxOpenConns(8)
 		s = &Store{db: db, engine: "postgres"}
 	default:
-		return nil, fmt.Errorf("store: %q: use sqlite:<file> or postgres://...", dsn)
+		return nil, fmt.Errorf("store: %q: use sqlite:<file> or a postgres:// URL", dsn)
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
