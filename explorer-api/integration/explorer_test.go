@@ -57,12 +57,11 @@ func TestMain(m *testing.M) {
 
 // explorer is one explorer process of a test, with its own store and port.
 type explorer struct {
-	t     *testing.T
-	dir   string
-	dsn   string
-	addr  string
-	cmd   *exec.Cmd
-	runAs string
+	t    *testing.T
+	dir  string
+	dsn  string
+	addr string
+	cmd  *exec.Cmd
 }
 
 func freePort(t *testing.T) string {
