@@ -16,9 +16,11 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
+	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
@@ -96,8 +98,16 @@ type mspRoots struct {
 	roots, inter *x509.CertPool
 }
 
+// verify chains cert to the MSP's roots the way Fabric's MSP does: validity is checked
+// at the certificate's own start (msp/mspimpl.go uses NotBefore+1s), so blocks signed by
+// an orderer whose certificate has expired since still verify when history is re-indexed;
+// a CA certificate is not a signing identity.
 func (m *mspRoots) verify(cert *x509.Certificate) error {
-	_, err := cert.Verify(x509.VerifyOptions{Roots: m.roots, Intermediates: m.inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if cert.IsCA {
+		return errors.New("a CA certificate cannot sign blocks")
+	}
+	_, err := cert.Verify(x509.VerifyOptions{Roots: m.roots, Intermediates: m.inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+		CurrentTime: cert.NotBefore.Add(time.Second)})
 	return err
 }
 
@@ -129,10 +139,21 @@ func ConfigOf(b *common.Block) (*common.Config, error) {
 	return ce.GetConfig(), nil
 }
 
-// IsConfig reports whether b is a config block.
+// IsConfig reports whether b's (single) transaction is a configuration transaction,
+// from its channel header alone, so an unreadable config block is an error later rather
+// than silently taken for a data block.
 func IsConfig(b *common.Block) bool {
-	_, err := ConfigOf(b)
-	return err == nil
+	if len(b.GetData().GetData()) != 1 {
+		return false
+	}
+	var env common.Envelope
+	var pl common.Payload
+	var ch common.ChannelHeader
+	if proto.Unmarshal(b.GetData().GetData()[0], &env) != nil || proto.Unmarshal(env.GetPayload(), &pl) != nil ||
+		proto.Unmarshal(pl.GetHeader().GetChannelHeader(), &ch) != nil {
+		return false
+	}
+	return common.HeaderType(ch.GetType()) == common.HeaderType_CONFIG
 }
 
 // OrgsOf extracts every organization's MSP roots from a config block.
@@ -159,7 +180,9 @@ func OrgsOf(b *common.Block) (*Orgs, error) {
 			}
 			r := &mspRoots{roots: x509.NewCertPool(), inter: x509.NewCertPool()}
 			for _, c := range fc.GetRootCerts() {
-				r.roots.AppendCertsFromPEM(c)
+				if !r.roots.AppendCertsFromPEM(c) {
+					return nil, &Error{ConfigUnreadable, b.GetHeader().GetNumber(), "org " + name + ": a root certificate is not PEM"}
+				}
 			}
 			for _, c := range fc.GetIntermediateCerts() {
 				r.inter.AppendCertsFromPEM(c)

@@ -27,7 +27,7 @@ type ca struct {
 
 func newCA(t *testing.T, name string) *ca {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ca." + name}, NotBefore: time.Now().Add(-time.Hour),
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ca." + name}, NotBefore: time.Now().Add(-72 * time.Hour),
 		NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
@@ -108,6 +108,30 @@ func code(err error) string {
 	return ""
 }
 
+// TestVerify_ExpiredSignerStillVerifies: re-indexing history after an orderer's
+// certificate expired must not stop at its old blocks (Fabric checks at NotBefore).
+func TestVerify_ExpiredSignerStillVerifies(t *testing.T) {
+	oca, aca := newCA(t, "orderer"), newCA(t, "org1")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "orderer-old"}, NotBefore: time.Now().Add(-48 * time.Hour),
+		NotAfter: time.Now().Add(-24 * time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, oca.cert, &key.PublicKey, oca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &signer{msp: "OrdererMSP", key: key, cert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+	genesis := configBlock(0, nil, "OrdererMSP", oca.pem, aca.pem)
+	v, err := NewVerifier(genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBlock(1, HeaderHash(genesis.Header), []byte("tx"))
+	old.sign(t, b)
+	if err := v.Verify(b, HeaderHash(genesis.Header)); err != nil {
+		t.Fatalf("expired orderer certificate: %v", err)
+	}
+}
+
 func TestVerify_ChainOfSignedBlocks(t *testing.T) {
 	oca, aca, other := newCA(t, "orderer"), newCA(t, "org1"), newCA(t, "rogue")
 	ord := oca.issue(t, "OrdererMSP", "orderer0")
@@ -143,6 +167,11 @@ func TestVerify_ChainOfSignedBlocks(t *testing.T) {
 	other.issue(t, "OrdererMSP", "orderer0").sign(t, rogue)
 	if c := code(v.Verify(rogue, prev)); c != SignerUnknown {
 		t.Fatalf("signed under another CA: %s", c)
+	}
+	caSigned := newBlock(1, prev, []byte("tx-a"))
+	(&signer{msp: "OrdererMSP", key: oca.key, cert: oca.pem}).sign(t, caSigned)
+	if c := code(v.Verify(caSigned, prev)); c != SignerUnknown {
+		t.Fatalf("signed by the CA itself: %s", c)
 	}
 	peerSigned := newBlock(1, prev, []byte("tx-a"))
 	aca.issue(t, "Org1MSP", "peer0").sign(t, peerSigned)
