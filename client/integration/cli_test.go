@@ -147,10 +147,10 @@ func TestCLI_EveryVerb(t *testing.T) {
 		}
 		d.ok("bureau", "Participant:BindIdentity", map[string]any{"id": id, "participant": participant, "mspId": p.MSPID, "subject": subj, "issuer": iss})
 	}
-	opKey, suKey := keyFor(t, pd, "operator-test"), keyFor(t, pd, "sourceunit-user15")
+	opKey, suKey := keyFor(t, pd, "operator-it"), keyFor(t, pd, "sourceunit-user15")
 	d.ok("bureau", "Participant:Register", map[string]any{"id": "it-op", "role": "operator", "name": "集成测试运营机构", "uscc": demoUSCC("91440300MA5J30001"), "mspId": "OperatorMSP", "sm2PublicKey": opKey.Public().EncodeHex()})
 	d.ok("bureau", "Participant:Register", map[string]any{"id": "it-su", "role": "source_unit", "name": "集成测试数源单位", "uscc": demoUSCC("11440309MB2C30002"), "mspId": "SourceUnitMSP", "sm2PublicKey": suKey.Public().EncodeHex()})
-	bind("it-bind-op", "it-op", "operator-test")
+	bind("it-bind-op", "it-op", "operator-it")
 	bind("it-bind-su", "it-su", "sourceunit-user15")
 	// a second identity for it-su, bound and unbound again
 	bind("it-bind-su16", "it-su", "sourceunit-user16")
@@ -164,9 +164,9 @@ func TestCLI_EveryVerb(t *testing.T) {
 	d.ok("bureau", "Participant:SetStatus", map[string]any{"id": "it-reactivate-" + s, "participant": "it-su", "status": "active", "reason": "核查完毕"})
 	d.call("bureau-admin", "Participant:Bootstrap", map[string]any{"id": "bureau", "name": "x", "uscc": "11440309MB2C90412W"}, model.CodeIDReused)
 	var who model.WhoAmI
-	d.into("operator-test", "Participant:WhoAmI", nil, &who)
+	d.into("operator-it", "Participant:WhoAmI", nil, &who)
 	if who.Participant == nil || who.Participant.ID != "it-op" {
-		t.Fatalf("operator-test acts for %+v", who.Participant)
+		t.Fatalf("operator-it acts for %+v", who.Participant)
 	}
 	d.ok("regulator", "Participant:Config", nil)
 	d.ok("regulator", "Participant:Get", map[string]any{"id": "it-op"})
@@ -216,28 +216,28 @@ func TestCLI_EveryVerb(t *testing.T) {
 	d.ok("bureau", "Authorization:Create", map[string]any{"id": auth + "-b", "operator": "it-op", "mode": "whole", "resourceIds": []string{res}, "termMonths": 12, "agreementDigest": sm3("agreement b " + s)})
 	d.call("bureau", "Authorization:Sign", map[string]any{"id": "it-signb-" + s, "authorization": auth + "-b"}, model.RuleAuthPublicity.Code, "--sign")
 	d.ok("bureau", "Authorization:File", map[string]any{"id": "it-file-" + s, "authorization": auth, "filingRef": "测备〔2026〕" + s})
-	d.ok("operator-test", "Authorization:FileEmergencyPlan", map[string]any{"id": "it-planf-" + s, "plan": "it-plan-" + s, "authorization": auth, "planDigest": sm3("plan")})
-	d.ok("operator-test", "Authorization:EmergencyPlan", map[string]any{"id": "it-plan-" + s})
-	d.ok("operator-test", "Authorization:Get", map[string]any{"id": auth})
+	d.ok("operator-it", "Authorization:FileEmergencyPlan", map[string]any{"id": "it-planf-" + s, "plan": "it-plan-" + s, "authorization": auth, "planDigest": sm3("plan")})
+	d.ok("operator-it", "Authorization:EmergencyPlan", map[string]any{"id": "it-plan-" + s})
+	d.ok("operator-it", "Authorization:Get", map[string]any{"id": auth})
 	d.ok("regulator", "Authorization:List", map[string]any{"operator": "it-op"})
 	d.ok("sourceunit-user15", "Authorization:ByResource", map[string]any{"resource": res})
 	d.ok("regulator", "Authorization:Overdue", nil)
 	d.ok("bureau", "Authorization:Suspend", map[string]any{"id": "it-susp-" + s, "authorization": auth, "reason": "investigation", "detail": "核查"})
 	d.ok("bureau", "Authorization:Resume", map[string]any{"id": "it-res-" + s, "authorization": auth, "detail": "核查完毕"})
-	d.ok("operator-test", "Authorization:Renew", map[string]any{"id": "it-renew-" + s, "authorization": auth, "months": 12})
+	d.ok("operator-it", "Authorization:Renew", map[string]any{"id": "it-renew-" + s, "authorization": auth, "months": 12})
 	d.ok("bureau", "Authorization:DecideRenewal", map[string]any{"id": "it-decren-" + s, "authorization": auth, "decision": "approved"})
 
 	// --- partner
-	d.ok("operator-test", "Partner:Onboard", map[string]any{"id": "it-ps-" + s, "authorization": auth, "partner": "pt-zhixie", "scope": "模型开发",
+	d.ok("operator-it", "Partner:Onboard", map[string]any{"id": "it-ps-" + s, "authorization": auth, "partner": "pt-zhixie", "scope": "模型开发",
 		"agreementDigest": sm3("dev agreement"), "agreementEnd": time.Now().AddDate(0, 6, 0).Format("2006-01-02")})
 	d.ok("partner", "Partner:Get", map[string]any{"id": "it-ps-" + s})
-	d.ok("operator-test", "Partner:List", map[string]any{"authorization": auth})
-	d.ok("operator-test", "Partner:Exit", map[string]any{"id": "it-psx-" + s, "partnership": "it-ps-" + s, "reason": "合作结束"})
+	d.ok("operator-it", "Partner:List", map[string]any{"authorization": auth})
+	d.ok("operator-it", "Partner:Exit", map[string]any{"id": "it-psx-" + s, "partnership": "it-ps-" + s, "reason": "合作结束"})
 
 	// --- application → grant
 	app := "it-app-" + s
 	today := time.Now().In(model.CST).Format("2006-01-02")
-	d.ok("operator-test", "Application:Submit", map[string]any{"id": app, "authorization": auth, "scenario": "集成测试场景", "serviceObjects": "测试",
+	d.ok("operator-it", "Application:Submit", map[string]any{"id": app, "authorization": auth, "scenario": "集成测试场景", "serviceObjects": "测试",
 		"serviceScope": "龙华区", "expectedOutcome": "测试", "method": "statistics", "usageFrom": today, "usageTo": time.Now().AddDate(0, 6, 0).Format("2006-01-02"),
 		"dataList": []map[string]any{{"resource": res, "items": []string{"名称"}, "necessity": "必要"}}})
 	d.call("sourceunit-user15", "Application:Review", map[string]any{"id": "it-early-" + s, "application": app, "decision": "approved"}, model.RuleAppReviewOrder.Code)
@@ -248,7 +248,7 @@ func TestCLI_EveryVerb(t *testing.T) {
 		t.Fatalf("application %s grant %q", ap.Status, ap.Grant)
 	}
 	grant := ap.Grant
-	d.ok("operator-test", "Application:Get", map[string]any{"id": app})
+	d.ok("operator-it", "Application:Get", map[string]any{"id": app})
 	d.ok("regulator", "Application:List", map[string]any{"operator": "it-op"})
 	d.ok("sourceunit-user15", "Application:ByResource", map[string]any{"resource": res})
 	d.ok("regulator", "Application:Overdue", nil)
@@ -257,25 +257,25 @@ func TestCLI_EveryVerb(t *testing.T) {
 
 	// --- product, price, trade
 	prod := "it-prd-" + s
-	d.ok("operator-test", "Product:Submit", map[string]any{"id": prod, "name": "集成测试产品", "form": "api", "class": "industry",
+	d.ok("operator-it", "Product:Submit", map[string]any{"id": prod, "name": "集成测试产品", "form": "api", "class": "industry",
 		"scenarios": []string{"集成测试场景"}, "grantIds": []string{grant}, "resourceIds": []string{res}})
 	checks := map[string]any{"passed": true}
 	d.ok("bureau", "Product:Review", map[string]any{"id": "it-prv-" + s, "product": prod, "decision": "approved", "checks": map[string]any{
 		"purposeScopeMatch": checks, "sourcesStatedLawful": checks, "noRawSensitiveExposure": checks, "noLeakRisk": checks,
 		"crossBorder": map[string]any{"involved": false, "passed": true}, "otherRisks": checks}})
-	d.ok("operator-test", "Product:Register", map[string]any{"id": "it-preg-" + s, "product": prod}, "--sign")
+	d.ok("operator-it", "Product:Register", map[string]any{"id": "it-preg-" + s, "product": prod}, "--sign")
 	d.ok("exchange", "Product:ListOnExchange", map[string]any{"id": "it-plist-" + s, "product": prod, "listingRef": "IT-" + s})
 	d.ok("exchange", "Product:Get", map[string]any{"id": prod})
-	d.ok("operator-test", "Product:ByGrant", map[string]any{"grant": grant})
+	d.ok("operator-it", "Product:ByGrant", map[string]any{"grant": grant})
 	d.ok("sourceunit-user15", "Product:ByResource", map[string]any{"resource": res})
 	d.ok("regulator", "Product:Provenance", map[string]any{"id": prod})
 	d.ok("regulator", "Product:Overdue", nil)
 	d.ok("bureau", "Product:Suspend", map[string]any{"id": "it-psus-" + s, "product": prod, "reason": "核查"})
 	d.ok("bureau", "Product:Resume", map[string]any{"id": "it-pres-" + s, "product": prod, "reason": "核查完毕"})
 	d.ok("bureau", "Price:SetCap", map[string]any{"id": "it-cap-" + s, "class": "industry", "unit": "per_call", "product": prod, "capFen": 1000, "reason": "测试上限"})
-	d.ok("operator-test", "Price:File", map[string]any{"id": "it-price-" + s, "product": prod, "unit": "per_call", "priceFen": 800, "scenario": "集成测试场景",
+	d.ok("operator-it", "Price:File", map[string]any{"id": "it-price-" + s, "product": prod, "unit": "per_call", "priceFen": 800, "scenario": "集成测试场景",
 		"scope": "测试", "method": "API", "basisDigest": sm3("basis")}, "--sign")
-	d.ok("operator-test", "Price:Get", map[string]any{"id": "it-price-" + s})
+	d.ok("operator-it", "Price:Get", map[string]any{"id": "it-price-" + s})
 	d.ok("exchange", "Price:GetCap", map[string]any{"id": "it-cap-" + s})
 	d.ok("regulator", "Price:Flagged", nil)
 	d.call("exchange", "Trade:File", map[string]any{"id": "it-trx-" + s, "product": prod, "buyer": map[string]any{"name": "某银行", "uscc": demoUSCC("91440300MA5J30009")},
@@ -291,24 +291,24 @@ func TestCLI_EveryVerb(t *testing.T) {
 	// --- revenue
 	rep := "it-rev-" + s
 	year := 2000 + int(time.Now().UnixNano()/1e6%20)
-	d.ok("operator-test", "Revenue:Report", map[string]any{"id": rep, "year": year, "revenueFen": 200000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev")}, "--sign")
-	d.ok("operator-test", "Revenue:Correct", map[string]any{"id": "it-revc-" + s, "report": rep, "revenueFen": 210000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev2"), "reason": "更正"}, "--sign")
+	d.ok("operator-it", "Revenue:Report", map[string]any{"id": rep, "year": year, "revenueFen": 200000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev")}, "--sign")
+	d.ok("operator-it", "Revenue:Correct", map[string]any{"id": "it-revc-" + s, "report": rep, "revenueFen": 210000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev2"), "reason": "更正"}, "--sign")
 	d.ok("regulator", "Revenue:Get", map[string]any{"id": rep})
 	d.ok("regulator", "Revenue:Obligations", nil)
-	d.call("operator-test", "Revenue:Fulfil", map[string]any{"id": "it-revf-" + s, "report": rep, "evidence": "it-price-" + s}, model.RuleRevenueEvidence.Code, "--sign")
+	d.call("operator-it", "Revenue:Fulfil", map[string]any{"id": "it-revf-" + s, "report": rep, "evidence": "it-price-" + s}, model.RuleRevenueEvidence.Code, "--sign")
 
 	// --- logs: one anchor of a one-line tree
 	stream := "it-log-" + s
-	d.ok("operator-test", "Logs:Open", map[string]any{"id": stream, "logKind": "access", "authorizationId": auth})
+	d.ok("operator-it", "Logs:Open", map[string]any{"id": stream, "logKind": "access", "authorizationId": auth})
 	leaf := logs.LeafHash([]byte("line 0 " + s))
 	now := time.Now().UTC()
-	d.ok("operator-test", "Logs:Append", map[string]any{"id": stream + "-1", "stream": stream, "prevSize": 0, "size": 1, "root": fmt.Sprintf("%x", leaf),
+	d.ok("operator-it", "Logs:Append", map[string]any{"id": stream + "-1", "stream": stream, "prevSize": 0, "size": 1, "root": fmt.Sprintf("%x", leaf),
 		"windowStart": now.Add(-time.Hour).Format(time.RFC3339), "windowEnd": now.Format(time.RFC3339)}, "--sign")
-	d.ok("operator-test", "Logs:Stream", map[string]any{"id": stream})
+	d.ok("operator-it", "Logs:Stream", map[string]any{"id": stream})
 	d.ok("regulator", "Logs:Streams", nil)
-	d.ok("operator-test", "Logs:Anchor", map[string]any{"id": stream + "-1"})
-	d.ok("operator-test", "Logs:Anchors", map[string]any{"stream": stream})
-	d.ok("operator-test", "Logs:AnchorAt", map[string]any{"stream": stream, "size": 1})
+	d.ok("operator-it", "Logs:Anchor", map[string]any{"id": stream + "-1"})
+	d.ok("operator-it", "Logs:Anchors", map[string]any{"stream": stream})
+	d.ok("operator-it", "Logs:AnchorAt", map[string]any{"stream": stream, "size": 1})
 
 	// --- supervision
 	insp := "it-insp-" + s
@@ -317,24 +317,24 @@ func TestCLI_EveryVerb(t *testing.T) {
 	d.ok("regulator", "Supervision:Inspection", map[string]any{"id": insp})
 	rect := "it-rect-" + s
 	d.ok("bureau", "Supervision:OrderRectification", map[string]any{"id": rect, "authorizationId": auth, "grounds": "检查发现问题", "requirements": "补全日志", "inspection": insp, "workingDays": 10})
-	d.ok("operator-test", "Supervision:ReportRectification", map[string]any{"id": "it-rrep-" + s, "rectification": rect, "reportDigest": sm3("rect report")}, "--sign")
+	d.ok("operator-it", "Supervision:ReportRectification", map[string]any{"id": "it-rrep-" + s, "rectification": rect, "reportDigest": sm3("rect report")}, "--sign")
 	d.ok("bureau", "Supervision:ReviewRectification", map[string]any{"id": "it-rrev-" + s, "rectification": rect, "decision": "approved"})
-	d.ok("operator-test", "Supervision:Rectification", map[string]any{"id": rect})
+	d.ok("operator-it", "Supervision:Rectification", map[string]any{"id": rect})
 	ev := "it-eval-" + s
 	dims := []map[string]any{}
 	for _, dim := range []string{"安全风险", "质量", "合规", "运营成效"} {
 		dims = append(dims, map[string]any{"dimension": dim, "score": 90})
 	}
 	d.ok("bureau", "Supervision:Evaluate", map[string]any{"id": ev, "authorizationId": auth, "period": "2026", "grade": "pass", "dimensions": dims, "reportDigest": sm3("eval")})
-	d.ok("operator-test", "Supervision:Evaluation", map[string]any{"id": ev})
+	d.ok("operator-it", "Supervision:Evaluation", map[string]any{"id": ev})
 	inc := "it-inc-" + s
-	d.ok("operator-test", "Supervision:ReportIncident", map[string]any{"id": inc, "authorizationId": auth, "severity": "general", "category": "risk",
+	d.ok("operator-it", "Supervision:ReportIncident", map[string]any{"id": inc, "authorizationId": auth, "severity": "general", "category": "risk",
 		"occurredAt": now.Add(-2 * time.Hour).Format(time.RFC3339), "detectedAt": now.Add(-time.Hour).Format(time.RFC3339), "description": "异常访问"}, "--sign")
 	d.ok("bureau", "Supervision:DecideIncident", map[string]any{"id": "it-incd-" + s, "incident": inc, "decision": "close", "reason": "已处置"})
 	d.ok("regulator", "Supervision:Incident", map[string]any{"id": inc})
 	rpt := "it-rpt-" + s
 	// the Longhua profile (with the Guangdong amendment) requires no periodic report
-	d.call("operator-test", "Supervision:FileReport", map[string]any{"id": rpt, "reportKind": "security", "authorizationId": auth, "period": 1, "reportDigest": sm3("security report")}, model.RuleReportPeriod.Code, "--sign")
+	d.call("operator-it", "Supervision:FileReport", map[string]any{"id": rpt, "reportKind": "security", "authorizationId": auth, "period": 1, "reportDigest": sm3("security report")}, model.RuleReportPeriod.Code, "--sign")
 	d.call("regulator", "Supervision:Report", map[string]any{"id": rpt}, model.CodeNotFound)
 	d.ok("regulator", "Supervision:OverdueReports", nil)
 	cs := "it-case-" + s
@@ -350,7 +350,7 @@ func TestCLI_EveryVerb(t *testing.T) {
 
 	// --- the end of the authorization
 	d.ok("bureau", "Grant:Revoke", map[string]any{"id": "it-grev-" + s, "grant": grant, "reason": "测试结束"})
-	d.ok("operator-test", "Authorization:ExitNotice", map[string]any{"id": "it-exit-" + s, "authorization": auth, "effectiveOn": time.Now().AddDate(0, 4, 0).Format("2006-01-02"), "planDigest": sm3("exit plan")})
+	d.ok("operator-it", "Authorization:ExitNotice", map[string]any{"id": "it-exit-" + s, "authorization": auth, "effectiveOn": time.Now().AddDate(0, 4, 0).Format("2006-01-02"), "planDigest": sm3("exit plan")})
 	d.call("bureau", "Authorization:DecideExit", map[string]any{"id": "it-dexit-" + s, "authorization": auth, "decision": "approved"}, model.RuleAuthState.Code)
 	d.ok("bureau", "Product:Revoke", map[string]any{"id": "it-prev-" + s, "product": prod, "reason": "测试结束"})
 	var ended model.Authorization
@@ -358,8 +358,8 @@ func TestCLI_EveryVerb(t *testing.T) {
 	if ended.Status != model.AuthTerminated {
 		t.Fatalf("terminated: %s", ended.Status)
 	}
-	d.ok("operator-test", "Authorization:ConfirmDeletion", map[string]any{"id": "it-del-" + s, "authorization": auth, "certificateDigest": sm3("deletion")})
-	d.call("operator-test", "Application:Submit", map[string]any{"id": app + "-late", "authorization": auth, "scenario": "集成测试场景", "serviceObjects": "测试",
+	d.ok("operator-it", "Authorization:ConfirmDeletion", map[string]any{"id": "it-del-" + s, "authorization": auth, "certificateDigest": sm3("deletion")})
+	d.call("operator-it", "Application:Submit", map[string]any{"id": app + "-late", "authorization": auth, "scenario": "集成测试场景", "serviceObjects": "测试",
 		"serviceScope": "龙华区", "expectedOutcome": "测试", "method": "statistics", "usageFrom": today, "usageTo": today,
 		"dataList": []map[string]any{{"resource": res, "items": []string{"名称"}, "necessity": "必要"}}}, model.RuleAuthActive.Code)
 
@@ -413,7 +413,7 @@ func libAuthorize(ctx context.Context, t *testing.T, pd, auth, res string, opKey
 		t.Cleanup(func() { c.Close() })
 		return c
 	}
-	bureau, op := conn("bureau"), conn("operator-test")
+	bureau, op := conn("bureau"), conn("operator-it")
 	raw, err := os.ReadFile(filepath.Join(pd, "bureau.sm2.pem"))
 	if err != nil {
 		t.Fatal(err)
