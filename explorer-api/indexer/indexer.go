@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,8 +79,32 @@ func (ix *Indexer) Status() Status {
 	return st
 }
 
+// checkContiguous is the start-up gap check: the store accepts only the next block, so
+// blocks 0..next-1 must all be there; a missing one (rows deleted behind the indexer's
+// back) raises the alarm and is named by /api/v1/verify.
+func (ix *Indexer) checkContiguous(ctx context.Context) error {
+	next, _, err := ix.s.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	blocks, _, _, _, err := ix.s.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	if uint64(blocks) != next {
+		ix.mu.Lock()
+		ix.alarm = fmt.Sprintf("index holds %d blocks but its checkpoint is at %d: blocks are missing (see /api/v1/verify)", blocks, next)
+		ix.mu.Unlock()
+		ix.log.Error("indexer: GAP IN THE INDEX", "blocks", blocks, "next", next)
+	}
+	return nil
+}
+
 // Run indexes until ctx ends, reconnecting with backoff after any failure.
 func (ix *Indexer) Run(ctx context.Context) error {
+	if err := ix.checkContiguous(ctx); err != nil {
+		return err
+	}
 	backoff := 500 * time.Millisecond
 	for {
 		err := ix.follow(ctx)
@@ -217,7 +242,9 @@ func (ix *Indexer) index(ctx context.Context, b *common.Block, prev []byte) erro
 		return fmt.Errorf("store block %d: %w", n, err)
 	}
 	ix.mu.Lock()
-	ix.alarm = ""
+	if strings.HasPrefix(ix.alarm, "block ") { // a refused block that now verified; a gap alarm stays
+		ix.alarm = ""
+	}
 	ix.mu.Unlock()
 	ix.indexed.Add(1)
 	return nil

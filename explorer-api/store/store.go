@@ -321,44 +321,82 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 		int64(b.Number), b.Hash, b.PrevHash, b.DataHash, ts(b.Time), b.TxCount, b2i(b.Config), b.Raw); err != nil {
 		return fmt.Errorf("block %d: %w", b.Number, err)
 	}
+	// Rows go in multi-row statements, a few per block rather than several per record:
+	// one round trip per table matters for PostgreSQL.
+	var txRows, versionRows, recordRows, partyRows, edgeRows [][]any
+	type key struct{ kind, id string }
+	lastRow := map[key]int{} // record → index in recordRows (the block's last change wins)
+	var changed []key
 	for _, t := range b.Txs {
 		endorsers, _ := json.Marshal(nonNil(t.Endorsers))
-		if err = exec(`INSERT INTO txs (block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, int64(b.Number), t.Index, t.ID, b2i(t.Valid), t.ValidationCode, t.CreatorMSP, t.CreatorSubject,
-			string(endorsers), ts(t.Time), t.Chaincode, t.Function, t.EventType); err != nil {
-			return fmt.Errorf("block %d tx %d: %w", b.Number, t.Index, err)
-		}
+		txRows = append(txRows, []any{int64(b.Number), t.Index, t.ID, b2i(t.Valid), t.ValidationCode, t.CreatorMSP, t.CreatorSubject,
+			string(endorsers), ts(t.Time), t.Chaincode, t.Function, t.EventType})
 		if !t.Valid {
 			continue // an invalid transaction changed nothing on the ledger
 		}
 		for _, r := range t.Records {
 			parties, _ := json.Marshal(nonNil(r.Parties))
-			if err = exec(`INSERT INTO record_versions (kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, data)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Kind, r.ID, r.Version, r.Action, r.Actor, t.ID, int64(b.Number), t.Index, ts(t.Time),
-				b2i(r.Public), string(parties), string(r.Data)); err != nil {
-				return fmt.Errorf("block %d tx %s %s %s: %w", b.Number, t.ID, r.Kind, r.ID, err)
-			}
-			if err = exec(`INSERT INTO records (kind, id, version, public, data, tx_id, block, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, public = excluded.public, data = excluded.data,
-				tx_id = excluded.tx_id, block = excluded.block, time = excluded.time`,
-				r.Kind, r.ID, r.Version, b2i(r.Public), string(r.Data), t.ID, int64(b.Number), ts(t.Time)); err != nil {
-				return err
-			}
-			if err = exec(`DELETE FROM record_parties WHERE kind = ? AND id = ?`, r.Kind, r.ID); err != nil {
-				return err
-			}
-			for _, p := range uniq(r.Parties) {
-				if err = exec(`INSERT INTO record_parties (kind, id, party) VALUES (?, ?, ?)`, r.Kind, r.ID, p); err != nil {
-					return err
-				}
+			versionRows = append(versionRows, []any{r.Kind, r.ID, r.Version, r.Action, r.Actor, t.ID, int64(b.Number), t.Index, ts(t.Time),
+				b2i(r.Public), string(parties), string(r.Data)})
+			row := []any{r.Kind, r.ID, r.Version, b2i(r.Public), string(r.Data), t.ID, int64(b.Number), ts(t.Time)}
+			k := key{r.Kind, r.ID}
+			if i, ok := lastRow[k]; ok {
+				recordRows[i] = row
+			} else {
+				lastRow[k] = len(recordRows)
+				recordRows = append(recordRows, row)
+				changed = append(changed, k)
 			}
 		}
 	}
+	// parties of each changed record as of its last change in the block
+	lastParties := map[key][]string{}
+	for _, t := range b.Txs {
+		if t.Valid {
+			for _, r := range t.Records {
+				lastParties[key{r.Kind, r.ID}] = r.Parties
+			}
+		}
+	}
+	for _, k := range changed {
+		for _, p := range uniq(lastParties[k]) {
+			partyRows = append(partyRows, []any{k.kind, k.id, p})
+		}
+	}
+	seenEdge := map[Edge]bool{}
 	for _, e := range b.Edges {
-		if err = exec(`INSERT INTO edges (from_kind, from_id, to_kind, to_id, rel, tx_id, block) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (from_kind, from_id, to_kind, to_id, rel) DO NOTHING`, e.FromKind, e.FromID, e.ToKind, e.ToID, e.Rel, e.TxID, int64(b.Number)); err != nil {
+		if !seenEdge[e.Edge] {
+			seenEdge[e.Edge] = true
+			edgeRows = append(edgeRows, []any{e.FromKind, e.FromID, e.ToKind, e.ToID, e.Rel, e.TxID, int64(b.Number)})
+		}
+	}
+	if err = s.insertRows(ctx, tx, `INSERT INTO txs (block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type)`, txRows, ``); err != nil {
+		return fmt.Errorf("block %d transactions: %w", b.Number, err)
+	}
+	if err = s.insertRows(ctx, tx, `INSERT INTO record_versions (kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, data)`, versionRows, ``); err != nil {
+		return fmt.Errorf("block %d record versions: %w", b.Number, err)
+	}
+	if err = s.insertRows(ctx, tx, `INSERT INTO records (kind, id, version, public, data, tx_id, block, time)`, recordRows,
+		` ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, public = excluded.public, data = excluded.data,
+		tx_id = excluded.tx_id, block = excluded.block, time = excluded.time`); err != nil {
+		return fmt.Errorf("block %d records: %w", b.Number, err)
+	}
+	for i := 0; i < len(changed); i += 400 {
+		j := min(i+400, len(changed))
+		var args []any
+		for _, k := range changed[i:j] {
+			args = append(args, k.kind, k.id)
+		}
+		if err = exec(`DELETE FROM record_parties WHERE (kind, id) IN (`+strings.TrimSuffix(strings.Repeat("(?, ?),", j-i), ",")+`)`, args...); err != nil {
 			return err
 		}
+	}
+	if err = s.insertRows(ctx, tx, `INSERT INTO record_parties (kind, id, party)`, partyRows, ``); err != nil {
+		return fmt.Errorf("block %d parties: %w", b.Number, err)
+	}
+	if err = s.insertRows(ctx, tx, `INSERT INTO edges (from_kind, from_id, to_kind, to_id, rel, tx_id, block)`, edgeRows,
+		` ON CONFLICT (from_kind, from_id, to_kind, to_id, rel) DO NOTHING`); err != nil {
+		return fmt.Errorf("block %d edges: %w", b.Number, err)
 	}
 	if err = exec(`INSERT INTO checkpoint (id, next, hash, updated) VALUES (1, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET next = excluded.next, hash = excluded.hash, updated = excluded.updated`,
@@ -366,6 +404,29 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 		return err
 	}
 	return tx.Commit()
+}
+
+// insertRows runs head VALUES (...), (...) suffix over rows in chunks (bounded by the
+// engines' parameter limits).
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any, suffix string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols := len(rows[0])
+	per := 20000 / cols
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	for i := 0; i < len(rows); i += per {
+		j := min(i+per, len(rows))
+		args := make([]any, 0, (j-i)*cols)
+		for _, r := range rows[i:j] {
+			args = append(args, r...)
+		}
+		query := head + " VALUES " + strings.TrimSuffix(strings.Repeat(tuple+", ", j-i), ", ") + suffix
+		if _, err := tx.ExecContext(ctx, s.q(query), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nonNil(s []string) []string {

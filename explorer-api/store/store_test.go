@@ -291,3 +291,20 @@ func BenchmarkApplyBlock(b *testing.B) {
 		})
 	}
 }
+
+func TestStore_RecordChangedTwiceInOneBlock(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		b := block(0, rec("authorization", "a1", 1, false, "op"), rec("authorization", "a1", 2, true, "op", "su9"))
+		if err := s.ApplyBlock(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Record(ctx, "authorization", "a1")
+		if err != nil || r.Version != 2 || !r.Public || len(r.Parties) != 2 || r.TxID != b.Txs[1].ID {
+			t.Fatalf("current after two changes in a block: %+v %v", r, err)
+		}
+		if vs, _ := s.RecordVersions(ctx, "authorization", "a1"); len(vs) != 2 {
+			t.Fatalf("versions: %d", len(vs))
+		}
+	})
+}
