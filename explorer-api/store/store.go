@@ -363,8 +363,21 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 			partyRows = append(partyRows, []any{k.kind, k.id, p})
 		}
 	}
+	// An edge set by an invalid transaction is not on the ledger either. (Tx ids can
+	// repeat in a block, invalidated as duplicates: an id with a valid tx keeps its edges.)
+	validID, invalidID := map[string]bool{}, map[string]bool{}
+	for _, t := range b.Txs {
+		if t.Valid {
+			validID[t.ID] = true
+		} else {
+			invalidID[t.ID] = true
+		}
+	}
 	seenEdge := map[Edge]bool{}
 	for _, e := range b.Edges {
+		if invalidID[e.TxID] && !validID[e.TxID] {
+			continue
+		}
 		if !seenEdge[e.Edge] {
 			seenEdge[e.Edge] = true
 			edgeRows = append(edgeRows, []any{e.FromKind, e.FromID, e.ToKind, e.ToID, e.Rel, e.TxID, int64(b.Number)})

@@ -18,22 +18,33 @@ import (
 // (a fresh database per test). make test starts one (scripts/pg.sh); without it the
 // PostgreSQL half fails under CI and is reported as not run elsewhere.
 func engines(t *testing.T, f func(t *testing.T, s *Store)) {
+	enginesDSN(t, func(t *testing.T, s *Store, _ string) { f(t, s) })
+}
+
+// enginesDSN is engines with the store's DSN (to open it again).
+func enginesDSN(t *testing.T, f func(t *testing.T, s *Store, dsn string)) {
 	t.Run("sqlite", func(t *testing.T) {
-		s, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "index.db"))
+		dsn := "sqlite:" + filepath.Join(t.TempDir(), "index.db")
+		s, err := Open(context.Background(), dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		f(t, s)
+		f(t, s, dsn)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		s := openPostgres(t)
+		s, dsn := openPostgresDSN(t)
 		defer s.Close()
-		f(t, s)
+		f(t, s, dsn)
 	})
 }
 
 func openPostgres(t testing.TB) *Store {
+	s, _ := openPostgresDSN(t)
+	return s
+}
+
+func openPostgresDSN(t testing.TB) (*Store, string) {
 	base := os.Getenv("PDL_TEST_POSTGRES")
 	if base == "" {
 		if os.Getenv("CI") != "" {
@@ -52,18 +63,18 @@ func openPostgres(t testing.TB) *Store {
 	}
 	u, _ := url.Parse(base)
 	u.Path = "/" + name
-	s, err := Open(context.Background(), u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		s.Close()
 		if a, err := sql.Open("pgx", base); err == nil {
 			a.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
 			a.Close()
 		}
 	})
-	return s
+	s, err := Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, u.String()
 }
 
 func hash(n uint64) []byte {
@@ -305,6 +316,129 @@ func TestStore_RecordChangedTwiceInOneBlock(t *testing.T) {
 		}
 		if vs, _ := s.RecordVersions(ctx, "authorization", "a1"); len(vs) != 2 {
 			t.Fatalf("versions: %d", len(vs))
+		}
+	})
+}
+
+func TestStore_GapAfterBlocksRefused(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		for n := uint64(0); n < 3; n++ {
+			if err := s.ApplyBlock(ctx, block(n, rec("resource", fmt.Sprint("r", n), 1, true))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.ApplyBlock(ctx, block(4, rec("resource", "r4", 1, true))); !errors.Is(err, ErrOutOfOrder) {
+			t.Fatalf("block 4 after 2 (gap): %v", err)
+		}
+		if _, err := s.Block(ctx, 4); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("gapped block stored: %v", err)
+		}
+		if _, err := s.Record(ctx, "resource", "r4"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("record of the gapped block: %v", err)
+		}
+		if next, _, _ := s.Checkpoint(ctx); next != 3 {
+			t.Fatalf("checkpoint %d after a refused gap", next)
+		}
+		if _, err := s.Tx(ctx, "no-such-tx"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("missing tx: %v", err)
+		}
+		if _, err := s.Block(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestStore_InvalidTxSetsNoEdge(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		b := block(0, rec("grant", "g1", 1, true), rec("grant", "g2", 1, true))
+		b.Txs[1].Valid, b.Txs[1].ValidationCode = false, "ENDORSEMENT_POLICY_FAILURE"
+		b.Edges = []EdgeAt{
+			{Edge{"grant", "g1", "resource", "r1", "uses"}, b.Txs[0].ID},
+			{Edge{"grant", "g2", "resource", "r1", "uses"}, b.Txs[1].ID},
+		}
+		if err := s.ApplyBlock(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		to, err := s.EdgesTo(ctx, "resource", "r1")
+		if err != nil || len(to) != 1 || to[0].FromID != "g1" {
+			t.Fatalf("edges to r1 (only the valid tx's): %+v %v", to, err)
+		}
+		if from, _ := s.EdgesFrom(ctx, "grant", "g2"); len(from) != 0 {
+			t.Fatalf("edge of an invalid tx stored: %+v", from)
+		}
+	})
+}
+
+func TestStore_RecordsPages(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		var cs []RecordChange
+		for i := 0; i < 7; i++ {
+			cs = append(cs, rec("product", fmt.Sprintf("p%d", i), 1, i%2 == 0, "su1"))
+		}
+		cs = append(cs, rec("resource", "r0", 1, true, "su2"))
+		if err := s.ApplyBlock(ctx, block(0, cs...)); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		after := ""
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatal("records paging does not end")
+			}
+			page, next, err := s.Records(ctx, RecordQuery{Party: "su1", Limit: 3, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page {
+				got = append(got, r.ID)
+				if len(r.Parties) != 1 || r.Parties[0] != "su1" {
+					t.Fatalf("parties of %s: %v", r.ID, r.Parties)
+				}
+			}
+			if next == "" {
+				break
+			}
+			after = next
+		}
+		if fmt.Sprint(got) != "[p0 p1 p2 p3 p4 p5 p6]" {
+			t.Fatalf("records of su1 across pages: %v", got)
+		}
+		pub, _, err := s.Records(ctx, RecordQuery{Kind: "product", PublicOnly: true})
+		if err != nil || len(pub) != 4 {
+			t.Fatalf("public products: %d %v", len(pub), err)
+		}
+		for _, r := range pub {
+			if !r.Public {
+				t.Fatalf("non-public %s in a public-only page", r.ID)
+			}
+		}
+	})
+}
+
+func TestStore_MigrationsIdempotentOnReopen(t *testing.T) {
+	enginesDSN(t, func(t *testing.T, s *Store, dsn string) {
+		ctx := context.Background()
+		if err := s.ApplyBlock(ctx, block(0, rec("resource", "r0", 1, true))); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := Open(ctx, dsn)
+		if err != nil {
+			t.Fatalf("reopen: %v", err)
+		}
+		defer s2.Close()
+		var n int
+		if err := s2.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(migrations) {
+			t.Fatalf("schema_migrations rows %d (want %d) %v", n, len(migrations), err)
+		}
+		next, last, err := s2.Checkpoint(ctx)
+		if err != nil || next != 1 || string(last) != string(hash(0)) {
+			t.Fatalf("checkpoint after reopen: %d %x %v", next, last, err)
+		}
+		if s2.Engine() != s.Engine() {
+			t.Fatalf("engine %s vs %s", s2.Engine(), s.Engine())
 		}
 	})
 }
