@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pdledger/pdledger/chaincode/model"
@@ -128,4 +129,14 @@ func TestResource_HighGradeOnlyPrivacyComputing(t *testing.T) {
 	h.refused(h.as("op"), "Application:Submit", appReq("app2", "auth1", scCredit, model.MethodDesensitizedAPI, need("r3")), model.RuleResourcePrivacyComputing.Code)
 	h.ok(h.as("op"), "Application:Submit", appReq("app3", "auth1", scCredit, model.MethodSandbox, need("r2")))
 	h.ok(h.as("op"), "Application:Submit", appReq("app4", "auth1", scCredit, model.MethodPrivacyComputing, need("r1"), need("r3")))
+}
+
+func TestResource_IDLeavesRoomForRevisions(t *testing.T) {
+	h := newChain1(t, "longhua")
+	long := "r" + strings.Repeat("x", model.MaxResourceIDLen)
+	e := h.refused(h.as("su1"), "Resource:Register", &model.RegisterResourceRequest{Request: model.Request{ID: long}, ResourceContent: content("x", 1)}, model.CodeTooLong)
+	if e.Field != "id" || e.Limit != "56" {
+		t.Fatalf("error names %s limit %s", e.Field, e.Limit)
+	}
+	h.register("su1", long[:model.MaxResourceIDLen], content("x", 1))
 }

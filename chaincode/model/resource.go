@@ -189,3 +189,15 @@ type ResourcesRequest struct {
 	SourceUnit string          `json:"sourceUnit,omitempty" pdl:"fmt=id"`
 	Catalogue  CatalogueStatus `json:"catalogue,omitempty"`
 }
+
+// MaxResourceIDLen leaves room for the revision suffix ":v<n>" within the 64-character
+// id format, so every revision stays addressable.
+const MaxResourceIDLen = 56
+
+// Check bounds the id.
+func (r *RegisterResourceRequest) Check() error {
+	if len(r.ID) > MaxResourceIDLen {
+		return FieldErr(CodeTooLong, "id", "56", "resource id %q is %d characters; the limit is %d (revisions are <id>:v<n>)", r.ID, len(r.ID), MaxResourceIDLen)
+	}
+	return nil
+}
