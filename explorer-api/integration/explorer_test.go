@@ -630,3 +630,37 @@ func nthLine(t *testing.T, dir string, i int) string {
 	t.Fatalf("no line %d", i)
 	return ""
 }
+
+// TestExplorer_ReconnectsAfterPeerRestart kills the peer the indexer reads from; the
+// indexer reconnects by itself once the supervisor has restarted it and indexes the
+// blocks written meanwhile.
+func TestExplorer_ReconnectsAfterPeerRestart(t *testing.T) {
+	ensureDemo(t)
+	e := newExplorer(t, "")
+	e.waitReady(height(t), 3*time.Minute)
+	pid := nettest.Kill(t, "peer0.bureau")
+	op := nettest.Client(t, "operator")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for i := 0; i < 3; i++ { // endorsed by the two other orgs while the bureau's peer is down
+		if _, err := op.Submit(ctx, "System:Heartbeat", map[string]string{"note": fmt.Sprintf("explorer reconnect %d", i)}); err != nil {
+			t.Fatalf("heartbeat with the bureau peer down: %v", err)
+		}
+	}
+	info, err := op.ChainInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nettest.WaitRestarted(t, "peer0.bureau", pid, 90*time.Second)
+	nettest.WaitHeights(t, info.Height, 90*time.Second)
+	r := e.waitReady(info.Height, 2*time.Minute)
+	var st struct {
+		Indexer struct {
+			Reconnects uint64 `json:"reconnects"`
+		} `json:"indexer"`
+	}
+	e.try("/readyz", &st)
+	if st.Indexer.Reconnects == 0 || r.Indexer.Alarm != "" {
+		t.Fatalf("after the peer restart: reconnects %d, alarm %q", st.Indexer.Reconnects, r.Indexer.Alarm)
+	}
+}
