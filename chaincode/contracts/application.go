@@ -38,6 +38,31 @@ const (
 
 const dueLayout = "2006-01-02T15:04:05.000000000Z"
 
+// passedDue returns the entries of a due-ordered index (due first, then width-1 more
+// attributes) whose due time has passed. Index order is due order, so the scan stops at
+// the first entry not yet due.
+func passedDue(tx *Tx, index string, width int) ([][]string, error) {
+	rows, err := tx.Scan(index)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]string
+	for _, r := range rows {
+		if len(r) != width {
+			continue
+		}
+		due, err := time.Parse(dueLayout, r[0])
+		if err != nil {
+			continue
+		}
+		if !tx.Now.After(due) {
+			break
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 func loadApplication(tx *Tx, id, field string) (*model.Application, error) {
 	var a model.Application
 	if err := tx.GetField(model.KindApplication, id, field, &a); err != nil {
@@ -357,18 +382,12 @@ func (c *ApplicationContract) ByResource(ctx contractapi.TransactionContextInter
 // Overdue lists review steps past their deadline, oldest first.
 func (c *ApplicationContract) Overdue(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Application:Overdue", request, func(tx *Tx, req *model.PageRequest) (any, error) {
-		rows, err := tx.Scan(ixAppDue)
+		rows, err := passedDue(tx, ixAppDue, 3)
 		if err != nil {
 			return nil, err
 		}
 		out := []model.OverdueItem{}
 		for _, r := range rows {
-			if len(r) != 3 {
-				continue
-			}
-			if due, err := time.Parse(dueLayout, r[0]); err != nil || !tx.Now.After(due) {
-				break
-			}
 			var a model.Application
 			ok, err := tx.GetIf(model.KindApplication, r[1], &a)
 			if err != nil {

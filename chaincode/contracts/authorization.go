@@ -691,18 +691,12 @@ func (c *AuthorizationContract) ByResource(ctx contractapi.TransactionContextInt
 // Overdue lists agreement filings and deletion confirmations past their deadline.
 func (c *AuthorizationContract) Overdue(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Authorization:Overdue", request, func(tx *Tx, req *model.PageRequest) (any, error) {
-		rows, err := tx.Scan(ixAuthDue)
+		rows, err := passedDue(tx, ixAuthDue, 3)
 		if err != nil {
 			return nil, err
 		}
 		out := []model.OverdueItem{}
 		for _, r := range rows {
-			if len(r) != 3 {
-				continue
-			}
-			if due, err := time.Parse("2006-01-02T15:04:05.000000000Z", r[0]); err != nil || !tx.Now.After(due) {
-				break
-			}
 			a, err := loadAuthorization(tx, r[1], "id")
 			if err != nil {
 				return nil, err

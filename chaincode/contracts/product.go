@@ -529,22 +529,12 @@ func (c *ProductContract) Provenance(ctx contractapi.TransactionContextInterface
 // among those the caller may see (the bureau and regulators see all).
 func (c *ProductContract) Overdue(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Product:Overdue", request, func(tx *Tx, req *model.PageRequest) (any, error) {
-		rows, err := tx.Scan(ixProductReviewDue)
+		rows, err := passedDue(tx, ixProductReviewDue, 2)
 		if err != nil {
 			return nil, err
 		}
 		var ids []string
 		for _, r := range rows {
-			if len(r) != 2 {
-				continue
-			}
-			due, err := time.Parse("2006-01-02T15:04:05.000000000Z", r[0])
-			if err != nil {
-				continue
-			}
-			if !tx.Now.After(due) {
-				break // index order is due order: the rest is not due yet
-			}
 			ids = append(ids, r[1])
 		}
 		out := []*model.Product{}
