@@ -370,7 +370,9 @@ func transient(err error) bool {
 	}
 	s := err.Error()
 	for _, m := range []string{"no orderers could successfully process", "no peers available", "failed to collect enough transaction endorsements",
-		"connection refused", "transport is closing", "error reading from server", "EOF", "timeout", "SERVICE_UNAVAILABLE", "no Raft leader"} {
+		"connection refused", "transport is closing", "error reading from server", "EOF", "timeout", "SERVICE_UNAVAILABLE", "no Raft leader",
+		// a gateway whose discovery has not yet seen a restarted peer alive again
+		"no combination of peers can be derived", "no peer combination can satisfy the endorsement policy"} {
 		if strings.Contains(s, m) {
 			return true
 		}

@@ -653,6 +653,22 @@ func TestExplorer_ReconnectsAfterPeerRestart(t *testing.T) {
 	}
 	nettest.WaitRestarted(t, "peer0.bureau", pid, 90*time.Second)
 	nettest.WaitHeights(t, info.Height, 90*time.Second)
+	// leave the network as found: the restarted peer's gateway endorses again (its
+	// discovery needs the other peers' alive messages first)
+	bureau := nettest.Client(t, "bureau")
+	for deadline := time.Now().Add(90 * time.Second); ; {
+		_, err := bureau.Submit(ctx, "System:Heartbeat", map[string]string{"note": "explorer reconnect: bureau gateway back"})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the bureau peer's gateway does not endorse after its restart: %v", err)
+		}
+		time.Sleep(time.Second)
+	}
+	if info, err = op.ChainInfo(ctx); err != nil {
+		t.Fatal(err)
+	}
 	r := e.waitReady(info.Height, 2*time.Minute)
 	var st struct {
 		Indexer struct {
