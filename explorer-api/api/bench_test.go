@@ -51,7 +51,7 @@ func openBench(b *testing.B, eng, name string) *store.Store {
 	}
 	base := os.Getenv("PDL_TEST_POSTGRES")
 	if base == "" {
-		b.Skip("PDL_TEST_POSTGRES not set (scripts/bench-explorer starts PostgreSQL)")
+		b.Fatal("PDL_TEST_POSTGRES not set: run scripts/bench-explorer, which starts PostgreSQL")
 	}
 	s, err := store.Open(context.Background(), base)
 	if err != nil {

@@ -7,9 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,6 +21,59 @@ import (
 // engines runs f against SQLite and, when PDL_TEST_POSTGRES names a server, PostgreSQL
 // (a fresh database per test). make test starts one (scripts/pg.sh); without it the
 // PostgreSQL half fails under CI and is reported as not run elsewhere.
+// TestMain gives the PostgreSQL half a server: PDL_TEST_POSTGRES when set (make test
+// sets it), else a throwaway cluster started with scripts/pg.sh for this run.
+func TestMain(m *testing.M) {
+	stop := func() {}
+	if os.Getenv("PDL_TEST_POSTGRES") == "" {
+		dsn, s, err := startPostgres()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "store tests need PostgreSQL (scripts/ci-deps.sh installs it): %v\n", err)
+			os.Exit(1)
+		}
+		os.Setenv("PDL_TEST_POSTGRES", dsn)
+		stop = s
+	}
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+func startPostgres() (string, func(), error) {
+	root, err := os.Getwd()
+	if err != nil {
+		return "", nil, err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(root, "scripts", "pg.sh")); err == nil {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return "", nil, fmt.Errorf("scripts/pg.sh not found above the test directory")
+		}
+		root = parent
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	env := append(os.Environ(), "PDL_PG_DIR="+filepath.Join(os.TempDir(), "pdledger-pg-store-"+strconv.Itoa(os.Getpid())), "PDL_PG_PORT="+port)
+	run := func(arg string) (string, error) {
+		cmd := exec.Command("bash", filepath.Join(root, "scripts", "pg.sh"), arg)
+		cmd.Env = env
+		out, err := cmd.Output()
+		return strings.TrimSpace(string(out)), err
+	}
+	dsn, err := run("start")
+	if err != nil {
+		return "", nil, fmt.Errorf("scripts/pg.sh start: %w", err)
+	}
+	return dsn, func() { run("stop") }, nil
+}
+
 func engines(t *testing.T, f func(t *testing.T, s *Store)) {
 	enginesDSN(t, func(t *testing.T, s *Store, _ string) { f(t, s) })
 }
@@ -45,13 +102,7 @@ func openPostgres(t testing.TB) *Store {
 }
 
 func openPostgresDSN(t testing.TB) (*Store, string) {
-	base := os.Getenv("PDL_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("PDL_TEST_POSTGRES is not set in CI (scripts/test.sh starts PostgreSQL)")
-		}
-		t.Skip("PDL_TEST_POSTGRES not set: run `make test` (it starts PostgreSQL) to test the PostgreSQL store")
-	}
+	base := os.Getenv("PDL_TEST_POSTGRES") // set by TestMain when the caller gave none
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
