@@ -58,12 +58,17 @@ type asn1Header struct {
 	DataHash     []byte
 }
 
-// HeaderHash computes a block header's hash the way Fabric does (SHA-256 over the ASN.1
-// DER of number, previous hash, data hash): the value the next block stores as
-// PreviousHash.
-func HeaderHash(h *common.BlockHeader) []byte {
+// HeaderBytes is Fabric's ASN.1 DER encoding of a block header (protoutil.BlockHeaderBytes):
+// what is hashed for the block's hash and what the orderer's signature covers.
+func HeaderBytes(h *common.BlockHeader) []byte {
 	der, _ := asn1.Marshal(asn1Header{Number: new(big.Int).SetUint64(h.GetNumber()), PreviousHash: h.GetPreviousHash(), DataHash: h.GetDataHash()})
-	s := sha256.Sum256(der)
+	return der
+}
+
+// HeaderHash computes a block header's hash the way Fabric does (SHA-256 of HeaderBytes):
+// the value the next block stores as PreviousHash.
+func HeaderHash(h *common.BlockHeader) []byte {
+	s := sha256.Sum256(HeaderBytes(h))
 	return s[:]
 }
 

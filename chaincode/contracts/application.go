@@ -329,18 +329,7 @@ func (c *ApplicationContract) Get(ctx contractapi.TransactionContextInterface, r
 }
 
 func visibleApplications(tx *Tx, ids []string, keep func(*model.Application) bool) ([]*model.Application, error) {
-	out := []*model.Application{}
-	for _, id := range sortedUnique(ids) {
-		var a model.Application
-		ok, err := tx.GetIf(model.KindApplication, id, &a)
-		if err != nil {
-			return nil, err
-		}
-		if ok && tx.CanRead(&a) && (keep == nil || keep(&a)) {
-			out = append(out, &a)
-		}
-	}
-	return out, nil
+	return visibleRecords[model.Application](tx, model.KindApplication, ids, keep)
 }
 
 // List returns applications by operator and/or status.
@@ -437,14 +426,9 @@ func (c *GrantContract) ByResource(ctx contractapi.TransactionContextInterface, 
 		if err != nil {
 			return nil, err
 		}
-		out := []*model.Grant{}
-		for _, id := range ids {
-			var g model.Grant
-			if ok, err := tx.GetIf(model.KindGrant, id, &g); err != nil {
-				return nil, err
-			} else if ok && tx.CanRead(&g) {
-				out = append(out, &g)
-			}
+		out, err := visibleRecords[model.Grant](tx, model.KindGrant, ids, nil)
+		if err != nil {
+			return nil, err
 		}
 		return pageOf(out, req.Page, func(g *model.Grant) string { return g.ID })
 	})

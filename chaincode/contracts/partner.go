@@ -117,16 +117,7 @@ func (c *PartnerContract) List(ctx contractapi.TransactionContextInterface, requ
 		if err != nil {
 			return nil, err
 		}
-		out := []*model.Partnership{}
-		for _, id := range ids {
-			var ps model.Partnership
-			if ok, err := tx.GetIf(model.KindPartner, id, &ps); err != nil {
-				return nil, err
-			} else if ok && tx.CanRead(&ps) {
-				out = append(out, &ps)
-			}
-		}
-		return out, nil
+		return visibleRecords[model.Partnership](tx, model.KindPartner, ids, nil)
 	})
 }
 

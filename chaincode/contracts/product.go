@@ -461,18 +461,7 @@ func (c *ProductContract) Get(ctx contractapi.TransactionContextInterface, reque
 
 // visibleProducts loads products by id, keeping those the caller may read.
 func visibleProducts(tx *Tx, ids []string) ([]*model.Product, error) {
-	out := []*model.Product{}
-	for _, id := range sortedUnique(ids) {
-		var p model.Product
-		ok, err := tx.GetIf(model.KindProduct, id, &p)
-		if err != nil {
-			return nil, err
-		}
-		if ok && tx.CanRead(&p) {
-			out = append(out, &p)
-		}
-	}
-	return out, nil
+	return visibleRecords[model.Product](tx, model.KindProduct, ids, nil)
 }
 
 // ByResource lists the products made from a resource that the caller may see (a

@@ -264,22 +264,15 @@ func (c *ResourceContract) List(ctx contractapi.TransactionContextInterface, req
 			ids, err = tx.ScanIDs(ixResourceCat, string(req.Catalogue))
 		default:
 			ids, err = tx.ScanIDs(ixResourceCat)
-			ids = sortedUnique(ids)
 		}
 		if err != nil {
 			return nil, err
 		}
-		out := []*model.Resource{}
-		for _, id := range ids {
-			var r model.Resource
-			ok, err := tx.GetIf(model.KindResource, id, &r)
-			if err != nil {
-				return nil, err
-			}
-			if !ok || !tx.CanRead(&r) || (req.Catalogue != "" && r.Catalogue != req.Catalogue) {
-				continue
-			}
-			out = append(out, &r)
+		out, err := visibleRecords[model.Resource](tx, model.KindResource, ids, func(r *model.Resource) bool {
+			return req.Catalogue == "" || r.Catalogue == req.Catalogue
+		})
+		if err != nil {
+			return nil, err
 		}
 		return pageOf(out, req.Page, func(r *model.Resource) string { return r.ID })
 	})

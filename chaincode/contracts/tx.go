@@ -582,6 +582,26 @@ func Read[R any](ctx contractapi.TransactionContextInterface, fn, raw string, h 
 	return string(out), nil
 }
 
+// visibleRecords loads the records of kind with the given ids (sorted, each once) and
+// keeps those that exist, that the caller may read and that keep (nil: any) accepts.
+func visibleRecords[T any, PT interface {
+	*T
+	model.Record
+}](tx *Tx, kind model.Kind, ids []string, keep func(PT) bool) ([]PT, error) {
+	out := []PT{}
+	for _, id := range sortedUnique(ids) {
+		rec := PT(new(T))
+		ok, err := tx.GetIf(kind, id, rec)
+		if err != nil {
+			return nil, err
+		}
+		if ok && tx.CanRead(rec) && (keep == nil || keep(rec)) {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
 // readRecord loads one record for a query, applying the visibility rule. A record the
 // caller may not see answers NOT_FOUND-like ACCESS_DENIED without revealing content.
 func readRecord[T any, PT interface {

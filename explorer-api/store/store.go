@@ -325,52 +325,40 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 	// one round trip per table matters for PostgreSQL.
 	var txRows, versionRows, recordRows, partyRows, edgeRows [][]any
 	type key struct{ kind, id string }
-	lastRow := map[key]int{} // record → index in recordRows (the block's last change wins)
-	var changed []key
+	type change struct {
+		r  RecordChange
+		tx Tx
+	}
+	latest := map[key]change{} // the block's last change of each record wins
+	var changed []key          // records in order of first change
+	// An edge set by an invalid transaction is not on the ledger either. (Tx ids can
+	// repeat in a block, invalidated as duplicates: an id with a valid tx keeps its edges.)
+	validID, invalidID := map[string]bool{}, map[string]bool{}
 	for _, t := range b.Txs {
 		endorsers, _ := json.Marshal(nonNil(t.Endorsers))
 		txRows = append(txRows, []any{int64(b.Number), t.Index, t.ID, b2i(t.Valid), t.ValidationCode, t.CreatorMSP, t.CreatorSubject,
 			string(endorsers), ts(t.Time), t.Chaincode, t.Function, t.EventType})
 		if !t.Valid {
+			invalidID[t.ID] = true
 			continue // an invalid transaction changed nothing on the ledger
 		}
+		validID[t.ID] = true
 		for _, r := range t.Records {
 			parties, _ := json.Marshal(nonNil(r.Parties))
 			versionRows = append(versionRows, []any{r.Kind, r.ID, r.Version, r.Action, r.Actor, t.ID, int64(b.Number), t.Index, ts(t.Time),
 				b2i(r.Public), string(parties), string(r.Data)})
-			row := []any{r.Kind, r.ID, r.Version, b2i(r.Public), string(r.Data), t.ID, int64(b.Number), ts(t.Time)}
 			k := key{r.Kind, r.ID}
-			if i, ok := lastRow[k]; ok {
-				recordRows[i] = row
-			} else {
-				lastRow[k] = len(recordRows)
-				recordRows = append(recordRows, row)
+			if _, seen := latest[k]; !seen {
 				changed = append(changed, k)
 			}
-		}
-	}
-	// parties of each changed record as of its last change in the block
-	lastParties := map[key][]string{}
-	for _, t := range b.Txs {
-		if t.Valid {
-			for _, r := range t.Records {
-				lastParties[key{r.Kind, r.ID}] = r.Parties
-			}
+			latest[k] = change{r, t}
 		}
 	}
 	for _, k := range changed {
-		for _, p := range uniq(lastParties[k]) {
+		c := latest[k]
+		recordRows = append(recordRows, []any{k.kind, k.id, c.r.Version, b2i(c.r.Public), string(c.r.Data), c.tx.ID, int64(b.Number), ts(c.tx.Time)})
+		for _, p := range uniq(c.r.Parties) {
 			partyRows = append(partyRows, []any{k.kind, k.id, p})
-		}
-	}
-	// An edge set by an invalid transaction is not on the ledger either. (Tx ids can
-	// repeat in a block, invalidated as duplicates: an id with a valid tx keeps its edges.)
-	validID, invalidID := map[string]bool{}, map[string]bool{}
-	for _, t := range b.Txs {
-		if t.Valid {
-			validID[t.ID] = true
-		} else {
-			invalidID[t.ID] = true
 		}
 	}
 	seenEdge := map[Edge]bool{}

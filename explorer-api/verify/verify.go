@@ -14,17 +14,17 @@ import (
 	"crypto/ecdsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"sort"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/pdledger/pdledger/client"
 )
 
 // Error is a verification failure with a stable code.
@@ -46,35 +46,12 @@ const (
 	ConfigUnreadable = "CONFIG_UNREADABLE"
 )
 
-type asn1Header struct {
-	Number       *big.Int
-	PreviousHash []byte
-	DataHash     []byte
-}
-
-// HeaderBytes is Fabric's ASN.1 DER encoding of a block header.
-func HeaderBytes(h *common.BlockHeader) []byte {
-	b, err := asn1.Marshal(asn1Header{Number: new(big.Int).SetUint64(h.GetNumber()), PreviousHash: h.GetPreviousHash(), DataHash: h.GetDataHash()})
-	if err != nil {
-		panic(err) // asn1 cannot fail on these types
-	}
-	return b
-}
-
-// HeaderHash is the block's hash: SHA-256 of HeaderBytes, what the next block links.
-func HeaderHash(h *common.BlockHeader) []byte {
-	s := sha256.Sum256(HeaderBytes(h))
-	return s[:]
-}
-
-// DataHash is SHA-256 over the concatenated transaction envelopes.
-func DataHash(d *common.BlockData) []byte {
-	h := sha256.New()
-	for _, e := range d.GetData() {
-		h.Write(e)
-	}
-	return h.Sum(nil)
-}
+// The block hashes are the client's (one definition, client/blocks.go).
+var (
+	HeaderBytes = client.HeaderBytes
+	HeaderHash  = client.HeaderHash
+	DataHash    = client.DataHash
+)
 
 // CheckLink checks the previous hash and the data hash of b.
 func CheckLink(prevHeaderHash []byte, b *common.Block) error {
