@@ -21,6 +21,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -54,6 +55,10 @@ type options struct {
 	maxBackoff  time.Duration
 	logf        func(format string, a ...any)
 	conn        *grpc.ClientConn
+	// read-your-writes (consistency.go)
+	session         *Session
+	sessionSet      bool
+	consistencyWait time.Duration
 }
 
 // Option configures a Client.
@@ -87,6 +92,12 @@ type Client struct {
 	qscc     *client.Contract
 	opts     options
 	closeMu  sync.Once
+	// what the discovery and readiness calls sign with (the gateway keeps its own copy)
+	creator []byte        // serialized identity (MSP id + certificate PEM)
+	sign    identity.Sign // signs a SHA-256 digest
+	tlsHash []byte        // SHA-256 of the TLS client certificate, nil without mutual TLS
+	session *Session      // nil: no read-your-writes waiting
+	hts     heights
 }
 
 // Dial opens a mutual-TLS gRPC connection to the profile's peer.
@@ -116,9 +127,13 @@ func Dial(p *Profile) (*grpc.ClientConn, error) {
 
 // Connect connects as the profile's identity.
 func Connect(ctx context.Context, p *Profile, opts ...Option) (*Client, error) {
-	o := options{timeouts: DefaultTimeouts, maxAttempts: 8, backoff: 250 * time.Millisecond, maxBackoff: 2 * time.Second}
+	o := options{timeouts: DefaultTimeouts, maxAttempts: 8, backoff: 250 * time.Millisecond, maxBackoff: 2 * time.Second,
+		consistencyWait: 10 * time.Second}
 	for _, f := range opts {
 		f(&o)
+	}
+	if !o.sessionSet {
+		o.session = NewSession()
 	}
 	certPEM, err := os.ReadFile(p.Cert)
 	if err != nil {
@@ -144,7 +159,11 @@ func Connect(ctx context.Context, p *Profile, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{Profile: p, opts: o, conn: o.conn}
+	creator, err := proto.Marshal(&msp.SerializedIdentity{Mspid: id.MspID(), IdBytes: id.Credentials()})
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{Profile: p, opts: o, conn: o.conn, creator: creator, sign: sign, session: o.session}
 	if c.conn == nil {
 		if c.conn, err = Dial(p); err != nil {
 			return nil, err
@@ -164,6 +183,7 @@ func Connect(ctx context.Context, p *Profile, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 		gwOpts = append(gwOpts, client.WithTLSClientCertificateHash(h))
+		c.tlsHash = h
 	}
 	c.gw, err = client.Connect(id, gwOpts...)
 	if err != nil {
@@ -320,26 +340,16 @@ func args(req any) ([]string, error) {
 }
 
 // Evaluate runs a query on the client's peer and decodes the answer into out (if not nil).
+// Under a session (see Session) it runs on a peer that has committed the session's
+// latest block.
 func (c *Client) Evaluate(ctx context.Context, fn string, req any, out any) error {
 	a, err := args(req)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
-	defer cancel()
-	var res []byte
-	for attempt := 1; ; attempt++ {
-		res, err = c.contract.EvaluateWithContext(ctx, fn, client.WithArguments(a...))
-		if err == nil {
-			break
-		}
-		if e := refusal(err); e != nil {
-			return &RefusedError{Err: e}
-		}
-		if attempt >= 3 || !transient(err) || ctx.Err() != nil {
-			return &NetworkError{Op: "evaluate " + fn, Err: err}
-		}
-		sleep(ctx, time.Duration(attempt)*200*time.Millisecond)
+	res, err := c.evaluate(ctx, fn, a)
+	if err != nil {
+		return err
 	}
 	if out != nil {
 		if err := json.Unmarshal(res, out); err != nil {
@@ -351,16 +361,38 @@ func (c *Client) Evaluate(ctx context.Context, fn string, req any, out any) erro
 
 // EvaluateRaw runs a query with raw string arguments and returns the raw answer.
 func (c *Client) EvaluateRaw(ctx context.Context, fn string, rawArgs ...string) ([]byte, error) {
+	return c.evaluate(ctx, fn, rawArgs)
+}
+
+// evaluate retries transient failures (a peer restarting, a gateway that has not yet
+// seen another org) a few times within the evaluate timeout.
+func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
 	defer cancel()
-	res, err := c.contract.EvaluateWithContext(ctx, fn, client.WithArguments(rawArgs...))
-	if err != nil {
-		if e := refusal(err); e != nil {
-			return nil, &RefusedError{Err: e}
+	for attempt := 1; ; attempt++ {
+		orgs, err := c.awaitCommitted(ctx)
+		if err == nil {
+			popts := []client.ProposalOption{client.WithArguments(a...)}
+			if orgs != nil {
+				popts = append(popts, client.WithEndorsingOrganizations(orgs...))
+			}
+			var res []byte
+			if res, err = c.contract.EvaluateWithContext(ctx, fn, popts...); err == nil {
+				return res, nil
+			}
+			if e := refusal(err); e != nil {
+				return nil, &RefusedError{Err: e}
+			}
 		}
-		return nil, &NetworkError{Op: "evaluate " + fn, Err: err}
+		if attempt >= 3 || !transient(err) || ctx.Err() != nil {
+			var ne *NetworkError
+			if errors.As(err, &ne) {
+				return nil, err
+			}
+			return nil, &NetworkError{Op: "evaluate " + fn, Err: err}
+		}
+		sleep(ctx, time.Duration(attempt)*200*time.Millisecond)
 	}
-	return res, nil
 }
 
 func transient(err error) bool {
@@ -443,7 +475,15 @@ func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Resul
 }
 
 func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result, bool, error) {
-	proposal, err := c.contract.NewProposal(fn, client.WithArguments(a...))
+	orgs, err := c.awaitCommitted(ctx)
+	if err != nil {
+		return nil, true, err
+	}
+	popts := []client.ProposalOption{client.WithArguments(a...)}
+	if orgs != nil {
+		popts = append(popts, client.WithEndorsingOrganizations(orgs...))
+	}
+	proposal, err := c.contract.NewProposal(fn, popts...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -483,6 +523,9 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result
 		st = &client.Status{Code: code, BlockNumber: block, TransactionID: txID, Successful: code == peer.TxValidationCode_VALID}
 	}
 	res.Code, res.BlockNumber = st.Code, st.BlockNumber
+	// Any validation code means the block committed on the gateway's peer; later calls
+	// must see it (an invalid transaction's block may hold another party's writes).
+	c.observe(st.BlockNumber)
 	switch st.Code {
 	case peer.TxValidationCode_VALID:
 		return res, false, nil

@@ -30,6 +30,9 @@ type Profile struct {
 	Explorer      string `json:"explorer,omitempty"` // base URL of the explorer API
 	// OrdererTLSRoot and Orderers are informational (the gateway reaches orderers itself).
 	Orderers []string `json:"orderers,omitempty"`
+	// ChannelOrgs are the MSP ids of the channel's peer orgs: the peers read-your-writes
+	// waits for (see Session). Discovery supplies them when absent.
+	ChannelOrgs []string `json:"channelOrgs,omitempty"`
 }
 
 // ProfileDir is where profiles are looked up by name: $PDL_PROFILES, else the run

@@ -21,6 +21,10 @@ func (n *Net) Profiles() map[string]*client.Profile {
 	for _, o := range n.T.Orderers() {
 		orderers = append(orderers, o.Addr())
 	}
+	var orgs []string
+	for _, org := range n.T.PeerOrgs() {
+		orgs = append(orgs, org.MSPID)
+	}
 	mk := func(name string, org *Org, user, role string) *client.Profile {
 		peer := &org.Nodes[0]
 		tlsCert, tlsKey := c.UserTLS(org, user)
@@ -29,7 +33,8 @@ func (n *Net) Profiles() map[string]*client.Profile {
 			PeerEndpoint: peer.Addr(), TLSRootCert: c.TLSCA(org), TLSClientCert: tlsCert, TLSClientKey: tlsKey,
 			Cert: c.UserCert(org, user), Key: c.UserKey(org, user),
 			Channel: n.T.Channel, Chaincode: n.T.Chaincode.Name, Orderers: orderers,
-			Explorer: fmt.Sprintf("https://%s:%d", n.T.Host, n.T.Explorer.Port),
+			Explorer:    fmt.Sprintf("https://%s:%d", n.T.Host, n.T.Explorer.Port),
+			ChannelOrgs: orgs,
 		}
 	}
 	out := map[string]*client.Profile{}

@@ -137,6 +137,7 @@ func (n *Net) Up(ctx context.Context) error {
 		{"start peers", func() error { return n.startAll(ctx, n.T.Peers()) }},
 		{"join peers to channel " + n.T.Channel, func() error { return n.joinPeers(ctx) }},
 		{"deploy chaincode (CCaaS, one server per org)", func() error { return n.Deploy(ctx, st, false) }},
+		{"wait until every gateway endorses", func() error { return n.WaitReady(ctx, ReadyTimeout) }},
 		{"bootstrap ledger and wait for Raft snapshots", func() error { return n.bootstrapAndSnapshot(ctx) }},
 		{"write client profiles", func() error { return n.WriteProfiles() }},
 		{"start supervisor", func() error { return n.StartSupervisor() }},

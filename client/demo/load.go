@@ -51,6 +51,8 @@ type Loader struct {
 	conns   map[string]*client.Client // first client per peer endpoint, whose connection others share
 	keys    map[string]*gm.PrivateKey // participant id → SM2 key
 	whoID   map[string]string         // profile → participant id (for signatures)
+	// every step sees the steps before it, whichever org's peers endorse it
+	session *client.Session
 }
 
 // NewLoader prepares a loader.
@@ -62,7 +64,7 @@ func NewLoader(env Env) *Loader {
 		env.Now = time.Now()
 	}
 	return &Loader{env: env, clients: map[string]*client.Client{}, conns: map[string]*client.Client{},
-		keys: map[string]*gm.PrivateKey{}, whoID: map[string]string{}}
+		keys: map[string]*gm.PrivateKey{}, whoID: map[string]string{}, session: client.NewSession()}
 }
 
 // Close closes every client.
@@ -82,7 +84,7 @@ func (l *Loader) client(ctx context.Context, profile string) (*client.Client, er
 	if err != nil {
 		return nil, err
 	}
-	var opts []client.Option
+	opts := []client.Option{client.WithSession(l.session)}
 	if shared, ok := l.conns[p.PeerEndpoint+"|"+p.TLSClientCert]; ok {
 		opts = append(opts, client.WithConnection(shared.Conn()))
 	}

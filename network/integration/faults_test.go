@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/network/nettest"
 )
 
@@ -17,7 +18,7 @@ import (
 // and the leader failover stall is measured.
 func TestFaults_OrdererKillUnderLoad(t *testing.T) {
 	n := nettest.Net(t)
-	loader := nettest.Client(t, "bureau-admin")
+	loader := nettest.Client(t, "bureau-admin", client.WithSession(nil)) // independent writes: no read-your-writes waits
 	clock := nettest.WatchBlocks(t, nettest.Client(t, "operator-admin"))
 	load := nettest.StartLoad(t, loader, 16, 0)
 	time.Sleep(3 * time.Second)
@@ -80,7 +81,7 @@ func TestFaults_OrdererKillUnderLoad(t *testing.T) {
 // (MAJORITY endorsement), and the restarted peer catches up to the same block hash.
 func TestFaults_PeerKillCatchUp(t *testing.T) {
 	ctx := context.Background()
-	bureau := nettest.Client(t, "bureau-admin")
+	bureau := nettest.Client(t, "bureau-admin", client.WithSession(nil))
 	load := nettest.StartLoad(t, bureau, 2, 100*time.Millisecond)
 	time.Sleep(time.Second)
 	pid := nettest.Kill(t, "peer0.operator")
@@ -120,7 +121,7 @@ func TestFaults_PeerKillCatchUp(t *testing.T) {
 // snapshot on every orderer, which is what avoids the v2.5.0 restart deadlock.
 func TestFaults_OrdererRestartLoop(t *testing.T) {
 	n := nettest.Net(t)
-	load := nettest.StartLoad(t, nettest.Client(t, "bureau-admin"), 2, 200*time.Millisecond)
+	load := nettest.StartLoad(t, nettest.Client(t, "bureau-admin", client.WithSession(nil)), 2, 200*time.Millisecond)
 	defer load.Stop()
 	var worst time.Duration
 	var total time.Duration
@@ -165,7 +166,7 @@ func TestFaults_OrdererRestartLoop(t *testing.T) {
 func TestFaults_FollowerRestartThenLeaderKill(t *testing.T) {
 	n := nettest.Net(t)
 	ctx := context.Background()
-	bureau := nettest.Client(t, "bureau-admin")
+	bureau := nettest.Client(t, "bureau-admin", client.WithSession(nil))
 	load := nettest.StartLoad(t, bureau, 4, 50*time.Millisecond)
 	leader := nettest.Leader(t, 10*time.Second)
 	var follower string

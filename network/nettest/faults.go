@@ -121,7 +121,9 @@ type Load struct {
 	wg       sync.WaitGroup
 }
 
-// StartLoad starts workers submitting through c until Stop.
+// StartLoad starts workers submitting through c until Stop. The workers' writes do not
+// depend on each other: give c client.WithSession(nil) so no call waits for peers to
+// catch up with the others' commits.
 func StartLoad(t testing.TB, c *client.Client, workers int, pause time.Duration) *Load {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Load{Acked: map[string]string{}, cancel: cancel}

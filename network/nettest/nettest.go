@@ -80,11 +80,16 @@ func Net(t testing.TB) *network.Net {
 	return theNet
 }
 
-// Client connects as a profile for the duration of the test.
+// Session is shared by every client of the test process: a test that acts as one party
+// and then as another reads what the first committed, whichever peers endorse.
+var Session = client.NewSession()
+
+// Client connects as a profile for the duration of the test, in the shared Session
+// (an option may replace it).
 func Client(t testing.TB, profile string, opts ...client.Option) *client.Client {
 	t.Helper()
 	n := Net(t)
-	c, err := n.Connect(context.Background(), profile, opts...)
+	c, err := n.Connect(context.Background(), profile, append([]client.Option{client.WithSession(Session)}, opts...)...)
 	if err != nil {
 		t.Fatalf("connect as %s: %v", profile, err)
 	}

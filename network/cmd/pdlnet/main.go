@@ -3,10 +3,14 @@
 //	pdlnet up                 start everything (make up)
 //	pdlnet down               stop exactly what up started and remove the run directory
 //	pdlnet status             processes, heights, Raft state; exit 1 if anything is wrong
+//	pdlnet ready [-timeout D] wait until every org's gateway can collect an endorsement
 //	pdlnet deploy [-upgrade]  (re)deploy the chaincode; -upgrade commits sequence+1
 //	pdlnet kill NODE [-9]     stop one process (the supervisor restarts it unless held)
 //	pdlnet start NODE         start one stopped node
 //	pdlnet hold|release NODE  keep the supervisor from restarting NODE, or stop keeping it
+//	pdlnet smoke              commit one heartbeat through each org's gateway
+//	pdlnet evidence [-dir D] REASON [FILE...]
+//	                          copy status, logs and FILEs to reports/ (kept by down); prints the directory
 //	pdlnet supervise          the supervisor loop (started by up)
 //	pdlnet summary            print endpoints, identities and logs
 package main
@@ -50,7 +54,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|supervise|summary")
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|supervise|summary")
 }
 
 func root() (string, error) {
@@ -95,7 +99,11 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		start := time.Now()
 		if err := n.Up(ctx); err != nil {
 			if !strings.Contains(err.Error(), network.ErrAlreadyUp.Error()) {
-				fmt.Fprintln(os.Stderr, "pdlnet: up failed; stopping what was started (logs kept in", n.L.Run+"/logs)")
+				dir, kerr := n.KeepEvidence("", "make-up")
+				if kerr != nil {
+					fmt.Fprintln(os.Stderr, "pdlnet: keeping evidence:", kerr)
+				}
+				fmt.Fprintf(os.Stderr, "pdlnet: up failed; stopping what was started. Evidence (status, every process log) kept in %s\n", dir)
 				_ = n.Stop()
 			}
 			return err
@@ -126,6 +134,11 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 			return errors.New("network is not healthy")
 		}
 		return nil
+	case "ready":
+		fs := flag.NewFlagSet("ready", flag.ExitOnError)
+		timeout := fs.Duration("timeout", network.ReadyTimeout, "how long to wait")
+		_ = fs.Parse(args)
+		return n.WaitReady(ctx, *timeout)
 	case "deploy":
 		fs := flag.NewFlagSet("deploy", flag.ExitOnError)
 		upgrade := fs.Bool("upgrade", false, "build the chaincode again and commit sequence+1 (state is kept)")
@@ -168,6 +181,22 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		}
 		p.Stop(10 * time.Second)
 		return nil
+	case "smoke":
+		res, err := n.Smoke(ctx)
+		for _, r := range res {
+			fmt.Printf("%-12s committed in block %d in %.2fs (tx %s)\n", r.Org, r.Block, r.Latency.Seconds(), r.TxID)
+		}
+		return err
+	case "evidence":
+		fs := flag.NewFlagSet("evidence", flag.ExitOnError)
+		dir := fs.String("dir", "", "directory to write (default: a new reports/<UTC time>-REASON/)")
+		_ = fs.Parse(args)
+		if fs.NArg() < 1 {
+			return errors.New("usage: pdlnet evidence [-dir D] REASON [FILE...]")
+		}
+		out, err := n.KeepEvidence(*dir, fs.Arg(0), fs.Args()[1:]...)
+		fmt.Println(out)
+		return err
 	case "supervise":
 		logger := log.New(os.Stdout, "", log.LstdFlags)
 		logger.Printf("supervisor watching %s", n.L.Run)

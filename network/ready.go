@@ -1,0 +1,165 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pdledger/pdledger/client"
+)
+
+// ReadyTimeout bounds how long `up` waits for every gateway to endorse.
+const ReadyTimeout = 90 * time.Second
+
+// PeerView is what one peer's discovery service (and so its gateway) sees of the channel.
+type PeerView struct {
+	Peer string                  // node id, e.g. peer0.bureau
+	Org  string                  // its MSP id
+	Seen []client.DiscoveredPeer // peers it knows, itself included
+	Err  string                  // discovery failed
+	// Endorsers are the orgs whose endorsements its gateway collected for a probe
+	// proposal (nil when it could not collect a policy-satisfying set).
+	Endorsers   []string
+	EndorseErr  string
+	MissingOrgs []string // peer orgs with no peer (running the chaincode) in Seen
+}
+
+// Ready reports whether the peer's gateway sees every peer org and endorsed.
+func (v PeerView) Ready() bool {
+	return v.Err == "" && v.EndorseErr == "" && len(v.MissingOrgs) == 0 && len(v.Endorsers) > 0
+}
+
+func (v PeerView) String() string {
+	switch {
+	case v.Err != "":
+		return fmt.Sprintf("%s: discovery failed: %s", v.Peer, v.Err)
+	case len(v.MissingOrgs) > 0:
+		return fmt.Sprintf("%s cannot see %s (it sees: %s)", v.Peer, strings.Join(v.MissingOrgs, ", "), client.FormatPeers(v.Seen))
+	case v.EndorseErr != "":
+		return fmt.Sprintf("%s sees every org but its gateway could not endorse: %s", v.Peer, v.EndorseErr)
+	}
+	return fmt.Sprintf("%s: endorsed by %s", v.Peer, strings.Join(v.Endorsers, "+"))
+}
+
+// Views asks every peer, as its org's admin, which peers its discovery service knows,
+// and has its gateway collect endorsements for a probe proposal (never submitted).
+func (n *Net) Views(ctx context.Context) []PeerView {
+	profiles := n.Profiles()
+	var out []PeerView
+	for _, org := range n.T.PeerOrgs() {
+		for i := range org.Nodes {
+			node := &org.Nodes[i]
+			v := PeerView{Peer: node.ID(), Org: org.MSPID}
+			p := *profiles[strings.ToLower(org.Name)+"-admin"]
+			p.PeerEndpoint = node.Addr()
+			c, err := client.Connect(ctx, &p, client.WithTimeouts(client.Timeouts{Evaluate: 3 * time.Second, Endorse: 5 * time.Second,
+				Submit: 5 * time.Second, CommitStatus: 5 * time.Second}))
+			if err != nil {
+				v.Err = err.Error()
+				out = append(out, v)
+				continue
+			}
+			if v.Seen, err = c.DiscoverPeers(ctx); err != nil {
+				v.Err = err.Error()
+			} else {
+				v.MissingOrgs = missingOrgs(n.T, v.Seen, n.T.Chaincode.Name)
+				if len(v.MissingOrgs) == 0 {
+					if v.Endorsers, err = c.Endorsers(ctx, "System:Heartbeat", map[string]string{"note": "readiness probe"}); err != nil {
+						v.EndorseErr = err.Error()
+					}
+				}
+			}
+			c.Close()
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// missingOrgs lists the peer orgs of the topology without any peer in seen that runs
+// the chaincode.
+func missingOrgs(t *Topology, seen []client.DiscoveredPeer, chaincode string) []string {
+	have := map[string]bool{}
+	for _, p := range seen {
+		if p.HasChaincode(chaincode) {
+			have[p.MSPID] = true
+		}
+	}
+	var miss []string
+	for _, org := range t.PeerOrgs() {
+		if !have[org.MSPID] {
+			miss = append(miss, org.MSPID)
+		}
+	}
+	sort.Strings(miss)
+	return miss
+}
+
+// WaitReady is the gate of `up`: it returns when every peer's gateway sees a peer of
+// every org running the chaincode (gossip and discovery have converged) and has collected
+// endorsements that satisfy the chaincode's policy. Until then it prints what is missing
+// every few seconds; after timeout it fails naming which peer cannot see which.
+func (n *Net) WaitReady(ctx context.Context, timeout time.Duration) error {
+	start := time.Now()
+	deadline := start.Add(timeout)
+	lastReport := time.Time{}
+	for {
+		views := n.Views(ctx)
+		var waiting []string
+		for _, v := range views {
+			if !v.Ready() {
+				waiting = append(waiting, v.String())
+			}
+		}
+		if len(waiting) == 0 {
+			for _, v := range views {
+				n.logf("    %s", v)
+			}
+			n.logf("    every gateway endorses (after %.1fs)", time.Since(start).Seconds())
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not every gateway can collect an endorsement after %s:\n    %s", timeout, strings.Join(waiting, "\n    "))
+		}
+		if time.Since(lastReport) >= 3*time.Second {
+			n.logf("    waiting for endorsement readiness (%.0fs): %s", time.Since(start).Seconds(), strings.Join(waiting, "; "))
+			lastReport = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// SmokeResult is one org's smoke transaction.
+type SmokeResult struct {
+	Org     string
+	TxID    string
+	Block   uint64
+	Latency time.Duration
+}
+
+// Smoke commits one System:Heartbeat through each peer org's own gateway, as that org's
+// admin, in one read-your-writes session (each sees the one before it).
+func (n *Net) Smoke(ctx context.Context) ([]SmokeResult, error) {
+	session := client.NewSession()
+	var out []SmokeResult
+	for _, org := range n.T.PeerOrgs() {
+		c, err := n.Connect(ctx, strings.ToLower(org.Name)+"-admin", client.WithSession(session))
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", org.Name, err)
+		}
+		start := time.Now()
+		res, err := c.Submit(ctx, "System:Heartbeat", map[string]string{"note": "smoke " + org.Name})
+		c.Close()
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", org.Name, err)
+		}
+		out = append(out, SmokeResult{Org: org.Name, TxID: res.TxID, Block: res.BlockNumber, Latency: time.Since(start)})
+	}
+	return out, nil
+}
