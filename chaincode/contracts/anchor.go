@@ -263,21 +263,7 @@ func (c *LogsContract) Streams(ctx contractapi.TransactionContextInterface, requ
 		if req.Owner != "" {
 			prefix = []string{req.Owner}
 		}
-		rows, err := tx.Scan(ixLogStreamOwner, prefix...)
-		if err != nil {
-			return nil, err
-		}
-		out := []*model.LogStream{}
-		for _, r := range rows {
-			var s model.LogStream
-			if err := tx.Get(model.KindLogStream, r[len(r)-1], &s); err != nil {
-				return nil, err
-			}
-			if tx.CanRead(&s) {
-				out = append(out, &s)
-			}
-		}
-		return out, nil
+		return pagedRecords[model.LogStream](tx, model.KindLogStream, ixLogStreamOwner, prefix, req.Page, nil)
 	})
 }
 

@@ -296,9 +296,9 @@ func TestLogs_AnchorAtAndPaging(t *testing.T) {
 		t.Fatalf("last page = %d records, bookmark %q", len(page.Records), page.Bookmark)
 	}
 	h.refused(h.as("op"), "Logs:Anchors", map[string]any{"stream": "s1", "bookmark": "x"}, model.CodeBadFormat)
-	var streams []*model.LogStream
+	var streams model.PageResult[*model.LogStream]
 	h.okInto(h.as("reg"), "Logs:Streams", map[string]any{"owner": "op"}, &streams)
-	if len(streams) != 1 || streams[0].ID != "s1" {
+	if len(streams.Records) != 1 || streams.Records[0].ID != "s1" {
 		t.Fatalf("streams = %+v", streams)
 	}
 }
@@ -312,10 +312,10 @@ func TestLogs_VisibleToOwnerAndSupervisors(t *testing.T) {
 	}
 	h.refused(h.as("op2"), "Logs:Anchor", map[string]any{"id": a.ID}, model.CodeAccessDenied)
 	h.refused(stubtest.NewIdentity("OperatorMSP", "public", "client"), "Logs:Stream", map[string]any{"id": "s1"}, model.CodeAccessDenied)
-	var streams []*model.LogStream
+	var streams model.PageResult[*model.LogStream]
 	h.okInto(h.as("op2"), "Logs:Streams", "{}", &streams)
-	if len(streams) != 0 {
-		t.Fatalf("op2 sees %d streams", len(streams))
+	if len(streams.Records) != 0 {
+		t.Fatalf("op2 sees %d streams", len(streams.Records))
 	}
 }
 

@@ -328,43 +328,22 @@ func (c *ApplicationContract) Get(ctx contractapi.TransactionContextInterface, r
 	})
 }
 
-func visibleApplications(tx *Tx, ids []string, keep func(*model.Application) bool) ([]*model.Application, error) {
-	return visibleRecords[model.Application](tx, model.KindApplication, ids, keep)
-}
-
 // List returns applications by operator and/or status.
 func (c *ApplicationContract) List(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Application:List", request, func(tx *Tx, req *model.ApplicationsRequest) (any, error) {
-		var ids []string
-		var err error
+		index, prefix := ixAppStatus, []string{}
 		if req.Operator != "" {
-			ids, err = tx.ScanIDs(ixAppOperator, req.Operator)
-		} else {
-			ids, err = tx.ScanIDs(ixAppStatus)
+			index, prefix = ixAppOperator, []string{req.Operator}
 		}
-		if err != nil {
-			return nil, err
-		}
-		out, err := visibleApplications(tx, ids, func(a *model.Application) bool { return req.Status == "" || a.Status == req.Status })
-		if err != nil {
-			return nil, err
-		}
-		return pageOf(out, req.Page, func(a *model.Application) string { return a.ID })
+		return pagedRecords[model.Application](tx, model.KindApplication, index, prefix, req.Page,
+			func(a *model.Application) bool { return req.Status == "" || a.Status == req.Status })
 	})
 }
 
 // ByResource returns the applications asking for a resource.
 func (c *ApplicationContract) ByResource(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Application:ByResource", request, func(tx *Tx, req *model.ByResourceRequest) (any, error) {
-		ids, err := tx.ScanIDs(ixAppResource, req.Resource)
-		if err != nil {
-			return nil, err
-		}
-		out, err := visibleApplications(tx, ids, nil)
-		if err != nil {
-			return nil, err
-		}
-		return pageOf(out, req.Page, func(a *model.Application) string { return a.ID })
+		return pagedRecords[model.Application](tx, model.KindApplication, ixAppResource, []string{req.Resource}, req.Page, nil)
 	})
 }
 
@@ -422,14 +401,6 @@ func (c *GrantContract) Get(ctx contractapi.TransactionContextInterface, request
 // ByResource returns the grants covering a resource.
 func (c *GrantContract) ByResource(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Grant:ByResource", request, func(tx *Tx, req *model.ByResourceRequest) (any, error) {
-		ids, err := tx.ScanIDs(ixGrantResource, req.Resource)
-		if err != nil {
-			return nil, err
-		}
-		out, err := visibleRecords[model.Grant](tx, model.KindGrant, ids, nil)
-		if err != nil {
-			return nil, err
-		}
-		return pageOf(out, req.Page, func(g *model.Grant) string { return g.ID })
+		return pagedRecords[model.Grant](tx, model.KindGrant, ixGrantResource, []string{req.Resource}, req.Page, nil)
 	})
 }

@@ -638,53 +638,24 @@ func (c *AuthorizationContract) Get(ctx contractapi.TransactionContextInterface,
 	})
 }
 
-func visibleAuthorizations(tx *Tx, ids []string, keep func(*model.Authorization) bool) ([]*model.Authorization, error) {
-	out := []*model.Authorization{}
-	for _, id := range sortedUnique(ids) {
-		a, err := loadAuthorization(tx, id, "id")
-		if err != nil {
-			return nil, err
-		}
-		if tx.CanRead(a) && (keep == nil || keep(a)) {
-			out = append(out, a)
-		}
-	}
-	return out, nil
-}
-
 // List returns authorizations by operator and/or status.
 func (c *AuthorizationContract) List(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Authorization:List", request, func(tx *Tx, req *model.AuthorizationsRequest) (any, error) {
-		var ids []string
-		var err error
+		index, prefix := ixAuthStatus, []string{}
 		if req.Operator != "" {
-			ids, err = tx.ScanIDs(ixAuthOperator, req.Operator)
-		} else {
-			ids, err = tx.ScanIDs(ixAuthStatus)
+			index, prefix = ixAuthOperator, []string{req.Operator}
 		}
-		if err != nil {
-			return nil, err
-		}
-		out, err := visibleAuthorizations(tx, ids, func(a *model.Authorization) bool { return req.Status == "" || a.Status == req.Status })
-		if err != nil {
-			return nil, err
-		}
-		return pageOf(out, req.Page, func(a *model.Authorization) string { return a.ID })
+		// the status index holds the stored status; an expiry that fell due is derived
+		// when the record is read, so the filter applies to the record, not the index
+		return pagedRecords[model.Authorization](tx, model.KindAuthorization, index, prefix, req.Page,
+			func(a *model.Authorization) bool { return req.Status == "" || a.Status == req.Status })
 	})
 }
 
 // ByResource returns the authorizations whose scope holds a resource.
 func (c *AuthorizationContract) ByResource(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Authorization:ByResource", request, func(tx *Tx, req *model.ByResourceRequest) (any, error) {
-		ids, err := tx.ScanIDs(ixAuthResource, req.Resource)
-		if err != nil {
-			return nil, err
-		}
-		out, err := visibleAuthorizations(tx, ids, nil)
-		if err != nil {
-			return nil, err
-		}
-		return pageOf(out, req.Page, func(a *model.Authorization) string { return a.ID })
+		return pagedRecords[model.Authorization](tx, model.KindAuthorization, ixAuthResource, []string{req.Resource}, req.Page, nil)
 	})
 }
 

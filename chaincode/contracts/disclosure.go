@@ -35,30 +35,23 @@ func participantName(tx *Tx, id string, cache map[string]string) string {
 // status.
 func (c *DisclosureContract) Products(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Disclosure:Products", request, func(tx *Tx, req *model.DisclosureRequest) (any, error) {
-		ids, err := tx.ScanIDs(ixProductPublic)
+		page, err := pagedRecords[model.Product](tx, model.KindProduct, ixProductPublic, nil, req.Page,
+			func(p *model.Product) bool { return p.Public && (p.InForce() || req.IncludeInactive) })
 		if err != nil {
 			return nil, err
 		}
 		names := map[string]string{}
-		out := []model.PublicProduct{}
-		for _, id := range ids {
-			var p model.Product
-			ok, err := tx.GetIf(model.KindProduct, id, &p)
-			if err != nil {
-				return nil, err
-			}
-			if !ok || !p.Public || (!p.InForce() && !req.IncludeInactive) {
-				continue
-			}
+		out := &model.PageResult[model.PublicProduct]{Records: []model.PublicProduct{}, Bookmark: page.Bookmark}
+		for _, p := range page.Records {
 			pp := model.PublicProduct{ID: p.ID, Name: p.Name, Summary: p.Summary, Operator: p.Operator,
 				OperatorName: participantName(tx, p.Operator, names), Form: p.Form, Class: p.Class, Scenarios: p.Scenarios,
 				Status: p.Status, RegistrationNo: p.RegistrationNo, RegisteredAt: p.RegisteredAt}
 			for _, l := range p.Listings {
 				pp.Exchanges = append(pp.Exchanges, l.Exchange)
 			}
-			out = append(out, pp)
+			out.Records = append(out.Records, pp)
 		}
-		return pageOf(out, req.Page, func(p model.PublicProduct) string { return p.ID })
+		return out, nil
 	})
 }
 
@@ -121,38 +114,27 @@ func (c *DisclosureContract) Fees(ctx contractapi.TransactionContextInterface, r
 	})
 }
 
-// Authorizations lists the active authorizations (with includeInactive, also the
-// suspended ones): object (operator), mode, scenarios, resources in scope and term. It
-// scans the authorization records by their kind (a partial composite key), so it needs
-// no index of Chaincode I.
+// Authorizations lists the active authorizations the profile makes public (with
+// includeInactive, also the suspended ones): object (operator), mode, scenarios,
+// resources in scope and term.
 func (c *DisclosureContract) Authorizations(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Disclosure:Authorizations", request, func(tx *Tx, req *model.DisclosureRequest) (any, error) {
-		it, err := tx.stub.GetStateByPartialCompositeKey(string(model.KindAuthorization), []string{})
-		if err != nil {
-			return nil, model.Errf(model.CodeInternal, "scan authorizations: %v", err)
-		}
-		defer it.Close()
 		today := model.DateOf(tx.Now)
+		page, err := pagedRecords[model.Authorization](tx, model.KindAuthorization, ixAuthStatus, nil, req.Page, func(a *model.Authorization) bool {
+			// disclosed only where the profile makes the authorization public; past its term
+			// it is expired even if no transaction has recorded that yet
+			return a.Public && (a.Status == model.AuthActive || req.IncludeInactive && a.Status == model.AuthSuspended) &&
+				(a.TermEnd == "" || a.TermEnd >= today)
+		})
+		if err != nil {
+			return nil, err
+		}
 		names := map[string]string{}
-		out := []model.PublicAuthorization{}
-		for it.HasNext() {
-			kv, err := it.Next()
-			if err != nil {
-				return nil, model.Errf(model.CodeInternal, "scan authorizations: %v", err)
-			}
-			var a model.Authorization
-			if err := unmarshalInto(kv.Value, model.KindAuthorization, kv.Key, &a); err != nil {
-				return nil, err
-			}
-			if a.Status != model.AuthActive && !(req.IncludeInactive && a.Status == model.AuthSuspended) {
-				continue
-			}
-			if a.TermEnd != "" && a.TermEnd < today {
-				continue // past its term: expired, even if no transaction has recorded it yet
-			}
-			out = append(out, model.PublicAuthorization{ID: a.ID, Operator: a.Operator, OperatorName: participantName(tx, a.Operator, names),
+		out := &model.PageResult[model.PublicAuthorization]{Records: []model.PublicAuthorization{}, Bookmark: page.Bookmark}
+		for _, a := range page.Records {
+			out.Records = append(out.Records, model.PublicAuthorization{ID: a.ID, Operator: a.Operator, OperatorName: participantName(tx, a.Operator, names),
 				Mode: a.Mode, Scenarios: a.Scenarios, ResourceIDs: a.ResourceIDs, TermStart: a.TermStart, TermEnd: a.TermEnd, Status: a.Status})
 		}
-		return pageOf(out, req.Page, func(a model.PublicAuthorization) string { return a.ID })
+		return out, nil
 	})
 }

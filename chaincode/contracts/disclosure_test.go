@@ -55,13 +55,23 @@ func TestDisclosure_PublicListsForAnyone(t *testing.T) {
 	}
 	auths = model.PageResult[model.PublicAuthorization]{}
 	h.okInto(public, "Disclosure:Authorizations", `{"includeInactive":true,"pageSize":1}`, &auths)
-	if len(auths.Records) != 1 || auths.Bookmark != "auth1" {
+	if len(auths.Records) != 1 || auths.Records[0].ID != "auth1" || auths.Bookmark == "" {
 		t.Fatalf("page 1 = %+v", auths)
 	}
+	next := auths.Bookmark
 	auths = model.PageResult[model.PublicAuthorization]{}
-	h.okInto(public, "Disclosure:Authorizations", `{"includeInactive":true,"pageSize":1,"bookmark":"auth1"}`, &auths)
-	if len(auths.Records) != 1 || auths.Records[0].ID != "auth2" || auths.Bookmark != "" {
+	h.okInto(public, "Disclosure:Authorizations", `{"includeInactive":true,"pageSize":1,"bookmark":"`+next+`"}`, &auths)
+	if len(auths.Records) != 1 || auths.Records[0].ID != "auth2" {
 		t.Fatalf("page 2 = %+v", auths)
+	}
+	// a bookmark says there may be more: the rest (a terminated one) is not disclosed
+	if auths.Bookmark != "" {
+		next = auths.Bookmark
+		auths = model.PageResult[model.PublicAuthorization]{}
+		h.okInto(public, "Disclosure:Authorizations", `{"includeInactive":true,"pageSize":1,"bookmark":"`+next+`"}`, &auths)
+		if len(auths.Records) != 0 || auths.Bookmark != "" {
+			t.Fatalf("page 3 = %+v", auths)
+		}
 	}
 	// an authorization past its term is not disclosed as active
 	h.at("2030-01-02 09:00")

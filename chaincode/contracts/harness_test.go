@@ -38,11 +38,21 @@ func newHarness(t *testing.T, preset string) *harness {
 	key, _ := gm.GenerateKey(nil)
 	h.keys["bureau"] = key
 	h.ids["bureau"] = h.Bureau
-	h.ok(h.Bureau, "Participant:Bootstrap", map[string]any{"id": "bureau", "name": "龙华区政务服务和数据管理局", "uscc": "11440309MB2C90412W", "sm2PublicKey": key.Public().EncodeHex()})
+	h.ok(h.Bureau, "Participant:Bootstrap", map[string]any{"id": "bureau", "name": "龙华区政务服务和数据管理局", "uscc": "11440309MB2C90412W", "sm2PublicKey": key.Public().EncodeHex(),
+		"orgs": testOrgs})
 	if preset != "" {
 		h.ok(h.Bureau, "Profile:Set", map[string]any{"id": h.id("profile"), "preset": preset, "reason": "test"})
 	}
 	return h
+}
+
+// testOrgs are the peer orgs of the unit tests' channel.
+var testOrgs = []string{"BureauMSP", "OperatorMSP", "SourceUnitMSP"}
+
+// bindReq is the bureau's request to bind ident to participant.
+func bindReq(id, participant string, ident *stubtest.Identity) map[string]any {
+	c := model.IdentityOf(ident.MSP, ident.Cert)
+	return map[string]any{"id": id, "participant": participant, "mspId": c.MSPID, "subject": c.Subject, "issuer": c.Issuer, "keyDigest": c.KeyDigest}
 }
 
 // id returns a fresh request id.
@@ -74,8 +84,7 @@ func (h *harness) party(id string, role model.Role, name string) *stubtest.Ident
 	h.keys[id] = key
 	h.ok(h.Bureau, "Participant:Register", map[string]any{"id": id, "role": role, "name": name, "uscc": h.uscc(), "mspId": mspOf[role], "sm2PublicKey": key.Public().EncodeHex()})
 	ident := stubtest.NewIdentity(mspOf[role], id+"@"+strings.ToLower(mspOf[role]), "client")
-	h.ok(h.Bureau, "Participant:BindIdentity", map[string]any{"id": h.id("bind"), "participant": id, "mspId": ident.MSP,
-		"subject": ident.Cert.Subject.String(), "issuer": ident.Cert.Issuer.String()})
+	h.ok(h.Bureau, "Participant:BindIdentity", bindReq(h.id("bind"), id, ident))
 	h.ids[id] = ident
 	return ident
 }

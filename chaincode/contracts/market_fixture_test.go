@@ -22,6 +22,20 @@ func (h *harness) put(rec model.Record) {
 			return "", err
 		}
 		m := rec.GetMeta()
+		if a, ok := rec.(*model.Authorization); ok {
+			// the status index the authorization contracts keep (lists page through it)
+			var prev model.Authorization
+			if found, err := tx.GetIf(model.KindAuthorization, a.ID, &prev); err != nil {
+				return "", err
+			} else if found {
+				if err := tx.Unindex(ixAuthStatus, string(prev.Status), a.ID); err != nil {
+					return "", err
+				}
+			}
+			if err := tx.Index(ixAuthStatus, string(a.Status), a.ID); err != nil {
+				return "", err
+			}
+		}
 		if ok, err := tx.Exists(m.Kind, m.ID); err != nil {
 			return "", err
 		} else if ok {

@@ -1,6 +1,10 @@
 package contracts
 
 import (
+	"slices"
+	"sort"
+	"strings"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/pdledger/pdledger/chaincode/gm"
@@ -51,6 +55,25 @@ func (c *ParticipantContract) Bootstrap(ctx contractapi.TransactionContextInterf
 		if !caller.IsAdmin {
 			return nil, model.Errf(model.CodeAccessDenied, "bootstrap needs an admin identity of the bureau's organization; %s is not an admin", caller.Subject)
 		}
+		// Who bootstraps is part of each endorser's own configuration (the network
+		// definition), so nobody can race the bureau to it with another admin certificate.
+		if settings.BootstrapMSP != "" && caller.MSPID != settings.BootstrapMSP {
+			return nil, model.Errf(model.CodeAccessDenied, "only an admin of %s may bootstrap this ledger; the caller is of %s", settings.BootstrapMSP, caller.MSPID)
+		}
+		if settings.BootstrapAdmin != "" && caller.CertSHA256 != settings.BootstrapAdmin {
+			return nil, model.Errf(model.CodeAccessDenied, "only the bureau admin named in the network definition (certificate SHA-256 %s) may bootstrap; %s is another certificate (%s)",
+				settings.BootstrapAdmin, caller.Subject, caller.CertSHA256)
+		}
+		orgs := append([]string(nil), req.Orgs...)
+		sort.Strings(orgs)
+		if len(settings.Orgs) > 0 && strings.Join(orgs, ",") != strings.Join(settings.Orgs, ",") {
+			return nil, model.FieldErr(model.CodeAccessDenied, "orgs", strings.Join(settings.Orgs, ","), "the request names the orgs %s; this endorser's network has %s",
+				strings.Join(orgs, ","), strings.Join(settings.Orgs, ","))
+		}
+		if !slices.Contains(orgs, caller.MSPID) {
+			return nil, model.FieldErr(model.CodeBadFormat, "orgs", caller.MSPID, "the orgs must include the bureau's own %s", caller.MSPID)
+		}
+		tx.orgList = orgs // the records created below are owned from the first one on
 		key, err := normalizeKey("sm2PublicKey", req.SM2PublicKey)
 		if err != nil {
 			return nil, err
@@ -60,7 +83,7 @@ func (c *ParticipantContract) Bootstrap(ctx contractapi.TransactionContextInterf
 			Role: model.RoleBureau, Name: req.Name, USCC: req.USCC, MSPID: caller.MSPID,
 			SM2PublicKey: key, Status: model.StatusActive,
 		}
-		cfg = model.NetworkConfig{Meta: model.Meta{ID: configID, Kind: model.KindConfig, Public: true}, BureauMSP: caller.MSPID, BureauParticipant: p.ID}
+		cfg = model.NetworkConfig{Meta: model.Meta{ID: configID, Kind: model.KindConfig, Public: true}, BureauMSP: caller.MSPID, BureauParticipant: p.ID, Orgs: orgs}
 		if err := tx.Create(p, "registered"); err != nil {
 			return nil, err
 		}
@@ -69,7 +92,7 @@ func (c *ParticipantContract) Bootstrap(ctx contractapi.TransactionContextInterf
 		}
 		b := &model.IdentityBinding{
 			Meta:  model.Meta{ID: caller.IdentityKey, Kind: model.KindIdentity},
-			MSPID: caller.MSPID, Subject: caller.Subject, Issuer: caller.Issuer, IdentityKey: caller.IdentityKey,
+			MSPID: caller.MSPID, Subject: caller.Subject, Issuer: caller.Issuer, KeyDigest: caller.KeyDigest, IdentityKey: caller.IdentityKey,
 			Participant: p.ID, Status: model.StatusActive,
 		}
 		if err := tx.Create(b, "bound"); err != nil {
@@ -160,7 +183,7 @@ func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInt
 		if p.MSPID != req.MSPID {
 			return nil, model.FieldErr(model.CodeAccessDenied, "mspId", p.MSPID, "participant %s belongs to MSP %s; an identity of %s cannot act for it", p.ID, p.MSPID, req.MSPID)
 		}
-		key := IdentityKey(req.MSPID, req.Subject, req.Issuer)
+		key := model.IdentityKey(req.MSPID, req.Subject, req.Issuer, req.KeyDigest)
 		var b model.IdentityBinding
 		ok, err := tx.GetIf(model.KindIdentity, key, &b)
 		if err != nil {
@@ -180,7 +203,7 @@ func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInt
 		} else {
 			b = model.IdentityBinding{
 				Meta:  model.Meta{ID: key, Kind: model.KindIdentity},
-				MSPID: req.MSPID, Subject: req.Subject, Issuer: req.Issuer, IdentityKey: key,
+				MSPID: req.MSPID, Subject: req.Subject, Issuer: req.Issuer, KeyDigest: req.KeyDigest, IdentityKey: key,
 				Participant: p.ID, Status: model.StatusActive,
 			}
 			if err := tx.Create(&b, "bound"); err != nil {
@@ -271,19 +294,7 @@ func (c *ParticipantContract) List(ctx contractapi.TransactionContextInterface, 
 		if req.Role != "" {
 			prefix = []string{string(req.Role)}
 		}
-		rows, err := tx.Scan(ixRole, prefix...)
-		if err != nil {
-			return nil, err
-		}
-		out := []*model.Participant{}
-		for _, r := range rows {
-			var p model.Participant
-			if err := tx.Get(model.KindParticipant, r[1], &p); err != nil {
-				return nil, err
-			}
-			out = append(out, &p)
-		}
-		return out, nil
+		return pagedRecords[model.Participant](tx, model.KindParticipant, ixRole, prefix, req.Page, nil)
 	})
 }
 

@@ -16,11 +16,11 @@ func TestParticipant_BootstrapOnceByAdmin(t *testing.T) {
 	if cfg.BureauMSP != "BureauMSP" || cfg.BureauParticipant != "bureau" {
 		t.Fatalf("config = %+v", cfg)
 	}
-	h.refused(h.Bureau, "Participant:Bootstrap", map[string]any{"id": "b2", "name": "x", "uscc": "11440309MB2C90412W"}, model.CodeAlreadyExists)
+	h.refused(h.Bureau, "Participant:Bootstrap", map[string]any{"id": "b2", "name": "x", "uscc": "11440309MB2C90412W", "orgs": testOrgs}, model.CodeAlreadyExists)
 
 	fresh := newLedgerOnly(t)
 	user := stubtest.NewIdentity("OperatorMSP", "User1@operator", "client")
-	_, err := fresh.call(user, "Participant:Bootstrap", map[string]any{"id": "b", "name": "x", "uscc": "11440309MB2C90412W"})
+	_, err := fresh.call(user, "Participant:Bootstrap", map[string]any{"id": "b", "name": "x", "uscc": "11440309MB2C90412W", "orgs": testOrgs})
 	if model.CodeOf(err) != model.CodeAccessDenied {
 		t.Fatalf("non-admin bootstrap: %v", err)
 	}
@@ -81,7 +81,7 @@ func TestParticipant_BindingMustMatchMSP(t *testing.T) {
 	h := newHarness(t, "")
 	h.ok(h.Bureau, "Participant:Register", map[string]any{"id": "su", "role": "source_unit", "name": "区卫生健康局", "uscc": h.uscc(), "mspId": "SourceUnitMSP"})
 	wrong := stubtest.NewIdentity("OperatorMSP", "x", "client")
-	h.refused(h.Bureau, "Participant:BindIdentity", map[string]any{"id": h.id("b"), "participant": "su", "mspId": "OperatorMSP", "subject": wrong.Cert.Subject.String(), "issuer": wrong.Cert.Issuer.String()}, model.CodeAccessDenied)
+	h.refused(h.Bureau, "Participant:BindIdentity", bindReq(h.id("b"), "su", wrong), model.CodeAccessDenied)
 }
 
 func TestParticipant_IdempotentRetryAndIDReuse(t *testing.T) {

@@ -303,22 +303,8 @@ func (c *PriceContract) GetCap(ctx contractapi.TransactionContextInterface, requ
 // Flagged lists the prices in force that a later cap cut left above their cap (public).
 func (c *PriceContract) Flagged(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Price:Flagged", request, func(tx *Tx, req *model.PageRequest) (any, error) {
-		ids, err := tx.ScanIDs(ixFilingFlagged)
-		if err != nil {
-			return nil, err
-		}
-		out := []*model.PriceFiling{}
-		for _, id := range ids {
-			var f model.PriceFiling
-			ok, err := tx.GetIf(model.KindPriceFiling, id, &f)
-			if err != nil {
-				return nil, err
-			}
-			if ok && f.Flag != nil && tx.CanRead(&f) {
-				out = append(out, &f)
-			}
-		}
-		return pageOf(out, req.Page, func(f *model.PriceFiling) string { return f.ID })
+		return pagedRecords[model.PriceFiling](tx, model.KindPriceFiling, ixFilingFlagged, nil, req.Page,
+			func(f *model.PriceFiling) bool { return f.Flag != nil })
 	})
 }
 

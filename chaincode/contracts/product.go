@@ -1,7 +1,6 @@
 package contracts
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -567,12 +566,4 @@ func pageOf[T any](items []T, pg model.Page, key func(T) string) (*model.PageRes
 		out.Bookmark = key(items[end-1])
 	}
 	return out, nil
-}
-
-// unmarshalInto decodes raw JSON of a stored record.
-func unmarshalInto(raw []byte, kind model.Kind, key string, out any) error {
-	if err := json.Unmarshal(raw, out); err != nil {
-		return model.Errf(model.CodeInternal, "stored %s %q is unreadable: %v", kind, key, err)
-	}
-	return nil
 }

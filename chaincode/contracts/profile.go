@@ -185,7 +185,12 @@ func storeProfile(tx *Tx, raw []byte, basis, reason string, prev *model.ProfileR
 	cur := *rec
 	cur.ID = profileCurrent
 	raw2, _ := json.Marshal(&cur)
-	if err := tx.putRaw(tx.Key(model.KindProfile, profileCurrent), raw2); err != nil {
+	curKey := tx.Key(model.KindProfile, profileCurrent)
+	if err := tx.putRaw(curKey, raw2); err != nil {
+		return nil, err
+	}
+	// the pointer to the version in force is the bureau's like the versions themselves
+	if err := tx.own(model.KindProfile, profileCurrent, curKey); err != nil {
 		return nil, err
 	}
 	tx.prof = nil

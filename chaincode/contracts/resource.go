@@ -255,25 +255,15 @@ func (c *ResourceContract) Revision(ctx contractapi.TransactionContextInterface,
 // List returns the resources the caller may see, by unit and/or catalogue status.
 func (c *ResourceContract) List(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Resource:List", request, func(tx *Tx, req *model.ResourcesRequest) (any, error) {
-		var ids []string
-		var err error
+		index, prefix := ixResourceCat, []string{}
 		switch {
 		case req.SourceUnit != "":
-			ids, err = tx.ScanIDs(ixResourceUnit, req.SourceUnit)
+			index, prefix = ixResourceUnit, []string{req.SourceUnit}
 		case req.Catalogue != "":
-			ids, err = tx.ScanIDs(ixResourceCat, string(req.Catalogue))
-		default:
-			ids, err = tx.ScanIDs(ixResourceCat)
+			prefix = []string{string(req.Catalogue)}
 		}
-		if err != nil {
-			return nil, err
-		}
-		out, err := visibleRecords[model.Resource](tx, model.KindResource, ids, func(r *model.Resource) bool {
+		return pagedRecords[model.Resource](tx, model.KindResource, index, prefix, req.Page, func(r *model.Resource) bool {
 			return req.Catalogue == "" || r.Catalogue == req.Catalogue
 		})
-		if err != nil {
-			return nil, err
-		}
-		return pageOf(out, req.Page, func(r *model.Resource) string { return r.ID })
 	})
 }

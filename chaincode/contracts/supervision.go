@@ -31,6 +31,7 @@ const (
 	ixSvEvalAuth = "sv-eval-auth"   // authorization, period start, evaluation
 	ixSvReport   = "sv-report"      // authorization, kind, period label, report
 	ixSvCaseOpen = "sv-case-open"   // addressee, case — unanswered
+	ixCaseDigest = "case-digest"    // content digest (filer, kind, parties, text), case
 	ixSvFlag     = "sv-flag"        // authorization ("-" if none), kind, id → model.Flag
 	svNoAuth     = "-"              // flag key part for records tied to no authorization
 	svKindFlag   = "ix~" + ixSvFlag // object type of flag entries
@@ -483,14 +484,15 @@ func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface,
 	})
 }
 
-// Sweep makes due supervision effects effective; anyone may submit it. Rectifications
+// Sweep makes due supervision effects effective; any active participant may submit it. Rectifications
 // whose deadline passed unmet fail (terminating the authorization where the profile
 // says so, else flagged for the bureau), in deadline order, up to limit; the named
 // authorization's own lazy transitions apply (Chaincode I's loadAuthorization). The
 // same happens to a record whenever a transaction touches it.
 func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:Sweep", request, func(tx *Tx, req *model.SweepRequest) (model.Record, error) {
-		if _, err := tx.Caller(); err != nil {
+		// an active participant, so a sweep is always someone's act on the record
+		if _, err := tx.Require(); err != nil {
 			return nil, err
 		}
 		limit := req.Limit

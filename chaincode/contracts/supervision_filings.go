@@ -3,10 +3,12 @@ package contracts
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/chaincode/policy"
 )
@@ -453,7 +455,9 @@ func (c *SupervisionContract) OverdueReports(ctx contractapi.TransactionContextI
 // recorded. The addressee is derived where the kind fixes it.
 func (c *SupervisionContract) FileCase(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:FileCase", request, func(tx *Tx, req *model.FileCaseRequest) (model.Record, error) {
-		caller, err := tx.Caller()
+		// a case is someone's: an identity bound to no active participant could file
+		// without end and nobody would answer for it
+		caller, err := tx.Require()
 		if err != nil {
 			return nil, err
 		}
@@ -540,12 +544,24 @@ func (c *SupervisionContract) FileCase(ctx contractapi.TransactionContextInterfa
 				return nil, model.FieldErr(model.CodeNotFound, "authorizationId", "", "authorization %q does not exist", req.Authorization)
 			}
 		}
-		if caller.Active() {
-			if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-				return nil, err
+		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
+			return nil, err
+		}
+		// the same case filed again by the same party (another request id, same content)
+		// is refused while the first is open
+		dup := gm.SumHex([]byte(strings.Join([]string{caller.PID(), string(req.CaseKind), addressee, req.Respondent, req.Resource,
+			req.Authorization, req.Title, req.Description, req.EvidenceDigest}, "\x00")))
+		if ids, err := tx.ScanIDs(ixCaseDigest, dup); err != nil {
+			return nil, err
+		} else {
+			for _, id := range ids {
+				var prev model.Case
+				if ok, err := tx.GetIf(model.KindCase, id, &prev); err != nil {
+					return nil, err
+				} else if ok && prev.Status == model.CaseOpen {
+					return nil, model.FieldErr(model.CodeAlreadyExists, "description", id, "%s filed the same %s already as %s (open); add to that case instead", caller.PID(), req.CaseKind, id)
+				}
 			}
-		} else if req.Signature != nil {
-			return nil, model.FieldErr(model.CodeSignature, "signature", "", "an identity bound to no active participant has no registered key to sign with")
 		}
 		cs := &model.Case{
 			Meta:     model.Meta{ID: req.ID, Kind: model.KindCase},
@@ -557,6 +573,9 @@ func (c *SupervisionContract) FileCase(ctx contractapi.TransactionContextInterfa
 			Status: model.CaseOpen, Signature: req.Signature, Profile: prof.Ref(),
 		}
 		if err := tx.Create(cs, "filed"); err != nil {
+			return nil, err
+		}
+		if err := tx.Index(ixCaseDigest, dup, cs.ID); err != nil {
 			return nil, err
 		}
 		return cs, tx.Index(ixSvCaseOpen, addressee, cs.ID)

@@ -237,22 +237,33 @@ func TestReport_OverdueFromCadence(t *testing.T) {
 
 func TestCase_FilerAndAddressee(t *testing.T) {
 	h := newSupervision(t, "futian")
+	// a case needs a filer bound to an active participant: the public's complaints reach
+	// the ledger through a party that answers for them (the 12345 hotline's desk)
 	citizen := svPublic()
+	h.refused(citizen, "Supervision:FileCase", map[string]any{"id": "c0", "caseKind": "complaint", "respondent": "op",
+		"title": "数据被违规使用", "description": "本人数据疑似被用于营销"}, model.CodeUnbound)
+	desk := h.as("reg")
 	var cs model.Case
-	h.okInto(citizen, "Supervision:FileCase", map[string]any{"id": "c1", "caseKind": "complaint", "respondent": "op",
+	h.okInto(desk, "Supervision:FileCase", map[string]any{"id": "c1", "caseKind": "complaint", "respondent": "op",
 		"title": "数据被违规使用", "description": "本人数据疑似被用于营销"}, &cs)
-	if cs.Addressee != "bureau" || cs.Filer.Participant != "" || !strings.Contains(cs.Filer.Subject, "citizen") || cs.Public {
+	if cs.Addressee != "bureau" || cs.Filer.Participant != "reg" || cs.Public {
 		t.Fatalf("complaint = %+v", cs)
 	}
-	h.ok(citizen, "Supervision:Case", map[string]any{"id": "c1"}) // the public reads its own case
+	// the same complaint again under another id, while the first is open: refused
+	e := h.refused(desk, "Supervision:FileCase", map[string]any{"id": "c1-again", "caseKind": "complaint", "respondent": "op",
+		"title": "数据被违规使用", "description": "本人数据疑似被用于营销"}, model.CodeAlreadyExists)
+	if e.Limit != "c1" {
+		t.Fatalf("duplicate refusal names %q, want c1", e.Limit)
+	}
+	h.ok(desk, "Supervision:Case", map[string]any{"id": "c1"}) // the filer reads its own case
 	h.refused(svPublic(), "Supervision:Case", map[string]any{"id": "c1"}, model.CodeAccessDenied)
 	h.refused(h.as("op"), "Supervision:Case", map[string]any{"id": "c1"}, model.CodeAccessDenied) // 为举报人保密
-	h.refused(citizen, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "complaint", "addressee": "su1", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
-	h.refused(citizen, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "dispute", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
+	h.refused(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "complaint", "addressee": "su1", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
+	h.refused(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "dispute", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
 
 	// Futian 第三十八条: 数据主体…有权依法提出异议 — to the source unit holding the data
-	h.refused(citizen, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "objection", "addressee": "op", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
-	h.okInto(citizen, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "objection", "addressee": "su1", "resource": "r1",
+	h.refused(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "objection", "addressee": "op", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
+	h.okInto(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "objection", "addressee": "su1", "resource": "r1",
 		"title": "数据有误", "description": "请求更正"}, &cs)
 	// Qinhuangdao 争议处置: 数源单位与运营机构之间…由数据主管部门协调解决
 	h.okInto(h.as("su1"), "Supervision:FileCase", map[string]any{"id": "c3", "caseKind": "dispute", "respondent": "op", "title": "授权争议", "description": "x"}, &cs)
@@ -278,7 +289,7 @@ func TestCase_AnsweredByAddressee(t *testing.T) {
 	if cs.AnswerDeadline == nil || cs.AnswerDeadline.Party != "su1" || cs.AnswerDeadline.Due.In(model.CST).Format("2006-01-02") != "2025-09-08" {
 		t.Fatalf("deadline = %+v", cs.AnswerDeadline)
 	}
-	h.ok(svPublic(), "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "complaint", "title": "投诉", "description": "x"})
+	h.ok(h.as("reg"), "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "complaint", "title": "投诉", "description": "x"})
 	var open []*model.Case
 	h.okInto(h.as("su1"), "Supervision:OpenCases", "{}", &open)
 	if len(open) != 1 || open[0].ID != "c1" {

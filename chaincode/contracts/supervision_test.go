@@ -116,9 +116,10 @@ func TestRectification_OverdueTerminates(t *testing.T) {
 	if got.Status != model.RectFailed || !strings.Contains(got.Outcome, "Sweep") {
 		t.Fatalf("effective rectification = %s %q", got.Status, got.Outcome)
 	}
-	// anyone may sweep, even an identity bound to no participant
+	// a sweep needs an active participant (any role); an identity bound to none is refused
+	h.refused(svPublic(), "Supervision:Sweep", map[string]any{"id": "sweep0"}, model.CodeUnbound)
 	var sw model.SupervisionSweep
-	h.okInto(svPublic(), "Supervision:Sweep", map[string]any{"id": "sweep1"}, &sw)
+	h.okInto(h.as("op"), "Supervision:Sweep", map[string]any{"id": "sweep1"}, &sw)
 	if len(sw.Effects) != 1 || sw.Effects[0].ID != "r1" || sw.Effects[0].Action != "failed" || sw.Operators[0] != "op" {
 		t.Fatalf("sweep = %+v", sw)
 	}
@@ -130,7 +131,7 @@ func TestRectification_OverdueTerminates(t *testing.T) {
 	if got.Status != model.RectFailed || got.ClosedAt == nil {
 		t.Fatalf("rectification = %+v", got)
 	}
-	h.okInto(svPublic(), "Supervision:Sweep", map[string]any{"id": "sweep2"}, &sw)
+	h.okInto(h.as("op"), "Supervision:Sweep", map[string]any{"id": "sweep2"}, &sw)
 	if len(sw.Effects) != 0 {
 		t.Fatalf("second sweep = %+v", sw)
 	}
@@ -146,7 +147,7 @@ func TestRectification_OverdueTerminates(t *testing.T) {
 	if a := h2.svAuth("auth1"); a.Status != model.AuthTerminated || a.Termination.Ground != model.GroundRectificationFailed {
 		t.Fatalf("futian authorization = %s", a.Status)
 	}
-	h2.okInto(svPublic(), "Supervision:Sweep", map[string]any{"id": "s1", "authorizationId": "auth1"}, &sw)
+	h2.okInto(h2.Bureau, "Supervision:Sweep", map[string]any{"id": "s1", "authorizationId": "auth1"}, &sw)
 	h2.svGet(model.KindRectification, "r1", &got)
 	if got.Status != model.RectFailed || got.Outcome != "authorization terminated: rectification_failed" {
 		t.Fatalf("futian rectification = %s %q", got.Status, got.Outcome)
@@ -165,7 +166,7 @@ func TestRectification_OverdueTerminates(t *testing.T) {
 	if len(pending) != 1 || pending[0].ID != "r1" || !strings.Contains(pending[0].Reason, "Sweep") {
 		t.Fatalf("flags before the sweep = %+v", pending)
 	}
-	g.ok(svPublic(), "Supervision:Sweep", map[string]any{"id": "s1"})
+	g.ok(g.Bureau, "Supervision:Sweep", map[string]any{"id": "s1"})
 	g.svGet(model.KindRectification, "r1", &got)
 	if got.Status != model.RectOverdue || g.svAuth("auth1").Status != model.AuthActive {
 		t.Fatalf("guangdong overdue = %s", got.Status)

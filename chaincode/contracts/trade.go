@@ -125,21 +125,6 @@ func (c *TradeContract) Get(ctx contractapi.TransactionContextInterface, request
 // ByProduct lists the trades of a product that the caller may see.
 func (c *TradeContract) ByProduct(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Trade:ByProduct", request, func(tx *Tx, req *model.ProductTradesRequest) (any, error) {
-		ids, err := tx.ScanIDs(ixTradeByProduct, req.Product)
-		if err != nil {
-			return nil, err
-		}
-		out := []*model.Trade{}
-		for _, id := range ids {
-			var t model.Trade
-			ok, err := tx.GetIf(model.KindTrade, id, &t)
-			if err != nil {
-				return nil, err
-			}
-			if ok && tx.CanRead(&t) {
-				out = append(out, &t)
-			}
-		}
-		return pageOf(out, req.Page, func(t *model.Trade) string { return t.ID })
+		return pagedRecords[model.Trade](tx, model.KindTrade, ixTradeByProduct, []string{req.Product}, req.Page, nil)
 	})
 }

@@ -5,10 +5,9 @@
 package contracts
 
 import (
-	"crypto/x509"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -36,6 +35,14 @@ type Tx struct {
 	caller *Caller
 	event  *model.Event
 	prof   *profileView
+	// readOnly: a query. Effects that fall due (expiry, a failed rectification) are
+	// derived into the overlay so the answer shows them, but nothing reaches the stub: a
+	// query submitted as a transaction writes nothing.
+	readOnly bool
+	replay   string          // the open replay session, if any (see checkTime)
+	keyErr   error           // the first key the shim refused (see Key)
+	orgList  []string        // the channel's peer orgs (owner.go)
+	guarded  map[string]bool // records whose creation marker this transaction checked or wrote
 }
 
 // Caller is the transaction's submitter.
@@ -43,6 +50,8 @@ type Caller struct {
 	MSPID       string
 	Subject     string
 	Issuer      string
+	KeyDigest   string // SM3 of the certificate's public key
+	CertSHA256  string // SHA-256 (hex) of the certificate DER, as Settings.BootstrapAdmin names it
 	IdentityKey string
 	IsAdmin     bool
 	Binding     *model.IdentityBinding
@@ -83,30 +92,58 @@ func newTx(ctx contractapi.TransactionContextInterface, fn string) (*Tx, error) 
 	if err != nil {
 		return nil, model.Errf(model.CodeInternal, "transaction timestamp: %v", err)
 	}
-	return &Tx{
-		stub:   stub,
-		ci:     ctx.GetClientIdentity(),
-		Fn:     fn,
-		TxID:   stub.GetTxID(),
-		Now:    ts.AsTime().UTC(),
-		writes: map[string][]byte{},
-	}, nil
+	tx := &Tx{
+		stub:    stub,
+		ci:      ctx.GetClientIdentity(),
+		Fn:      fn,
+		TxID:    stub.GetTxID(),
+		Now:     ts.AsTime().UTC(),
+		writes:  map[string][]byte{},
+		guarded: map[string]bool{},
+	}
+	if err := tx.checkTime(); err != nil {
+		return nil, err
+	}
+	return tx, nil
 }
 
-// IdentityKey derives the binding key of a certificate identity. Clients compute the same
-// value from a PEM with the same function (model and gm are shared).
-func IdentityKey(msp, subject, issuer string) string {
-	return gm.SumHex([]byte(msp + "\x00" + subject + "\x00" + issuer))
-}
+// replayKey is the config entry naming the open replay session.
+const replayKey = "replay"
 
-// CertIdentity extracts what a binding matches on from a certificate.
-func CertIdentity(cert *x509.Certificate) (subject, issuer string, admin bool) {
-	for _, ou := range cert.Subject.OrganizationalUnit {
-		if strings.EqualFold(ou, "admin") {
-			admin = true
+// checkTime holds the proposal's timestamp (which the client chose) to this server's
+// clock: outside the window it is refused, unless a replay session is open and this
+// server allows replay. Every transaction reads the replay entry, whatever the server's
+// settings, so that endorsers configured alike produce identical read sets.
+func (tx *Tx) checkTime() error {
+	var cur struct {
+		Open string `json:"open"`
+	}
+	raw, err := tx.getRaw(tx.Key(model.KindConfig, replayKey))
+	if err != nil {
+		return err
+	}
+	if raw != nil {
+		if err := json.Unmarshal(raw, &cur); err != nil {
+			return model.Errf(model.CodeInternal, "replay entry: %v", err)
 		}
 	}
-	return cert.Subject.String(), cert.Issuer.String(), admin
+	tx.replay = cur.Open
+	if settings.TimeWindow <= 0 {
+		return nil
+	}
+	clock := settings.Clock().UTC()
+	skew := tx.Now.Sub(clock)
+	if skew < 0 {
+		skew = -skew
+	}
+	if skew <= settings.TimeWindow {
+		return nil
+	}
+	if tx.replay != "" && settings.ReplayAllowed {
+		return nil
+	}
+	return model.Errf(model.CodeTxTimeSkew, "transaction time %s differs from this endorser's clock %s by %s; the window is %s (Fabric takes a transaction's time from the client, so every endorser holds it to its own clock)",
+		tx.Now.In(model.CST).Format(time.RFC3339), clock.In(model.CST).Format(time.RFC3339), skew.Round(time.Second), settings.TimeWindow)
 }
 
 // Caller resolves (once) who submitted the transaction.
@@ -122,9 +159,10 @@ func (tx *Tx) Caller() (*Caller, error) {
 	if err != nil || cert == nil {
 		return nil, model.Errf(model.CodeInternal, "caller certificate: %v", err)
 	}
-	c := &Caller{MSPID: msp}
-	c.Subject, c.Issuer, c.IsAdmin = CertIdentity(cert)
-	c.IdentityKey = IdentityKey(msp, c.Subject, c.Issuer)
+	id := model.IdentityOf(msp, cert)
+	sum := sha256.Sum256(cert.Raw)
+	c := &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, KeyDigest: id.KeyDigest, IsAdmin: id.Admin,
+		IdentityKey: id.Key(), CertSHA256: hex.EncodeToString(sum[:])}
 	var b model.IdentityBinding
 	if ok, err := tx.GetIf(model.KindIdentity, c.IdentityKey, &b); err != nil {
 		return nil, err
@@ -178,38 +216,45 @@ func (tx *Tx) Require(roles ...model.Role) (*Caller, error) {
 		c.Subject, tx.Fn, c.Participant.ID, c.Participant.Role, strings.Join(names, ", "))
 }
 
-// CanRead applies the visibility rule: public records to anyone; others to the bureau,
-// regulators and the record's parties, if active.
-func (tx *Tx) CanRead(r model.Record) bool {
-	if r.GetMeta().Public {
-		return true
-	}
+// Reader is the caller as the visibility rule sees it.
+func (tx *Tx) Reader() model.Reader {
 	c, err := tx.Caller()
-	if err != nil || !c.Active() {
-		return false
+	if err != nil || c.Participant == nil {
+		return model.Reader{}
 	}
-	if c.Is(model.RoleBureau, model.RoleRegulator) {
-		return true
-	}
-	for _, p := range r.Parties() {
-		if p == c.PID() {
-			return true
-		}
-	}
-	return false
+	return model.Reader{Participant: c.Participant.ID, Role: c.Participant.Role, Active: c.Active()}
 }
 
-// Key is a record's primary key.
+// CanRead applies model.CanRead to the caller.
+func (tx *Tx) CanRead(r model.Record) bool { return model.CanRead(r, tx.Reader()) }
+
+// Key is a record's primary key. The shim refuses attributes with invalid UTF-8, U+0000
+// or U+10FFFF; request validation keeps them out, and should one get through, Key
+// returns "" and every storage call with "" fails with the shim's error (never a panic,
+// which would end the chaincode server for every org).
 func (tx *Tx) Key(kind model.Kind, attrs ...string) string {
 	k, err := tx.stub.CreateCompositeKey(string(kind), attrs)
 	if err != nil {
-		// only invalid UTF-8 or U+0000 in attrs; ids are validated before this point
-		panic(fmt.Sprintf("composite key %s %v: %v", kind, attrs, err))
+		if tx.keyErr == nil {
+			tx.keyErr = model.Errf(model.CodeBadFormat, "%s key %q: %v", kind, attrs, err)
+		}
+		return ""
 	}
 	return k
 }
 
+// badKey is the error for a storage call with a key Key refused.
+func (tx *Tx) badKey() error {
+	if tx.keyErr != nil {
+		return tx.keyErr
+	}
+	return model.Errf(model.CodeInternal, "empty state key")
+}
+
 func (tx *Tx) getRaw(key string) ([]byte, error) {
+	if key == "" {
+		return nil, tx.badKey()
+	}
 	if v, ok := tx.writes[key]; ok {
 		return v, nil
 	}
@@ -221,10 +266,16 @@ func (tx *Tx) getRaw(key string) ([]byte, error) {
 }
 
 func (tx *Tx) putRaw(key string, v []byte) error {
+	if key == "" {
+		return tx.badKey()
+	}
 	if _, seen := tx.writes[key]; !seen {
 		tx.order = append(tx.order, key)
 	}
 	tx.writes[key] = v
+	if tx.readOnly {
+		return nil
+	}
 	if err := tx.stub.PutState(key, v); err != nil {
 		return model.Errf(model.CodeInternal, "write %q: %v", key, err)
 	}
@@ -232,30 +283,50 @@ func (tx *Tx) putRaw(key string, v []byte) error {
 }
 
 func (tx *Tx) delRaw(key string) error {
+	if key == "" {
+		return tx.badKey()
+	}
 	if _, seen := tx.writes[key]; !seen {
 		tx.order = append(tx.order, key)
 	}
 	tx.writes[key] = nil
+	if tx.readOnly {
+		return nil
+	}
 	if err := tx.stub.DelState(key); err != nil {
 		return model.Errf(model.CodeInternal, "delete %q: %v", key, err)
 	}
 	return nil
 }
 
-// GetIf loads a record; ok is false when it does not exist.
+// GetIf loads a record; ok is false when it does not exist. A committed record without
+// its owner's creation marker is refused (owner.go).
 func (tx *Tx) GetIf(kind model.Kind, id string, out any) (bool, error) {
-	raw, err := tx.getRaw(tx.Key(kind, id))
+	return tx.getRecord(kind, id, out, true)
+}
+
+func (tx *Tx) getRecord(kind model.Kind, id string, out any, guard bool) (bool, error) {
+	key := tx.Key(kind, id)
+	_, pending := tx.writes[key]
+	raw, err := tx.getRaw(key)
 	if err != nil {
 		return false, err
 	}
 	if raw == nil {
 		return false, nil
 	}
+	if guard && !pending {
+		if err := tx.checkGuard(kind, id, raw); err != nil {
+			return false, err
+		}
+	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return false, model.Errf(model.CodeInternal, "stored %s %q is unreadable: %v", kind, id, err)
 	}
 	return true, nil
 }
+
+func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
 
 // Get loads a record or fails with NOT_FOUND naming it.
 func (tx *Tx) Get(kind model.Kind, id string, out any) error {
@@ -299,7 +370,10 @@ func (tx *Tx) Create(r model.Record, action string) error {
 	m.Version = 1
 	m.CreatedBy, m.CreatedTx, m.CreatedAt = actor, tx.TxID, tx.Now
 	m.UpdatedBy, m.UpdatedTx, m.UpdatedAt = actor, tx.TxID, tx.Now
-	return tx.store(r, action)
+	if err := tx.store(r, action); err != nil {
+		return err
+	}
+	return tx.own(m.Kind, m.ID, tx.Key(m.Kind, m.ID))
 }
 
 // Update stores a changed record (version+1) and adds it to the event. A record changed
@@ -333,7 +407,7 @@ func (tx *Tx) store(r model.Record, action string) error {
 func (tx *Tx) addEvent(rec model.EventRecord) {
 	if tx.event == nil {
 		tx.event = &model.Event{Schema: model.EventSchema, Function: tx.Fn, TxID: tx.TxID, Time: tx.Now, Actor: tx.Actor(),
-			Type: model.EventType(rec.Kind, rec.Action)}
+			Type: model.EventType(rec.Kind, rec.Action), Replay: tx.replay}
 	}
 	for i := range tx.event.Records {
 		if r := &tx.event.Records[i]; r.Kind == rec.Kind && r.ID == rec.ID {
@@ -357,7 +431,7 @@ func (tx *Tx) SetEventType(kind model.Kind, action string) {
 }
 
 func (tx *Tx) emit() error {
-	if tx.event == nil {
+	if tx.event == nil || tx.readOnly {
 		return nil
 	}
 	raw, err := json.Marshal(tx.event)
@@ -382,6 +456,10 @@ func (tx *Tx) Unindex(name string, attrs ...string) error {
 // including entries written earlier in this transaction.
 func (tx *Tx) Scan(name string, prefix ...string) ([][]string, error) {
 	obj := "ix~" + name
+	want := tx.Key(model.Kind(obj), prefix...)
+	if want == "" {
+		return nil, tx.badKey()
+	}
 	it, err := tx.stub.GetStateByPartialCompositeKey(obj, prefix)
 	if err != nil {
 		return nil, model.Errf(model.CodeInternal, "scan %s: %v", name, err)
@@ -404,7 +482,6 @@ func (tx *Tx) Scan(name string, prefix ...string) ([][]string, error) {
 		seen[kv.Key] = true
 		out = append(out, attrs)
 	}
-	want := tx.Key(model.Kind(obj), prefix...)
 	var extra []string
 	for k, v := range tx.writes {
 		if v != nil && !seen[k] && strings.HasPrefix(k, want) {
@@ -495,7 +572,8 @@ func (tx *Tx) VerifySignature(req model.Requester, required bool, signers ...str
 func Write[R any, PR interface {
 	*R
 	model.Requester
-}](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req PR) (model.Record, error)) (string, error) {
+}](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req PR) (model.Record, error)) (out string, err error) {
+	defer recoverInternal(fn, &out, &err)
 	tx, err := newTx(ctx, fn)
 	if err != nil {
 		return "", err
@@ -554,19 +632,32 @@ func Write[R any, PR interface {
 	if err := tx.emit(); err != nil {
 		return "", err
 	}
-	out, err := json.Marshal(rec)
+	res, err := json.Marshal(rec)
 	if err != nil {
 		return "", model.Errf(model.CodeInternal, "encode result: %v", err)
 	}
-	return string(out), nil
+	return string(res), nil
 }
 
-// Read runs a query: strict decode of the request, the handler, JSON of its answer.
-func Read[R any](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req *R) (any, error)) (string, error) {
+// recoverInternal turns a panic of a handler into an INTERNAL error naming the function:
+// neither contract-api nor the shim recovers one, and the chaincode server would exit
+// (for every org whose gateway the caller tries next).
+func recoverInternal(fn string, out *string, err *error) {
+	if r := recover(); r != nil {
+		*out = ""
+		*err = model.Errf(model.CodeInternal, "%s failed on an internal error (%v); the transaction changed nothing", fn, r)
+	}
+}
+
+// Read runs a query: strict decode of the request, the handler, JSON of its answer. The
+// transaction is read-only (see Tx.readOnly): submitted, it writes nothing.
+func Read[R any](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req *R) (any, error)) (out string, err error) {
+	defer recoverInternal(fn, &out, &err)
 	tx, err := newTx(ctx, fn)
 	if err != nil {
 		return "", err
 	}
+	tx.readOnly = true
 	req := new(R)
 	if err := model.Decode([]byte(raw), req); err != nil {
 		return "", err
@@ -575,11 +666,11 @@ func Read[R any](ctx contractapi.TransactionContextInterface, fn, raw string, h 
 	if err != nil {
 		return "", err
 	}
-	out, err := json.Marshal(v)
+	res, err := json.Marshal(v)
 	if err != nil {
 		return "", model.Errf(model.CodeInternal, "encode result: %v", err)
 	}
-	return string(out), nil
+	return string(res), nil
 }
 
 // visibleRecords loads the records of kind with the given ids (sorted, each once) and

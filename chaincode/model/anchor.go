@@ -224,5 +224,6 @@ type LogAnchorAtRequest struct {
 
 // LogStreamsRequest lists streams, optionally of one owner.
 type LogStreamsRequest struct {
+	Page
 	Owner string `json:"owner,omitempty" pdl:"fmt=id"`
 }

@@ -33,7 +33,10 @@ const (
 	CodeNotBootstrap  Code = "NOT_BOOTSTRAPPED"     // the ledger has no bureau yet
 	CodeAlreadyExists Code = "ALREADY_EXISTS"       // a unique record of that kind exists already
 	CodeProfileUnset  Code = "PROFILE_NOT_SET"      // the bureau has not set a policy profile
-	CodeInternal      Code = "INTERNAL"             // a stored record could not be read
+	CodeInternal      Code = "INTERNAL"             // a stored record could not be read, or a bug was caught
+	CodeTxTimeSkew    Code = "TX_TIME_SKEW"         // the proposal's timestamp is outside the endorser's window
+	CodeDisabled      Code = "FUNCTION_DISABLED"    // the function is off on this chaincode server
+	CodeUnguarded     Code = "RECORD_UNGUARDED"     // a record created without its owner's endorsement
 )
 
 // Error is every refusal the chaincode returns. It travels to clients as the JSON object

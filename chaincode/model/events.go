@@ -20,6 +20,10 @@ type Event struct {
 	Time     time.Time     `json:"time"`
 	Actor    Actor         `json:"actor"`
 	Records  []EventRecord `json:"records"`
+	// Replay names the open replay session (System:OpenReplay) the transaction ran under:
+	// its time is the one the replaying client claimed, not checked against the clocks of
+	// the endorsers. Every record the transaction changed carries that mark.
+	Replay string `json:"replay,omitempty"`
 }
 
 // EventRecord is one changed record in an Event.

@@ -11,6 +11,7 @@ type UnbindIdentityRequest struct {
 
 // ListParticipantsRequest filters participants by role.
 type ListParticipantsRequest struct {
+	Page
 	Role Role `json:"role,omitempty"`
 }
 
@@ -23,7 +24,7 @@ type HeartbeatRequest struct {
 // HistoryRequest names a record.
 type HistoryRequest struct {
 	Kind Kind   `json:"kind" pdl:"req,max=32"`
-	ID   string `json:"id" pdl:"req,max=80"`
+	ID   string `json:"id" pdl:"req,max=80,fmt=id"`
 }
 
 // HistoryEntry is one committed version of a record.
@@ -33,6 +34,9 @@ type HistoryEntry struct {
 	IsDelete bool            `json:"isDelete"`
 	Value    json.RawMessage `json:"value,omitempty"`
 	Version  int             `json:"version"`
+	// Hidden: the caller may not read this version (model.CanRead); only its
+	// transaction, time and number are shown.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // ProfilePreset is one shipped preset.
@@ -55,7 +59,7 @@ func init() {
 		W[SetParticipantStatusRequest, Participant]("Participant:SetStatus", "suspend or reactivate a participant (bureau)"),
 		W[SetKeyRequest, Participant]("Participant:SetKey", "register or rotate a participant's SM2 public key"),
 		R[Ref, Participant]("Participant:Get", "one participant (public)"),
-		R[ListParticipantsRequest, []Participant]("Participant:List", "participants, optionally of one role (public)"),
+		R[ListParticipantsRequest, PageResult[Participant]]("Participant:List", "participants, optionally of one role (public)"),
 		R[Empty, WhoAmI]("Participant:WhoAmI", "how the ledger sees the caller"),
 		R[Empty, NetworkConfig]("Participant:Config", "the bureau's MSP and participant (public)"),
 		W[SetProfileRequest, ProfileRecord]("Profile:Set", "set the policy profile at first use (bureau)"),
@@ -65,4 +69,29 @@ func init() {
 		W[HeartbeatRequest, json.RawMessage]("System:Heartbeat", "write a heartbeat (network operations)"),
 		R[HistoryRequest, []HistoryEntry]("System:History", "every committed version of a record, oldest first"),
 	)
+}
+
+// DigestsRequest names records whose stored state the caller wants to compare.
+type DigestsRequest struct {
+	Items []RecordRef `json:"items" pdl:"req,n=200"`
+}
+
+// RecordRef names one record.
+type RecordRef struct {
+	Kind Kind   `json:"kind" pdl:"req,max=32"`
+	ID   string `json:"id" pdl:"req,max=80,fmt=id"`
+}
+
+// StateDigest is what the ledger holds for a record now: its version and the SM3 of its
+// stored bytes (exactly the data its last event carried), or Missing.
+type StateDigest struct {
+	Kind    Kind   `json:"kind"`
+	ID      string `json:"id"`
+	Version int    `json:"version,omitempty"`
+	Digest  string `json:"digest,omitempty"`
+	Missing bool   `json:"missing,omitempty"`
+}
+
+func init() {
+	RegisterFuncs(R[DigestsRequest, []StateDigest]("System:Digests", "version and SM3 of the stored bytes of records, to compare an index with world state (public: reveals no content)"))
 }

@@ -5,7 +5,7 @@ func init() {
 		W[OpenLogStreamRequest, LogStream]("Logs:Open", "open a log stream: one growing SM3 Merkle tree (operator)"),
 		W[AppendLogRequest, Anchor]("Logs:Append", "anchor the stream's next tree head with a consistency proof (stream owner)"),
 		R[Ref, LogStream]("Logs:Stream", "one log stream"),
-		R[LogStreamsRequest, []*LogStream]("Logs:Streams", "log streams, optionally of one owner"),
+		R[LogStreamsRequest, PageResult[*LogStream]]("Logs:Streams", "log streams, optionally of one owner"),
 		R[Ref, Anchor]("Logs:Anchor", "one anchor"),
 		R[LogAnchorsRequest, PageResult[*Anchor]]("Logs:Anchors", "a stream's anchors in order"),
 		R[LogAnchorAtRequest, Anchor]("Logs:AnchorAt", "the first anchor whose tree has at least size leaves"),

@@ -39,6 +39,7 @@ const (
 	KindRequest         Kind = "request" // idempotency entries
 	KindConfig          Kind = "config"
 	KindHistoryRevision Kind = "revision" // resource content versions
+	KindReplay          Kind = "replay"   // replay sessions of dated history (demo networks)
 )
 
 // Actor is who did something: the certificate (MSP + subject) and, when bound, the
@@ -141,3 +142,41 @@ func (d *Deadline) Open() bool { return d != nil && d.Met == nil && d.Waived == 
 var RuleTimeMonotonic = NewRule("TX_TIME_BEFORE_LAST_CHANGE", "Record_TimeMovesForward",
 	"DOMAIN §Records (time from the transaction timestamp)",
 	"a transaction dated before the last change of a record it changes is refused")
+
+// Reader is who asks to read a record: the participant an identity acts for, its role,
+// and whether both the participant and the identity's binding are active. The zero
+// Reader is the public.
+type Reader struct {
+	Participant string `json:"participant,omitempty"`
+	Role        Role   `json:"role,omitempty"`
+	Active      bool   `json:"active"`
+}
+
+// CanRead is the visibility rule of every record version, applied alike by the
+// chaincode's queries and by the explorer: a public version to anyone; any other to an
+// active bureau or regulator and to the active parties of that version. It depends on
+// the version read, not on the record as it stands now (a resource's versions from
+// before its cataloguing stay private after it is catalogued).
+func CanRead(r Record, who Reader) bool {
+	return CanReadVersion(r.GetMeta().Public, r.Parties(), who)
+}
+
+// CanReadVersion is CanRead for a version known by its public flag and parties (the
+// explorer's index keeps both per version).
+func CanReadVersion(public bool, parties []string, who Reader) bool {
+	if public {
+		return true
+	}
+	if !who.Active || who.Participant == "" {
+		return false
+	}
+	if who.Role == RoleBureau || who.Role == RoleRegulator {
+		return true
+	}
+	for _, p := range parties {
+		if p == who.Participant {
+			return true
+		}
+	}
+	return false
+}

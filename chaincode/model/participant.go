@@ -55,6 +55,7 @@ type IdentityBinding struct {
 	MSPID       string            `json:"mspId"`
 	Subject     string            `json:"subject"`
 	Issuer      string            `json:"issuer"`
+	KeyDigest   string            `json:"keyDigest"` // SM3 of the certificate's public key
 	IdentityKey string            `json:"identityKey"`
 	Participant string            `json:"participant"`
 	Status      ParticipantStatus `json:"status"`
@@ -74,6 +75,9 @@ type NetworkConfig struct {
 	Meta
 	BureauMSP         string `json:"bureauMsp"`
 	BureauParticipant string `json:"bureauParticipant"`
+	// Orgs are the channel's peer orgs (MSP ids, sorted), from which the key-level
+	// endorsement policies of owned records are built (see docs/security.md).
+	Orgs []string `json:"orgs,omitempty"`
 }
 
 // Parties of the config: none (it is public).
@@ -99,6 +103,9 @@ type BootstrapRequest struct {
 	Name         string `json:"name" pdl:"req,max=128"`
 	USCC         string `json:"uscc" pdl:"req,max=18"`
 	SM2PublicKey string `json:"sm2PublicKey,omitempty" pdl:"fmt=sm2key,max=512"`
+	// Orgs are the channel's peer orgs (MSP ids); every endorser checks them against
+	// its own configuration.
+	Orgs []string `json:"orgs" pdl:"req,n=32,fmt=id,uniq"`
 }
 
 // Check validates the USCC.
@@ -133,6 +140,9 @@ type BindIdentityRequest struct {
 	MSPID       string `json:"mspId" pdl:"req,max=64,fmt=id"`
 	Subject     string `json:"subject" pdl:"req,max=512"`
 	Issuer      string `json:"issuer" pdl:"req,max=512"`
+	// KeyDigest is the SM3 (hex) of the certificate's SubjectPublicKeyInfo: the binding
+	// holds for that key only (model.IdentityOf computes it from the certificate).
+	KeyDigest string `json:"keyDigest" pdl:"req,fmt=digest"`
 }
 
 // SetParticipantStatusRequest suspends or reactivates a participant (bureau only).

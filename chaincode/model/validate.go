@@ -319,6 +319,11 @@ func validateString(fv reflect.Value, path string, t tagSpec) error {
 		if r < 0x20 && r != '\n' && r != '\t' {
 			return FieldErr(CodeBadFormat, path, "", "field %q contains control character %U", path, r)
 		}
+		// Unicode noncharacters, U+10FFFF among them: the shim refuses them in composite
+		// keys, and no text of this domain needs them.
+		if r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE {
+			return FieldErr(CodeBadFormat, path, "", "field %q contains the noncharacter %U", path, r)
+		}
 	}
 	if e, ok := fv.Interface().(Enum); ok {
 		vals := e.Values()

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
@@ -47,6 +48,8 @@ type histEntry struct {
 type Ledger struct {
 	mu      sync.Mutex
 	state   map[string][]byte
+	private map[string]map[string][]byte // collection → key → value
+	vps     map[string][]byte            // key-level endorsement policies
 	history map[string][]histEntry
 	Now     time.Time // timestamp of the next transaction
 	Step    time.Duration
@@ -57,7 +60,8 @@ type Ledger struct {
 // NewLedger starts an empty ledger whose clock begins at start and advances by one
 // second per transaction.
 func NewLedger(start time.Time) *Ledger {
-	return &Ledger{state: map[string][]byte{}, history: map[string][]histEntry{}, Now: start, Step: time.Second}
+	return &Ledger{state: map[string][]byte{}, private: map[string]map[string][]byte{}, vps: map[string][]byte{},
+		history: map[string][]histEntry{}, Now: start, Step: time.Second}
 }
 
 // Call runs fn as one transaction submitted by id. On success the writes and the event
@@ -70,7 +74,7 @@ func (l *Ledger) Call(id *Identity, fn func(ctx contractapi.TransactionContextIn
 	l.Now = l.Now.Add(l.Step)
 	l.mu.Unlock()
 
-	stub := &Stub{l: l, txID: txid, ts: ts, writes: map[string][]byte{}}
+	stub := &Stub{l: l, txID: txid, ts: ts, writes: map[string][]byte{}, pwrites: map[string]map[string][]byte{}, vpWrites: map[string][]byte{}}
 	ctx := &contractapi.TransactionContext{}
 	ctx.SetStub(stub)
 	ctx.SetClientIdentity(id)
@@ -94,10 +98,44 @@ func (l *Ledger) Call(id *Identity, fn func(ctx contractapi.TransactionContextIn
 		}
 		l.history[k] = append(l.history[k], histEntry{txID: txid, ts: ts, value: v, del: v == nil})
 	}
+	for coll, kv := range stub.pwrites {
+		if l.private[coll] == nil {
+			l.private[coll] = map[string][]byte{}
+		}
+		for k, v := range kv {
+			l.private[coll][k] = v
+		}
+	}
+	for k, v := range stub.vpWrites {
+		l.vps[k] = v
+	}
 	if stub.eventName != "" {
 		l.Events = append(l.Events, Event{TxID: txid, Name: stub.eventName, Payload: stub.eventPayload})
 	}
 	return out, nil
+}
+
+// ValidationParameter returns the key-level endorsement policy committed for key.
+func (l *Ledger) ValidationParameter(key string) []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.vps[key]
+}
+
+// Private returns a committed private data value (for assertions).
+func (l *Ledger) Private(collection, key string) ([]byte, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.private[collection][key]
+	return v, ok
+}
+
+// PutCommitted writes state as if a transaction had committed it, bypassing the
+// contracts (tests of records forged by a modified chaincode).
+func (l *Ledger) PutCommitted(key string, value []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.state[key] = value
 }
 
 // LastEvent returns the most recent committed event.
@@ -108,6 +146,19 @@ func (l *Ledger) LastEvent() (Event, bool) {
 		return Event{}, false
 	}
 	return l.Events[len(l.Events)-1], true
+}
+
+// Get returns a committed value (for assertions).
+func (l *Ledger) Get(key string) ([]byte, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.state[key]
+	return v, ok
+}
+
+// CompositeKey builds a key the way the shim does (for assertions).
+func CompositeKey(objectType string, attrs []string) (string, error) {
+	return createKey(objectType, attrs)
 }
 
 // Keys returns the committed keys, sorted (for assertions).
@@ -130,8 +181,50 @@ type Stub struct {
 	txID         string
 	ts           time.Time
 	writes       map[string][]byte
+	pwrites      map[string]map[string][]byte
+	vpWrites     map[string][]byte
 	eventName    string
 	eventPayload []byte
+}
+
+// PutPrivateData buffers a private data write (committed with the transaction).
+func (s *Stub) PutPrivateData(collection, key string, value []byte) error {
+	if collection == "" || key == "" {
+		return fmt.Errorf("collection and key must not be empty")
+	}
+	if len(value) == 0 {
+		return fmt.Errorf("value must not be empty")
+	}
+	if s.pwrites[collection] == nil {
+		s.pwrites[collection] = map[string][]byte{}
+	}
+	s.pwrites[collection][key] = value
+	return nil
+}
+
+// GetPrivateDataHash returns the SHA-256 of a committed private value, nil when absent
+// (like the peer, it does not see this transaction's own writes).
+func (s *Stub) GetPrivateDataHash(collection, key string) ([]byte, error) {
+	if collection == "" || key == "" {
+		return nil, fmt.Errorf("collection and key must not be empty")
+	}
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	v, ok := s.l.private[collection][key]
+	if !ok {
+		return nil, nil
+	}
+	h := sha256.Sum256(v)
+	return h[:], nil
+}
+
+// SetStateValidationParameter buffers a key-level endorsement policy.
+func (s *Stub) SetStateValidationParameter(key string, ep []byte) error {
+	if key == "" {
+		return fmt.Errorf("key must not be empty")
+	}
+	s.vpWrites[key] = ep
+	return nil
 }
 
 // GetTxID returns the transaction id.
@@ -194,6 +287,9 @@ func (s *Stub) CreateCompositeKey(objectType string, attrs []string) (string, er
 
 func createKey(objectType string, attrs []string) (string, error) {
 	check := func(v string) error {
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("not a valid utf8 string: [%x]", v)
+		}
 		for i, r := range v {
 			if r == 0 || r == 0x10FFFF {
 				return fmt.Errorf("input contains unicode %#U starting at position [%d]", r, i)

@@ -1,0 +1,113 @@
+package contracts
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Settings are one org's chaincode server's own configuration: what its operator decides
+// for its endorsements, independently of the other orgs (so a majority of endorsements
+// means a majority of independent settings agreed). They come from the environment of
+// pdlcc (see SettingsFromEnv); unit tests set them directly.
+type Settings struct {
+	// TimeWindow bounds |proposal timestamp − this server's clock|. Fabric takes a
+	// transaction's time from the client's proposal and endorsers do not check it; the
+	// chaincode's rules run on that time, so every server refuses a proposal outside the
+	// window (TX_TIME_SKEW). 0 turns the check off (unit tests with a simulated clock).
+	TimeWindow time.Duration
+	// Clock is this server's clock (time.Now outside tests).
+	Clock func() time.Time
+	// ReplayAllowed lets an open replay session (System:OpenReplay, bureau only) accept
+	// proposals outside TimeWindow: dated history replayed on a demo network. Off on any
+	// network not started for a demo.
+	ReplayAllowed bool
+	// Bench enables System:BenchPut, the bare PutState baseline of the benchmarks.
+	Bench bool
+	// BootstrapMSP and BootstrapAdmin name who may call Participant:Bootstrap: an admin
+	// of that MSP whose certificate's SHA-256 (hex, of the DER) is BootstrapAdmin. Empty
+	// BootstrapAdmin: any admin of BootstrapMSP; both empty: any admin (unit tests).
+	BootstrapMSP   string
+	BootstrapAdmin string
+	// Orgs are the channel's peer orgs (MSP ids). Bootstrap records them on the ledger
+	// (key-level endorsement policies are built from them) only if they equal these.
+	Orgs []string
+}
+
+// DefaultTimeWindow is the skew allowed between a proposal's timestamp and an endorser's
+// clock when the server's environment sets none.
+const DefaultTimeWindow = 5 * time.Minute
+
+// settings are the running server's (SettingsFromEnv in pdlcc; the zero value in tests).
+var settings = Settings{Clock: time.Now}
+
+// Configure installs the server's settings; call it before serving.
+func Configure(s Settings) {
+	if s.Clock == nil {
+		s.Clock = time.Now
+	}
+	s.Orgs = append([]string(nil), s.Orgs...)
+	sort.Strings(s.Orgs)
+	settings = s
+}
+
+// CurrentSettings returns the installed settings.
+func CurrentSettings() Settings { return settings }
+
+// SettingsFromEnv reads the server's settings:
+//
+//	PDL_TX_TIME_WINDOW   e.g. 5m (default); at least 1s, at most 24h
+//	PDL_REPLAY           "allowed" on a demo network, unset otherwise
+//	PDL_BENCH            "on" to enable System:BenchPut
+//	PDL_BOOTSTRAP_MSP    the bureau's MSP id
+//	PDL_BOOTSTRAP_ADMIN  SHA-256 (hex) of the bureau admin certificate (DER)
+//	PDL_ORGS             the channel's peer orgs, comma-separated MSP ids
+func SettingsFromEnv(getenv func(string) string) (Settings, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	s := Settings{TimeWindow: DefaultTimeWindow, Clock: time.Now}
+	if v := getenv("PDL_TX_TIME_WINDOW"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 24*time.Hour {
+			return s, fmt.Errorf("PDL_TX_TIME_WINDOW=%q: a duration between 1s and 24h", v)
+		}
+		s.TimeWindow = d
+	}
+	switch v := getenv("PDL_REPLAY"); v {
+	case "", "off":
+	case "allowed":
+		s.ReplayAllowed = true
+	default:
+		return s, fmt.Errorf("PDL_REPLAY=%q: \"allowed\" or unset", v)
+	}
+	switch v := getenv("PDL_BENCH"); v {
+	case "", "off":
+	case "on":
+		s.Bench = true
+	default:
+		return s, fmt.Errorf("PDL_BENCH=%q: \"on\" or unset", v)
+	}
+	s.BootstrapMSP = getenv("PDL_BOOTSTRAP_MSP")
+	s.BootstrapAdmin = strings.ToLower(getenv("PDL_BOOTSTRAP_ADMIN"))
+	if v := getenv("PDL_ORGS"); v != "" {
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				s.Orgs = append(s.Orgs, o)
+			}
+		}
+	}
+	sort.Strings(s.Orgs)
+	return s, nil
+}
+
+// String describes the settings for the server's log and `make status`.
+func (s Settings) String() string {
+	replay := "off"
+	if s.ReplayAllowed {
+		replay = "allowed"
+	}
+	return fmt.Sprintf("time window %s, replay %s, bench %v, bootstrap %s, orgs %s", s.TimeWindow, replay, s.Bench, s.BootstrapMSP, strings.Join(s.Orgs, ","))
+}
