@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/protobuf/proto"
@@ -38,8 +40,11 @@ type TxInfo struct {
 	Args           []string  `json:"-"`
 	EventName      string    `json:"eventName,omitempty"`
 	EventPayload   []byte    `json:"-"`
-	Response       []byte    `json:"-"`
-	Envelope       []byte    `json:"-"` // the raw envelope, for hashing
+	// Writes are the keys the transaction writes ("namespace key"; collections as
+	// "namespace/collection #hash"), metadata writes included.
+	Writes   []string `json:"writes,omitempty"`
+	Response []byte   `json:"-"`
+	Envelope []byte   `json:"-"` // the raw envelope, for hashing
 }
 
 // BlockInfo is a parsed block.
@@ -187,6 +192,11 @@ func parseEnvelope(raw []byte) (*TxInfo, error) {
 		}
 		tx.Chaincode = cca.GetChaincodeId().GetName()
 		tx.Response = cca.GetResponse().GetPayload()
+		w, err := writesOf(cca.GetResults())
+		if err != nil {
+			return nil, fmt.Errorf("read-write set: %w", err)
+		}
+		tx.Writes = append(tx.Writes, w...)
 		if len(cca.GetEvents()) > 0 {
 			var ev peer.ChaincodeEvent
 			if err := proto.Unmarshal(cca.GetEvents(), &ev); err == nil {
@@ -195,4 +205,38 @@ func parseEnvelope(raw []byte) (*TxInfo, error) {
 		}
 	}
 	return tx, nil
+}
+
+// writesOf lists the keys a transaction's read-write set writes.
+func writesOf(results []byte) ([]string, error) {
+	if len(results) == 0 {
+		return nil, nil
+	}
+	var set rwset.TxReadWriteSet
+	if err := proto.Unmarshal(results, &set); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ns := range set.GetNsRwset() {
+		var kv kvrwset.KVRWSet
+		if err := proto.Unmarshal(ns.GetRwset(), &kv); err != nil {
+			return nil, err
+		}
+		for _, w := range kv.GetWrites() {
+			out = append(out, ns.GetNamespace()+" "+w.GetKey())
+		}
+		for _, m := range kv.GetMetadataWrites() {
+			out = append(out, ns.GetNamespace()+" "+m.GetKey()+" (metadata)")
+		}
+		for _, coll := range ns.GetCollectionHashedRwset() {
+			var h kvrwset.HashedRWSet
+			if err := proto.Unmarshal(coll.GetHashedRwset(), &h); err != nil {
+				return nil, err
+			}
+			for _, w := range h.GetHashedWrites() {
+				out = append(out, fmt.Sprintf("%s/%s #%x", ns.GetNamespace(), coll.GetCollectionName(), w.GetKeyHash()))
+			}
+		}
+	}
+	return out, nil
 }

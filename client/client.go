@@ -32,6 +32,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client/internal/stamp"
 )
 
 // Timeouts per phase of a transaction.
@@ -370,7 +371,7 @@ func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, e
 	ctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
 	defer cancel()
 	for attempt := 1; ; attempt++ {
-		orgs, err := c.awaitCommitted(ctx)
+		orgs, err := c.pinned(ctx)
 		if err == nil {
 			popts := []client.ProposalOption{client.WithArguments(a...)}
 			if orgs != nil {
@@ -475,7 +476,7 @@ func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Resul
 }
 
 func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result, bool, error) {
-	orgs, err := c.awaitCommitted(ctx)
+	orgs, err := c.pinned(ctx)
 	if err != nil {
 		return nil, true, err
 	}
@@ -487,8 +488,8 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result
 	if err != nil {
 		return nil, false, err
 	}
-	if ts, ok := ctx.Value(timestampKey{}).(time.Time); ok {
-		if proposal, err = c.backdate(proposal, ts); err != nil {
+	if ts, ok := stamp.From(ctx); ok {
+		if proposal, err = c.restamp(proposal, ts); err != nil {
 			return nil, false, err
 		}
 	}
@@ -515,12 +516,14 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result
 	cancel()
 	if err != nil {
 		// The orderer took it but we did not hear of a commit: it may have been swallowed
-		// by a dying Raft leader, or may still be on its way. Ask the ledger.
-		code, block, found := c.lookupTx(ctx, txID)
-		if !found {
-			return nil, true, &NetworkError{Op: "commit status " + fn, TxID: txID, Err: fmt.Errorf("no commit seen, not on the ledger: %w", err)}
+		// by a dying Raft leader, or may still be on its way. Ask once more (a committed
+		// transaction answers at once); raw ledger lookups are for auditors only.
+		cctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.CommitStatus/2)
+		st, err = commit.StatusWithContext(cctx)
+		cancel()
+		if err != nil {
+			return nil, true, &NetworkError{Op: "commit status " + fn, TxID: txID, Err: fmt.Errorf("no commit seen: %w", err)}
 		}
-		st = &client.Status{Code: code, BlockNumber: block, TransactionID: txID, Successful: code == peer.TxValidationCode_VALID}
 	}
 	res.Code, res.BlockNumber = st.Code, st.BlockNumber
 	// Any validation code means the block committed on the gateway's peer; later calls
@@ -535,21 +538,10 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result
 	return nil, false, &NetworkError{Op: "commit " + fn, TxID: txID, Code: st.Code, Err: fmt.Errorf("transaction invalid: %s", st.Code)}
 }
 
-type timestampKey struct{}
-
-// WithTimestamp makes submissions under ctx carry the given transaction timestamp
-// instead of the current time. Fabric takes a transaction's timestamp from the client's
-// proposal, and the chaincode's clock is that timestamp: this lets a loader replay a
-// dated history (the demo does). The chaincode refuses a timestamp earlier than the last
-// change of a record it touches, and the explorer reports transactions whose timestamp
-// is far from when their block arrived.
-func WithTimestamp(ctx context.Context, t time.Time) context.Context {
-	return context.WithValue(ctx, timestampKey{}, t)
-}
-
-// backdate rewrites a proposal's channel-header timestamp. The transaction id derives
-// from the nonce and the creator only, so it stays valid; the proposal is signed after.
-func (c *Client) backdate(p *client.Proposal, ts time.Time) (*client.Proposal, error) {
+// restamp rewrites a proposal's channel-header timestamp, for package replay only (the
+// context key lives in client/internal/stamp). The transaction id derives from the nonce
+// and the creator only, so it stays valid; the proposal is signed after.
+func (c *Client) restamp(p *client.Proposal, ts time.Time) (*client.Proposal, error) {
 	raw, err := p.Bytes()
 	if err != nil {
 		return nil, err
@@ -586,31 +578,4 @@ func (c *Client) backdate(p *client.Proposal, ts time.Time) (*client.Proposal, e
 		return nil, err
 	}
 	return c.gw.NewProposal(out)
-}
-
-// lookupTx asks the peer's ledger (qscc GetTransactionByID) whether txID committed. It
-// waits a little first, since a transaction the orderer still holds may land in the next
-// block.
-func (c *Client) lookupTx(ctx context.Context, txID string) (peer.TxValidationCode, uint64, bool) {
-	for i := 0; i < 3; i++ {
-		if i > 0 {
-			sleep(ctx, time.Second)
-		}
-		ectx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
-		raw, err := c.qscc.EvaluateWithContext(ectx, "GetTransactionByID", client.WithArguments(c.Profile.Channel, txID))
-		cancel()
-		if err != nil {
-			continue
-		}
-		var pt peer.ProcessedTransaction
-		if err := proto.Unmarshal(raw, &pt); err != nil {
-			continue
-		}
-		block := uint64(0)
-		if b, err := c.qscc.EvaluateWithContext(ctx, "GetBlockByTxID", client.WithArguments(c.Profile.Channel, txID)); err == nil {
-			block = blockNumber(b)
-		}
-		return peer.TxValidationCode(pt.GetValidationCode()), block, true
-	}
-	return 0, 0, false
 }

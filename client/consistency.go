@@ -214,3 +214,22 @@ func (c *Client) observe(block uint64) {
 	}
 	c.learn(c.Profile.MSPID, block+1)
 }
+
+type endorsersKey struct{}
+
+// EndorsedBy pins the calls under ctx to peers of the given orgs (MSP ids): a submit is
+// endorsed by exactly those orgs, an evaluation runs on one of them. For operators who
+// must keep an org out, and for tests of the endorsement policies (an attacker can do
+// the same, which is why the policies, not the client, decide).
+func EndorsedBy(ctx context.Context, msps ...string) context.Context {
+	return context.WithValue(ctx, endorsersKey{}, append([]string(nil), msps...))
+}
+
+// pinned returns the orgs the call is pinned to: those EndorsedBy names, else the
+// read-your-writes choice (nil: the gateway decides).
+func (c *Client) pinned(ctx context.Context) ([]string, error) {
+	if orgs, ok := ctx.Value(endorsersKey{}).([]string); ok && len(orgs) > 0 {
+		return orgs, nil
+	}
+	return c.awaitCommitted(ctx)
+}

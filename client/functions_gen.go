@@ -395,8 +395,8 @@ func (c *Client) LogsStream(ctx context.Context, req *model.Ref) (*model.LogStre
 }
 
 // LogsStreams evaluates Logs:Streams: log streams, optionally of one owner.
-func (c *Client) LogsStreams(ctx context.Context, req *model.LogStreamsRequest) (*[]*model.LogStream, error) {
-	var out []*model.LogStream
+func (c *Client) LogsStreams(ctx context.Context, req *model.LogStreamsRequest) (*model.PageResult[*model.LogStream], error) {
+	var out model.PageResult[*model.LogStream]
 	if err := c.Evaluate(ctx, "Logs:Streams", req, &out); err != nil {
 		return nil, err
 	}
@@ -448,8 +448,8 @@ func (c *Client) ParticipantGet(ctx context.Context, req *model.Ref) (*model.Par
 }
 
 // ParticipantList evaluates Participant:List: participants, optionally of one role (public).
-func (c *Client) ParticipantList(ctx context.Context, req *model.ListParticipantsRequest) (*[]model.Participant, error) {
-	var out []model.Participant
+func (c *Client) ParticipantList(ctx context.Context, req *model.ListParticipantsRequest) (*model.PageResult[model.Participant], error) {
+	var out model.PageResult[model.Participant]
 	if err := c.Evaluate(ctx, "Participant:List", req, &out); err != nil {
 		return nil, err
 	}
@@ -1180,6 +1180,28 @@ func (c *Client) SupervisionSweep(ctx context.Context, req *model.SweepRequest) 
 	return &out, res, nil
 }
 
+// SystemCloseReplay submits System:CloseReplay: close the open replay session (bureau).
+func (c *Client) SystemCloseReplay(ctx context.Context, req *model.CloseReplayRequest) (*model.Replay, *Result, error) {
+	var out model.Replay
+	res, err := c.Submit(ctx, "System:CloseReplay", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SystemDigests evaluates System:Digests: version and SM3 of the stored bytes of records, to compare an index with world state (public: reveals no content).
+func (c *Client) SystemDigests(ctx context.Context, req *model.DigestsRequest) (*[]model.StateDigest, error) {
+	var out []model.StateDigest
+	if err := c.Evaluate(ctx, "System:Digests", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // SystemHeartbeat submits System:Heartbeat: write a heartbeat (network operations).
 func (c *Client) SystemHeartbeat(ctx context.Context, req *model.HeartbeatRequest) (*json.RawMessage, *Result, error) {
 	var out json.RawMessage
@@ -1197,6 +1219,28 @@ func (c *Client) SystemHeartbeat(ctx context.Context, req *model.HeartbeatReques
 func (c *Client) SystemHistory(ctx context.Context, req *model.HistoryRequest) (*[]model.HistoryEntry, error) {
 	var out []model.HistoryEntry
 	if err := c.Evaluate(ctx, "System:History", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SystemOpenReplay submits System:OpenReplay: open a replay session for dated history (bureau; demo networks only).
+func (c *Client) SystemOpenReplay(ctx context.Context, req *model.OpenReplayRequest) (*model.Replay, *Result, error) {
+	var out model.Replay
+	res, err := c.Submit(ctx, "System:OpenReplay", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := res.Decode(&out); err != nil {
+		return nil, res, err
+	}
+	return &out, res, nil
+}
+
+// SystemReplayState evaluates System:ReplayState: the open replay session, if any (public).
+func (c *Client) SystemReplayState(ctx context.Context, req *model.Empty) (*model.ReplayState, error) {
+	var out model.ReplayState
+	if err := c.Evaluate(ctx, "System:ReplayState", req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -5,21 +5,33 @@ import (
 	"encoding/pem"
 	"fmt"
 	"os"
+
+	"github.com/pdledger/pdledger/chaincode/model"
 )
 
-// CertNames reads a PEM certificate file and returns the subject and issuer names the
-// chaincode binds identities by (Go's pkix.Name rendering, as the chaincode computes
-// them from the transaction creator).
-func CertNames(path string) (subject, issuer string, err error) {
-	raw, err := os.ReadFile(path)
+// IdentityOf reads the profile's certificate and returns the identity the ledger binds
+// it by (the same model.IdentityOf the chaincode applies to the transaction's creator).
+func IdentityOf(p *Profile) (model.CertIdentity, error) {
+	raw, err := os.ReadFile(p.Cert)
 	if err != nil {
-		return "", "", err
+		return model.CertIdentity{}, err
 	}
 	cert, err := ParseCertPEM(raw)
 	if err != nil {
-		return "", "", fmt.Errorf("%s: %w", path, err)
+		return model.CertIdentity{}, fmt.Errorf("%s: %w", p.Cert, err)
 	}
-	return cert.Subject.String(), cert.Issuer.String(), nil
+	return model.IdentityOf(p.MSPID, cert), nil
+}
+
+// BindRequest is the bureau's request to let the profile's certificate act for
+// participant (Participant:BindIdentity) under request id.
+func BindRequest(p *Profile, participant, id string) (model.BindIdentityRequest, error) {
+	ident, err := IdentityOf(p)
+	if err != nil {
+		return model.BindIdentityRequest{}, err
+	}
+	return model.BindIdentityRequest{Request: model.Request{ID: id}, Participant: participant, MSPID: ident.MSPID,
+		Subject: ident.Subject, Issuer: ident.Issuer, KeyDigest: ident.KeyDigest}, nil
 }
 
 // ParseCertPEM parses the first certificate of a PEM text.

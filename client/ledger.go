@@ -10,14 +10,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-func blockNumber(raw []byte) uint64 {
-	var b common.Block
-	if err := proto.Unmarshal(raw, &b); err != nil {
-		return 0
-	}
-	return b.GetHeader().GetNumber()
-}
-
 // ChainInfo is the peer's view of the channel: height and the hash of the last block.
 type ChainInfo struct {
 	Height            uint64 `json:"height"`

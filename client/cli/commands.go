@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,8 +38,11 @@ type App struct {
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
+	// AfterBlock: the call waits until its peers have committed this block (0: none).
+	AfterBlock uint64
 
-	cli *client.Client
+	cli     *client.Client
+	session *client.Session
 }
 
 // Connect opens (once) the connection as the chosen profile.
@@ -57,7 +61,14 @@ func (a *App) Connect(ctx context.Context) (*client.Client, error) {
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	c, err := client.Connect(ctx, p, client.WithLogger(func(f string, args ...any) {
+	a.session = client.NewSession()
+	if n, ok := readSessionFile(); ok {
+		a.session.Observe(n)
+	}
+	if a.AfterBlock > 0 {
+		a.session.Observe(a.AfterBlock)
+	}
+	c, err := client.Connect(ctx, p, client.WithSession(a.session), client.WithLogger(func(f string, args ...any) {
 		if !a.Quiet {
 			fmt.Fprintf(a.Stderr, f+"\n", args...)
 		}
@@ -69,10 +80,46 @@ func (a *App) Connect(ctx context.Context) (*client.Client, error) {
 	return c, nil
 }
 
-// Close closes the connection if one was opened.
+// Close closes the connection if one was opened, and records the session's latest block
+// in $PDL_SESSION (if set) for the next pdl run.
 func (a *App) Close() {
 	if a.cli != nil {
 		a.cli.Close()
+	}
+	if a.session != nil {
+		if n, ok := a.session.Block(); ok {
+			writeSessionFile(n)
+		}
+	}
+}
+
+// PDL_SESSION names a file that successive pdl runs share, as different identities
+// perhaps: each run waits until its peers have committed the block the file names, and
+// writes the latest block it committed or waited for. Without it, use --after-block.
+func readSessionFile() (uint64, bool) {
+	path := os.Getenv("PDL_SESSION")
+	if path == "" {
+		return 0, false
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(string(raw)), 10, 64)
+	return n, err == nil
+}
+
+func writeSessionFile(n uint64) {
+	path := os.Getenv("PDL_SESSION")
+	if path == "" {
+		return
+	}
+	if cur, ok := readSessionFile(); ok && cur >= n {
+		return
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	if os.WriteFile(tmp, []byte(strconv.FormatUint(n, 10)+"\n"), 0o644) == nil {
+		_ = os.Rename(tmp, path)
 	}
 }
 
@@ -148,6 +195,7 @@ Exit codes: 0 ok, 1 refused by a rule (code and message printed), 2 usage error,
 	root.PersistentFlags().StringVarP(&a.Output, "output", "o", "table", "output format: table|json|yaml")
 	root.PersistentFlags().DurationVar(&a.Timeout, "timeout", 2*time.Minute, "overall timeout of the command")
 	root.PersistentFlags().BoolVarP(&a.Quiet, "quiet", "q", false, "no progress or retry messages")
+	root.PersistentFlags().Uint64Var(&a.AfterBlock, "after-block", 0, "wait until the peers have committed this block (printed by every write) before acting; $PDL_SESSION=FILE does it between runs")
 
 	groups := map[string]*cobra.Command{}
 	group := func(name string) *cobra.Command {

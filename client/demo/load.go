@@ -19,6 +19,7 @@ import (
 	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/client/replay"
 )
 
 // Step is one transaction of the replayed history.
@@ -53,6 +54,7 @@ type Loader struct {
 	whoID   map[string]string         // profile → participant id (for signatures)
 	// every step sees the steps before it, whichever org's peers endorse it
 	session *client.Session
+	sess    *replay.Session // the ledger's replay session the steps run in
 }
 
 // NewLoader prepares a loader.
@@ -132,8 +134,27 @@ func (l *Loader) Key(participant, profile string) (*gm.PrivateKey, error) {
 // Run submits the steps in time order. A step that is already on the ledger (same id,
 // same request) is a no-op there; a step expected to be refused must be refused with the
 // expected code.
-func (l *Loader) Run(ctx context.Context, steps []Step) error {
+//
+// The steps carry the dates they would have had: they run in a replay session the bureau
+// opens first and closes after (see package replay), which the ledger records and the
+// explorer shows on every record the steps touched. A network whose chaincode servers do
+// not allow replay refuses to open one (FUNCTION_DISABLED).
+func (l *Loader) Run(ctx context.Context, steps []Step) (err error) {
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].At.Before(steps[j].At) })
+	bureau, err := l.client(ctx, "bureau-admin")
+	if err != nil {
+		return err
+	}
+	sess, err := replay.Open(ctx, bureau, fmt.Sprintf("demo-replay-%d", time.Now().UnixNano()), "演示数据：回放龙华区试点三个月的历史（demo ledger: the Longhua pilot's dated history）")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := sess.Close(context.WithoutCancel(ctx)); err == nil {
+			err = cerr
+		}
+	}()
+	l.sess = sess
 	for i, s := range steps {
 		if s.At.After(l.env.Now) {
 			continue
@@ -159,7 +180,7 @@ func (l *Loader) run(ctx context.Context, s Step) error {
 			return err
 		}
 	}
-	_, err = c.Submit(client.WithTimestamp(ctx, s.At), s.Fn, payload)
+	_, err = c.Submit(l.sess.At(ctx, s.At), s.Fn, payload)
 	var re *client.RefusedError
 	switch {
 	case s.Expect != "" && errors.As(err, &re) && re.Code() == s.Expect:

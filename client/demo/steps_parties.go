@@ -17,13 +17,14 @@ func (l *Loader) partySteps() ([]Step, error) {
 		if err != nil {
 			return err
 		}
-		subject, issuer, err := client.CertNames(p.Cert)
+		ident, err := client.IdentityOf(p)
 		if err != nil {
 			return err
 		}
 		steps = append(steps, Step{At: Day("2026-09-01", at), Profile: "bureau-admin", Fn: "Participant:BindIdentity",
 			Note: fmt.Sprintf("%s acts for %s", profile, participant),
-			Req:  map[string]any{"id": "demo-bind-" + profile, "participant": participant, "mspId": p.MSPID, "subject": subject, "issuer": issuer}})
+			Req: map[string]any{"id": "demo-bind-" + profile, "participant": participant, "mspId": ident.MSPID, "subject": ident.Subject,
+				"issuer": ident.Issuer, "keyDigest": ident.KeyDigest}})
 		return nil
 	}
 	// The bureau's own officer identity (the admin identity was bound at bootstrap).

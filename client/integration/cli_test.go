@@ -21,6 +21,7 @@ import (
 	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/client/cli"
 	"github.com/pdledger/pdledger/client/logs"
+	"github.com/pdledger/pdledger/client/replay"
 	"github.com/pdledger/pdledger/network/nettest"
 )
 
@@ -50,6 +51,9 @@ type driver struct {
 	dir    string
 	driven map[string]bool
 	n      int
+	// reads: every query the CLI answered is also submitted as a transaction through the
+	// library (the same identity and request); its block must show no write.
+	reads map[string]string // function → transaction id
 }
 
 // call runs fn as profile with req (written to a JSON file, -f) and checks the exit
@@ -81,7 +85,50 @@ func (d *driver) call(profile, fn string, req any, refusal model.Code, extra ...
 	case refusal != "" && !strings.Contains(r.stderr, string(refusal)):
 		d.t.Fatalf("pdl %s (as %s): refusal does not name %s:\n%s", strings.Join(words, " "), profile, refusal, r.stderr)
 	}
+	if f, _ := model.Function(fn); refusal == "" && !f.Write && d.reads[fn] == "" && profile != "" {
+		var payload any = req
+		if req == nil {
+			payload = map[string]any{}
+		}
+		res, err := nettest.Client(d.t, profile).Submit(context.Background(), fn, payload)
+		if err != nil {
+			d.t.Fatalf("%s submitted as a transaction (as %s): %v", fn, profile, err)
+		}
+		d.reads[fn] = res.TxID
+	}
 	return json.RawMessage(r.stdout)
+}
+
+// checkReadsWroteNothing reads the block of every submitted query and fails on any write
+// in its read-write set (a query must not change the ledger, not even by an effect that
+// fell due).
+func (d *driver) checkReadsWroteNothing(ctx context.Context) {
+	d.t.Helper()
+	auditor := nettest.Client(d.t, "bureau-admin")
+	for fn, txID := range d.reads {
+		b, err := auditor.BlockByTxID(ctx, txID)
+		if err != nil {
+			d.t.Fatalf("block of %s (%s): %v", fn, txID, err)
+		}
+		info, err := client.ParseBlock(b)
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		found := false
+		for _, tx := range info.Txs {
+			if tx.ID != txID {
+				continue
+			}
+			found = true
+			if len(tx.Writes) > 0 {
+				d.t.Errorf("%s submitted as a transaction wrote %v", fn, tx.Writes)
+			}
+		}
+		if !found {
+			d.t.Errorf("%s: transaction %s not in block %d", fn, txID, info.Number)
+		}
+	}
+	d.t.Logf("%d queries submitted as transactions; none wrote", len(d.reads))
 }
 
 func (d *driver) ok(profile, fn string, req any, extra ...string) json.RawMessage {
@@ -129,7 +176,7 @@ func TestCLI_EveryVerb(t *testing.T) {
 	ensureDemo(t)
 	n := nettest.Net(t)
 	pd := n.L.ProfilesDir()
-	d := &driver{t: t, verbs: verbs(t), dir: t.TempDir(), driven: map[string]bool{}}
+	d := &driver{t: t, verbs: verbs(t), dir: t.TempDir(), driven: map[string]bool{}, reads: map[string]string{}}
 	s := strconv.FormatInt(time.Now().UnixNano()/1e6, 36) // fresh ids per run
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -141,11 +188,11 @@ func TestCLI_EveryVerb(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		subj, iss, err := client.CertNames(p.Cert)
+		req, err := client.BindRequest(p, participant, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.ok("bureau", "Participant:BindIdentity", map[string]any{"id": id, "participant": participant, "mspId": p.MSPID, "subject": subj, "issuer": iss})
+		d.ok("bureau", "Participant:BindIdentity", req)
 	}
 	opKey, suKey := keyFor(t, pd, "operator-it"), keyFor(t, pd, "sourceunit-user15")
 	d.ok("bureau", "Participant:Register", map[string]any{"id": "it-op", "role": "operator", "name": "集成测试运营机构", "uscc": demoUSCC("91440300MA5J30001"), "mspId": "OperatorMSP", "sm2PublicKey": opKey.Public().EncodeHex()})
@@ -155,14 +202,17 @@ func TestCLI_EveryVerb(t *testing.T) {
 	// a second identity for it-su, bound and unbound again
 	bind("it-bind-su16", "it-su", "sourceunit-user16")
 	p16, _ := client.LoadProfile(filepath.Join(pd, "sourceunit-user16.json"))
-	subj16, iss16, _ := client.CertNames(p16.Cert)
-	d.ok("bureau", "Participant:UnbindIdentity", map[string]any{"id": "it-unbind-su16", "identityKey": identityKey(p16.MSPID, subj16, iss16), "reason": "离岗"})
+	id16, err := client.IdentityOf(p16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.ok("bureau", "Participant:UnbindIdentity", map[string]any{"id": "it-unbind-su16", "identityKey": id16.Key(), "reason": "离岗"})
 	d.ok("bureau", "Participant:SetKey", map[string]any{"id": "it-setkey-" + s, "participant": "it-op", "sm2PublicKey": opKey.Public().EncodeHex()})
 	d.ok("bureau", "Participant:SetStatus", map[string]any{"id": "it-suspend-" + s, "participant": "it-su", "status": "suspended", "reason": "核查"})
 	d.call("sourceunit-user15", "Resource:Register", map[string]any{"id": "it-r-x" + s, "name": "x", "summary": "x", "dataItems": []string{"a"}, "dataType": "t",
 		"openness": "conditional", "grade": 1, "domain": "d", "coverage": "c", "updateFrequency": "yearly"}, model.CodeSuspended)
 	d.ok("bureau", "Participant:SetStatus", map[string]any{"id": "it-reactivate-" + s, "participant": "it-su", "status": "active", "reason": "核查完毕"})
-	d.call("bureau-admin", "Participant:Bootstrap", map[string]any{"id": "bureau", "name": "x", "uscc": "11440309MB2C90412W"}, model.CodeIDReused)
+	d.call("bureau-admin", "Participant:Bootstrap", map[string]any{"id": "bureau", "name": "x", "uscc": "11440309MB2C90412W", "orgs": n.T.PeerMSPIDs()}, model.CodeIDReused)
 	var who model.WhoAmI
 	d.into("operator-it", "Participant:WhoAmI", nil, &who)
 	if who.Participant == nil || who.Participant.ID != "it-op" {
@@ -170,10 +220,10 @@ func TestCLI_EveryVerb(t *testing.T) {
 	}
 	d.ok("regulator", "Participant:Config", nil)
 	d.ok("regulator", "Participant:Get", map[string]any{"id": "it-op"})
-	var ops []model.Participant
+	var ops model.PageResult[model.Participant]
 	d.into("regulator", "Participant:List", map[string]any{"role": "operator"}, &ops)
-	if len(ops) < 2 {
-		t.Fatalf("operators listed: %d", len(ops))
+	if len(ops.Records) < 2 {
+		t.Fatalf("operators listed: %d", len(ops.Records))
 	}
 
 	// --- profile and system
@@ -181,8 +231,14 @@ func TestCLI_EveryVerb(t *testing.T) {
 	d.ok("regulator", "Profile:Presets", nil)
 	d.call("bureau", "Profile:Set", map[string]any{"id": "it-set-" + s, "preset": "luohu", "reason": "x"}, model.RuleProfileSetOnce.Code)
 	d.call("operator", "Profile:Amend", map[string]any{"id": "it-amend-" + s, "patch": map[string]any{}, "reason": "x"}, model.RuleProfileBureauOnly.Code)
-	d.ok("operator", "System:Heartbeat", map[string]any{"note": "cli test " + s})
+	d.call("operator", "System:Heartbeat", map[string]any{"note": "cli test " + s}, model.CodeAccessDenied) // org admins only
+	d.ok("operator-admin", "System:Heartbeat", map[string]any{"note": "cli test " + s})
 	d.ok("regulator", "System:History", map[string]any{"kind": "participant", "id": "it-op"})
+	d.ok("regulator", "System:ReplayState", nil)
+	d.ok("regulator", "System:Digests", map[string]any{"items": []map[string]any{{"kind": "participant", "id": "it-op"}, {"kind": "resource", "id": "no-such"}}})
+	d.call("operator-it", "System:OpenReplay", map[string]any{"id": "it-rpx-" + s, "reason": "x"}, model.RuleBureauOnlyRegisters.Code)
+	d.ok("bureau", "System:OpenReplay", map[string]any{"id": "it-rp-" + s, "reason": "集成测试：回放会话的开与关"})
+	d.ok("bureau", "System:CloseReplay", map[string]any{"id": "it-rpc-" + s, "replay": "it-rp-" + s})
 
 	// --- resources (the refused call the issue asks for: an operator registering one)
 	res := "it-r-" + s
@@ -363,6 +419,7 @@ func TestCLI_EveryVerb(t *testing.T) {
 		"serviceScope": "龙华区", "expectedOutcome": "测试", "method": "statistics", "usageFrom": today, "usageTo": today,
 		"dataList": []map[string]any{{"resource": res, "items": []string{"名称"}, "necessity": "必要"}}}, model.RuleAuthActive.Code)
 
+	d.checkReadsWroteNothing(ctx)
 	var missing []string
 	for _, f := range model.Functions() {
 		if !d.driven[f.Name] {
@@ -384,10 +441,6 @@ func demoUSCC(body string) string {
 	return body + string(c)
 }
 
-func identityKey(msp, subject, issuer string) string {
-	return gm.SumHex([]byte(msp + "\x00" + subject + "\x00" + issuer))
-}
-
 func writeJSON(t *testing.T, dir, name string, v any) string {
 	raw, _ := json.Marshal(v)
 	p := filepath.Join(dir, name)
@@ -406,7 +459,7 @@ func libAuthorize(ctx context.Context, t *testing.T, pd, auth, res string, opKey
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := client.Connect(ctx, p)
+		c, err := client.Connect(ctx, p, client.WithSession(nettest.Session))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -422,8 +475,19 @@ func libAuthorize(ctx context.Context, t *testing.T, pd, auth, res string, opKey
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The publicity period takes days: the authorization is created and signed in the
+	// past through a replay session, which the ledger records (no hidden backdating).
 	now := time.Now()
-	if _, err := bureau.Submit(client.WithTimestamp(ctx, now.Add(-10*24*time.Hour)), "Authorization:Create", map[string]any{"id": auth, "operator": "it-op", "mode": "whole",
+	sess, err := replay.Open(ctx, bureau, "it-replay-"+auth, "集成测试：公示期已过的授权（integration test: an authorization past its publicity）")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := sess.Close(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	if _, err := bureau.Submit(sess.At(ctx, now.Add(-10*24*time.Hour)), "Authorization:Create", map[string]any{"id": auth, "operator": "it-op", "mode": "whole",
 		"resourceIds": []string{res}, "termMonths": 12, "agreementDigest": sm3("agreement " + auth)}); err != nil {
 		t.Fatal(err)
 	}
@@ -438,7 +502,7 @@ func libAuthorize(ctx context.Context, t *testing.T, pd, auth, res string, opKey
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := who.c.Submit(client.WithTimestamp(ctx, now.Add(-3*24*time.Hour)), "Authorization:Sign", req); err != nil {
+		if _, err := who.c.Submit(sess.At(ctx, now.Add(-3*24*time.Hour)), "Authorization:Sign", req); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -137,11 +137,11 @@ func itParties(ctx context.Context, t *testing.T, bureau *client.Client, pd stri
 		if err != nil {
 			t.Fatal(err)
 		}
-		subj, iss, err := client.CertNames(p.Cert)
+		req, err := client.BindRequest(p, b[0], id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		submit(ctx, t, bureau, "Participant:BindIdentity", map[string]any{"id": id, "participant": b[0], "mspId": p.MSPID, "subject": subj, "issuer": iss})
+		submit(ctx, t, bureau, "Participant:BindIdentity", req)
 	}
 	return opKey
 }

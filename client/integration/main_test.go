@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,12 +23,18 @@ import (
 
 var pdlBin string
 
+// sessionFile is the PDL_SESSION file every pdl run of the tests shares with the tests'
+// own clients (nettest.Session): a run as one party reads what the run before it, as
+// another party, committed.
+var sessionFile string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "pdl-it")
 	if err != nil {
 		panic(err)
 	}
 	pdlBin = filepath.Join(dir, "pdl")
+	sessionFile = filepath.Join(dir, "session")
 	root, err := nettest.Root()
 	if err != nil {
 		panic(err)
@@ -71,10 +78,18 @@ func pdl(t *testing.T, profile string, args ...string) result {
 		full = append([]string{"-p", profile}, args...)
 	}
 	cmd := exec.Command(pdlBin, full...)
-	cmd.Env = append(os.Environ(), "PDL_PROFILES="+n.L.ProfilesDir())
+	cmd.Env = append(os.Environ(), "PDL_PROFILES="+n.L.ProfilesDir(), "PDL_SESSION="+sessionFile)
+	if b, ok := nettest.Session.Block(); ok {
+		if raw, err := os.ReadFile(sessionFile); err != nil || parseBlock(raw) < b {
+			_ = os.WriteFile(sessionFile, []byte(strconv.FormatUint(b, 10)), 0o644)
+		}
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	if raw, rerr := os.ReadFile(sessionFile); rerr == nil {
+		nettest.Session.Observe(parseBlock(raw))
+	}
 	r := result{stdout: out.String(), stderr: errb.String()}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
@@ -85,6 +100,11 @@ func pdl(t *testing.T, profile string, args ...string) result {
 		r.maxRSSKB = ru.Maxrss
 	}
 	return r
+}
+
+func parseBlock(raw []byte) uint64 {
+	n, _ := strconv.ParseUint(strings.TrimSpace(string(raw)), 10, 64)
+	return n
 }
 
 // ok runs pdl and fails the test unless it exits 0.
