@@ -89,9 +89,19 @@ func (n *Net) bootstrapAndSnapshot(ctx context.Context) error {
 		return err
 	}
 	_, err = admin.Submit(ctx, "Participant:Bootstrap", model.BootstrapRequest{Request: model.Request{ID: b.ID}, Name: b.Name, USCC: b.USCC,
-		SM2PublicKey: key.Public().EncodeHex()})
-	if err != nil && model.CodeOf(err) != model.CodeAlreadyExists {
+		SM2PublicKey: key.Public().EncodeHex(), Orgs: n.T.PeerMSPIDs()})
+	if err != nil && model.CodeOf(err) != model.CodeAlreadyExists && model.CodeOf(err) != model.CodeIDReused {
 		return fmt.Errorf("bootstrap: %w", err)
+	}
+	// Whoever bootstrapped, the ledger must now be the one the network definition names;
+	// anything else is a takeover to report, not to work around.
+	var cfg model.NetworkConfig
+	if err := admin.Evaluate(ctx, "Participant:Config", nil, &cfg); err != nil {
+		return fmt.Errorf("read the bootstrapped configuration: %w", err)
+	}
+	if cfg.BureauMSP != n.T.BureauOrg().MSPID || cfg.BureauParticipant != b.ID || strings.Join(cfg.Orgs, ",") != strings.Join(n.T.PeerMSPIDs(), ",") {
+		return fmt.Errorf("the ledger was bootstrapped by someone else: bureau %s of %s, orgs %v (created in tx %s by %s); the network definition names %s of %s, orgs %v",
+			cfg.BureauParticipant, cfg.BureauMSP, cfg.Orgs, cfg.CreatedTx, cfg.CreatedBy.Subject, b.ID, n.T.BureauOrg().MSPID, n.T.PeerMSPIDs())
 	}
 	return n.WaitSnapshots(ctx, admin, 90*time.Second)
 }

@@ -30,7 +30,8 @@ func (t *Topology) configtx(c Crypto) string {
 			}
 			continue
 		}
-		w("      Readers: {Type: Signature, Rule: \"OR('%s.admin', '%s.peer', '%s.client')\"}\n", m, m, m)
+		// raw blocks for admins and peers only (see acl.go)
+		w("      Readers: {Type: Signature, Rule: \"OR('%s.admin', '%s.peer')\"}\n", m, m)
 		w("      Writers: {Type: Signature, Rule: \"OR('%s.admin', '%s.client')\"}\n", m, m)
 		w("      Admins: {Type: Signature, Rule: \"OR('%s.admin')\"}\n", m)
 		w("      Endorsement: {Type: Signature, Rule: \"OR('%s.peer')\"}\n", m)
@@ -53,7 +54,7 @@ Application: &ApplicationDefaults
     LifecycleEndorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
     Endorsement: {Type: ImplicitMeta, Rule: "%s Endorsement"}
   Capabilities: *ApplicationCapabilities
-Orderer: &OrdererDefaults
+%sOrderer: &OrdererDefaults
   OrdererType: etcdraft
   BatchTimeout: %s
   BatchSize:
@@ -68,7 +69,7 @@ Orderer: &OrdererDefaults
       MaxInflightBlocks: %d
       SnapshotIntervalSize: %s
     Consenters:
-`, t.Chaincode.EndorsementPolicy, t.Orderer.BatchTimeout, t.Orderer.MaxMessageCount,
+`, t.Chaincode.EndorsementPolicy, aclSection(), t.Orderer.BatchTimeout, t.Orderer.MaxMessageCount,
 		t.Orderer.AbsoluteMaxBytes, t.Orderer.PreferredMaxBytes,
 		r.TickInterval, r.ElectionTick, r.HeartbeatTick, r.MaxInflightBlocks, r.SnapshotIntervalSize)
 	for _, n := range t.Orderers() {
@@ -187,6 +188,14 @@ func GenerateChannelBlock(t *Topology, l Layout) (string, error) {
 	cmd.Env = append(os.Environ(), "FABRIC_CFG_PATH="+l.ConfigDir())
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("configtxgen: %v\n%s", err, out)
+	}
+	id, err := t.IndexerIdentity()
+	if err != nil {
+		return "", err
+	}
+	org := t.Org(id.Org)
+	if err := addIdentityToReaders(block, org.MSPID, org.MSPID, NewCrypto(t, l).UserCert(org, id.User)); err != nil {
+		return "", fmt.Errorf("channel ACLs: %w", err)
 	}
 	return block, nil
 }

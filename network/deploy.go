@@ -147,10 +147,13 @@ func CommittedSequence(t *Topology, l Layout) (int, string, error) {
 
 // Approve approves the definition for n's org.
 func Approve(t *Topology, l Layout, n *Node, pkgID, version string, seq int) error {
+	colls, err := writeCollections(t, l)
+	if err != nil {
+		return err
+	}
 	args := append([]string{"lifecycle", "chaincode", "approveformyorg"}, OrdererClientArgs(t, l, n.Org(), t.Orderers()[0])...)
 	args = append(args, "--channelID", t.Channel, "--name", t.Chaincode.Name, "--version", version,
-		"--package-id", pkgID, "--sequence", fmt.Sprint(seq), "--waitForEventTimeout", "60s")
-	var err error
+		"--package-id", pkgID, "--sequence", fmt.Sprint(seq), "--waitForEventTimeout", "60s", "--collections-config", colls)
 	for attempt := 0; attempt < 10; attempt++ {
 		// Right after the channel is created the orderers may still be electing a leader
 		// ("no Raft leader"): retry for a while rather than fail the deploy.
@@ -177,15 +180,18 @@ func retryableOrdererErr(err error) bool {
 
 // Commit commits the definition, endorsed by every peer org.
 func Commit(t *Topology, l Layout, version string, seq int) error {
+	colls, err := writeCollections(t, l)
+	if err != nil {
+		return err
+	}
 	first := t.Peers()[0]
 	args := append([]string{"lifecycle", "chaincode", "commit"}, OrdererClientArgs(t, l, first.Org(), t.Orderers()[0])...)
 	args = append(args, "--channelID", t.Channel, "--name", t.Chaincode.Name, "--version", version,
-		"--sequence", fmt.Sprint(seq), "--waitForEventTimeout", "60s")
+		"--sequence", fmt.Sprint(seq), "--waitForEventTimeout", "60s", "--collections-config", colls)
 	c := NewCrypto(t, l)
 	for _, p := range t.Peers() {
 		args = append(args, "--peerAddresses", p.Addr(), "--tlsRootCertFiles", c.TLSCA(p.Org()))
 	}
-	var err error
 	for attempt := 0; attempt < 10; attempt++ {
 		if _, err = runPeer(l, AdminEnv(t, l, first), args...); err == nil {
 			return nil
@@ -205,18 +211,45 @@ func CCaaSName(o *Org) string { return "ccaas." + strings.ToLower(o.Name) }
 // from CORE_CHAINCODE_ID_NAME and the listen address from CHAINCODE_SERVER_ADDRESS; with
 // TLS on, it uses the CORE_TLS_CLIENT_* pair as its server identity and
 // CORE_PEER_TLS_ROOTCERT_FILE as the CA that peers' client certificates must chain to.
-func CCaaSEnv(t *Topology, l Layout, n *Node, pkgID string) []string {
+//
+// The PDL_* settings are the org's own (see contracts.SettingsFromEnv): its clock window,
+// whether it allows a replay session, the bench baseline, who may bootstrap the ledger
+// and the channel's orgs.
+func CCaaSEnv(t *Topology, l Layout, n *Node, st *State) ([]string, error) {
 	c := NewCrypto(t, l)
 	cert, key := c.CCaaSTLS(n.Org())
-	return []string{
-		"CORE_CHAINCODE_ID_NAME=" + pkgID,
+	admin, err := t.BootstrapAdminSHA256(l)
+	if err != nil {
+		return nil, err
+	}
+	env := []string{
+		"CORE_CHAINCODE_ID_NAME=" + st.PackageIDs[n.Org().Name],
 		"CHAINCODE_SERVER_ADDRESS=" + n.CCaaSAddr(),
 		"CORE_PEER_TLS_ENABLED=true",
 		"CORE_TLS_CLIENT_KEY_FILE=" + key,
 		"CORE_TLS_CLIENT_CERT_FILE=" + cert,
 		"CORE_PEER_TLS_ROOTCERT_FILE=" + c.TLSCA(n.Org()),
 		"PDL_ORG=" + n.Org().Name,
+		"PDL_TX_TIME_WINDOW=" + n.Org().Window(),
+		"PDL_BOOTSTRAP_MSP=" + t.BureauOrg().MSPID,
+		"PDL_BOOTSTRAP_ADMIN=" + admin,
+		"PDL_ORGS=" + strings.Join(t.PeerMSPIDs(), ","),
 	}
+	if t.Chaincode.Replay == "allowed" {
+		env = append(env, "PDL_REPLAY=allowed")
+	}
+	if st.Bench {
+		env = append(env, "PDL_BENCH=on")
+	}
+	return env, nil
+}
+
+// Window is the org's chaincode time window (default 5m).
+func (o *Org) Window() string {
+	if o.TimeWindow == "" {
+		return "5m"
+	}
+	return o.TimeWindow
 }
 
 // BuildChaincode compiles the chaincode server into the run directory.
@@ -230,4 +263,54 @@ func BuildChaincode(l Layout, out string) error {
 		return fmt.Errorf("go build chaincode: %v\n%s", err, b)
 	}
 	return nil
+}
+
+// collectionsConfig is the chaincode definition's private data collections: one
+// "guard<MSP>" per peer org holding the creation markers of the records that org owns.
+// Its endorsement policy — the owner's peer and a majority with the others — applies to
+// every write into it, new keys included, which is what makes a record's creation need
+// its owner (see chaincode/contracts/owner.go). Every org is a member: the markers hide
+// nothing, and every peer can check them.
+func (t *Topology) collectionsConfig() ([]byte, error) {
+	msps := t.PeerMSPIDs()
+	members := make([]string, len(msps))
+	for i, m := range msps {
+		members[i] = "'" + m + ".member'"
+	}
+	type coll struct {
+		Name              string            `json:"name"`
+		Policy            string            `json:"policy"`
+		RequiredPeerCount int               `json:"requiredPeerCount"`
+		MaxPeerCount      int               `json:"maxPeerCount"`
+		BlockToLive       int               `json:"blockToLive"`
+		MemberOnlyRead    bool              `json:"memberOnlyRead"`
+		MemberOnlyWrite   bool              `json:"memberOnlyWrite"`
+		EndorsementPolicy map[string]string `json:"endorsementPolicy"`
+	}
+	var out []coll
+	for _, owner := range msps {
+		var others []string
+		for _, m := range msps {
+			if m != owner {
+				others = append(others, "'"+m+".peer'")
+			}
+		}
+		ep := "'" + owner + ".peer'"
+		if need := (len(others)+1)/2 + 1 - 1; need > 0 && len(others) > 0 {
+			ep = fmt.Sprintf("AND('%s.peer', OutOf(%d, %s))", owner, need, strings.Join(others, ", "))
+		}
+		out = append(out, coll{Name: "guard" + owner, Policy: "OR(" + strings.Join(members, ", ") + ")", RequiredPeerCount: 0,
+			MaxPeerCount: len(t.Peers()) - 1, EndorsementPolicy: map[string]string{"signaturePolicy": ep}})
+	}
+	return json.MarshalIndent(out, "", "  ")
+}
+
+// writeCollections writes the collections config for the lifecycle commands.
+func writeCollections(t *Topology, l Layout) (string, error) {
+	raw, err := t.collectionsConfig()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(l.ConfigDir(), "collections.json")
+	return path, os.WriteFile(path, raw, 0o644)
 }

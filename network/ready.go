@@ -163,3 +163,40 @@ func (n *Net) Smoke(ctx context.Context) ([]SmokeResult, error) {
 	}
 	return out, nil
 }
+
+// SetBench restarts every org's chaincode server with the benchmark baseline
+// (System:BenchPut) on or off, and waits until every gateway endorses again. The setting
+// is kept in the run state, so the supervisor restarts a crashed server the same way.
+func (n *Net) SetBench(ctx context.Context, on bool) error {
+	st, err := n.LoadState()
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return fmt.Errorf("network is not up")
+	}
+	if st.Bench == on {
+		return nil
+	}
+	st.Bench = on
+	for _, org := range n.T.PeerOrgs() {
+		if err := n.Hold(CCaaSName(org)); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		for _, org := range n.T.PeerOrgs() {
+			n.Release(CCaaSName(org))
+		}
+	}()
+	if err := n.SaveState(st); err != nil {
+		return err
+	}
+	for _, org := range n.T.PeerOrgs() {
+		if err := n.StartCCaaS(org, st); err != nil {
+			return err
+		}
+	}
+	n.logf("    chaincode servers restarted with bench %v", on)
+	return n.WaitReady(ctx, ReadyTimeout)
+}

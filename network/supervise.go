@@ -318,7 +318,30 @@ func (n *Net) Report() (string, bool) {
 				}
 			}
 		}
+		if org := ccaasOrg(n.T, p.Name); org != nil && state == "running" {
+			detail = "time window " + org.Window() + ", replay " + orDefault(n.T.Chaincode.Replay, "off")
+			if st, _ := n.LoadState(); st != nil && st.Bench {
+				detail += ", bench on"
+			}
+		}
 		fmt.Fprintf(&b, "%-20s %-8d %-8s %s\n", p.Name, p.Pid, state, detail)
 	}
 	return b.String(), ok
+}
+
+// ccaasOrg is the org whose chaincode server is the process name, if it is one.
+func ccaasOrg(t *Topology, name string) *Org {
+	for _, o := range t.PeerOrgs() {
+		if CCaaSName(o) == name {
+			return o
+		}
+	}
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

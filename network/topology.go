@@ -6,6 +6,9 @@ package network
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,6 +37,9 @@ type Chaincode struct {
 	Name              string `yaml:"name"`
 	Version           string `yaml:"version"`
 	EndorsementPolicy string `yaml:"endorsementPolicy"`
+	// Replay "allowed" lets the bureau replay dated history (the demo) through a replay
+	// session the ledger records; any other network leaves it off.
+	Replay string `yaml:"replay"`
 }
 
 // Bureau is the participant Participant:Bootstrap registers.
@@ -41,6 +47,9 @@ type Bureau struct {
 	ID   string `yaml:"id"`
 	Name string `yaml:"name"`
 	USCC string `yaml:"uscc"`
+	// Org is the peer org whose Admin bootstraps the ledger (default "Bureau"): every
+	// chaincode server refuses Participant:Bootstrap from any other certificate.
+	Org string `yaml:"org"`
 }
 
 // Ordering holds block cutting and Raft options.
@@ -69,6 +78,9 @@ type Org struct {
 	Kind  string `yaml:"kind"` // orderer | peer
 	Nodes []Node `yaml:"nodes"`
 	Users int    `yaml:"users"`
+	// TimeWindow is how far a proposal's timestamp may be from this org's chaincode
+	// server's clock (default 5m): each org decides for its own endorsements.
+	TimeWindow string `yaml:"timeWindow"`
 }
 
 // Node is one orderer or peer process (plus, for peers, its org's chaincode server).
@@ -96,6 +108,23 @@ type Identity struct {
 type Explorer struct {
 	Port        int `yaml:"port"`
 	MetricsPort int `yaml:"metricsPort"`
+	// Identity is the profile the indexer reads blocks as (default "indexer"): the one
+	// certificate besides org admins and peers that the channel lets read raw blocks.
+	Identity string `yaml:"identity"`
+}
+
+// IndexerIdentity is the topology identity the explorer's indexer acts as.
+func (t *Topology) IndexerIdentity() (*Identity, error) {
+	name := t.Explorer.Identity
+	if name == "" {
+		name = "indexer"
+	}
+	for i := range t.Identities {
+		if t.Identities[i].Profile == name {
+			return &t.Identities[i], nil
+		}
+	}
+	return nil, fmt.Errorf("explorer.identity %q names no identity of the topology", name)
 }
 
 // LoadTopology reads and validates a topology file.
@@ -122,6 +151,18 @@ func (t *Topology) validate() error {
 	}
 	if _, err := time.ParseDuration(t.Orderer.BatchTimeout); err != nil {
 		return fmt.Errorf("orderer.batchTimeout: %w", err)
+	}
+	switch t.Chaincode.Replay {
+	case "", "off", "allowed":
+	default:
+		return fmt.Errorf("chaincode.replay: %q, want allowed or off", t.Chaincode.Replay)
+	}
+	for i := range t.Orgs {
+		if w := t.Orgs[i].TimeWindow; w != "" {
+			if d, err := time.ParseDuration(w); err != nil || d < time.Second || d > 24*time.Hour {
+				return fmt.Errorf("orgs[%d].timeWindow: %q, want a duration between 1s and 24h", i, w)
+			}
+		}
 	}
 	if t.Orderer.ClusterRPCTimeout == "" {
 		t.Orderer.ClusterRPCTimeout = "7s"
@@ -212,6 +253,41 @@ func (t *Topology) OrdererOrg() *Org {
 		}
 	}
 	return nil
+}
+
+// BureauOrg is the org whose admin bootstraps the ledger.
+func (t *Topology) BureauOrg() *Org {
+	name := t.Bureau.Org
+	if name == "" {
+		name = "Bureau"
+	}
+	return t.Org(name)
+}
+
+// PeerMSPIDs are the MSP ids of the peer orgs, sorted.
+func (t *Topology) PeerMSPIDs() []string {
+	var out []string
+	for _, o := range t.PeerOrgs() {
+		out = append(out, o.MSPID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// BootstrapAdminSHA256 is the SHA-256 (hex) of the bureau admin's certificate (DER): the
+// one certificate every chaincode server lets bootstrap the ledger.
+func (t *Topology) BootstrapAdminSHA256(l Layout) (string, error) {
+	path := NewCrypto(t, l).UserCert(t.BureauOrg(), "Admin")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("bureau admin certificate: %w", err)
+	}
+	b, _ := pem.Decode(raw)
+	if b == nil {
+		return "", fmt.Errorf("bureau admin certificate %s: no PEM block", path)
+	}
+	sum := sha256.Sum256(b.Bytes)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // PeerOrgs returns the peer organizations in file order.

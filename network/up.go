@@ -30,6 +30,8 @@ type State struct {
 	PackageIDs map[string]string `json:"packageIds"` // org → package id
 	Binary     string            `json:"binary"`
 	Ready      bool              `json:"ready"`
+	// Bench: the chaincode servers run with System:BenchPut enabled (pdlnet bench on).
+	Bench bool `json:"bench,omitempty"`
 }
 
 func (n *Net) statePath() string { return filepath.Join(n.L.Run, "state.json") }
@@ -389,7 +391,11 @@ func (n *Net) StartCCaaS(org *Org, st *State) error {
 	if busy := WaitPortsFree([]string{node.CCaaSAddr()}, 10*time.Second); len(busy) > 0 {
 		return fmt.Errorf("%s: port %s is held by a process that is not ours (find it with ss -ltnp)", name, node.CCaaSAddr())
 	}
-	if _, err := StartProc(n.L, name, st.Binary, nil, CCaaSEnv(n.T, n.L, node, st.PackageIDs[org.Name])); err != nil {
+	env, err := CCaaSEnv(n.T, n.L, node, st)
+	if err != nil {
+		return err
+	}
+	if _, err := StartProc(n.L, name, st.Binary, nil, env); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(20 * time.Second)

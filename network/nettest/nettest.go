@@ -138,14 +138,11 @@ func Bind(t testing.TB, ctx context.Context, bureau *client.Client, participant,
 			t.Fatalf("unbind %s: %v", profile, err)
 		}
 	}
-	subject, issuer, err := client.CertNames(p.Cert)
+	req, err := client.BindRequest(p, participant, ID("bind"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = bureau.Submit(ctx, "Participant:BindIdentity", model.BindIdentityRequest{
-		Request: model.Request{ID: ID("bind")}, Participant: participant, MSPID: p.MSPID, Subject: subject, Issuer: issuer,
-	})
-	if err != nil {
+	if _, err = bureau.Submit(ctx, "Participant:BindIdentity", req); err != nil {
 		t.Fatalf("bind %s to %s: %v", profile, participant, err)
 	}
 }

@@ -9,6 +9,7 @@
 //	pdlnet start NODE         start one stopped node
 //	pdlnet hold|release NODE  keep the supervisor from restarting NODE, or stop keeping it
 //	pdlnet smoke              commit one heartbeat through each org's gateway
+//	pdlnet bench on|off       restart the chaincode servers with System:BenchPut on (off)
 //	pdlnet evidence [-dir D] REASON [FILE...]
 //	                          copy status, logs and FILEs to reports/ (kept by down); prints the directory
 //	pdlnet supervise          the supervisor loop (started by up)
@@ -54,7 +55,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|supervise|summary")
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|supervise|summary")
 }
 
 func root() (string, error) {
@@ -181,6 +182,11 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		}
 		p.Stop(10 * time.Second)
 		return nil
+	case "bench":
+		if len(args) != 1 || (args[0] != "on" && args[0] != "off") {
+			return errors.New("usage: pdlnet bench on|off")
+		}
+		return n.SetBench(ctx, args[0] == "on")
 	case "smoke":
 		res, err := n.Smoke(ctx)
 		for _, r := range res {
