@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pdledger/pdledger/chaincode/contracts"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -22,13 +21,6 @@ func newServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer((&Server{Store: st, Chaincode: "pdl"}).Router())
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-func TestIdentityKey_MatchesChaincode(t *testing.T) {
-	got := IdentityKey("SourceUnitMSP", "CN=User3@sourceunit", "CN=ca.sourceunit")
-	if want := contracts.IdentityKey("SourceUnitMSP", "CN=User3@sourceunit", "CN=ca.sourceunit"); got != want {
-		t.Fatalf("explorer %s, chaincode %s: bindings would not resolve", got, want)
-	}
 }
 
 func TestAPI_ProtectedNeedsCertificate(t *testing.T) {

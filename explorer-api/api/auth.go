@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
@@ -29,11 +28,12 @@ func (c *Caller) Overseer() bool {
 	return c != nil && c.Active && (c.Role == string(model.RoleBureau) || c.Role == string(model.RoleRegulator))
 }
 
-// IdentityKey is the chaincode's binding key of a certificate identity (the same
-// function as contracts.IdentityKey, restated so the explorer does not link the
-// chaincode; a test pins the two together).
-func IdentityKey(msp, subject, issuer string) string {
-	return gm.SumHex([]byte(msp + "\x00" + subject + "\x00" + issuer))
+// Reader is the caller as the visibility rule (model.CanRead) sees it.
+func (c *Caller) Reader() model.Reader {
+	if c == nil {
+		return model.Reader{}
+	}
+	return model.Reader{Participant: c.Participant, Role: model.Role(c.Role), Active: c.Active}
 }
 
 const callerKey = "pdl.caller"
@@ -52,9 +52,8 @@ func (s *Server) authenticate(need access) gin.HandlerFunc {
 			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "certificate %q is not issued by any organization of the channel", certs[0].Subject.String())
 			return
 		}
-		cert := certs[0]
-		caller := &Caller{MSPID: msp, Subject: cert.Subject.String(), Issuer: cert.Issuer.String()}
-		caller.IdentityKey = IdentityKey(msp, caller.Subject, caller.Issuer)
+		id := model.IdentityOf(msp, certs[0])
+		caller := &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, IdentityKey: id.Key()}
 		s.bind(c, caller)
 		if need == overseer && !caller.Overseer() {
 			problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "only the bureau and regulators may call %s; %s acts for %q (%s)", c.FullPath(), caller.Subject, caller.Participant, caller.Role)
@@ -109,23 +108,10 @@ func callerOf(c *gin.Context) *Caller {
 	return v.(*Caller)
 }
 
-// canRead is the chaincode's visibility rule applied to an indexed record.
+// canRead is the chaincode's visibility rule (model.CanReadVersion) applied to an
+// indexed record version.
 func canRead(caller *Caller, r *store.Record) bool {
-	if r.Public {
-		return true
-	}
-	if caller == nil || !caller.Active {
-		return false
-	}
-	if caller.Overseer() {
-		return true
-	}
-	for _, p := range r.Parties {
-		if p == caller.Participant {
-			return true
-		}
-	}
-	return false
+	return model.CanReadVersion(r.Public, r.Parties, caller.Reader())
 }
 
 func (s *Server) whoami(c *gin.Context) {

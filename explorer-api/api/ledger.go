@@ -59,11 +59,15 @@ func decodeProof(c *gin.Context, in []string) ([][]byte, bool) {
 	return out, true
 }
 
-func bindJSON(c *gin.Context, v any) bool {
+// bindJSON decodes the body strictly; hint says what was expected.
+func bindJSON(c *gin.Context, v any, hint string) bool {
 	dec := json.NewDecoder(c.Request.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		badParam(c, "body", "%v", err)
+		if tooLarge(c, err, maxBody(c)) {
+			return false
+		}
+		badParam(c, "body", "expected %s: %v", hint, err)
 		return false
 	}
 	return true
@@ -78,7 +82,7 @@ func (s *Server) logInclusion(c *gin.Context) {
 		LeafHash string   `json:"leafHash"`
 		Proof    []string `json:"proof"`
 	}
-	if !bindJSON(c, &req) {
+	if !bindJSON(c, &req, `{"stream","index","size","line" or "leafHash","proof":[hex]}`) {
 		return
 	}
 	switch {
@@ -126,7 +130,7 @@ func (s *Server) logConsistency(c *gin.Context) {
 		To     uint64   `json:"to"`
 		Proof  []string `json:"proof"`
 	}
-	if !bindJSON(c, &req) {
+	if !bindJSON(c, &req, `{"stream","from","to","proof":[hex]}`) {
 		return
 	}
 	if req.Stream == "" {
@@ -183,7 +187,12 @@ type TxView struct {
 	Time           time.Time `json:"time"`
 	Function       string    `json:"function,omitempty"`
 	EventType      string    `json:"eventType,omitempty"`
-	Records        []TxRec   `json:"records,omitempty"`
+	// Replay names the replay session the transaction ran under: its time is what the
+	// replaying client claimed (dated history), not checked by the endorsers' clocks.
+	Replay string `json:"replay,omitempty"`
+	// TimeFlag says why the transaction's claimed time is suspect (see Server.timeFlag).
+	TimeFlag string  `json:"timeFlag,omitempty"`
+	Records  []TxRec `json:"records,omitempty"`
 }
 
 // TxRec is a record change of a transaction.
@@ -200,9 +209,10 @@ func blockView(b *store.Block) BlockView {
 		DataHash: hex.EncodeToString(b.DataHash), Time: b.Time, TxCount: b.TxCount}
 }
 
-func txView(caller *Caller, t *store.Tx) TxView {
+func (s *Server) txView(caller *Caller, t *store.Tx, b *store.Block) TxView {
 	v := TxView{ID: t.ID, Block: t.Block, Index: t.Index, Valid: t.Valid, ValidationCode: t.ValidationCode, Creator: t.CreatorMSP,
-		CreatorSubject: t.CreatorSubject, Endorsers: t.Endorsers, Time: t.Time, Function: t.Function, EventType: t.EventType}
+		CreatorSubject: t.CreatorSubject, Endorsers: t.Endorsers, Time: t.Time, Function: t.Function, EventType: t.EventType,
+		Replay: t.Replay, TimeFlag: s.timeFlag(t, b)}
 	for _, r := range t.Records {
 		tr := TxRec{Kind: r.Kind, ID: r.ID, Version: r.Version, Action: r.Action}
 		if canRead(caller, &store.Record{Public: r.Public, Parties: r.Parties}) {
@@ -221,7 +231,7 @@ func (s *Server) blockWithTxs(c *gin.Context, b *store.Block) {
 		return
 	}
 	for i := range txs {
-		v.Txs = append(v.Txs, txView(callerOf(c), &txs[i]))
+		v.Txs = append(v.Txs, s.txView(callerOf(c), &txs[i], b))
 	}
 	c.JSON(http.StatusOK, v)
 }
@@ -292,7 +302,12 @@ func (s *Server) txByID(c *gin.Context) {
 		s.storeErr(c, "transaction "+c.Param("id"), err)
 		return
 	}
-	v := txView(callerOf(c), t)
+	b, err := s.Store.Block(c, t.Block)
+	if err != nil {
+		s.storeErr(c, "block of transaction "+t.ID, err)
+		return
+	}
+	v := s.txView(callerOf(c), t, b)
 	c.JSON(http.StatusOK, gin.H{"tx": v, "proof": s.proof(c, t.ID)})
 }
 
@@ -445,3 +460,33 @@ func OpenAPI() map[string]any {
 		},
 	}
 }
+
+// DefaultTimeWindow is how far a transaction's claimed time may be from its block's
+// before the explorer flags it (the chaincode servers' default window).
+const DefaultTimeWindow = 5 * time.Minute
+
+// timeFlag says why a transaction's time is suspect, "" when it is not. A transaction's
+// time is chosen by its client; every org's chaincode server refuses one outside its
+// window, so a flagged transaction means an endorser's clock or window is off (or a
+// majority agreed to a forged time). The reference is when the explorer received the
+// block at the tip of the ledger, else the block's median claimed time. Replayed
+// transactions are marked by their session instead.
+func (s *Server) timeFlag(t *store.Tx, b *store.Block) string {
+	if t.Replay != "" || !t.Valid || t.Time.IsZero() || b == nil {
+		return ""
+	}
+	window := s.TimeWindow
+	if window == 0 {
+		window = DefaultTimeWindow
+	}
+	ref, what := b.Time, "the median time of its block"
+	if !b.Received.IsZero() {
+		ref, what = b.Received, "when the explorer received its block"
+	}
+	if d := t.Time.Sub(ref); d > window || d < -window {
+		return fmt.Sprintf("TX_TIME_FAR_FROM_BLOCK: claimed %s, %s off %s (%s)", t.Time.In(cst).Format(time.RFC3339), d.Round(time.Second), what, ref.In(cst).Format(time.RFC3339))
+	}
+	return ""
+}
+
+var cst = time.FixedZone("CST", 8*3600)

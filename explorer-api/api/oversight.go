@@ -14,6 +14,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/indexer"
 	"github.com/pdledger/pdledger/explorer-api/store"
@@ -310,9 +311,61 @@ func (s *Server) verifyChain(c *gin.Context) {
 		}
 		problems = append(problems, s.compareRows(c, n, want)...)
 	}
+	stateChecked := 0
+	if s.Ledger != nil {
+		var sp []Mismatch
+		stateChecked, sp = s.compareState(c, from, to)
+		problems = append(problems, sp...)
+	}
 	c.JSON(http.StatusOK, gin.H{"from": from, "to": to, "blocksChecked": to - from, "ok": len(problems) == 0,
 		"comparedWith": map[bool]string{true: "ledger (peer)", false: "stored raw blocks"}[s.Ledger != nil],
-		"mismatches":   problems, "seconds": time.Since(started).Seconds()})
+		"mismatches":   problems, "recordsComparedWithState": stateChecked, "seconds": time.Since(started).Seconds()})
+}
+
+// compareState holds every indexed record last written in blocks [from, to) against world
+// state (System:Digests): a record whose latest indexed version differs from what the
+// ledger holds was changed without an event the index saw (INDEX_STATE_DIFFERS).
+func (s *Server) compareState(c *gin.Context, from, to uint64) (int, []Mismatch) {
+	var out []Mismatch
+	checked := 0
+	after := ""
+	for {
+		rs, next, err := s.Store.Records(c, store.RecordQuery{Limit: 500, After: after, NoParties: true})
+		if err != nil {
+			return checked, append(out, Mismatch{0, "INDEX_UNREADABLE", err.Error()})
+		}
+		var batch []store.Record
+		for _, r := range rs {
+			if r.Block >= from && r.Block < to {
+				batch = append(batch, r)
+			}
+		}
+		for i := 0; i < len(batch); i += 200 {
+			part := batch[i:min(i+200, len(batch))]
+			refs := make([]model.RecordRef, len(part))
+			for j, r := range part {
+				refs[j] = model.RecordRef{Kind: model.Kind(r.Kind), ID: r.ID}
+			}
+			ds, err := s.Ledger.StateDigests(c, refs)
+			if err != nil || len(ds) != len(part) {
+				return checked, append(out, Mismatch{part[0].Block, "LEDGER_UNREADABLE", fmt.Sprintf("state digests: %v (%d answers for %d records)", err, len(ds), len(part))})
+			}
+			for j, r := range part {
+				checked++
+				d := ds[j]
+				switch {
+				case d.Missing:
+					out = append(out, Mismatch{r.Block, "INDEX_STATE_DIFFERS", fmt.Sprintf("%s %s v%d is indexed but not in world state", r.Kind, r.ID, r.Version)})
+				case d.Version != r.Version || d.Digest != gm.SumHex(r.Data):
+					out = append(out, Mismatch{r.Block, "INDEX_STATE_DIFFERS", fmt.Sprintf("%s %s: index has v%d (tx %s), world state has v%d with other content", r.Kind, r.ID, r.Version, r.TxID, d.Version)})
+				}
+			}
+		}
+		if next == "" {
+			return checked, out
+		}
+		after = next
+	}
 }
 
 func (s *Server) compareRows(c *gin.Context, n uint64, want *store.Block) []Mismatch {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -21,6 +22,8 @@ type Proof struct {
 	Endorsers  []string  `json:"endorsingOrgs"`
 	Time       time.Time `json:"time"`
 	Validation string    `json:"validationCode"`
+	Replay     string    `json:"replay,omitempty"`   // the replay session that wrote this version
+	TimeFlag   string    `json:"timeFlag,omitempty"` // why its time is suspect (Server.timeFlag)
 }
 
 // RecordView is a record with its proof.
@@ -42,7 +45,8 @@ func (s *Server) proof(c *gin.Context, txID string) *Proof {
 	if err != nil {
 		return nil
 	}
-	return &Proof{TxID: tx.ID, Block: tx.Block, BlockHash: hex.EncodeToString(b.Hash), Endorsers: tx.Endorsers, Time: tx.Time, Validation: tx.ValidationCode}
+	return &Proof{TxID: tx.ID, Block: tx.Block, BlockHash: hex.EncodeToString(b.Hash), Endorsers: tx.Endorsers, Time: tx.Time, Validation: tx.ValidationCode,
+		Replay: tx.Replay, TimeFlag: s.timeFlag(tx, b)}
 }
 
 // readable loads a record the caller may read; it answers the problem itself otherwise.
@@ -73,31 +77,48 @@ func (s *Server) record(c *gin.Context) {
 	c.JSON(http.StatusOK, s.view(c, r))
 }
 
-// VersionView is one version of a record.
+// VersionView is one version of a record. A version the caller may not read (by that
+// version's own visibility) keeps its transaction, time and number; its data is left out
+// and Hidden says so.
 type VersionView struct {
 	Version int             `json:"version"`
 	Action  string          `json:"action"`
 	TxID    string          `json:"txId"`
 	Block   uint64          `json:"blockNumber"`
 	Time    time.Time       `json:"time"`
-	Data    json.RawMessage `json:"data"`
+	Replay  string          `json:"replay,omitempty"`
+	Hidden  bool            `json:"hidden,omitempty"`
+	Data    json.RawMessage `json:"data,omitempty"`
 }
 
+// recordHistory applies the visibility of each version (model.CanReadVersion): a
+// resource's versions from before its cataloguing stay private after it is catalogued.
+// A caller who may read no version is refused.
 func (s *Server) recordHistory(c *gin.Context) {
-	r, ok := s.readable(c, c.Param("kind"), c.Param("id"))
-	if !ok {
-		return
-	}
-	vs, err := s.Store.RecordVersions(c, r.Kind, r.ID)
+	kind, id := c.Param("kind"), c.Param("id")
+	vs, err := s.Store.RecordVersions(c, kind, id)
 	if err != nil {
-		s.storeErr(c, "history", err)
+		s.storeErr(c, kind+" "+id, err)
 		return
 	}
+	who := callerOf(c).Reader()
 	out := make([]VersionView, 0, len(vs))
+	readable := 0
 	for _, v := range vs {
-		out = append(out, VersionView{Version: v.Version, Action: v.Action, TxID: v.TxID, Block: v.Block, Time: v.Time, Data: v.Data})
+		vv := VersionView{Version: v.Version, Action: v.Action, TxID: v.TxID, Block: v.Block, Time: v.Time, Replay: v.Replay}
+		if model.CanReadVersion(v.Public, v.Parties, who) {
+			vv.Data = v.Data
+			readable++
+		} else {
+			vv.Hidden = true
+		}
+		out = append(out, vv)
 	}
-	c.JSON(http.StatusOK, gin.H{"kind": r.Kind, "id": r.ID, "versions": out})
+	if readable == 0 {
+		problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "no version of %s %q is public, and the caller is not a party to it", kind, id)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"kind": kind, "id": id, "versions": out})
 }
 
 // Page is a page of records with the cursor of the next one.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/explorer-api/indexer"
 	"github.com/pdledger/pdledger/explorer-api/store"
@@ -30,6 +31,9 @@ import (
 type Ledger interface {
 	ChainInfo(ctx context.Context) (*client.ChainInfo, error)
 	BlockBytes(ctx context.Context, n uint64) ([]byte, error)
+	// StateDigests answers System:Digests: each record's version and the SM3 of the
+	// bytes world state holds for it.
+	StateDigests(ctx context.Context, refs []model.RecordRef) ([]model.StateDigest, error)
 }
 
 // Server serves the API.
@@ -44,6 +48,11 @@ type Server struct {
 	MaxLag uint64
 	// Now is the clock for compliance reports (time.Now when nil).
 	Now func() time.Time
+	// Limits bound request bodies and each caller's request rate (DefaultLimits when zero).
+	Limits Limits
+	// TimeWindow: transactions whose claimed time is farther than this from their block's
+	// are flagged (DefaultTimeWindow when zero).
+	TimeWindow time.Duration
 
 	requests atomic.Uint64
 	errors4  atomic.Uint64
@@ -122,7 +131,7 @@ func routeTable() []route {
 func (s *Server) Router() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery(), s.observe)
+	r.Use(gin.Recovery(), s.observe, s.limit())
 	for _, rt := range routeTable() {
 		rt := rt
 		handlers := []gin.HandlerFunc{}

@@ -181,16 +181,22 @@ type AuthState struct {
 	Status  string `json:"status"`
 	TermEnd string `json:"termEnd,omitempty"`
 	Proof   *Proof `json:"proof,omitempty"`
+	// Hidden: the caller may not read the authorization; only whether it is in force is
+	// shown ("active" or "not active").
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // PriceState is one filed price and the cap it was checked against.
 type PriceState struct {
-	ID       string `json:"id"`
-	PriceFen int64  `json:"priceFen"`
-	CapFen   *int64 `json:"capFen,omitempty"`
-	Status   string `json:"status"`
-	Flagged  bool   `json:"flagged"`
-	Proof    *Proof `json:"proof,omitempty"`
+	ID        string `json:"id"`
+	PriceFen  int64  `json:"priceFen,omitempty"`
+	CapFen    *int64 `json:"capFen,omitempty"`
+	Status    string `json:"status"`
+	Flagged   bool   `json:"flagged"`
+	WithinCap bool   `json:"withinCap"`
+	Proof     *Proof `json:"proof,omitempty"`
+	// Hidden: the caller may not read the filing; only whether it keeps its cap is shown.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 func (s *Server) check(c *gin.Context, id string) Check {
@@ -212,17 +218,27 @@ func (s *Server) check(c *gin.Context, id string) Check {
 	out.AuthorizationActive = len(p.Authorizations) > 0
 	for _, aid := range p.Authorizations {
 		st := AuthState{ID: aid, Status: "missing"}
+		active := false
 		if ar, err := s.Store.Record(c, "authorization", aid); err == nil {
 			var a model.Authorization
 			_ = json.Unmarshal(ar.Data, &a)
-			st.Status, st.TermEnd, st.Proof = string(a.Status), a.TermEnd, s.proof(c, ar.TxID)
+			status := a.Status
 			// the chaincode records an expiry with the next transaction touching it; the
 			// explorer applies the term end itself so the answer does not wait for one
 			if a.Status == model.AuthActive && a.TermEnd != "" && today > a.TermEnd {
-				st.Status = string(model.AuthExpired)
+				status = model.AuthExpired
+			}
+			active = status == model.AuthActive
+			if canRead(callerOf(c), ar) {
+				st.Status, st.TermEnd, st.Proof = string(status), a.TermEnd, s.proof(c, ar.TxID)
+			} else {
+				// a private authorization: the check needs whether it is in force, not its
+				// terms or where it is on the ledger
+				st.Status = map[bool]string{true: "active", false: "not active"}[active]
+				st.Hidden = true
 			}
 		}
-		if st.Status != string(model.AuthActive) {
+		if !active {
 			out.AuthorizationActive = false
 		}
 		out.Authorizations = append(out.Authorizations, st)
@@ -242,11 +258,15 @@ func (s *Server) check(c *gin.Context, id string) Check {
 		if f.SupersededBy != "" {
 			continue
 		}
-		ps := PriceState{ID: f.ID, PriceFen: f.PriceFen, CapFen: f.CapFen, Status: string(f.Status), Flagged: f.Flag != nil, Proof: s.proof(c, fr.TxID)}
-		if ps.Flagged || (f.CapFen != nil && f.PriceFen > *f.CapFen) {
+		within := f.Flag == nil && (f.CapFen == nil || f.PriceFen <= *f.CapFen)
+		if !within {
 			out.PricesWithinCap = false
 		}
-		out.Prices = append(out.Prices, ps)
+		if !canRead(callerOf(c), fr) {
+			out.Prices = append(out.Prices, PriceState{ID: f.ID, Status: string(f.Status), Flagged: f.Flag != nil, WithinCap: within, Hidden: true})
+			continue
+		}
+		out.Prices = append(out.Prices, PriceState{ID: f.ID, PriceFen: f.PriceFen, CapFen: f.CapFen, Status: string(f.Status), Flagged: f.Flag != nil, WithinCap: within, Proof: s.proof(c, fr.TxID)})
 	}
 	for _, c := range []struct {
 		failed bool
@@ -276,10 +296,7 @@ func (s *Server) productCheckBatch(c *gin.Context) {
 	var req struct {
 		IDs []string `json:"ids"`
 	}
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		badParam(c, "body", "expected {\"ids\": [...]}: %v", err)
+	if !bindJSON(c, &req, `{"ids": [...]}`) {
 		return
 	}
 	if len(req.IDs) == 0 || len(req.IDs) > 100 {

@@ -38,6 +38,8 @@ type Tx struct {
 	// EventError is set when a valid transaction of the chaincode carried an event the
 	// explorer cannot read (a schema it does not know): indexed, and reported.
 	EventError string
+	// Replay is the replay session the transaction ran under (model.Event.Replay).
+	Replay string
 }
 
 // refs maps a record field to the kind it refers to and the relation's name.
@@ -68,7 +70,7 @@ func Decode(t client.TxInfo, chaincode string) Tx {
 		out.EventError = err.Error()
 		return out
 	}
-	out.EventType = ev.Type
+	out.EventType, out.Replay = ev.Type, ev.Replay
 	for _, r := range ev.Records {
 		c := Change{Kind: string(r.Kind), ID: r.ID, Version: r.Version, Action: r.Action, Public: r.Public, Data: r.Data, Parties: []string{}}
 		if rec := model.NewRecord(r.Kind); rec != nil && json.Unmarshal(r.Data, rec) == nil {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -175,7 +176,13 @@ func (ix *Indexer) follow(ctx context.Context) error {
 		if n > next {
 			return fmt.Errorf("block %d arrived while %d is next: gap, resubscribing", n, next)
 		}
-		if err := ix.index(ctx, b, last); err != nil {
+		// At the tip, the time a block arrives is the clock its transactions' claimed
+		// times are held to (the explorer flags those far from it).
+		var received time.Time
+		if n+1 >= ix.height.Load() {
+			received = time.Now()
+		}
+		if err := ix.index(ctx, b, last, received); err != nil {
 			return err
 		}
 		last = verify.HeaderHash(b.GetHeader())
@@ -222,7 +229,7 @@ func (ix *Indexer) ensureVerifier(ctx context.Context, next uint64) error {
 	return nil
 }
 
-func (ix *Indexer) index(ctx context.Context, b *common.Block, prev []byte) error {
+func (ix *Indexer) index(ctx context.Context, b *common.Block, prev []byte, received time.Time) error {
 	n := b.GetHeader().GetNumber()
 	if n > 0 {
 		if err := ix.verifier.Verify(b, prev); err != nil {
@@ -238,6 +245,7 @@ func (ix *Indexer) index(ctx context.Context, b *common.Block, prev []byte) erro
 	if err != nil {
 		return fmt.Errorf("block %d: %w", n, err)
 	}
+	row.Received = received
 	if err := ix.s.ApplyBlock(ctx, row); err != nil {
 		return fmt.Errorf("store block %d: %w", n, err)
 	}
@@ -263,17 +271,16 @@ func Convert(b *common.Block, chaincode string) (*store.Block, error) {
 	}
 	row := &store.Block{Number: info.Number, Hash: info.HeaderHash, PrevHash: info.PreviousHash, DataHash: info.DataHash,
 		TxCount: len(info.Txs), Raw: raw}
+	var times []time.Time
 	for _, t := range info.Txs {
-		if row.Time.IsZero() || t.Timestamp.After(row.Time) {
-			row.Time = t.Timestamp
-		}
+		times = append(times, t.Timestamp)
 		if t.Type == common.HeaderType_CONFIG.String() {
 			row.Config = true
 		}
 		d := domain.Decode(t, chaincode)
 		tx := store.Tx{ID: t.ID, Block: info.Number, Index: t.Index, Valid: t.Valid, ValidationCode: t.ValidationCode,
 			CreatorMSP: t.Creator.MSPID, CreatorSubject: t.Creator.Subject, Time: t.Timestamp, Chaincode: t.Chaincode,
-			Function: t.Function, EventType: d.EventType, Endorsers: []string{}}
+			Function: t.Function, EventType: d.EventType, Endorsers: []string{}, Replay: d.Replay}
 		if tx.ID == "" { // config transactions carry no tx id
 			tx.ID = fmt.Sprintf("block-%d-tx-%d", info.Number, t.Index)
 		}
@@ -289,5 +296,17 @@ func Convert(b *common.Block, chaincode string) (*store.Block, error) {
 		}
 		row.Txs = append(row.Txs, tx)
 	}
+	row.Time = median(times)
 	return row, nil
+}
+
+// median is a block's time: the median of the times its transactions claim (each chosen
+// by its client), so that one transaction stamped far off does not move it.
+func median(ts []time.Time) time.Time {
+	if len(ts) == 0 {
+		return time.Time{}
+	}
+	sorted := append([]time.Time(nil), ts...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Before(sorted[j]) })
+	return sorted[len(sorted)/2]
 }

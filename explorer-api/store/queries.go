@@ -18,17 +18,20 @@ func notFound(err error) error {
 	return err
 }
 
-const blockCols = `number, hash, prev_hash, data_hash, time, tx_count, config, raw`
+const blockCols = `number, hash, prev_hash, data_hash, time, tx_count, config, raw, received`
 
 func scanBlock(row *sql.Row) (*Block, error) {
 	var b Block
 	var n int64
-	var t string
+	var t, received string
 	var cfg int
-	if err := row.Scan(&n, &b.Hash, &b.PrevHash, &b.DataHash, &t, &b.TxCount, &cfg, &b.Raw); err != nil {
+	if err := row.Scan(&n, &b.Hash, &b.PrevHash, &b.DataHash, &t, &b.TxCount, &cfg, &b.Raw, &received); err != nil {
 		return nil, notFound(err)
 	}
 	b.Number, b.Time, b.Config = uint64(n), parseTS(t), cfg == 1
+	if received != "" {
+		b.Received = parseTS(received)
+	}
 	return &b, nil
 }
 
@@ -42,14 +45,14 @@ func (s *Store) BlockByHash(ctx context.Context, hash []byte) (*Block, error) {
 	return scanBlock(s.db.QueryRowContext(ctx, s.q(`SELECT `+blockCols+` FROM blocks WHERE hash = ?`), hash))
 }
 
-const txCols = `block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type`
+const txCols = `block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type, replay`
 
 func scanTx(sc interface{ Scan(...any) error }) (*Tx, error) {
 	var t Tx
 	var block int64
 	var valid int
 	var endorsers, tm string
-	if err := sc.Scan(&block, &t.Index, &t.ID, &valid, &t.ValidationCode, &t.CreatorMSP, &t.CreatorSubject, &endorsers, &tm, &t.Chaincode, &t.Function, &t.EventType); err != nil {
+	if err := sc.Scan(&block, &t.Index, &t.ID, &valid, &t.ValidationCode, &t.CreatorMSP, &t.CreatorSubject, &endorsers, &tm, &t.Chaincode, &t.Function, &t.EventType, &t.Replay); err != nil {
 		return nil, notFound(err)
 	}
 	t.Block, t.Valid, t.Time = uint64(block), valid == 1, parseTS(tm)
@@ -152,7 +155,7 @@ func (s *Store) Record(ctx context.Context, kind, id string) (*Record, error) {
 
 // RecordVersions returns every version of a record, oldest first.
 func (s *Store) RecordVersions(ctx context.Context, kind, id string) ([]Version, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT kind, id, version, action, actor, tx_id, block, tx_index, time, data FROM record_versions
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, replay, data FROM record_versions
 		WHERE kind = ? AND id = ? ORDER BY block, tx_index`), kind, id)
 	if err != nil {
 		return nil, err
@@ -162,11 +165,13 @@ func (s *Store) RecordVersions(ctx context.Context, kind, id string) ([]Version,
 	for rows.Next() {
 		var v Version
 		var block int64
-		var tm, data string
-		if err := rows.Scan(&v.Kind, &v.ID, &v.Version, &v.Action, &v.Actor, &v.TxID, &block, &v.TxIndex, &tm, &data); err != nil {
+		var pub int
+		var tm, parties, data string
+		if err := rows.Scan(&v.Kind, &v.ID, &v.Version, &v.Action, &v.Actor, &v.TxID, &block, &v.TxIndex, &tm, &pub, &parties, &v.Replay, &data); err != nil {
 			return nil, err
 		}
-		v.Block, v.Time, v.Data = uint64(block), parseTS(tm), json.RawMessage(data)
+		v.Block, v.Time, v.Public, v.Data = uint64(block), parseTS(tm), pub == 1, json.RawMessage(data)
+		_ = json.Unmarshal([]byte(parties), &v.Parties)
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
@@ -185,6 +190,7 @@ type RecordQuery struct {
 	PublicOnly bool
 	Limit      int    // 1..500, default 100
 	After      string // cursor: the last "kind/id" of the previous page
+	NoParties  bool   // leave Record.Parties empty (one query less per record)
 }
 
 // Records returns a page of current records ordered by kind and id, and the cursor of
@@ -243,6 +249,9 @@ func (s *Store) Records(ctx context.Context, q RecordQuery) ([]Record, string, e
 		next = out[limit-1].Kind + "/" + out[limit-1].ID
 	}
 	for i := range out {
+		if q.NoParties {
+			break
+		}
 		if out[i].Parties, err = s.parties(ctx, out[i].Kind, out[i].ID); err != nil {
 			return nil, "", err
 		}

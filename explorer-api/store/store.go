@@ -41,6 +41,9 @@ type Block struct {
 	TxCount  int
 	Config   bool   // holds a configuration transaction
 	Raw      []byte // the marshalled common.Block
+	// Received is when the indexer received the block while following the tip of the
+	// ledger (zero for blocks it caught up on): the clock transaction times are held to.
+	Received time.Time
 	Txs      []Tx
 	Edges    []EdgeAt
 }
@@ -60,7 +63,10 @@ type Tx struct {
 	Chaincode      string
 	Function       string
 	EventType      string
-	Records        []RecordChange
+	// Replay is the replay session the transaction ran under (its time was not held to
+	// the endorsers' clocks); "" for a live transaction.
+	Replay  string
+	Records []RecordChange
 }
 
 // RecordChange is one record a valid transaction changed.
@@ -110,6 +116,9 @@ type Version struct {
 	Block   uint64
 	TxIndex int
 	Time    time.Time
+	Public  bool
+	Parties []string
+	Replay  string
 	Data    json.RawMessage
 }
 
@@ -225,6 +234,11 @@ var migrations = []string{
 		tx_id TEXT NOT NULL, block BIGINT NOT NULL, PRIMARY KEY (from_kind, from_id, to_kind, to_id, rel));
 	CREATE INDEX edges_to ON edges (to_kind, to_id);
 	CREATE TABLE checkpoint (id INTEGER PRIMARY KEY, next BIGINT NOT NULL, hash {{BYTES}}, updated TEXT NOT NULL)`,
+	// 2: when a block was received live; the replay session of a transaction and of the
+	// record versions it wrote
+	`ALTER TABLE blocks ADD COLUMN received TEXT NOT NULL DEFAULT '';
+	ALTER TABLE txs ADD COLUMN replay TEXT NOT NULL DEFAULT '';
+	ALTER TABLE record_versions ADD COLUMN replay TEXT NOT NULL DEFAULT ''`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -317,8 +331,12 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 		_, e := tx.ExecContext(ctx, s.q(query), args...)
 		return e
 	}
-	if err = exec(`INSERT INTO blocks (number, hash, prev_hash, data_hash, time, tx_count, config, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		int64(b.Number), b.Hash, b.PrevHash, b.DataHash, ts(b.Time), b.TxCount, b2i(b.Config), b.Raw); err != nil {
+	received := ""
+	if !b.Received.IsZero() {
+		received = ts(b.Received)
+	}
+	if err = exec(`INSERT INTO blocks (number, hash, prev_hash, data_hash, time, tx_count, config, raw, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		int64(b.Number), b.Hash, b.PrevHash, b.DataHash, ts(b.Time), b.TxCount, b2i(b.Config), b.Raw, received); err != nil {
 		return fmt.Errorf("block %d: %w", b.Number, err)
 	}
 	// Rows go in multi-row statements, a few per block rather than several per record:
@@ -337,7 +355,7 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 	for _, t := range b.Txs {
 		endorsers, _ := json.Marshal(nonNil(t.Endorsers))
 		txRows = append(txRows, []any{int64(b.Number), t.Index, t.ID, b2i(t.Valid), t.ValidationCode, t.CreatorMSP, t.CreatorSubject,
-			string(endorsers), ts(t.Time), t.Chaincode, t.Function, t.EventType})
+			string(endorsers), ts(t.Time), t.Chaincode, t.Function, t.EventType, t.Replay})
 		if !t.Valid {
 			invalidID[t.ID] = true
 			continue // an invalid transaction changed nothing on the ledger
@@ -346,7 +364,7 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 		for _, r := range t.Records {
 			parties, _ := json.Marshal(nonNil(r.Parties))
 			versionRows = append(versionRows, []any{r.Kind, r.ID, r.Version, r.Action, r.Actor, t.ID, int64(b.Number), t.Index, ts(t.Time),
-				b2i(r.Public), string(parties), string(r.Data)})
+				b2i(r.Public), string(parties), string(r.Data), t.Replay})
 			k := key{r.Kind, r.ID}
 			if _, seen := latest[k]; !seen {
 				changed = append(changed, k)
@@ -371,10 +389,10 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 			edgeRows = append(edgeRows, []any{e.FromKind, e.FromID, e.ToKind, e.ToID, e.Rel, e.TxID, int64(b.Number)})
 		}
 	}
-	if err = s.insertRows(ctx, tx, `INSERT INTO txs (block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type)`, txRows, ``); err != nil {
+	if err = s.insertRows(ctx, tx, `INSERT INTO txs (block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type, replay)`, txRows, ``); err != nil {
 		return fmt.Errorf("block %d transactions: %w", b.Number, err)
 	}
-	if err = s.insertRows(ctx, tx, `INSERT INTO record_versions (kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, data)`, versionRows, ``); err != nil {
+	if err = s.insertRows(ctx, tx, `INSERT INTO record_versions (kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, data, replay)`, versionRows, ``); err != nil {
 		return fmt.Errorf("block %d record versions: %w", b.Number, err)
 	}
 	if err = s.insertRows(ctx, tx, `INSERT INTO records (kind, id, version, public, data, tx_id, block, time)`, recordRows,

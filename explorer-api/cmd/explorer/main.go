@@ -31,6 +31,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/explorer-api/api"
 	"github.com/pdledger/pdledger/explorer-api/indexer"
@@ -48,6 +49,12 @@ func main() {
 type ledger struct{ c *client.Client }
 
 func (l ledger) ChainInfo(ctx context.Context) (*client.ChainInfo, error) { return l.c.ChainInfo(ctx) }
+func (l ledger) StateDigests(ctx context.Context, refs []model.RecordRef) ([]model.StateDigest, error) {
+	var out []model.StateDigest
+	err := l.c.Evaluate(ctx, "System:Digests", model.DigestsRequest{Items: refs}, &out)
+	return out, err
+}
+
 func (l ledger) BlockBytes(ctx context.Context, n uint64) ([]byte, error) {
 	b, err := l.c.Block(ctx, n)
 	if err != nil {
@@ -66,6 +73,9 @@ func run() error {
 	listen := flag.String("listen", "", "address to listen on (default: the profile's explorer URL)")
 	tlsDir := flag.String("tls-dir", filepath.Join(runDir, "explorer", "tls"), "server TLS material (created if missing: ca.pem, server.pem, server.key)")
 	maxLag := flag.Uint64("max-lag", 5, "index lag in blocks above which /readyz is 503")
+	maxBody := flag.Int64("max-body", api.DefaultLimits.MaxBody, "request body limit in bytes (413 above it)")
+	rate := flag.Float64("rate", api.DefaultLimits.Rate, "requests per second per caller (429 with Retry-After above it)")
+	burst := flag.Int("burst", api.DefaultLimits.Burst, "burst of requests per caller")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -103,19 +113,23 @@ func run() error {
 		return err
 	}
 	ix := indexer.New(c, st, p.Chaincode, log)
-	srv := &api.Server{Store: st, Indexer: ix, Ledger: ledger{c}, Roots: roots, Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag}
+	srv := &api.Server{Store: st, Indexer: ix, Ledger: ledger{c}, Roots: roots, Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag,
+		Limits: api.Limits{MaxBody: *maxBody, Rate: *rate, Burst: *burst}}
 
 	host, _, _ := net.SplitHostPort(*listen)
 	cert, err := serverCert(*tlsDir, host)
 	if err != nil {
 		return err
 	}
+	// A slow or idle client cannot hold a connection: headers within 10 s, the whole
+	// request within 30 s; an answer gets 5 min (a full /verify re-reads every block).
 	hs := &http.Server{Addr: *listen, Handler: srv.Router(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12}}
 	errc := make(chan error, 2)
 	go func() { errc <- ix.Run(ctx) }()
 	go func() {
-		log.Info("explorer listening", "addr", *listen, "store", st.Engine())
+		log.Info("explorer listening", "addr", *listen, "store", st.Engine(), "limits", srv.Limits.String())
 		if err := hs.ListenAndServeTLS("", ""); !errors.Is(err, http.ErrServerClosed) {
 			errc <- err
 		}

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Limits bound what one request and one caller may cost the explorer.
+type Limits struct {
+	// MaxBody caps a request body (bytes); larger bodies are refused with 413.
+	MaxBody int64
+	// Rate and Burst are each caller's token bucket (requests per second, bucket size).
+	// A caller is its client certificate, or its address when it presents none.
+	Rate  float64
+	Burst int
+}
+
+// DefaultLimits: a 1 MiB body, 50 requests per second with bursts of 100 per caller.
+var DefaultLimits = Limits{MaxBody: 1 << 20, Rate: 50, Burst: 100}
+
+// limit enforces the body cap and the per-caller rate.
+func (s *Server) limit() gin.HandlerFunc {
+	lim := s.Limits
+	if lim.MaxBody == 0 {
+		lim = DefaultLimits
+	}
+	buckets := newBuckets(lim.Rate, lim.Burst)
+	return func(c *gin.Context) {
+		if wait, ok := buckets.take(callerID(c.Request), time.Now()); !ok {
+			secs := int(math.Ceil(wait.Seconds()))
+			c.Header("Retry-After", strconv.Itoa(secs))
+			problem(c, http.StatusTooManyRequests, "RATE_LIMITED", "", "more than %.0f requests per second (bursts of %d) from this caller; retry after %d s", lim.Rate, lim.Burst, secs)
+			return
+		}
+		if c.Request.ContentLength > lim.MaxBody {
+			problem(c, http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE", "", "the request body is %d bytes; the limit is %d bytes", c.Request.ContentLength, lim.MaxBody)
+			return
+		}
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, lim.MaxBody)
+		}
+		c.Set(maxBodyKey, lim.MaxBody)
+		c.Next()
+	}
+}
+
+const maxBodyKey = "pdl.maxBody"
+
+// maxBody is the body limit in force for the request.
+func maxBody(c *gin.Context) int64 { return c.GetInt64(maxBodyKey) }
+
+// tooLarge reports a body that MaxBytesReader cut off (no Content-Length given).
+func tooLarge(c *gin.Context, err error, limit int64) bool {
+	var mbe *http.MaxBytesError
+	if err == nil || !asMaxBytes(err, &mbe) {
+		return false
+	}
+	problem(c, http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE", "", "the request body exceeds the limit of %d bytes", limit)
+	return true
+}
+
+func asMaxBytes(err error, target **http.MaxBytesError) bool {
+	for err != nil {
+		if e, ok := err.(*http.MaxBytesError); ok {
+			*target = e
+			return true
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		err = u.Unwrap()
+	}
+	return false
+}
+
+// callerID names the caller for rate limiting: its certificate, else its address.
+func callerID(r *http.Request) string {
+	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
+		return "cert:" + hex.EncodeToString(sum[:8])
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "addr:" + host
+}
+
+// buckets are token buckets per caller; idle ones are dropped.
+type buckets struct {
+	mu    sync.Mutex
+	rate  float64
+	burst float64
+	m     map[string]*bucket
+	swept time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newBuckets(rate float64, burst int) *buckets {
+	return &buckets{rate: rate, burst: float64(burst), m: map[string]*bucket{}}
+}
+
+// take spends one token of id's bucket; when none is left it says how long until one is.
+func (b *buckets) take(id string, now time.Time) (time.Duration, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if now.Sub(b.swept) > time.Minute {
+		for k, v := range b.m {
+			if now.Sub(v.at) > time.Minute {
+				delete(b.m, k)
+			}
+		}
+		b.swept = now
+	}
+	bk, ok := b.m[id]
+	if !ok {
+		bk = &bucket{tokens: b.burst, at: now}
+		b.m[id] = bk
+	}
+	bk.tokens = math.Min(b.burst, bk.tokens+now.Sub(bk.at).Seconds()*b.rate)
+	bk.at = now
+	if bk.tokens >= 1 {
+		bk.tokens--
+		return 0, true
+	}
+	return time.Duration((1 - bk.tokens) / b.rate * float64(time.Second)), false
+}
+
+func (l Limits) String() string {
+	return fmt.Sprintf("body ≤ %d bytes, %.0f req/s per caller (burst %d)", l.MaxBody, l.Rate, l.Burst)
+}
