@@ -45,7 +45,7 @@ type LogStream struct {
 	Meta
 	Owner         string    `json:"owner"`
 	LogKind       LogKind   `json:"logKind"`
-	Authorization string    `json:"authorizationId,omitempty"`
+	Authorization string    `json:"authorizationId,omitempty" ref:"authorization,under"`
 	Description   string    `json:"description,omitempty"`
 	TreeHash      string    `json:"treeHash"` // LogTreeHash
 	Size          uint64    `json:"size"`     // anchored tree size (0 before the first anchor)
@@ -99,9 +99,9 @@ type LogRetention struct {
 // proof from the previous head. Digest is AnchorDigest over those fields.
 type Anchor struct {
 	Meta
-	Stream        string         `json:"stream"`
+	Stream        string         `json:"stream" ref:"logstream,of"`
 	Owner         string         `json:"owner"`
-	Authorization string         `json:"authorizationId,omitempty"`
+	Authorization string         `json:"authorizationId,omitempty" ref:"authorization,under"`
 	Seq           uint64         `json:"seq"` // 1 for the first anchor of the stream
 	PrevSize      uint64         `json:"prevSize"`
 	PrevRoot      string         `json:"prevRoot"`

@@ -70,7 +70,7 @@ type ReviewStep struct {
 // DataRequest is one line of the data requirement list (数据需求清单): which items of
 // which resource, and why they are necessary (最小必要).
 type DataRequest struct {
-	Resource  string   `json:"resource" pdl:"req,fmt=id"`
+	Resource  string   `json:"resource" pdl:"req,fmt=id" ref:"resource,requests,provenance"`
 	Items     []string `json:"items" pdl:"req,n=200,max=128,uniq"`
 	Necessity string   `json:"necessity" pdl:"req,max=1024"`
 }
@@ -94,7 +94,7 @@ type Application struct {
 	Meta
 	Operator        string        `json:"operator"`
 	Partner         string        `json:"partner,omitempty"` // set when a partner applies through the operator
-	Authorization   string        `json:"authorizationId"`
+	Authorization   string        `json:"authorizationId" ref:"authorization,under"`
 	Scenario        string        `json:"scenario"`
 	ServiceObjects  string        `json:"serviceObjects"`
 	ServiceScope    string        `json:"serviceScope"`
@@ -105,7 +105,7 @@ type Application struct {
 	UsageTo         string        `json:"usageTo"`
 	Steps           []ReviewStep  `json:"steps"`
 	Status          AppStatus     `json:"status"`
-	Grant           string        `json:"grantId,omitempty"`
+	Grant           string        `json:"grantId,omitempty" ref:"grant,became"`
 	Profile         string        `json:"profile"`
 }
 
@@ -149,12 +149,12 @@ func (GrantStatus) Values() []string { return []string{"active", "revoked"} }
 // refer to grants.
 type Grant struct {
 	Meta
-	Application   string        `json:"applicationId"`
-	Authorization string        `json:"authorizationId"`
+	Application   string        `json:"applicationId" ref:"application,from,provenance"`
+	Authorization string        `json:"authorizationId" ref:"authorization,under"`
 	Operator      string        `json:"operator"`
 	Partner       string        `json:"partner,omitempty"`
 	Scenario      string        `json:"scenario"`
-	ResourceIDs   []string      `json:"resourceIds"`
+	ResourceIDs   []string      `json:"resourceIds" ref:"resource,uses,provenance"`
 	DataList      []DataRequest `json:"dataList"`
 	Method        Method        `json:"method"`
 	ValidFrom     string        `json:"validFrom"`

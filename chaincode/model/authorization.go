@@ -119,7 +119,7 @@ type Authorization struct {
 	Operator        string     `json:"operator"`
 	Mode            AuthMode   `json:"mode"`
 	Scenarios       []string   `json:"scenarios,omitempty"`
-	ResourceIDs     []string   `json:"resourceIds"` // catalogued resources in scope
+	ResourceIDs     []string   `json:"resourceIds" ref:"resource,uses,provenance"` // catalogued resources in scope
 	TermMonths      int        `json:"termMonths"`
 	TermStart       string     `json:"termStart,omitempty"` // CST date, set when both parties have signed
 	TermEnd         string     `json:"termEnd,omitempty"`   // CST date, last day of the term
@@ -144,8 +144,8 @@ type Authorization struct {
 	DeletionRef  string       `json:"deletionDigest,omitempty"`
 	LogRetention string       `json:"logRetentionUntil,omitempty"` // CST date logs must be kept until
 
-	EmergencyPlan     string `json:"emergencyPlan,omitempty"`     // id of the one emergency plan (一授权一预案)
-	FailedEvaluations int    `json:"failedEvaluations,omitempty"` // consecutive 不合格 so far
+	EmergencyPlan     string `json:"emergencyPlan,omitempty" ref:"emergencyplan,has"` // id of the one emergency plan (一授权一预案)
+	FailedEvaluations int    `json:"failedEvaluations,omitempty"`                     // consecutive 不合格 so far
 
 	Profile string `json:"profile"` // profile version the agreement was made under
 }
@@ -327,7 +327,7 @@ type OverdueItem struct {
 // EmergencyPlan is the one emergency plan of an authorization (一授权一预案).
 type EmergencyPlan struct {
 	Meta
-	Authorization string `json:"authorization"`
+	Authorization string `json:"authorization" ref:"authorization,under"`
 	Operator      string `json:"operator"`
 	PlanDigest    string `json:"planDigest"`
 	Summary       string `json:"summary,omitempty"`

@@ -19,7 +19,7 @@ func (PartnerStatus) Values() []string { return []string{"active", "exited"} }
 // 23; Luohu §8).
 type Partnership struct {
 	Meta
-	Authorization   string        `json:"authorization"`
+	Authorization   string        `json:"authorization" ref:"authorization,under"`
 	Operator        string        `json:"operator"`
 	Partner         string        `json:"partner"`
 	Scope           string        `json:"scope"`

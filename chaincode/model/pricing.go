@@ -54,7 +54,7 @@ type PriceCap struct {
 	Meta
 	Class        ProductClass `json:"class"`
 	Unit         ChargingUnit `json:"unit"`
-	Product      string       `json:"product,omitempty"` // "" = every product of the class
+	Product      string       `json:"product,omitempty" ref:"product,of"` // "" = every product of the class
 	CapFen       int64        `json:"capFen"`
 	UnitLabel    string       `json:"unitLabel,omitempty"` // e.g. "每千次调用"
 	BasisDigest  string       `json:"basisDigest,omitempty"`
@@ -84,7 +84,7 @@ type PriceFlag struct {
 type PriceFiling struct {
 	Meta
 	Operator     string       `json:"operator"`
-	Product      string       `json:"product"`
+	Product      string       `json:"product" ref:"product,of,provenance"`
 	Class        ProductClass `json:"class"`
 	Unit         ChargingUnit `json:"unit"`
 	UnitLabel    string       `json:"unitLabel,omitempty"`
@@ -120,7 +120,7 @@ func (b *Buyer) Check() error { return checkUSCCField("uscc", b.USCC) }
 // the product's resources (and the bureau and regulators).
 type Trade struct {
 	Meta
-	Product        string       `json:"product"`
+	Product        string       `json:"product" ref:"product,of,provenance"`
 	Operator       string       `json:"operator"`
 	Exchange       string       `json:"exchange,omitempty"`
 	FiledBy        string       `json:"filedBy"`

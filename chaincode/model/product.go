@@ -169,12 +169,12 @@ type Product struct {
 	Form              ProductForm     `json:"form"`
 	Class             ProductClass    `json:"class"`
 	Scenarios         []string        `json:"scenarios"`
-	Grants            []string        `json:"grantIds"`
-	Authorizations    []string        `json:"authorizationIds"`
-	Resources         []string        `json:"resourceIds"`
+	Grants            []string        `json:"grantIds" ref:"grant,made_under,provenance"`
+	Authorizations    []string        `json:"authorizationIds" ref:"authorization,under"`
+	Resources         []string        `json:"resourceIds" ref:"resource,uses,provenance"`
 	Sources           []ProductSource `json:"sources"`
 	SourceUnits       []string        `json:"sourceUnits"`
-	DerivedFrom       []string        `json:"derivedFrom,omitempty"`
+	DerivedFrom       []string        `json:"derivedFrom,omitempty" ref:"product,derived_from,provenance"`
 	DescriptionDigest string          `json:"descriptionDigest,omitempty"`
 	Status            ProductStatus   `json:"status"`
 	SubmittedAt       time.Time       `json:"submittedAt"`

@@ -103,7 +103,7 @@ func (r *Resource) Units() []string { return r.Parties() }
 // "<resource>:v<n>"), readable like the resource.
 type ResourceRevision struct {
 	Meta
-	Resource string   `json:"resource"`
+	Resource string   `json:"resource" ref:"resource,concerns,provenance"`
 	Snapshot Resource `json:"snapshot"`
 }
 

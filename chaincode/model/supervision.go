@@ -77,7 +77,7 @@ type Inspection struct {
 	Inspector     string         `json:"inspector"`
 	InspectorRole Role           `json:"inspectorRole"`
 	Subject       string         `json:"subject"` // participant inspected
-	Authorization string         `json:"authorizationId,omitempty"`
+	Authorization string         `json:"authorizationId,omitempty" ref:"authorization,under"`
 	Type          InspectionType `json:"type"`
 	Scope         string         `json:"scope"`
 	Period        string         `json:"period,omitempty"`
@@ -183,7 +183,7 @@ type RectificationReport struct {
 // (mandatory) or flag for the bureau.
 type Rectification struct {
 	Meta
-	Authorization string                `json:"authorizationId"`
+	Authorization string                `json:"authorizationId" ref:"authorization,under"`
 	Operator      string                `json:"operator"`
 	Grounds       string                `json:"grounds"`
 	Requirements  string                `json:"requirements"`
@@ -287,7 +287,7 @@ const (
 // Evaluation is a periodic evaluation of an operator under an authorization.
 type Evaluation struct {
 	Meta
-	Authorization string           `json:"authorizationId"`
+	Authorization string           `json:"authorizationId" ref:"authorization,under"`
 	Operator      string           `json:"operator"`
 	Period        string           `json:"period"`
 	PeriodStart   string           `json:"periodStart"` // CST dates, inclusive
@@ -425,7 +425,7 @@ type Incident struct {
 	Filer             string            `json:"filer"`
 	FilerRole         Role              `json:"filerRole"`
 	Subject           string            `json:"subject"` // operator concerned
-	Authorization     string            `json:"authorizationId,omitempty"`
+	Authorization     string            `json:"authorizationId,omitempty" ref:"authorization,under"`
 	Severity          IncidentSeverity  `json:"severity"`
 	Category          IncidentCategory  `json:"category"`
 	OccurredAt        time.Time         `json:"occurredAt"`
@@ -436,10 +436,10 @@ type Incident struct {
 	SelfReported      bool              `json:"selfReported"`
 	PersonalInfo      bool              `json:"personalInfo"`
 	Description       string            `json:"description"`
-	Measures          string            `json:"measures,omitempty"`       // 补救措施 taken
-	EmergencyPlan     string            `json:"emergencyPlan,omitempty"`  // the authorization's plan, activated (启动应急处置预案)
-	EvidenceDigest    string            `json:"evidenceDigest,omitempty"` // SM3 of the incident report document
-	TerminationGround bool              `json:"terminationGround"`        // major, and the profile makes that a ground (major_incident_terminable)
+	Measures          string            `json:"measures,omitempty"`                              // 补救措施 taken
+	EmergencyPlan     string            `json:"emergencyPlan,omitempty" ref:"emergencyplan,has"` // the authorization's plan, activated (启动应急处置预案)
+	EvidenceDigest    string            `json:"evidenceDigest,omitempty"`                        // SM3 of the incident report document
+	TerminationGround bool              `json:"terminationGround"`                               // major, and the profile makes that a ground (major_incident_terminable)
 	Status            IncidentStatus    `json:"status"`
 	Decision          *IncidentDecision `json:"decision,omitempty"`
 	Signature         *Signature        `json:"signature,omitempty"`
@@ -509,7 +509,7 @@ func (ReportKind) Values() []string {
 type PeriodicReport struct {
 	Meta
 	ReportKind    ReportKind `json:"reportKind"`
-	Authorization string     `json:"authorizationId"`
+	Authorization string     `json:"authorizationId" ref:"authorization,under"`
 	Operator      string     `json:"operator"`
 	Filer         string     `json:"filer"`
 	Period        int        `json:"period,omitempty"`
@@ -628,8 +628,8 @@ type Case struct {
 	FilerKey       string      `json:"filerKey"` // identity key of the filer's certificate
 	Addressee      string      `json:"addressee"`
 	Respondent     string      `json:"respondent,omitempty"`
-	Resource       string      `json:"resource,omitempty"`
-	Authorization  string      `json:"authorizationId,omitempty"`
+	Resource       string      `json:"resource,omitempty" ref:"resource,concerns,provenance"`
+	Authorization  string      `json:"authorizationId,omitempty" ref:"authorization,under"`
 	Title          string      `json:"title"`
 	Description    string      `json:"description"`
 	EvidenceDigest string      `json:"evidenceDigest,omitempty"`
@@ -733,7 +733,7 @@ type SweepEffect struct {
 // SupervisionSweep is the record of a sweep.
 type SupervisionSweep struct {
 	Meta
-	Authorization string        `json:"authorizationId,omitempty"`
+	Authorization string        `json:"authorizationId,omitempty" ref:"authorization,under"`
 	Checked       int           `json:"checked"`
 	Effects       []SweepEffect `json:"effects"`
 	More          bool          `json:"more"` // more overdue orders remain: sweep again

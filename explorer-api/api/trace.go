@@ -35,15 +35,6 @@ type Step struct {
 	Time    time.Time `json:"time"`
 }
 
-// descends lists, per kind, which kinds hang below it in a provenance tree.
-var descends = map[string][]string{
-	"resource":      {"authorization", "application", "grant", "product", "revision", "case"},
-	"authorization": {},
-	"application":   {"grant"},
-	"grant":         {"product"},
-	"product":       {"pricefiling", "trade", "product"},
-}
-
 func (s *Server) node(c *gin.Context, r *store.Record, rel string) (*Node, error) {
 	var meta struct {
 		Status    string      `json:"status"`
@@ -83,8 +74,8 @@ func (s *Server) tree(c *gin.Context, caller *Caller, n *Node, seen map[string]b
 		return err
 	}
 	allowed := map[string]bool{}
-	for _, k := range descends[n.Kind] {
-		allowed[k] = true
+	for _, k := range model.ProvenanceChildren(model.Kind(n.Kind)) {
+		allowed[string(k)] = true
 	}
 	for _, e := range edges {
 		if !allowed[e.FromKind] || seen[e.FromKind+"/"+e.FromID] {

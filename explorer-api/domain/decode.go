@@ -42,22 +42,6 @@ type Tx struct {
 	Replay string
 }
 
-// refs maps a record field to the kind it refers to and the relation's name.
-var refs = map[string]struct{ kind, rel string }{
-	"resourceIds":      {"resource", "uses"},
-	"resource":         {"resource", "concerns"},
-	"authorizationId":  {"authorization", "under"},
-	"authorizationIds": {"authorization", "under"},
-	"authorization":    {"authorization", "under"},
-	"grantIds":         {"grant", "made_under"},
-	"grantId":          {"grant", "became"},
-	"applicationId":    {"application", "from"},
-	"product":          {"product", "of"},
-	"derivedFrom":      {"product", "derived_from"},
-	"stream":           {"logstream", "of"},
-	"emergencyPlan":    {"emergencyplan", "has"},
-}
-
 // Decode builds the explorer's transaction from a parsed one. Invalid transactions
 // change nothing, so they carry no changes or edges.
 func Decode(t client.TxInfo, chaincode string) Tx {
@@ -80,60 +64,22 @@ func Decode(t client.TxInfo, chaincode string) Tx {
 			if c.Actor == "" {
 				c.Actor = by.MSPID
 			}
+			out.Edges = append(out.Edges, Edges(rec)...)
 		}
 		out.Changes = append(out.Changes, c)
-		out.Edges = append(out.Edges, Edges(string(r.Kind), r.ID, r.Data)...)
 	}
 	return out
 }
 
-// Edges extracts the references a record's data holds.
-func Edges(kind, id string, data json.RawMessage) []Edge {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(data, &fields) != nil {
-		return nil
-	}
+// Edges are the references a record holds (model.References), as the explorer stores
+// them.
+func Edges(rec model.Record) []Edge {
+	m := rec.GetMeta()
 	var out []Edge
-	add := func(toKind, toID, rel string) {
-		if toID != "" && !(toKind == kind && toID == id) {
-			out = append(out, Edge{FromKind: kind, FromID: id, ToKind: toKind, ToID: toID, Rel: rel})
-		}
+	for _, r := range model.References(rec) {
+		out = append(out, Edge{FromKind: string(m.Kind), FromID: m.ID, ToKind: string(r.Kind), ToID: r.ID, Rel: r.Rel})
 	}
-	names := make([]string, 0, len(fields))
-	for k := range fields {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		ref, ok := refs[name]
-		if !ok {
-			continue
-		}
-		var one string
-		var many []string
-		switch {
-		case json.Unmarshal(fields[name], &one) == nil:
-			add(ref.kind, one, ref.rel)
-		case json.Unmarshal(fields[name], &many) == nil:
-			for _, v := range many {
-				add(ref.kind, v, ref.rel)
-			}
-		}
-	}
-	// An application's data list names its resources.
-	if kind == string(model.KindApplication) {
-		var a struct {
-			DataList []struct {
-				Resource string `json:"resource"`
-			} `json:"dataList"`
-		}
-		if json.Unmarshal(data, &a) == nil {
-			for _, d := range a.DataList {
-				add("resource", d.Resource, "requests")
-			}
-		}
-	}
-	return dedupe(out)
+	return out
 }
 
 func uniq(in []string) []string {
@@ -146,17 +92,5 @@ func uniq(in []string) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
-}
-
-func dedupe(in []Edge) []Edge {
-	seen := map[Edge]bool{}
-	out := in[:0]
-	for _, e := range in {
-		if !seen[e] {
-			seen[e] = true
-			out = append(out, e)
-		}
-	}
 	return out
 }
