@@ -119,6 +119,18 @@ type watch struct {
 	inactive time.Time // when active nodes first read 0 (zero time: not inactive)
 }
 
+// supervisor is the state of one supervision run: what it has seen of each process and
+// what it reports.
+type supervisor struct {
+	n        *Net
+	ops      *Ops
+	log      *log.Logger
+	st       *SupervisorStatus
+	watches  map[string]*watch   // orderer → height progress
+	backoffs map[string]*backoff // process → restart spacing
+	reported map[string]int      // process → last crashed pid reported
+}
+
 // Supervise restarts crashed nodes and chaincode servers, kills and restarts frozen
 // orderers, and reports each by name in the log and the status file. It runs until ctx
 // ends.
@@ -127,45 +139,8 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 	if err != nil {
 		return err
 	}
-	st := &SupervisorStatus{Nodes: map[string]NodeStatus{}, Restarts: map[string]int{}}
-	watches := map[string]*watch{}
-	event := func(node, kind, detail string) {
-		e := SupervisorEvent{Time: time.Now(), Node: node, Kind: kind, Detail: detail}
-		logger.Printf("%s %s: %s", strings.ToUpper(kind), node, detail)
-		st.Events = append(st.Events, e)
-		if len(st.Events) > 200 {
-			st.Events = st.Events[len(st.Events)-200:]
-		}
-	}
-	backoffs := map[string]*backoff{}
-	reported := map[string]int{} // last crashed pid reported per process
-	backoffOf := func(name string) *backoff {
-		b := backoffs[name]
-		if b == nil {
-			b = &backoff{}
-			backoffs[name] = b
-		}
-		return b
-	}
-	restart := func(name string, start func() error) {
-		b := backoffOf(name)
-		now := time.Now()
-		if !b.ready(now) {
-			return
-		}
-		b.start(now)
-		if err := start(); err != nil {
-			event(name, "restart-failed", err.Error())
-			return
-		}
-		st.Restarts[name]++
-		msg := fmt.Sprintf("restart #%d", st.Restarts[name])
-		if b.delay > 0 {
-			msg += fmt.Sprintf(" (crash loop: restarts spaced by %s)", b.delay)
-		}
-		event(name, "restarted", msg)
-	}
-	nodes := append(n.T.Orderers(), n.T.Peers()...)
+	s := &supervisor{n: n, ops: ops, log: logger, st: &SupervisorStatus{Nodes: map[string]NodeStatus{}, Restarts: map[string]int{}},
+		watches: map[string]*watch{}, backoffs: map[string]*backoff{}, reported: map[string]int{}}
 	ticker := time.NewTicker(superviseEvery)
 	defer ticker.Stop()
 	for {
@@ -174,110 +149,180 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 			return nil
 		case <-ticker.C:
 		}
-		held := func(name string) bool { _, err := os.Stat(n.HoldPath(name)); return err == nil }
-		state, _ := n.LoadState()
-		// crashed processes
-		for _, node := range nodes {
-			p, _ := ReadProc(n.L, node.ID())
-			if p == nil || p.Alive() || held(node.ID()) {
-				continue
-			}
-			if reported[node.ID()] != p.Pid {
-				reported[node.ID()] = p.Pid
-				backoffOf(node.ID()).died(time.Now())
-				event(node.ID(), "crashed", fmt.Sprintf("pid %d is gone; last log line: %s", p.Pid, strings.TrimSpace(tail(n.L.LogFile(node.ID()), 1))))
-			}
-			restart(node.ID(), func() error { return n.StartNode(node) })
-			delete(watches, node.ID())
+		s.round(time.Now())
+	}
+}
+
+// round is one pass: crashed processes, node health, frozen orderers, the status file.
+func (s *supervisor) round(now time.Time) {
+	s.restartCrashedNodes()
+	s.restartCrashedChaincodeServers()
+	statuses := s.nodeStatuses()
+	s.st.Nodes = statuses
+	s.killFrozenOrderers(statuses, now)
+	s.st.Time = now
+	raw, _ := json.MarshalIndent(s.st, "", "  ")
+	tmp := s.n.supervisorStatusPath() + ".tmp"
+	if err := os.WriteFile(tmp, raw, 0o644); err == nil {
+		_ = os.Rename(tmp, s.n.supervisorStatusPath())
+	}
+}
+
+func (s *supervisor) event(node, kind, detail string) {
+	e := SupervisorEvent{Time: time.Now(), Node: node, Kind: kind, Detail: detail}
+	s.log.Printf("%s %s: %s", strings.ToUpper(kind), node, detail)
+	s.st.Events = append(s.st.Events, e)
+	if len(s.st.Events) > 200 {
+		s.st.Events = s.st.Events[len(s.st.Events)-200:]
+	}
+}
+
+func (s *supervisor) backoffOf(name string) *backoff {
+	b := s.backoffs[name]
+	if b == nil {
+		b = &backoff{}
+		s.backoffs[name] = b
+	}
+	return b
+}
+
+func (s *supervisor) held(name string) bool {
+	_, err := os.Stat(s.n.HoldPath(name))
+	return err == nil
+}
+
+// restart starts a process again unless its crash-loop backoff says wait.
+func (s *supervisor) restart(name string, start func() error) {
+	b := s.backoffOf(name)
+	now := time.Now()
+	if !b.ready(now) {
+		return
+	}
+	b.start(now)
+	if err := start(); err != nil {
+		s.event(name, "restart-failed", err.Error())
+		return
+	}
+	s.st.Restarts[name]++
+	msg := fmt.Sprintf("restart #%d", s.st.Restarts[name])
+	if b.delay > 0 {
+		msg += fmt.Sprintf(" (crash loop: restarts spaced by %s)", b.delay)
+	}
+	s.event(name, "restarted", msg)
+}
+
+// crashed reports (once per pid) and notes a process that is gone; detail is its last words.
+func (s *supervisor) crashed(name string, p *Proc, detail string) {
+	if s.reported[name] == p.Pid {
+		return
+	}
+	s.reported[name] = p.Pid
+	s.backoffOf(name).died(time.Now())
+	s.event(name, "crashed", fmt.Sprintf("pid %d is gone%s", p.Pid, detail))
+}
+
+func (s *supervisor) nodes() []*Node { return append(s.n.T.Orderers(), s.n.T.Peers()...) }
+
+func (s *supervisor) restartCrashedNodes() {
+	for _, node := range s.nodes() {
+		p, _ := ReadProc(s.n.L, node.ID())
+		if p == nil || p.Alive() || s.held(node.ID()) {
+			continue
 		}
-		if state != nil && state.Binary != "" {
-			for _, org := range n.T.PeerOrgs() {
-				name := CCaaSName(org)
-				p, _ := ReadProc(n.L, name)
-				if p == nil || p.Alive() || held(name) {
-					continue
-				}
-				if reported[name] != p.Pid {
-					reported[name] = p.Pid
-					backoffOf(name).died(time.Now())
-					event(name, "crashed", fmt.Sprintf("pid %d is gone", p.Pid))
-				}
-				restart(name, func() error { return n.StartCCaaS(org, state) })
+		s.crashed(node.ID(), p, "; last log line: "+strings.TrimSpace(tail(s.n.L.LogFile(node.ID()), 1)))
+		s.restart(node.ID(), func() error { return s.n.StartNode(node) })
+		delete(s.watches, node.ID())
+	}
+}
+
+func (s *supervisor) restartCrashedChaincodeServers() {
+	state, _ := s.n.LoadState()
+	if state == nil || state.Binary == "" {
+		return
+	}
+	for _, org := range s.n.T.PeerOrgs() {
+		name := CCaaSName(org)
+		p, _ := ReadProc(s.n.L, name)
+		if p == nil || p.Alive() || s.held(name) {
+			continue
+		}
+		s.crashed(name, p, "")
+		s.restart(name, func() error { return s.n.StartCCaaS(org, state) })
+	}
+}
+
+// nodeStatuses reads every node's health and metrics in parallel.
+func (s *supervisor) nodeStatuses() map[string]NodeStatus {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	out := map[string]NodeStatus{}
+	for _, node := range s.nodes() {
+		wg.Add(1)
+		go func(node *Node) {
+			defer wg.Done()
+			st := s.ops.Status(node)
+			mu.Lock()
+			out[node.ID()] = st
+			mu.Unlock()
+		}(node)
+	}
+	wg.Wait()
+	return out
+}
+
+// killFrozenOrderers kills and restarts an orderer whose height stays behind the others
+// (or that sees no active Raft node while the others have a leader) for FreezeAfter: a
+// hung v2.5.0 orderer still answers /healthz.
+func (s *supervisor) killFrozenOrderers(statuses map[string]NodeStatus, now time.Time) {
+	var maxOrd uint64
+	leaderSeen := false
+	for _, o := range s.n.T.Orderers() {
+		st := statuses[o.ID()]
+		if st.Height > maxOrd {
+			maxOrd = st.Height
+		}
+		leaderSeen = leaderSeen || st.Leader
+	}
+	for _, o := range s.n.T.Orderers() {
+		st := statuses[o.ID()]
+		if !st.Up || s.held(o.ID()) {
+			delete(s.watches, o.ID())
+			continue
+		}
+		w := s.watches[o.ID()]
+		if w == nil {
+			w = &watch{height: st.Height, since: now}
+			s.watches[o.ID()] = w
+		}
+		if st.Height != w.height {
+			w.height, w.since = st.Height, now
+		}
+		if st.ActiveNodes == 0 && leaderSeen {
+			if w.inactive.IsZero() {
+				w.inactive = now
+			}
+		} else {
+			w.inactive = time.Time{}
+		}
+		frozenBehind := st.Height < maxOrd && now.Sub(w.since) > FreezeAfter
+		frozenInactive := !w.inactive.IsZero() && now.Sub(w.inactive) > FreezeAfter
+		if !frozenBehind && !frozenInactive {
+			continue
+		}
+		detail := fmt.Sprintf("height %d unchanged for %s while the channel is at %d", st.Height, now.Sub(w.since).Round(time.Second), maxOrd)
+		if frozenInactive {
+			detail = fmt.Sprintf("sees 0 active Raft nodes for %s while the others have a leader", now.Sub(w.inactive).Round(time.Second))
+		}
+		s.event(o.ID(), "frozen", detail+"; killing it (a hung orderer costs more than a dead one)")
+		if p, _ := ReadProc(s.n.L, o.ID()); p != nil {
+			_ = p.Signal(syscall.SIGKILL)
+			for i := 0; i < 50 && p.Alive(); i++ {
+				time.Sleep(100 * time.Millisecond)
 			}
 		}
-		// node health and frozen orderers
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		statuses := map[string]NodeStatus{}
-		for _, node := range nodes {
-			wg.Add(1)
-			go func(node *Node) {
-				defer wg.Done()
-				s := ops.Status(node)
-				mu.Lock()
-				statuses[node.ID()] = s
-				mu.Unlock()
-			}(node)
-		}
-		wg.Wait()
-		st.Nodes = statuses
-		var maxOrd uint64
-		leaderSeen := false
-		for _, o := range n.T.Orderers() {
-			s := statuses[o.ID()]
-			if s.Height > maxOrd {
-				maxOrd = s.Height
-			}
-			leaderSeen = leaderSeen || s.Leader
-		}
-		now := time.Now()
-		for _, o := range n.T.Orderers() {
-			s := statuses[o.ID()]
-			if !s.Up || held(o.ID()) {
-				delete(watches, o.ID())
-				continue
-			}
-			w := watches[o.ID()]
-			if w == nil {
-				w = &watch{height: s.Height, since: now}
-				watches[o.ID()] = w
-			}
-			if s.Height != w.height {
-				w.height, w.since = s.Height, now
-			}
-			if s.ActiveNodes == 0 && leaderSeen {
-				if w.inactive.IsZero() {
-					w.inactive = now
-				}
-			} else {
-				w.inactive = time.Time{}
-			}
-			frozenBehind := s.Height < maxOrd && now.Sub(w.since) > FreezeAfter
-			frozenInactive := !w.inactive.IsZero() && now.Sub(w.inactive) > FreezeAfter
-			if !frozenBehind && !frozenInactive {
-				continue
-			}
-			detail := fmt.Sprintf("height %d unchanged for %s while the channel is at %d", s.Height, now.Sub(w.since).Round(time.Second), maxOrd)
-			if frozenInactive {
-				detail = fmt.Sprintf("sees 0 active Raft nodes for %s while the others have a leader", now.Sub(w.inactive).Round(time.Second))
-			}
-			event(o.ID(), "frozen", detail+"; killing it (a hung orderer costs more than a dead one)")
-			if p, _ := ReadProc(n.L, o.ID()); p != nil {
-				_ = p.Signal(syscall.SIGKILL)
-				for i := 0; i < 50 && p.Alive(); i++ {
-					time.Sleep(100 * time.Millisecond)
-				}
-			}
-			node := o
-			restart(o.ID(), func() error { return n.StartNode(node) })
-			delete(watches, o.ID())
-		}
-		st.Time = now
-		raw, _ := json.MarshalIndent(st, "", "  ")
-		tmp := n.supervisorStatusPath() + ".tmp"
-		if err := os.WriteFile(tmp, raw, 0o644); err == nil {
-			_ = os.Rename(tmp, n.supervisorStatusPath())
-		}
+		node := o
+		s.restart(o.ID(), func() error { return s.n.StartNode(node) })
+		delete(s.watches, o.ID())
 	}
 }
 

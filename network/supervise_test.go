@@ -1,6 +1,8 @@
 package network
 
 import (
+	"log"
+	"strings"
 	"testing"
 	"time"
 )
@@ -31,5 +33,37 @@ func TestBackoff_CrashLoopSpacesRestarts(t *testing.T) {
 		if delays[i] != want[i] {
 			t.Fatalf("delays = %v, want %v", delays, want)
 		}
+	}
+}
+
+// TestSupervisor_FrozenOrdererKilled: an orderer whose height stays behind the others
+// for FreezeAfter is reported frozen (and restarted); one that keeps moving is not.
+func TestSupervisor_FrozenOrdererKilled(t *testing.T) {
+	top, err := LoadTopology("topology.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	s := &supervisor{n: &Net{T: top, L: Layout{Root: t.TempDir(), Run: t.TempDir()}}, log: log.New(&logs, "", 0),
+		st: &SupervisorStatus{Nodes: map[string]NodeStatus{}, Restarts: map[string]int{}}, watches: map[string]*watch{},
+		backoffs: map[string]*backoff{}, reported: map[string]int{}}
+	o := top.Orderers()
+	statuses := func(h0, h1 uint64) map[string]NodeStatus {
+		return map[string]NodeStatus{
+			o[0].ID(): {Up: true, Height: h0, ActiveNodes: 3},
+			o[1].ID(): {Up: true, Height: h1, ActiveNodes: 3, Leader: true},
+			o[2].ID(): {Up: true, Height: h1, ActiveNodes: 3},
+		}
+	}
+	t0 := time.Unix(1000, 0)
+	s.killFrozenOrderers(statuses(5, 10), t0)
+	s.killFrozenOrderers(statuses(6, 12), t0.Add(FreezeAfter/2)) // catching up: moving
+	s.killFrozenOrderers(statuses(6, 14), t0.Add(FreezeAfter))
+	if len(s.st.Events) != 0 {
+		t.Fatalf("a moving orderer was reported: %+v", s.st.Events)
+	}
+	s.killFrozenOrderers(statuses(6, 20), t0.Add(FreezeAfter/2+FreezeAfter+time.Second))
+	if len(s.st.Events) == 0 || s.st.Events[0].Kind != "frozen" || s.st.Events[0].Node != o[0].ID() {
+		t.Fatalf("events %+v, want %s frozen", s.st.Events, o[0].ID())
 	}
 }
