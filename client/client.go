@@ -1,6 +1,3 @@
-// Package client is the PDLedger client library: connect as one org identity through the
-// Fabric Gateway, submit domain transactions that survive orderer failover, and evaluate
-// queries. Chaincode refusals come back as *RefusedError carrying the stable code.
 package client
 
 import (
@@ -12,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,14 +20,11 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client/internal/stamp"
 )
 
@@ -243,85 +236,6 @@ type Result struct {
 // Decode unmarshals the chaincode's answer.
 func (r *Result) Decode(v any) error { return json.Unmarshal(r.Payload, v) }
 
-// RefusedError is a chaincode refusal: a rule, an input check or access control said no.
-// Retrying the same request cannot succeed.
-type RefusedError struct {
-	Err  *model.Error
-	TxID string
-}
-
-// Code is the stable error code.
-func (e *RefusedError) Code() model.Code { return e.Err.Code }
-
-func (e *RefusedError) Error() string {
-	s := fmt.Sprintf("%s: %s", e.Err.Code, e.Err.Message)
-	if e.Err.Field != "" {
-		s += fmt.Sprintf(" (field %s", e.Err.Field)
-		if e.Err.Limit != "" {
-			s += ", limit " + e.Err.Limit
-		}
-		s += ")"
-	}
-	return s
-}
-
-// Unwrap exposes the model error (errors.As(err, **model.Error)).
-func (e *RefusedError) Unwrap() error { return e.Err }
-
-// NetworkError is a failure to reach agreement or commit: peers or orderers unavailable,
-// timeouts, an invalid validation code. It carries the last transaction id tried.
-type NetworkError struct {
-	Op   string
-	TxID string
-	Code peer.TxValidationCode
-	Err  error
-}
-
-func (e *NetworkError) Error() string {
-	s := e.Op
-	if e.TxID != "" {
-		s += " " + e.TxID
-	}
-	return s + ": " + e.Err.Error()
-}
-
-func (e *NetworkError) Unwrap() error { return e.Err }
-
-// refusal extracts a chaincode refusal from gateway error details.
-func refusal(err error) *model.Error {
-	if err == nil {
-		return nil
-	}
-	if st, ok := status.FromError(err); ok {
-		for _, d := range st.Details() {
-			if ed, ok := d.(*gateway.ErrorDetail); ok {
-				if e := model.ParseError(ed.GetMessage()); e != nil {
-					return e
-				}
-			}
-		}
-		if e := model.ParseError(st.Message()); e != nil {
-			return e
-		}
-	}
-	return model.ParseError(err.Error())
-}
-
-// Describe renders an error with the gateway's per-node details (which peer or orderer
-// said what), for logs and the CLI.
-func Describe(err error) string {
-	var b strings.Builder
-	b.WriteString(err.Error())
-	if st, ok := status.FromError(err); ok {
-		for _, d := range st.Details() {
-			if ed, ok := d.(*gateway.ErrorDetail); ok {
-				fmt.Fprintf(&b, "\n  %s (%s): %s", ed.GetAddress(), ed.GetMspId(), ed.GetMessage())
-			}
-		}
-	}
-	return b.String()
-}
-
 func args(req any) ([]string, error) {
 	switch v := req.(type) {
 	case nil:
@@ -365,7 +279,7 @@ func (c *Client) EvaluateRaw(ctx context.Context, fn string, rawArgs ...string) 
 	return c.evaluate(ctx, fn, rawArgs)
 }
 
-// evaluate retries transient failures (a peer restarting, a gateway that has not yet
+// evaluate retries what retryable allows (a peer restarting, a gateway that has not yet
 // seen another org) a few times within the evaluate timeout.
 func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
@@ -385,7 +299,7 @@ func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, e
 				return nil, &RefusedError{Err: e}
 			}
 		}
-		if attempt >= 3 || !transient(err) || ctx.Err() != nil {
+		if attempt >= 3 || !retryable(err) || ctx.Err() != nil {
 			var ne *NetworkError
 			if errors.As(err, &ne) {
 				return nil, err
@@ -396,38 +310,13 @@ func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, e
 	}
 }
 
-func transient(err error) bool {
-	switch status.Code(err) {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.Aborted, codes.ResourceExhausted:
-		return true
-	}
-	s := err.Error()
-	for _, m := range []string{"no orderers could successfully process", "no peers available", "failed to collect enough transaction endorsements",
-		"connection refused", "transport is closing", "error reading from server", "EOF", "timeout", "SERVICE_UNAVAILABLE", "no Raft leader",
-		// a gateway whose discovery has not yet seen a restarted peer alive again
-		"no combination of peers can be derived", "no peer combination can satisfy the endorsement policy"} {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
-}
-
 // Submit sends a write transaction and waits until it commits. It survives orderer
-// failover: endorsement and ordering failures are retried with backoff; when the commit
-// status does not arrive in time, the transaction id is looked up on the ledger and the
-// request resubmitted (as a new transaction) only if it never committed; an MVCC conflict
-// is resubmitted. Resubmission is safe because every PDLedger write is idempotent under
-// its request id: a request that did commit answers the existing record.
+// failover: what retryable allows (peers or orderers unavailable, no Raft leader, a
+// gateway whose discovery has not caught up, a commit status that never arrived, an MVCC
+// conflict) is tried again with backoff as a new transaction. Resubmission is safe
+// because every PDLedger write is idempotent under its request id: a request that did
+// commit answers the existing record. A chaincode refusal is a *RefusedError and is
+// never retried; any other failure is a *NetworkError.
 func (c *Client) Submit(ctx context.Context, fn string, req any) (*Result, error) {
 	a, err := args(req)
 	if err != nil {
@@ -455,7 +344,7 @@ func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Resul
 		if ctx.Err() != nil {
 			break
 		}
-		res, retry, err := c.submitOnce(ctx, fn, a)
+		res, err := c.submitOnce(ctx, fn, a)
 		if err == nil {
 			res.Attempts = attempt
 			return res, nil
@@ -464,7 +353,7 @@ func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Resul
 		if errors.As(err, &ne) && ne.TxID != "" {
 			lastTx = ne.TxID
 		}
-		if !retry {
+		if !retryable(err) {
 			return nil, err
 		}
 		last = err
@@ -475,10 +364,13 @@ func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Resul
 	return nil, &NetworkError{Op: "submit " + fn, TxID: lastTx, Err: fmt.Errorf("gave up after %d attempts: %w", c.opts.maxAttempts, last)}
 }
 
-func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result, bool, error) {
+// submitOnce runs one transaction through endorsement, ordering and commit. Its errors
+// keep fabric-gateway's typed error of the phase that failed, for retryable and for
+// callers.
+func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result, error) {
 	orgs, err := c.pinned(ctx)
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	popts := []client.ProposalOption{client.WithArguments(a...)}
 	if orgs != nil {
@@ -486,11 +378,11 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result
 	}
 	proposal, err := c.contract.NewProposal(fn, popts...)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if ts, ok := stamp.From(ctx); ok {
 		if proposal, err = c.restamp(proposal, ts); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 	}
 	txID := proposal.TransactionID()
@@ -499,16 +391,15 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result
 	cancel()
 	if err != nil {
 		if e := refusal(err); e != nil {
-			return nil, false, &RefusedError{Err: e, TxID: txID}
+			return nil, &RefusedError{Err: e, TxID: txID}
 		}
-		return nil, transient(err), &NetworkError{Op: "endorse " + fn, TxID: txID, Err: errors.New(Describe(err))}
+		return nil, &NetworkError{Op: "endorse " + fn, TxID: txID, Err: err}
 	}
 	sctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Submit)
 	commit, err := tx.SubmitWithContext(sctx)
 	cancel()
 	if err != nil {
-		// No orderer accepted it: a new transaction is safe (and idempotent anyway).
-		return nil, true, &NetworkError{Op: "order " + fn, TxID: txID, Err: errors.New(Describe(err))}
+		return nil, &NetworkError{Op: "order " + fn, TxID: txID, Err: err}
 	}
 	res := &Result{TxID: txID, Payload: tx.Result()}
 	cctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.CommitStatus)
@@ -522,20 +413,17 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result
 		st, err = commit.StatusWithContext(cctx)
 		cancel()
 		if err != nil {
-			return nil, true, &NetworkError{Op: "commit status " + fn, TxID: txID, Err: fmt.Errorf("no commit seen: %w", err)}
+			return nil, &NetworkError{Op: "commit status " + fn, TxID: txID, Err: fmt.Errorf("no commit seen: %w", err)}
 		}
 	}
 	res.Code, res.BlockNumber = st.Code, st.BlockNumber
 	// Any validation code means the block committed on the gateway's peer; later calls
 	// must see it (an invalid transaction's block may hold another party's writes).
 	c.observe(st.BlockNumber)
-	switch st.Code {
-	case peer.TxValidationCode_VALID:
-		return res, false, nil
-	case peer.TxValidationCode_MVCC_READ_CONFLICT, peer.TxValidationCode_PHANTOM_READ_CONFLICT, peer.TxValidationCode_DUPLICATE_TXID:
-		return nil, true, &NetworkError{Op: "commit " + fn, TxID: txID, Code: st.Code, Err: fmt.Errorf("invalidated: %s", st.Code)}
+	if st.Code != peer.TxValidationCode_VALID {
+		return nil, &NetworkError{Op: "commit " + fn, TxID: txID, Code: st.Code, Err: fmt.Errorf("transaction invalid: %s", st.Code)}
 	}
-	return nil, false, &NetworkError{Op: "commit " + fn, TxID: txID, Code: st.Code, Err: fmt.Errorf("transaction invalid: %s", st.Code)}
+	return res, nil
 }
 
 // restamp rewrites a proposal's channel-header timestamp, for package replay only (the

@@ -196,14 +196,27 @@ func (c *Client) awaitCommitted(ctx context.Context) ([]string, error) {
 			if len(ahead) > 0 {
 				return ahead, nil
 			}
-			return nil, &NetworkError{Op: "read-your-writes", Err: fmt.Errorf("no peer has committed block %d after %s (behind: %s; unreachable: %d)",
-				need, c.opts.consistencyWait, strings.Join(behind, ", "), len(unreachable))}
+			return nil, &NetworkError{Op: "read-your-writes", Err: &behindError{block: need, waited: c.opts.consistencyWait, behind: behind, unreachable: len(unreachable)}}
 		}
 		sleep(ctx, pause)
 		if pause *= 2; pause > 250*time.Millisecond {
 			pause = 250 * time.Millisecond
 		}
 	}
+}
+
+// behindError: no reachable peer had committed the block a call must see within the
+// consistency wait. Peers catch up, so a later attempt may succeed (see retryable).
+type behindError struct {
+	block       uint64
+	waited      time.Duration
+	behind      []string
+	unreachable int
+}
+
+func (e *behindError) Error() string {
+	return fmt.Sprintf("no peer has committed block %d after %s (behind: %s; unreachable: %d)",
+		e.block, e.waited, strings.Join(e.behind, ", "), e.unreachable)
 }
 
 // observe records a commit in the client's session and what it says of the gateway's

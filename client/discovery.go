@@ -117,7 +117,7 @@ func (c *Client) Endorsers(ctx context.Context, fn string, req any) ([]string, e
 		if e := refusal(err); e != nil {
 			return nil, &RefusedError{Err: e, TxID: proposal.TransactionID()}
 		}
-		return nil, &NetworkError{Op: "endorse " + fn, TxID: proposal.TransactionID(), Err: fmt.Errorf("%s", Describe(err))}
+		return nil, &NetworkError{Op: "endorse " + fn, TxID: proposal.TransactionID(), Err: err}
 	}
 	raw, err := tx.Bytes()
 	if err != nil {

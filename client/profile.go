@@ -58,15 +58,21 @@ func ProfileDir() string {
 	}
 }
 
+// ProfilePath is the file of a profile given by name (in ProfileDir) or by path: a name
+// holds no path separator and does not end in .json.
+func ProfilePath(nameOrPath string) string {
+	if strings.ContainsAny(nameOrPath, `/\`) || strings.HasSuffix(nameOrPath, ".json") {
+		return nameOrPath
+	}
+	return filepath.Join(ProfileDir(), nameOrPath+".json")
+}
+
 // LoadProfile loads a profile by name (from ProfileDir) or by file path.
 func LoadProfile(nameOrPath string) (*Profile, error) {
 	if nameOrPath == "" {
 		return nil, errors.New("no profile given: use --profile NAME or set PDL_PROFILE (see .run/profiles after make up)")
 	}
-	path := nameOrPath
-	if !strings.ContainsAny(nameOrPath, `/\`) && !strings.HasSuffix(nameOrPath, ".json") {
-		path = filepath.Join(ProfileDir(), nameOrPath+".json")
-	}
+	path := ProfilePath(nameOrPath)
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {

@@ -10,6 +10,13 @@ import (
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
+// SM2Signer is a participant's SM2 key: the participant a signature names and the key it
+// is made with, for requests the profile wants signed (see SignRequest, SM2KeyPath).
+type SM2Signer struct {
+	Participant string
+	Key         *gm.PrivateKey
+}
+
 // SignRequest decodes req (any JSON-marshalable value) into the function's request type
 // and attaches signer's SM2 signature over model.SigningBytes — the same canonical bytes
 // the chaincode recomputes to verify it.

@@ -2,7 +2,9 @@ package network
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,26 +109,19 @@ func (n *Net) bootstrapAndSnapshot(ctx context.Context) error {
 }
 
 // bureauKey returns the bureau's SM2 signing key, created once and kept with the
-// profiles that act for the bureau (bureau-admin and bureau), where pdl --sign and the
-// demo loader find it: the bureau's filings carry SM2 signatures where the profile says so.
+// profiles that act for the bureau (bureau-admin and bureau, client.SM2KeyPath), where pdl
+// --sign and the demo loader find it: the bureau's filings carry SM2 signatures where the
+// profile says so.
 func (n *Net) bureauKey() (*gm.PrivateKey, error) {
 	dir := n.L.ProfilesDir()
-	paths := []string{filepath.Join(dir, "bureau-admin.sm2.pem"), filepath.Join(dir, "bureau.sm2.pem")}
-	if raw, err := os.ReadFile(paths[0]); err == nil {
-		return gm.ParsePrivateKeyPEM(raw)
-	}
-	k, err := gm.GenerateKey(nil)
+	k, err := client.LoadOrCreateSM2Key(client.SM2KeyPath(filepath.Join(dir, "bureau-admin.json")))
 	if err != nil {
 		return nil, err
 	}
-	pemBytes, err := gm.MarshalPrivateKeyPEM(k)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range paths {
-		if err := os.WriteFile(p, pemBytes, 0o600); err != nil {
-			return nil, err
-		}
+	// The bureau profile acts for the same participant, so it signs with the same key.
+	bureau := client.SM2KeyPath(filepath.Join(dir, "bureau.json"))
+	if _, err := os.Stat(bureau); errors.Is(err, fs.ErrNotExist) {
+		return k, client.SaveSM2Key(bureau, k)
 	}
 	return k, nil
 }

@@ -118,15 +118,6 @@ func (c *countingAnchorer) Anchor(ctx context.Context, stream string, b logs.Bat
 	return got, err
 }
 
-type ledger struct {
-	c      *client.Client
-	signer *client.SM2Signer
-}
-
-func (l ledger) Anchor(ctx context.Context, stream string, b logs.Batch, prev logs.Anchored) (logs.Anchored, error) {
-	return client.SubmitAnchor(ctx, l.c, stream, b, prev, l.signer)
-}
-
 // Logs generates a log of n lines in dir, measures raw SM3 leaf hashing of it, then
 // anchors it end to end on the ledger (a fresh stream opened by the operator profile,
 // one anchor per 100,000 lines) and compares the two rates.
@@ -157,7 +148,7 @@ func Logs(ctx context.Context, dir string, n int, prefix string) (*LogStats, err
 	if _, err := op.Submit(ctx, "Logs:Open", model.OpenLogStreamRequest{Request: model.Request{ID: stream}, LogKind: model.LogAccess, Description: "benchmark"}); err != nil {
 		return nil, err
 	}
-	anchors, anchorSec, err := AnchorFile(ctx, filepath.Join(dir, "state"), stream, path, 100000, ledger{c: op, signer: signer})
+	anchors, anchorSec, err := AnchorFile(ctx, filepath.Join(dir, "state"), stream, path, 100000, logs.NewLedger(op, logs.SignedBy(signer)))
 	if err != nil {
 		return nil, err
 	}

@@ -2,13 +2,13 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/merkle"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
@@ -24,7 +24,7 @@ import (
 //   - 30% participant registrations (Participant:Register) by the bureau.
 type Mix struct {
 	bureau, operator, public *client.Client
-	signer                   *client.SM2Signer
+	anchors                  *logs.Ledger // as the operator, SM2-signed if it has a key
 	prefix                   string
 	mu                       sync.Mutex
 	streams                  map[int]*workerStream
@@ -59,9 +59,11 @@ func NewMix(ctx context.Context, prefix string) (*Mix, error) {
 	if m.public, err = load("operator-test"); err != nil {
 		return nil, err
 	}
-	if m.signer, err = operatorSigner(ctx, m.operator); err != nil {
+	signer, err := operatorSigner(ctx, m.operator)
+	if err != nil {
 		return nil, err
 	}
+	m.anchors = logs.NewLedger(m.operator, logs.SignedBy(signer))
 	return m, nil
 }
 
@@ -74,11 +76,10 @@ func operatorSigner(ctx context.Context, c *client.Client) (*client.SM2Signer, e
 	if who.Participant == nil || who.Participant.Role != model.RoleOperator {
 		return nil, fmt.Errorf("profile %s is not bound to an operator participant (load the demo first: pdl demo load)", c.Profile.Name)
 	}
-	raw, err := os.ReadFile(filepath.Join(client.ProfileDir(), c.Profile.Name+".sm2.pem"))
-	if err != nil {
+	key, err := client.LoadSM2Key(client.SM2KeyPath(client.ProfilePath(c.Profile.Name)))
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	key, err := gm.ParsePrivateKeyPEM(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func (m *Mix) anchor(ctx context.Context, w, i int) error {
 	if !s.last.WindowEnd().IsZero() && b.WindowStart.Before(s.last.WindowEnd()) {
 		b.WindowStart = s.last.WindowEnd()
 	}
-	got, err := client.SubmitAnchor(ctx, m.operator, s.id, b, s.last, m.signer)
+	got, err := m.anchors.Anchor(ctx, s.id, b, s.last)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 )
@@ -347,19 +345,10 @@ func mustJSON(v any) string {
 // signRequest attaches the caller participant's SM2 signature over the request's
 // canonical signing bytes (the same bytes the chaincode recomputes).
 func signRequest(ctx context.Context, a *App, c *client.Client, f model.Func, obj map[string]any, keyFile string) (any, error) {
-	if keyFile == "" {
-		keyFile = os.Getenv("PDL_SM2_KEY")
-	}
-	if keyFile == "" {
-		keyFile = strings.TrimSuffix(profilePath(a.profileName()), ".json") + ".sm2.pem"
-	}
-	raw, err := os.ReadFile(keyFile)
+	path := a.sm2KeyFile(keyFile)
+	key, err := client.LoadSM2Key(path)
 	if err != nil {
-		return nil, usagef("--sign: SM2 key: %v", err)
-	}
-	key, err := gm.ParsePrivateKeyPEM(raw)
-	if err != nil {
-		return nil, usagef("--sign: %s: %v", keyFile, err)
+		return nil, usagef("--sign: %v", err)
 	}
 	var who model.WhoAmI
 	if err := c.Evaluate(ctx, "Participant:WhoAmI", nil, &who); err != nil {
@@ -371,18 +360,23 @@ func signRequest(ctx context.Context, a *App, c *client.Client, f model.Func, ob
 	return client.SignRequest(f, obj, who.Participant.ID, key)
 }
 
+// sm2KeyFile is the SM2 key the caller signs with: --sm2-key, else $PDL_SM2_KEY, else the
+// one kept next to the profile (client.SM2KeyPath).
+func (a *App) sm2KeyFile(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if env := os.Getenv("PDL_SM2_KEY"); env != "" {
+		return env
+	}
+	return client.SM2KeyPath(client.ProfilePath(a.profileName()))
+}
+
 func (a *App) profileName() string {
 	if a.Profile != "" {
 		return a.Profile
 	}
 	return os.Getenv("PDL_PROFILE")
-}
-
-func profilePath(name string) string {
-	if strings.ContainsAny(name, `/\`) || strings.HasSuffix(name, ".json") {
-		return name
-	}
-	return filepath.Join(client.ProfileDir(), name+".json")
 }
 
 // FunctionNames lists the functions as "group verb" for docs and tests.

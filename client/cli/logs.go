@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +16,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/merkle"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
@@ -25,20 +26,12 @@ func init() {
 	extraCommandFuncs = append(extraCommandFuncs, logsAnchorCmd, logsProveCmd, logsVerifyCmd, logsConsistencyCmd, logsSealCmd, logsUnsealCmd, logsKeygenCmd)
 }
 
-// ledgerAnchorer submits anchors through the client (LedgerAnchorer in client/logs_api.go
-// maps a batch to the chaincode's request).
-type ledgerAnchorer struct {
-	c      *client.Client
-	out    io.Writer
-	signer *client.SM2Signer
-}
-
-func (a ledgerAnchorer) Anchor(ctx context.Context, stream string, b logs.Batch, prev logs.Anchored) (logs.Anchored, error) {
-	got, err := client.SubmitAnchor(ctx, a.c, stream, b, prev, a.signer)
-	if err == nil && a.out != nil {
-		fmt.Fprintf(a.out, "anchored %s: leaves %d..%d, root %s…, anchor %s (tx %s)\n", stream, b.PrevSize, b.Size, hex.EncodeToString(b.Root)[:16], got.Anchor, got.TxID)
-	}
-	return got, err
+// ledger anchors through c, printing a line per anchor, signed if the caller has an SM2
+// key (see signer).
+func (a *App) ledger(ctx context.Context, c *client.Client, keyFile string) *logs.Ledger {
+	return logs.NewLedger(c, logs.SignedBy(a.signer(ctx, c, keyFile)), logs.OnAnchored(func(stream string, b logs.Batch, got logs.Anchored) {
+		fmt.Fprintf(a.Stderr, "anchored %s: leaves %d..%d, root %s…, anchor %s (tx %s)\n", stream, b.PrevSize, b.Size, hex.EncodeToString(b.Root)[:16], got.Anchor, got.TxID)
+	}))
 }
 
 func streamFlags(cmd *cobra.Command, stream, state *string) {
@@ -48,21 +41,16 @@ func streamFlags(cmd *cobra.Command, stream, state *string) {
 }
 
 // signer loads the caller participant's SM2 key if one is available (--sm2-key,
-// $PDL_SM2_KEY or <profile>.sm2.pem): anchors are then signed, as some profiles require.
+// $PDL_SM2_KEY or the profile's, client.SM2KeyPath): anchors are then signed, as some
+// profiles require. Without a key, anchors go unsigned.
 func (a *App) signer(ctx context.Context, c *client.Client, keyFile string) *client.SM2Signer {
-	if keyFile == "" {
-		keyFile = os.Getenv("PDL_SM2_KEY")
-	}
-	if keyFile == "" {
-		keyFile = strings.TrimSuffix(profilePath(a.profileName()), ".json") + ".sm2.pem"
-	}
-	raw, err := os.ReadFile(keyFile)
-	if err != nil {
+	path := a.sm2KeyFile(keyFile)
+	key, err := client.LoadSM2Key(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	key, err := gm.ParsePrivateKeyPEM(raw)
 	if err != nil {
-		fmt.Fprintf(a.Stderr, "ignoring SM2 key %s: %v\n", keyFile, err)
+		fmt.Fprintf(a.Stderr, "ignoring SM2 key %s: %v\n", path, err)
 		return nil
 	}
 	var who model.WhoAmI
@@ -97,10 +85,10 @@ consistency proof from the last anchored root, which the chaincode verifies.`,
 				return usagef("%v", err)
 			}
 			defer st.Close()
-			if err := client.SyncAnchored(ctx, c, st, stream); err != nil {
+			if err := logs.SyncAnchored(ctx, c, st, stream); err != nil {
 				return err
 			}
-			anch := ledgerAnchorer{c: c, out: a.Stderr, signer: a.signer(ctx, c, keyFile)}
+			anch := a.ledger(ctx, c, keyFile)
 			if pending := st.Size() - st.Anchored().Size; pending > 0 {
 				// Lines an earlier run appended but could not anchor go first, so the tree
 				// on the ledger follows the order the lines were read in.
@@ -271,7 +259,7 @@ the ledger); online: the anchor is read from the ledger. Exit 0 when it verifies
 			var anchoredRoot []byte
 			source := ""
 			if anchorFile != "" {
-				root, size, err := client.AnchorRootFromFile(anchorFile)
+				root, size, err := logs.AnchorRootFromFile(anchorFile)
 				if err != nil {
 					return usagef("--anchor: %v", err)
 				}
@@ -286,7 +274,7 @@ the ledger); online: the anchor is read from the ledger. Exit 0 when it verifies
 				if err != nil {
 					return err
 				}
-				root, anchorID, err := client.AnchoredRoot(ctx, c, p.Stream, p.TreeSize)
+				root, anchorID, err := logs.AnchoredRoot(ctx, c, p.Stream, p.TreeSize)
 				if err != nil {
 					return err
 				}
@@ -341,11 +329,11 @@ func logsConsistencyCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r1, _, err := client.AnchoredRoot(ctx, c, stream, from)
+			r1, _, err := logs.AnchoredRoot(ctx, c, stream, from)
 			if err != nil {
 				return err
 			}
-			r2, _, err := client.AnchoredRoot(ctx, c, stream, to)
+			r2, _, err := logs.AnchoredRoot(ctx, c, stream, to)
 			if err != nil {
 				return err
 			}
@@ -402,7 +390,7 @@ restored lines verify against the ledger as before.`,
 				return usagef("%v", err)
 			}
 			defer st.Close()
-			if err := client.SyncAnchored(ctx, c, st, stream); err != nil {
+			if err := logs.SyncAnchored(ctx, c, st, stream); err != nil {
 				return err
 			}
 			if st.Size() != st.Anchored().Size {
@@ -444,7 +432,7 @@ restored lines verify against the ledger as before.`,
 			defer fh.Close()
 			bar := newProgress(a, "seal", size)
 			seg := &logs.Segment{From: from, To: from + lines, PlainDigest: digest, SealedDigest: sealedDigest}
-			n, err := st.Ingest(ctx, fh, ledgerAnchorer{c: c, out: a.Stderr, signer: a.signer(ctx, c, keyFile)}, logs.IngestOptions{Segment: seg, Progress: func(b int64, l uint64) { bar.update(b, l) }})
+			n, err := st.Ingest(ctx, fh, a.ledger(ctx, c, keyFile), logs.IngestOptions{Segment: seg, Progress: func(b int64, l uint64) { bar.update(b, l) }})
 			bar.done()
 			if err != nil {
 				os.Remove(tmp)
@@ -551,7 +539,7 @@ func logsUnsealCmd(a *App) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				ok, anchorID, err := client.SegmentAnchored(ctx, c, hdr.Stream, hdr.From, hdr.To, hdr.PlainSM3)
+				ok, anchorID, err := logs.SegmentAnchored(ctx, c, hdr.Stream, hdr.From, hdr.To, hdr.PlainSM3)
 				if err != nil {
 					return err
 				}

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -102,29 +101,13 @@ func (l *Loader) client(ctx context.Context, profile string) (*client.Client, er
 }
 
 // Key returns (creating and saving once) the SM2 key of a participant, kept next to the
-// profile that acts for it as <profile>.sm2.pem, so pdl --sign finds it too.
+// profile that acts for it (client.SM2KeyPath), so pdl --sign finds it too.
 func (l *Loader) Key(participant, profile string) (*gm.PrivateKey, error) {
 	if k, ok := l.keys[participant]; ok {
 		return k, nil
 	}
-	path := filepath.Join(l.env.ProfilesDir, profile+".sm2.pem")
-	if raw, err := os.ReadFile(path); err == nil {
-		k, err := gm.ParsePrivateKeyPEM(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		l.keys[participant] = k
-		return k, nil
-	}
-	k, err := gm.GenerateKey(nil)
+	k, err := client.LoadOrCreateSM2Key(client.SM2KeyPath(filepath.Join(l.env.ProfilesDir, profile+".json")))
 	if err != nil {
-		return nil, err
-	}
-	pemBytes, err := gm.MarshalPrivateKeyPEM(k)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
 		return nil, err
 	}
 	l.keys[participant] = k

@@ -145,20 +145,8 @@ func (d *driver) into(profile, fn string, req any, out any, extra ...string) {
 
 // keyFor makes (once) the SM2 key a profile signs with, saved where pdl --sign finds it.
 func keyFor(t *testing.T, profilesDir, profile string) *gm.PrivateKey {
-	path := filepath.Join(profilesDir, profile+".sm2.pem")
-	if raw, err := os.ReadFile(path); err == nil {
-		k, err := gm.ParsePrivateKeyPEM(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	k, _ := gm.GenerateKey(nil)
-	pemBytes, err := gm.MarshalPrivateKeyPEM(k)
+	k, err := client.LoadOrCreateSM2Key(client.SM2KeyPath(filepath.Join(profilesDir, profile+".json")))
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return k
@@ -467,11 +455,7 @@ func libAuthorize(ctx context.Context, t *testing.T, pd, auth, res string, opKey
 		return c
 	}
 	bureau, op := conn("bureau"), conn("operator-it")
-	raw, err := os.ReadFile(filepath.Join(pd, "bureau.sm2.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bKey, err := gm.ParsePrivateKeyPEM(raw)
+	bKey, err := client.LoadSM2Key(client.SM2KeyPath(filepath.Join(pd, "bureau.json")))
 	if err != nil {
 		t.Fatal(err)
 	}

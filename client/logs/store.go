@@ -1,7 +1,10 @@
 // Package logs is the operator's side of 日志存证: it turns platform log files into leaves
 // of a per-stream Merkle tree (RFC 6962 shape, SM3) kept on disk, so that the next run
-// extends it, anchors the tree's growth on the ledger with consistency proofs, proves
-// single lines, and seals closed segments with SM4.
+// extends it, anchors the tree's growth on the ledger with consistency proofs (Ledger,
+// through a client.Client), proves single lines, and seals closed segments with SM4.
+//
+// The dependency runs one way: logs uses package client; the client knows nothing of
+// logs.
 //
 // Memory stays constant however large the logs: lines are streamed, the tree is kept as
 // one file of node hashes per level (level 0 = leaf hashes), and the frontier (the

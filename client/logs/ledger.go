@@ -1,4 +1,4 @@
-package client
+package logs
 
 import (
 	"context"
@@ -8,22 +8,44 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
-	"github.com/pdledger/pdledger/client/logs"
+	"github.com/pdledger/pdledger/client"
 )
 
-// SM2Signer is a participant's SM2 key, for filings the profile wants signed.
-type SM2Signer struct {
-	Participant string
-	Key         *gm.PrivateKey
+// Ledger anchors a stream's growth on the ledger through a client (Logs:Append): the
+// Anchorer that Ingest and AnchorPending use against the real network, and the one place
+// where a Batch becomes the chaincode's request (pdl logs and the benchmarks use it).
+type Ledger struct {
+	c        *client.Client
+	signer   *client.SM2Signer
+	anchored func(stream string, b Batch, a Anchored)
 }
 
-// SubmitAnchor anchors a batch of tree growth (Logs:Append): the chaincode verifies the
-// consistency proof from the stream's anchored head. The anchor id is derived from the
-// stream and the new size, so a retried batch is the same request. With a signer the
-// request carries the participant's SM2 signature (required under some profiles).
-func SubmitAnchor(ctx context.Context, c *Client, stream string, b logs.Batch, prev logs.Anchored, signer *SM2Signer) (logs.Anchored, error) {
+// LedgerOption configures a Ledger.
+type LedgerOption func(*Ledger)
+
+// SignedBy makes every anchor carry the participant's SM2 signature, which some policy
+// profiles require of log anchors. A nil signer leaves anchors unsigned.
+func SignedBy(s *client.SM2Signer) LedgerOption { return func(l *Ledger) { l.signer = s } }
+
+// OnAnchored is called after each anchor commits (progress output).
+func OnAnchored(f func(stream string, b Batch, a Anchored)) LedgerOption {
+	return func(l *Ledger) { l.anchored = f }
+}
+
+// NewLedger anchors through c, acting as the stream's owner.
+func NewLedger(c *client.Client, opts ...LedgerOption) *Ledger {
+	l := &Ledger{c: c}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
+}
+
+// Anchor submits a batch of tree growth: the chaincode verifies the consistency proof
+// from the stream's anchored head. The anchor id is derived from the stream and the new
+// size, so a retried batch is the same request.
+func (l *Ledger) Anchor(ctx context.Context, stream string, b Batch, prev Anchored) (Anchored, error) {
 	req := model.AppendLogRequest{
 		Request:     model.Request{ID: fmt.Sprintf("%s-%d", stream, b.Size)},
 		Stream:      stream,
@@ -41,33 +63,37 @@ func SubmitAnchor(ctx context.Context, c *Client, stream string, b logs.Batch, p
 		req.Segment = &model.SealedSegment{From: b.Segment.From, To: b.Segment.To, PlainDigest: b.Segment.PlainDigest, SealedDigest: b.Segment.SealedDigest}
 	}
 	var payload any = &req
-	if signer != nil {
+	if l.signer != nil {
 		f, _ := model.Function("Logs:Append")
-		signed, err := SignRequest(f, &req, signer.Participant, signer.Key)
+		signed, err := client.SignRequest(f, &req, l.signer.Participant, l.signer.Key)
 		if err != nil {
-			return logs.Anchored{}, err
+			return Anchored{}, err
 		}
 		payload = signed
 	}
-	res, err := c.Submit(ctx, "Logs:Append", payload)
+	res, err := l.c.Submit(ctx, "Logs:Append", payload)
 	if err != nil {
-		return logs.Anchored{}, err
+		return Anchored{}, err
 	}
 	var a model.Anchor
 	if err := res.Decode(&a); err != nil {
-		return logs.Anchored{}, err
+		return Anchored{}, err
 	}
-	return logs.Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID, End: a.WindowEnd}, nil
+	got := Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID, End: a.WindowEnd}
+	if l.anchored != nil {
+		l.anchored(stream, b, got)
+	}
+	return got, nil
 }
 
 // SyncAnchored reconciles a local stream store with the ledger before new anchors: if an
 // anchor committed but the client never recorded it (a crash after submitting), the
 // store learns it from the ledger; a ledger behind the store, or a root that differs at
 // the same size, is an error to look at, not something to paper over.
-func SyncAnchored(ctx context.Context, c *Client, st *logs.Store, stream string) error {
-	s, err := c.LogsStream(ctx, &model.Ref{ID: stream})
-	if err != nil {
-		var re *RefusedError
+func SyncAnchored(ctx context.Context, c *client.Client, st *Store, stream string) error {
+	var s model.LogStream
+	if err := c.Evaluate(ctx, "Logs:Stream", &model.Ref{ID: stream}, &s); err != nil {
+		var re *client.RefusedError
 		if errors.As(err, &re) && re.Code() == model.CodeNotFound {
 			return fmt.Errorf("stream %s is not open on the ledger: open it first (pdl logs open --id %s --log-kind access)", stream, stream)
 		}
@@ -95,12 +121,21 @@ func SyncAnchored(ctx context.Context, c *Client, st *logs.Store, stream string)
 	if hex.EncodeToString(root) != s.Root {
 		return fmt.Errorf("stream %s: the ledger's root at size %d does not match the local tree", stream, s.Size)
 	}
-	return st.SetAnchored(logs.Anchored{Size: s.Size, Root: s.Root, Anchor: s.LastAnchor, Digest: s.LastDigest, Seq: int(s.Anchors), End: s.WindowEnd})
+	return st.SetAnchored(Anchored{Size: s.Size, Root: s.Root, Anchor: s.LastAnchor, Digest: s.LastDigest, Seq: int(s.Anchors), End: s.WindowEnd})
+}
+
+// anchorAt is the first anchor of stream whose tree has at least size leaves.
+func anchorAt(ctx context.Context, c *client.Client, stream string, size uint64) (*model.Anchor, error) {
+	var a model.Anchor
+	if err := c.Evaluate(ctx, "Logs:AnchorAt", &model.LogAnchorAtRequest{Stream: stream, Size: size}, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
 }
 
 // AnchoredRoot returns the root the ledger anchored for exactly size leaves of stream.
-func AnchoredRoot(ctx context.Context, c *Client, stream string, size uint64) ([]byte, string, error) {
-	a, err := c.LogsAnchorAt(ctx, &model.LogAnchorAtRequest{Stream: stream, Size: size})
+func AnchoredRoot(ctx context.Context, c *client.Client, stream string, size uint64) ([]byte, string, error) {
+	a, err := anchorAt(ctx, c, stream, size)
 	if err != nil {
 		return nil, "", err
 	}
@@ -131,8 +166,8 @@ func AnchorRootFromFile(path string) ([]byte, uint64, error) {
 
 // SegmentAnchored reports whether the ledger recorded a sealed segment [from, to) of
 // stream with the given plaintext digest, and in which anchor.
-func SegmentAnchored(ctx context.Context, c *Client, stream string, from, to uint64, plainDigest string) (bool, string, error) {
-	a, err := c.LogsAnchorAt(ctx, &model.LogAnchorAtRequest{Stream: stream, Size: to})
+func SegmentAnchored(ctx context.Context, c *client.Client, stream string, from, to uint64, plainDigest string) (bool, string, error) {
+	a, err := anchorAt(ctx, c, stream, to)
 	if err != nil {
 		return false, "", err
 	}

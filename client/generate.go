@@ -1,3 +1,0 @@
-package client
-
-//go:generate go run ./internal/gen functions_gen.go
