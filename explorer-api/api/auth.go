@@ -1,15 +1,14 @@
 package api
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdledger/pdledger/chaincode/model"
-	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
 // Caller is the authenticated identity and the participant it acts for.
@@ -54,7 +53,7 @@ func (s *Server) authenticate(need access) gin.HandlerFunc {
 		}
 		id := model.IdentityOf(msp, certs[0])
 		caller := &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, IdentityKey: id.Key()}
-		s.bind(c, caller)
+		s.bind(c.Request.Context(), caller)
 		if need == overseer && !caller.Overseer() {
 			problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "only the bureau and regulators may call %s; %s acts for %q (%s)", c.FullPath(), caller.Subject, caller.Participant, caller.Role)
 			return
@@ -79,8 +78,8 @@ func (s *Server) mspOf(certs []*x509.Certificate) string {
 }
 
 // bind looks the identity up in the index: binding → participant.
-func (s *Server) bind(c *gin.Context, caller *Caller) {
-	rec, err := s.Store.Record(c, string(model.KindIdentity), caller.IdentityKey)
+func (s *Server) bind(ctx context.Context, caller *Caller) {
+	rec, err := s.Store.Record(ctx, string(model.KindIdentity), caller.IdentityKey)
 	if err != nil {
 		return
 	}
@@ -88,7 +87,7 @@ func (s *Server) bind(c *gin.Context, caller *Caller) {
 	if json.Unmarshal(rec.Data, &b) != nil || b.MSPID != caller.MSPID {
 		return
 	}
-	prec, err := s.Store.Record(c, string(model.KindParticipant), b.Participant)
+	prec, err := s.Store.Record(ctx, string(model.KindParticipant), b.Participant)
 	if err != nil {
 		return
 	}
@@ -108,22 +107,6 @@ func callerOf(c *gin.Context) *Caller {
 	return v.(*Caller)
 }
 
-// canRead is the chaincode's visibility rule (model.CanReadVersion) applied to an
-// indexed record version.
-func canRead(caller *Caller, r *store.Record) bool {
-	return model.CanReadVersion(r.Public, r.Parties, caller.Reader())
-}
-
 func (s *Server) whoami(c *gin.Context) {
 	c.JSON(http.StatusOK, callerOf(c))
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, x := range strings.Split(s, ",") {
-		if x = strings.TrimSpace(x); x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
 }

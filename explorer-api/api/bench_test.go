@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -88,11 +89,11 @@ func genBlocks(events int, withRecords bool, f func(*store.Block) error) error {
 		prev, n, cur = cur.Hash, n+1, &store.Block{}
 		return nil
 	}
-	add := func(kind, id string, public bool, data any, edges ...store.Edge) error {
+	add := func(kind model.Kind, id string, public bool, data any, edges ...store.Edge) error {
 		tx := store.Tx{ID: fmt.Sprintf("tx-%s-%s", kind, id), Block: n, Index: len(cur.Txs), Valid: true, ValidationCode: "VALID", CreatorMSP: "OperatorMSP",
-			Endorsers: []string{"BureauMSP", "OperatorMSP"}, Time: time.Unix(1700000000+int64(n), 0), Chaincode: "pdl", Function: kind, EventType: kind + ".x"}
+			Endorsers: []string{"BureauMSP", "OperatorMSP"}, Time: time.Unix(1700000000+int64(n), 0), Chaincode: "pdl", Function: string(kind), EventType: string(kind) + ".x"}
 		if withRecords {
-			tx.Records = []store.RecordChange{{Kind: kind, ID: id, Version: 1, Action: "x", Actor: "op", Public: public, Parties: []string{"op", "su"}, Data: raw(data)}}
+			tx.Records = []store.RecordChange{{Kind: string(kind), ID: id, Version: 1, Action: "x", Actor: "op", Public: public, Parties: []string{"op", "su"}, Data: raw(data)}}
 			for _, e := range edges {
 				cur.Edges = append(cur.Edges, store.EdgeAt{Edge: e, TxID: tx.ID})
 			}
@@ -107,25 +108,27 @@ func genBlocks(events int, withRecords bool, f func(*store.Block) error) error {
 	for i := 0; i*10 < events; i++ {
 		r, a, g, p := fmt.Sprint("r", i), fmt.Sprint("a", i), fmt.Sprint("g", i), fmt.Sprint("p", i)
 		steps := []func() error{
-			func() error { return add("resource", r, true, map[string]any{"id": r, "catalogue": "catalogued"}) },
 			func() error {
-				return add("application", a, false, map[string]any{"id": a, "status": "approved"}, edge("application", a, "resource", r, "requests"))
+				return add(model.KindResource, r, true, map[string]any{"id": r, "catalogue": "catalogued"})
 			},
 			func() error {
-				return add("grant", g, false, map[string]any{"id": g, "status": "active"}, edge("grant", g, "resource", r, "uses"), edge("grant", g, "application", a, "from"))
+				return add(model.KindApplication, a, false, map[string]any{"id": a, "status": "approved"}, edge(model.KindApplication, a, model.KindResource, r, "requests"))
 			},
 			func() error {
-				return add("product", p, true, map[string]any{"id": p, "status": "listed", "registrationNo": "DP-" + p, "authorizationIds": []string{}},
-					edge("product", p, "grant", g, "made_under"), edge("product", p, "resource", r, "uses"))
+				return add(model.KindGrant, g, false, map[string]any{"id": g, "status": "active"}, edge(model.KindGrant, g, model.KindResource, r, "uses"), edge(model.KindGrant, g, model.KindApplication, a, "from"))
 			},
 			func() error {
-				return add("pricefiling", "f"+p, true, map[string]any{"id": "f" + p, "product": p, "priceFen": 100, "capFen": 200}, edge("pricefiling", "f"+p, "product", p, "of"))
+				return add(model.KindProduct, p, true, map[string]any{"id": p, "status": "listed", "registrationNo": "DP-" + p, "authorizationIds": []string{}},
+					edge(model.KindProduct, p, model.KindGrant, g, "made_under"), edge(model.KindProduct, p, model.KindResource, r, "uses"))
+			},
+			func() error {
+				return add(model.KindPriceFiling, "f"+p, true, map[string]any{"id": "f" + p, "product": p, "priceFen": 100, "capFen": 200}, edge(model.KindPriceFiling, "f"+p, model.KindProduct, p, "of"))
 			},
 		}
 		for k := 0; k < 5; k++ {
 			k := k
 			steps = append(steps, func() error {
-				return add("trade", fmt.Sprintf("t%d-%d", i, k), false, map[string]any{"product": p}, edge("trade", fmt.Sprintf("t%d-%d", i, k), "product", p, "of"))
+				return add(model.KindTrade, fmt.Sprintf("t%d-%d", i, k), false, map[string]any{"product": p}, edge("trade", fmt.Sprintf("t%d-%d", i, k), "product", p, "of"))
 			})
 		}
 		for _, s := range steps {
@@ -137,8 +140,8 @@ func genBlocks(events int, withRecords bool, f func(*store.Block) error) error {
 	return flush()
 }
 
-func edge(fk, fi, tk, ti, rel string) store.Edge {
-	return store.Edge{FromKind: fk, FromID: fi, ToKind: tk, ToID: ti, Rel: rel}
+func edge(fk model.Kind, fi string, tk model.Kind, ti, rel string) store.Edge {
+	return store.Edge{FromKind: string(fk), FromID: fi, ToKind: string(tk), ToID: ti, Rel: rel}
 }
 
 func percentile(xs []time.Duration, q float64) time.Duration {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -25,7 +26,7 @@ func TestHistory_EachVersionItsOwnVisibility(t *testing.T) {
 	}
 	defer st.Close()
 	change := func(id string, v int, public bool, data string) store.RecordChange {
-		return store.RecordChange{Kind: "resource", ID: id, Version: v, Action: "x", Public: public, Parties: []string{"su1"}, Data: json.RawMessage(data)}
+		return store.RecordChange{Kind: string(model.KindResource), ID: id, Version: v, Action: "x", Public: public, Parties: []string{"su1"}, Data: json.RawMessage(data)}
 	}
 	prev := []byte(nil)
 	for n, c := range []store.RecordChange{change("r1", 1, false, `{"name":"草稿"}`), change("r1", 2, true, `{"name":"已编目"}`), change("r2", 1, false, `{"name":"私有"}`)} {
@@ -41,7 +42,7 @@ func TestHistory_EachVersionItsOwnVisibility(t *testing.T) {
 		w := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(w)
 		c.Request = httptest.NewRequest("GET", "/", nil)
-		c.Params = gin.Params{{Key: "kind", Value: "resource"}, {Key: "id", Value: id}}
+		c.Params = gin.Params{{Key: "kind", Value: string(model.KindResource)}, {Key: "id", Value: id}}
 		s.recordHistory(c)
 		var out struct {
 			Versions []VersionView `json:"versions"`

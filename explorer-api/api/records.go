@@ -1,30 +1,17 @@
 package api
 
 import (
-	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/explorer-api/query"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
-
-// Proof locates a record version on the ledger: the transaction that wrote it, its
-// block and block hash, the organizations whose peers endorsed it, and its time.
-type Proof struct {
-	TxID       string    `json:"txId"`
-	Block      uint64    `json:"blockNumber"`
-	BlockHash  string    `json:"blockHash"`
-	Endorsers  []string  `json:"endorsingOrgs"`
-	Time       time.Time `json:"time"`
-	Validation string    `json:"validationCode"`
-	Replay     string    `json:"replay,omitempty"`   // the replay session that wrote this version
-	TimeFlag   string    `json:"timeFlag,omitempty"` // why its time is suspect (Server.timeFlag)
-}
 
 // RecordView is a record with its proof.
 type RecordView struct {
@@ -33,44 +20,37 @@ type RecordView struct {
 	Version int             `json:"version"`
 	Public  bool            `json:"public"`
 	Data    json.RawMessage `json:"data"`
-	Proof   *Proof          `json:"proof,omitempty"`
-}
-
-func (s *Server) proof(c *gin.Context, txID string) *Proof {
-	tx, err := s.Store.Tx(c, txID)
-	if err != nil {
-		return nil
-	}
-	b, err := s.Store.Block(c, tx.Block)
-	if err != nil {
-		return nil
-	}
-	return &Proof{TxID: tx.ID, Block: tx.Block, BlockHash: hex.EncodeToString(b.Hash), Endorsers: tx.Endorsers, Time: tx.Time, Validation: tx.ValidationCode,
-		Replay: tx.Replay, TimeFlag: s.timeFlag(tx, b)}
+	Proof   *query.Proof    `json:"proof,omitempty"`
 }
 
 // readable loads a record the caller may read; it answers the problem itself otherwise.
-func (s *Server) readable(c *gin.Context, kind, id string) (*store.Record, bool) {
-	r, err := s.Store.Record(c, kind, id)
+func (s *Server) readable(c *gin.Context, kind model.Kind, id string) (*store.Record, bool) {
+	r, err := s.index().Readable(c.Request.Context(), callerOf(c).Reader(), kind, id)
 	if err != nil {
-		s.storeErr(c, kind+" "+id, err)
-		return nil, false
-	}
-	if !canRead(callerOf(c), r) {
-		// The same answer as a missing record would reveal that it exists; the chaincode
-		// answers ACCESS_DENIED too, so the explorer does not claim more secrecy.
-		problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "%s %q is not public and the caller is not a party to it", kind, id)
+		s.readErr(c, kind, id, err)
 		return nil, false
 	}
 	return r, true
 }
 
+// readErr answers a failed read of one record: 403 for a record the caller may not read,
+// else as storeErr (404 for one that is not indexed).
+func (s *Server) readErr(c *gin.Context, kind model.Kind, id string, err error) {
+	if errors.Is(err, query.ErrAccessDenied) {
+		// The same answer as a missing record would reveal that it exists; the chaincode
+		// answers ACCESS_DENIED too, so the explorer does not claim more secrecy.
+		problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "%s %q is not public and the caller is not a party to it", kind, id)
+		return
+	}
+	s.storeErr(c, string(kind)+" "+id, err)
+}
+
 func (s *Server) view(c *gin.Context, r *store.Record) RecordView {
-	return RecordView{Kind: r.Kind, ID: r.ID, Version: r.Version, Public: r.Public, Data: r.Data, Proof: s.proof(c, r.TxID)}
+	return RecordView{Kind: r.Kind, ID: r.ID, Version: r.Version, Public: r.Public, Data: r.Data, Proof: s.index().Proof(c.Request.Context(), r.TxID)}
 }
 
 func (s *Server) record(c *gin.Context) {
-	r, ok := s.readable(c, c.Param("kind"), c.Param("id"))
+	r, ok := s.readable(c, model.Kind(c.Param("kind")), c.Param("id"))
 	if !ok {
 		return
 	}
@@ -96,7 +76,7 @@ type VersionView struct {
 // A caller who may read no version is refused.
 func (s *Server) recordHistory(c *gin.Context) {
 	kind, id := c.Param("kind"), c.Param("id")
-	vs, err := s.Store.RecordVersions(c, kind, id)
+	vs, err := s.Store.RecordVersions(c.Request.Context(), kind, id)
 	if err != nil {
 		s.storeErr(c, kind+" "+id, err)
 		return
@@ -127,26 +107,14 @@ type Page[T any] struct {
 	Next  string `json:"next,omitempty"`
 }
 
-func limitParam(c *gin.Context, def, max int) (int, bool) {
-	v := c.Query("limit")
-	if v == "" {
-		return def, true
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > max {
-		badParam(c, "limit", "%q is not an integer between 1 and %d", v, max)
-		return 0, false
-	}
-	return n, true
-}
-
-func publicKind(kind string) func(*Server, *gin.Context) {
+// publicKind lists the public records of a kind, a page at a time.
+func publicKind(kind model.Kind) func(*Server, *gin.Context) {
 	return func(s *Server, c *gin.Context) {
 		limit, ok := limitParam(c, 100, 500)
 		if !ok {
 			return
 		}
-		rs, next, err := s.Store.Records(c, store.RecordQuery{Kind: kind, PublicOnly: true, Limit: limit, After: c.Query("cursor")})
+		rs, next, err := s.Store.Records(c.Request.Context(), store.RecordQuery{Kind: string(kind), PublicOnly: true, Limit: limit, After: c.Query("cursor")})
 		if err != nil {
 			s.storeErr(c, "records", err)
 			return
@@ -161,8 +129,8 @@ func publicKind(kind string) func(*Server, *gin.Context) {
 
 func (s *Server) publicFees(c *gin.Context) {
 	out := gin.H{}
-	for _, kind := range []string{"pricecap", "pricefiling"} {
-		rs, _, err := s.Store.Records(c, store.RecordQuery{Kind: kind, PublicOnly: true, Limit: 500})
+	for _, kind := range []model.Kind{model.KindPriceCap, model.KindPriceFiling} {
+		rs, _, err := s.Store.Records(c.Request.Context(), store.RecordQuery{Kind: string(kind), PublicOnly: true, Limit: 500})
 		if err != nil {
 			s.storeErr(c, "records", err)
 			return
@@ -171,7 +139,7 @@ func (s *Server) publicFees(c *gin.Context) {
 		for _, r := range rs {
 			items = append(items, r.Data)
 		}
-		out[kind+"s"] = items
+		out[string(kind)+"s"] = items
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -8,7 +8,6 @@
 package api
 
 import (
-	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -22,25 +21,16 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdledger/pdledger/chaincode/model"
-	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/explorer-api/indexer"
+	"github.com/pdledger/pdledger/explorer-api/query"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
-
-// Ledger is what the API reads from the peer (for verification and readiness).
-type Ledger interface {
-	ChainInfo(ctx context.Context) (*client.ChainInfo, error)
-	BlockBytes(ctx context.Context, n uint64) ([]byte, error)
-	// StateDigests answers System:Digests: each record's version and the SM3 of the
-	// bytes world state holds for it.
-	StateDigests(ctx context.Context, refs []model.RecordRef) ([]model.StateDigest, error)
-}
 
 // Server serves the API.
 type Server struct {
 	Store     *store.Store
 	Indexer   *indexer.Indexer // nil in store-only tests
-	Ledger    Ledger           // nil: verification compares the index with itself only
+	Ledger    query.Ledger     // nil: verification compares the index with itself only
 	Roots     map[string]*x509.CertPool
 	Chaincode string
 	Log       *slog.Logger
@@ -51,7 +41,7 @@ type Server struct {
 	// Limits bound request bodies and each caller's request rate (DefaultLimits when zero).
 	Limits Limits
 	// TimeWindow: transactions whose claimed time is farther than this from their block's
-	// are flagged (DefaultTimeWindow when zero).
+	// are flagged (query.DefaultTimeWindow when zero).
 	TimeWindow time.Duration
 
 	requests atomic.Uint64
@@ -97,10 +87,10 @@ func routeTable() []route {
 		{"GET", "/metrics", "ops", "Prometheus metrics", public, nil, "", (*Server).metrics},
 		{"GET", "/openapi.json", "ops", "this document", public, nil, "", (*Server).openapi},
 
-		{"GET", "/api/v1/public/authorizations", "public", "disclosed authorizations: operator, scope, term (Guangdong Art. 23)", public, pageParams(), "", publicKind("authorization")},
-		{"GET", "/api/v1/public/products", "public", "registered products (the public product list)", public, pageParams(), "", publicKind("product")},
+		{"GET", "/api/v1/public/authorizations", "public", "disclosed authorizations: operator, scope, term (Guangdong Art. 23)", public, pageParams(), "", publicKind(model.KindAuthorization)},
+		{"GET", "/api/v1/public/products", "public", "registered products (the public product list)", public, pageParams(), "", publicKind(model.KindProduct)},
 		{"GET", "/api/v1/public/fees", "public", "price caps and filed prices that are public", public, pageParams(), "", (*Server).publicFees},
-		{"GET", "/api/v1/public/catalogue", "public", "the authorized-operation catalogue (catalogued resources)", public, pageParams(), "", publicKind("resource")},
+		{"GET", "/api/v1/public/catalogue", "public", "the authorized-operation catalogue (catalogued resources)", public, pageParams(), "", publicKind(model.KindResource)},
 
 		{"GET", "/api/v1/whoami", "identity", "how the explorer maps the caller's certificate to a participant", member, nil, "", (*Server).whoami},
 		{"GET", "/api/v1/records/:kind/:id", "records", "one record as indexed, with its proof", member, []param{p("kind", "record kind"), p("id", "record id")}, "", (*Server).record},
@@ -145,6 +135,12 @@ func (s *Server) Router() *gin.Engine {
 		problem(c, http.StatusNotFound, "NOT_FOUND", "", "no route %s %s; see /openapi.json", c.Request.Method, c.Request.URL.Path)
 	})
 	return r
+}
+
+// index is the query layer over the server's store and ledger: the handlers parse the
+// request, ask it, and serialize its answer.
+func (s *Server) index() *query.Index {
+	return &query.Index{Store: s.Store, Ledger: s.Ledger, Chaincode: s.Chaincode, TimeWindow: s.TimeWindow}
 }
 
 func (s *Server) now() time.Time {

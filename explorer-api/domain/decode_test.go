@@ -34,11 +34,15 @@ func TestDecode_RecordsPartiesAndEdges(t *testing.T) {
 	if got, want := tx.Changes[0].Parties, []string{"op", "pt", "su1", "su2"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("parties %v, want %v", got, want)
 	}
+	kApp, kGrant, kAuth, kRes := model.KindApplication, model.KindGrant, model.KindAuthorization, model.KindResource
+	edge := func(from model.Kind, fromID string, to model.Kind, toID, rel string) Edge {
+		return Edge{string(from), fromID, string(to), toID, rel}
+	}
 	want := map[Edge]bool{
-		{"application", "a1", "authorization", "auth1", "under"}: true, {"application", "a1", "grant", "G-a1", "became"}: true,
-		{"application", "a1", "resource", "r1", "requests"}: true, {"application", "a1", "resource", "r2", "requests"}: true,
-		{"grant", "G-a1", "application", "a1", "from"}: true, {"grant", "G-a1", "authorization", "auth1", "under"}: true,
-		{"grant", "G-a1", "resource", "r1", "uses"}: true, {"grant", "G-a1", "resource", "r2", "uses"}: true,
+		edge(kApp, "a1", kAuth, "auth1", "under"): true, edge(kApp, "a1", kGrant, "G-a1", "became"): true,
+		edge(kApp, "a1", kRes, "r1", "requests"): true, edge(kApp, "a1", kRes, "r2", "requests"): true,
+		edge(kGrant, "G-a1", kApp, "a1", "from"): true, edge(kGrant, "G-a1", kAuth, "auth1", "under"): true,
+		edge(kGrant, "G-a1", kRes, "r1", "uses"): true, edge(kGrant, "G-a1", kRes, "r2", "uses"): true,
 	}
 	if len(tx.Edges) != len(want) {
 		t.Fatalf("edges %v", tx.Edges)

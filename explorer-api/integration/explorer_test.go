@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/client/demo"
 	"github.com/pdledger/pdledger/explorer-api/store"
@@ -329,7 +330,8 @@ func TestExplorer_EndpointsAnswerForTheDemo(t *testing.T) {
 	var tree map[string]any
 	e.get(demo.UnitProfile(0), "/api/v1/resources/lh-res-01/provenance", &tree)
 	flat := flatten(tree)
-	for _, want := range []string{"authorization/lh-auth-2026", "application/lh-app-01", "grant/G-lh-app-01", "product/lh-prd-01", "trade/trade-lh-prd-01-a", "pricefiling/price-lh-prd-01-call"} {
+	for _, want := range []string{string(model.KindAuthorization) + "/lh-auth-2026", string(model.KindApplication) + "/lh-app-01", string(model.KindGrant) + "/G-lh-app-01",
+		string(model.KindProduct) + "/lh-prd-01", string(model.KindTrade) + "/trade-lh-prd-01-a", string(model.KindPriceFiling) + "/price-lh-prd-01-call"} {
 		if !flat[want] {
 			t.Fatalf("provenance of lh-res-01 lacks %s: %v", want, keys(flat))
 		}

@@ -137,42 +137,31 @@ func (s *Store) parties(ctx context.Context, kind, id string) ([]string, error) 
 
 // Record returns the current version of a record.
 func (s *Store) Record(ctx context.Context, kind, id string) (*Record, error) {
-	var r Record
-	var pub int
-	var data, tm string
-	var block int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT kind, id, version, public, data, tx_id, block, time FROM records WHERE kind = ? AND id = ?`), kind, id).
-		Scan(&r.Kind, &r.ID, &r.Version, &pub, &data, &r.TxID, &block, &tm)
+	r, err := scanRecord(s.db.QueryRowContext(ctx, s.q(`SELECT kind, id, version, public, data, tx_id, block, time FROM records WHERE kind = ? AND id = ?`), kind, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	r.Public, r.Data, r.Block, r.Time = pub == 1, json.RawMessage(data), uint64(block), parseTS(tm)
 	if r.Parties, err = s.parties(ctx, kind, id); err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }
 
 // RecordVersions returns every version of a record, oldest first.
 func (s *Store) RecordVersions(ctx context.Context, kind, id string) ([]Version, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, replay, data FROM record_versions
-		WHERE kind = ? AND id = ? ORDER BY block, tx_index`), kind, id)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+versionCols("v")+` FROM record_versions v
+		WHERE v.kind = ? AND v.id = ? ORDER BY v.block, v.tx_index`), kind, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Version
 	for rows.Next() {
-		var v Version
-		var block int64
-		var pub int
-		var tm, parties, data string
-		if err := rows.Scan(&v.Kind, &v.ID, &v.Version, &v.Action, &v.Actor, &v.TxID, &block, &v.TxIndex, &tm, &pub, &parties, &v.Replay, &data); err != nil {
+		v, err := scanVersion(rows)
+		if err != nil {
 			return nil, err
 		}
-		v.Block, v.Time, v.Public, v.Data = uint64(block), parseTS(tm), pub == 1, json.RawMessage(data)
-		_ = json.Unmarshal([]byte(parties), &v.Parties)
-		out = append(out, v)
+		out = append(out, *v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -228,16 +217,12 @@ func (s *Store) Records(ctx context.Context, q RecordQuery) ([]Record, string, e
 	}
 	var out []Record
 	for rows.Next() {
-		var r Record
-		var pub int
-		var data, tm string
-		var block int64
-		if err := rows.Scan(&r.Kind, &r.ID, &r.Version, &pub, &data, &r.TxID, &block, &tm); err != nil {
+		r, err := scanRecord(rows)
+		if err != nil {
 			rows.Close()
 			return nil, "", err
 		}
-		r.Public, r.Data, r.Block, r.Time = pub == 1, json.RawMessage(data), uint64(block), parseTS(tm)
-		out = append(out, r)
+		out = append(out, *r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -415,7 +400,7 @@ func (s *Store) Counts(ctx context.Context) (blocks, txs, records, versions int6
 		table string
 		n     *int64
 	}{{"blocks", &blocks}, {"txs", &txs}, {"records", &records}, {"record_versions", &versions}} {
-		if err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+p.table).Scan(p.n); err != nil {
+		if err = s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM `+p.table)).Scan(p.n); err != nil {
 			return
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -126,6 +127,8 @@ type Version struct {
 type Store struct {
 	db     *sql.DB
 	engine string // "sqlite" | "postgres"
+	// statements counts the SQL statements sent (each passes through q).
+	statements atomic.Uint64
 }
 
 // Open opens (creating and migrating) a store: "sqlite:<file>" or "postgres://...".
@@ -172,8 +175,15 @@ func (s *Store) Engine() string { return s.engine }
 // DB exposes the database (tests, verification drills).
 func (s *Store) DB() *sql.DB { return s.db }
 
-// q rewrites ? placeholders as $n for PostgreSQL.
+// Statements is how many SQL statements the store has sent since it was opened. Tests
+// hold a question to a number of round trips with it (a provenance tree must not cost
+// one per record).
+func (s *Store) Statements() uint64 { return s.statements.Load() }
+
+// q rewrites ? placeholders as $n for PostgreSQL, and counts the statement: every
+// statement the store sends after opening passes through here.
 func (s *Store) q(query string) string {
+	s.statements.Add(1)
 	if s.engine != "postgres" {
 		return query
 	}
@@ -295,7 +305,7 @@ type querier interface {
 func (s *Store) checkpoint(ctx context.Context, q querier) (uint64, []byte, error) {
 	var next int64
 	var hash []byte
-	err := q.QueryRowContext(ctx, `SELECT next, hash FROM checkpoint WHERE id = 1`).Scan(&next, &hash)
+	err := q.QueryRowContext(ctx, s.q(`SELECT next, hash FROM checkpoint WHERE id = 1`)).Scan(&next, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil, nil
 	}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pdledger/pdledger/chaincode/model"
 )
 
 // engines runs f against SQLite and, when PDL_TEST_POSTGRES names a server, PostgreSQL
@@ -133,9 +135,14 @@ func hash(n uint64) []byte {
 	return h[:]
 }
 
-func rec(kind, id string, version int, public bool, parties ...string) RecordChange {
+func rec(kind model.Kind, id string, version int, public bool, parties ...string) RecordChange {
 	data, _ := json.Marshal(map[string]any{"id": id, "kind": kind, "version": version})
-	return RecordChange{Kind: kind, ID: id, Version: version, Action: "changed", Actor: "op", Public: public, Parties: parties, Data: data}
+	return RecordChange{Kind: string(kind), ID: id, Version: version, Action: "changed", Actor: "op", Public: public, Parties: parties, Data: data}
+}
+
+// edge is a reference set by transaction tx.
+func edge(from model.Kind, fromID string, to model.Kind, toID, rel, tx string) EdgeAt {
+	return EdgeAt{Edge{string(from), fromID, string(to), toID, rel}, tx}
 }
 
 // block n with one valid transaction per record change given.
@@ -162,7 +169,7 @@ func TestStore_ApplyBlocksInOrderOnly(t *testing.T) {
 			t.Fatalf("block 1 first: %v", err)
 		}
 		for n := uint64(0); n < 3; n++ {
-			if err := s.ApplyBlock(ctx, block(n, rec("resource", fmt.Sprint("r", n), 1, true, "su1"))); err != nil {
+			if err := s.ApplyBlock(ctx, block(n, rec(model.KindResource, fmt.Sprint("r", n), 1, true, "su1"))); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -188,12 +195,12 @@ func TestStore_ApplyBlocksInOrderOnly(t *testing.T) {
 func TestStore_FailedBlockLeavesNothing(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		if err := s.ApplyBlock(ctx, block(0, rec("resource", "r0", 1, true))); err != nil {
+		if err := s.ApplyBlock(ctx, block(0, rec(model.KindResource, "r0", 1, true))); err != nil {
 			t.Fatal(err)
 		}
 		// the same record twice in one transaction violates the version key mid-block
-		b := block(1, rec("product", "p1", 1, true), rec("product", "p2", 1, true))
-		b.Txs[1].Records = append(b.Txs[1].Records, rec("product", "p2", 1, true))
+		b := block(1, rec(model.KindProduct, "p1", 1, true), rec(model.KindProduct, "p2", 1, true))
+		b.Txs[1].Records = append(b.Txs[1].Records, rec(model.KindProduct, "p2", 1, true))
 		if err := s.ApplyBlock(ctx, b); err == nil {
 			t.Fatal("a block failing mid-way was stored")
 		}
@@ -201,13 +208,13 @@ func TestStore_FailedBlockLeavesNothing(t *testing.T) {
 		if err != nil || bl != 1 || txs != 1 || records != 1 || versions != 1 {
 			t.Fatalf("after the failed block: %d blocks %d txs %d records %d versions %v", bl, txs, records, versions, err)
 		}
-		if _, err := s.Record(ctx, "product", "p1"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Record(ctx, string(model.KindProduct), "p1"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("p1 of the failed block: %v", err)
 		}
 		if next, _, _ := s.Checkpoint(ctx); next != 1 {
 			t.Fatalf("checkpoint moved to %d", next)
 		}
-		if err := s.ApplyBlock(ctx, block(1, rec("product", "p1", 1, true))); err != nil {
+		if err := s.ApplyBlock(ctx, block(1, rec(model.KindProduct, "p1", 1, true))); err != nil {
 			t.Fatalf("the block again, fixed: %v", err)
 		}
 	})
@@ -216,13 +223,13 @@ func TestStore_FailedBlockLeavesNothing(t *testing.T) {
 func TestStore_InvalidTxChangesNoRecord(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		b := block(0, rec("resource", "r1", 1, true), rec("resource", "r2", 1, true))
+		b := block(0, rec(model.KindResource, "r1", 1, true), rec(model.KindResource, "r2", 1, true))
 		b.Txs[1].Valid, b.Txs[1].ValidationCode = false, "MVCC_READ_CONFLICT"
 		b.Txs[1].ID = b.Txs[0].ID // Fabric keeps duplicate tx ids, invalidated
 		if err := s.ApplyBlock(ctx, b); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Record(ctx, "resource", "r2"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Record(ctx, string(model.KindResource), "r2"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("invalid tx changed r2: %v", err)
 		}
 		tx, err := s.Tx(ctx, b.Txs[0].ID)
@@ -239,20 +246,20 @@ func TestStore_InvalidTxChangesNoRecord(t *testing.T) {
 func TestStore_VersionsPartiesVisibilityEdges(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		b0 := block(0, rec("application", "a1", 1, false, "op", "su1"), rec("resource", "r1", 1, true, "su1"))
-		b0.Edges = []EdgeAt{{Edge{"application", "a1", "resource", "r1", "requests"}, b0.Txs[0].ID}}
-		b1 := block(1, rec("application", "a1", 2, false, "op", "su1", "su2"))
-		b1.Edges = []EdgeAt{{Edge{"application", "a1", "resource", "r1", "requests"}, b1.Txs[0].ID}, {Edge{"grant", "g1", "resource", "r1", "uses"}, b1.Txs[0].ID}}
+		b0 := block(0, rec(model.KindApplication, "a1", 1, false, "op", "su1"), rec(model.KindResource, "r1", 1, true, "su1"))
+		b0.Edges = []EdgeAt{edge(model.KindApplication, "a1", model.KindResource, "r1", "requests", b0.Txs[0].ID)}
+		b1 := block(1, rec(model.KindApplication, "a1", 2, false, "op", "su1", "su2"))
+		b1.Edges = []EdgeAt{edge(model.KindApplication, "a1", model.KindResource, "r1", "requests", b1.Txs[0].ID), edge(model.KindGrant, "g1", model.KindResource, "r1", "uses", b1.Txs[0].ID)}
 		for _, b := range []*Block{b0, b1} {
 			if err := s.ApplyBlock(ctx, b); err != nil {
 				t.Fatal(err)
 			}
 		}
-		r, err := s.Record(ctx, "application", "a1")
+		r, err := s.Record(ctx, string(model.KindApplication), "a1")
 		if err != nil || r.Version != 2 || len(r.Parties) != 3 || r.Public || r.Block != 1 {
 			t.Fatalf("current a1: %+v %v", r, err)
 		}
-		vs, err := s.RecordVersions(ctx, "application", "a1")
+		vs, err := s.RecordVersions(ctx, string(model.KindApplication), "a1")
 		if err != nil || len(vs) != 2 || vs[0].Version != 1 || vs[1].TxID != b1.Txs[0].ID {
 			t.Fatalf("versions: %+v %v", vs, err)
 		}
@@ -264,11 +271,11 @@ func TestStore_VersionsPartiesVisibilityEdges(t *testing.T) {
 		if len(pub) != 1 || pub[0].ID != "r1" {
 			t.Fatalf("public records: %+v", pub)
 		}
-		to, err := s.EdgesTo(ctx, "resource", "r1")
+		to, err := s.EdgesTo(ctx, string(model.KindResource), "r1")
 		if err != nil || len(to) != 2 || to[0].TxID != b0.Txs[0].ID {
 			t.Fatalf("edges to r1 (first setter kept): %+v %v", to, err)
 		}
-		from, _ := s.EdgesFrom(ctx, "grant", "g1")
+		from, _ := s.EdgesFrom(ctx, string(model.KindGrant), "g1")
 		if len(from) != 1 || from[0].ToID != "r1" {
 			t.Fatalf("edges from g1: %+v", from)
 		}
@@ -282,7 +289,7 @@ func TestStore_TrailPagesCoverEveryEntryOnce(t *testing.T) {
 		for n := uint64(0); n < 12; n++ {
 			var cs []RecordChange
 			for i := 0; i < 3; i++ {
-				cs = append(cs, rec("product", fmt.Sprintf("p%d", i), int(n)+1, false, "op"))
+				cs = append(cs, rec(model.KindProduct, fmt.Sprintf("p%d", i), int(n)+1, false, "op"))
 			}
 			if err := s.ApplyBlock(ctx, block(n, cs...)); err != nil {
 				t.Fatal(err)
@@ -316,7 +323,7 @@ func TestStore_TrailPagesCoverEveryEntryOnce(t *testing.T) {
 		if len(seen) != total || pages != (total+4)/5 {
 			t.Fatalf("%d entries in %d pages, want %d", len(seen), pages, total)
 		}
-		one, _, _ := s.Trail(ctx, TrailQuery{Kind: "product", ID: "p1", From: time.Unix(1700000005, 0)})
+		one, _, _ := s.Trail(ctx, TrailQuery{Kind: string(model.KindProduct), ID: "p1", From: time.Unix(1700000005, 0)})
 		if len(one) != 7 {
 			t.Fatalf("trail of p1 from block 5: %d", len(one))
 		}
@@ -343,7 +350,7 @@ func BenchmarkApplyBlock(b *testing.B) {
 			for n := 0; n < b.N; n++ {
 				var cs []RecordChange
 				for i := 0; i < 100; i++ {
-					cs = append(cs, rec("product", fmt.Sprintf("p%d-%d", n, i), 1, true, "op"))
+					cs = append(cs, rec(model.KindProduct, fmt.Sprintf("p%d-%d", n, i), 1, true, "op"))
 				}
 				if err := s.ApplyBlock(context.Background(), block(uint64(n), cs...)); err != nil {
 					b.Fatal(err)
@@ -357,15 +364,15 @@ func BenchmarkApplyBlock(b *testing.B) {
 func TestStore_RecordChangedTwiceInOneBlock(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		b := block(0, rec("authorization", "a1", 1, false, "op"), rec("authorization", "a1", 2, true, "op", "su9"))
+		b := block(0, rec(model.KindAuthorization, "a1", 1, false, "op"), rec(model.KindAuthorization, "a1", 2, true, "op", "su9"))
 		if err := s.ApplyBlock(ctx, b); err != nil {
 			t.Fatal(err)
 		}
-		r, err := s.Record(ctx, "authorization", "a1")
+		r, err := s.Record(ctx, string(model.KindAuthorization), "a1")
 		if err != nil || r.Version != 2 || !r.Public || len(r.Parties) != 2 || r.TxID != b.Txs[1].ID {
 			t.Fatalf("current after two changes in a block: %+v %v", r, err)
 		}
-		if vs, _ := s.RecordVersions(ctx, "authorization", "a1"); len(vs) != 2 {
+		if vs, _ := s.RecordVersions(ctx, string(model.KindAuthorization), "a1"); len(vs) != 2 {
 			t.Fatalf("versions: %d", len(vs))
 		}
 	})
@@ -375,17 +382,17 @@ func TestStore_GapAfterBlocksRefused(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		for n := uint64(0); n < 3; n++ {
-			if err := s.ApplyBlock(ctx, block(n, rec("resource", fmt.Sprint("r", n), 1, true))); err != nil {
+			if err := s.ApplyBlock(ctx, block(n, rec(model.KindResource, fmt.Sprint("r", n), 1, true))); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := s.ApplyBlock(ctx, block(4, rec("resource", "r4", 1, true))); !errors.Is(err, ErrOutOfOrder) {
+		if err := s.ApplyBlock(ctx, block(4, rec(model.KindResource, "r4", 1, true))); !errors.Is(err, ErrOutOfOrder) {
 			t.Fatalf("block 4 after 2 (gap): %v", err)
 		}
 		if _, err := s.Block(ctx, 4); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("gapped block stored: %v", err)
 		}
-		if _, err := s.Record(ctx, "resource", "r4"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Record(ctx, string(model.KindResource), "r4"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("record of the gapped block: %v", err)
 		}
 		if next, _, _ := s.Checkpoint(ctx); next != 3 {
@@ -403,20 +410,20 @@ func TestStore_GapAfterBlocksRefused(t *testing.T) {
 func TestStore_InvalidTxSetsNoEdge(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		b := block(0, rec("grant", "g1", 1, true), rec("grant", "g2", 1, true))
+		b := block(0, rec(model.KindGrant, "g1", 1, true), rec(model.KindGrant, "g2", 1, true))
 		b.Txs[1].Valid, b.Txs[1].ValidationCode = false, "ENDORSEMENT_POLICY_FAILURE"
 		b.Edges = []EdgeAt{
-			{Edge{"grant", "g1", "resource", "r1", "uses"}, b.Txs[0].ID},
-			{Edge{"grant", "g2", "resource", "r1", "uses"}, b.Txs[1].ID},
+			edge(model.KindGrant, "g1", model.KindResource, "r1", "uses", b.Txs[0].ID),
+			edge(model.KindGrant, "g2", model.KindResource, "r1", "uses", b.Txs[1].ID),
 		}
 		if err := s.ApplyBlock(ctx, b); err != nil {
 			t.Fatal(err)
 		}
-		to, err := s.EdgesTo(ctx, "resource", "r1")
+		to, err := s.EdgesTo(ctx, string(model.KindResource), "r1")
 		if err != nil || len(to) != 1 || to[0].FromID != "g1" {
 			t.Fatalf("edges to r1 (only the valid tx's): %+v %v", to, err)
 		}
-		if from, _ := s.EdgesFrom(ctx, "grant", "g2"); len(from) != 0 {
+		if from, _ := s.EdgesFrom(ctx, string(model.KindGrant), "g2"); len(from) != 0 {
 			t.Fatalf("edge of an invalid tx stored: %+v", from)
 		}
 	})
@@ -427,9 +434,9 @@ func TestStore_RecordsPages(t *testing.T) {
 		ctx := context.Background()
 		var cs []RecordChange
 		for i := 0; i < 7; i++ {
-			cs = append(cs, rec("product", fmt.Sprintf("p%d", i), 1, i%2 == 0, "su1"))
+			cs = append(cs, rec(model.KindProduct, fmt.Sprintf("p%d", i), 1, i%2 == 0, "su1"))
 		}
-		cs = append(cs, rec("resource", "r0", 1, true, "su2"))
+		cs = append(cs, rec(model.KindResource, "r0", 1, true, "su2"))
 		if err := s.ApplyBlock(ctx, block(0, cs...)); err != nil {
 			t.Fatal(err)
 		}
@@ -457,7 +464,7 @@ func TestStore_RecordsPages(t *testing.T) {
 		if fmt.Sprint(got) != "[p0 p1 p2 p3 p4 p5 p6]" {
 			t.Fatalf("records of su1 across pages: %v", got)
 		}
-		pub, _, err := s.Records(ctx, RecordQuery{Kind: "product", PublicOnly: true})
+		pub, _, err := s.Records(ctx, RecordQuery{Kind: string(model.KindProduct), PublicOnly: true})
 		if err != nil || len(pub) != 4 {
 			t.Fatalf("public products: %d %v", len(pub), err)
 		}
@@ -472,7 +479,7 @@ func TestStore_RecordsPages(t *testing.T) {
 func TestStore_MigrationsIdempotentOnReopen(t *testing.T) {
 	enginesDSN(t, func(t *testing.T, s *Store, dsn string) {
 		ctx := context.Background()
-		if err := s.ApplyBlock(ctx, block(0, rec("resource", "r0", 1, true))); err != nil {
+		if err := s.ApplyBlock(ctx, block(0, rec(model.KindResource, "r0", 1, true))); err != nil {
 			t.Fatal(err)
 		}
 		s2, err := Open(ctx, dsn)

@@ -1,4 +1,4 @@
-package api
+package query
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ import (
 // from when its block was received (or, for a block indexed while catching up, from the
 // block's median time) is flagged; a replayed one is marked by its session instead.
 func TestTimeFlag_FarFromBlockFlagged(t *testing.T) {
-	s := &Server{}
+	ix := &Index{}
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	live := &store.Block{Time: now, Received: now.Add(time.Second)}
 	caught := &store.Block{Time: now}
@@ -30,7 +30,7 @@ func TestTimeFlag_FarFromBlockFlagged(t *testing.T) {
 		{"invalid", store.Tx{Valid: false, Time: now.Add(time.Hour)}, live, false},
 	}
 	for _, c := range cases {
-		got := s.timeFlag(&c.tx, c.b)
+		got := ix.TimeFlag(&c.tx, c.b)
 		if (got != "") != c.flag {
 			t.Errorf("%s: flag %q, want flagged %v", c.name, got, c.flag)
 		}

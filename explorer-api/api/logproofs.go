@@ -1,0 +1,135 @@
+package api
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pdledger/pdledger/chaincode/merkle"
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client/logs"
+	"github.com/pdledger/pdledger/explorer-api/query"
+)
+
+// anchorAt finds the indexed anchor of a stream whose tree has exactly size leaves; it
+// answers the problem itself when there is none the caller may see.
+func (s *Server) anchorAt(c *gin.Context, stream string, size uint64) (*model.Anchor, bool) {
+	a, err := s.index().Anchor(c.Request.Context(), callerOf(c).Reader(), stream, size)
+	switch {
+	case errors.Is(err, query.ErrNoAnchor):
+		problem(c, http.StatusNotFound, "NOT_FOUND", "size", "stream %s has no anchor of tree size %d", stream, size)
+		return nil, false
+	case err != nil:
+		s.readErr(c, model.KindLogStream, stream, err)
+		return nil, false
+	}
+	return a, true
+}
+
+func decodeProof(c *gin.Context, in []string) ([][]byte, bool) {
+	out := make([][]byte, len(in))
+	for i, h := range in {
+		b, ok := hexParam(c, fmt.Sprintf("proof[%d]", i), h)
+		if !ok {
+			return nil, false
+		}
+		out[i] = b
+	}
+	return out, true
+}
+
+// logInclusion verifies a log line's inclusion proof against the anchored root of that
+// tree size.
+func (s *Server) logInclusion(c *gin.Context) {
+	var req struct {
+		Stream   string   `json:"stream"`
+		Index    *uint64  `json:"index"`
+		Size     uint64   `json:"size"`
+		Line     *string  `json:"line"`
+		LeafHash string   `json:"leafHash"`
+		Proof    []string `json:"proof"`
+	}
+	if !bindJSON(c, &req, `{"stream","index","size","line" or "leafHash","proof":[hex]}`) {
+		return
+	}
+	switch {
+	case req.Stream == "":
+		badParam(c, "stream", "required")
+		return
+	case req.Index == nil:
+		badParam(c, "index", "required")
+		return
+	case req.Size == 0 || *req.Index >= req.Size:
+		badParam(c, "size", "must be above index %d", *req.Index)
+		return
+	case (req.Line == nil) == (req.LeafHash == ""):
+		badParam(c, "line", "give exactly one of line and leafHash")
+		return
+	}
+	var leaf []byte
+	if req.Line != nil {
+		leaf = logs.LeafHash([]byte(*req.Line))
+	} else if leaf, _ = hexParam(c, "leafHash", req.LeafHash); leaf == nil {
+		return
+	}
+	proof, ok := decodeProof(c, req.Proof)
+	if !ok {
+		return
+	}
+	a, ok := s.anchorAt(c, req.Stream, req.Size)
+	if !ok {
+		return
+	}
+	root, _ := hex.DecodeString(a.Root)
+	err := merkle.VerifyInclusion(merkle.SM3, *req.Index, req.Size, leaf, proof, root)
+	out := gin.H{"verified": err == nil, "stream": req.Stream, "index": *req.Index, "size": req.Size, "root": a.Root,
+		"anchor": a.ID, "proof": s.index().Proof(c.Request.Context(), a.UpdatedTx)}
+	if err != nil {
+		out["reason"] = err.Error()
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// logConsistency verifies that one anchored tree extends another.
+func (s *Server) logConsistency(c *gin.Context) {
+	var req struct {
+		Stream string   `json:"stream"`
+		From   uint64   `json:"from"`
+		To     uint64   `json:"to"`
+		Proof  []string `json:"proof"`
+	}
+	if !bindJSON(c, &req, `{"stream","from","to","proof":[hex]}`) {
+		return
+	}
+	if req.Stream == "" {
+		badParam(c, "stream", "required")
+		return
+	}
+	if req.From == 0 || req.To < req.From {
+		badParam(c, "from", "need 0 < from <= to, got %d..%d", req.From, req.To)
+		return
+	}
+	proof, ok := decodeProof(c, req.Proof)
+	if !ok {
+		return
+	}
+	a1, ok := s.anchorAt(c, req.Stream, req.From)
+	if !ok {
+		return
+	}
+	a2, ok := s.anchorAt(c, req.Stream, req.To)
+	if !ok {
+		return
+	}
+	r1, _ := hex.DecodeString(a1.Root)
+	r2, _ := hex.DecodeString(a2.Root)
+	err := merkle.VerifyConsistency(merkle.SM3, req.From, req.To, proof, r1, r2)
+	out := gin.H{"verified": err == nil, "stream": req.Stream, "from": a1.ID, "to": a2.ID, "fromRoot": a1.Root, "toRoot": a2.Root}
+	if err != nil {
+		out["reason"] = err.Error()
+	}
+	c.JSON(http.StatusOK, out)
+}

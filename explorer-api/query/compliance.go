@@ -1,0 +1,191 @@
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/explorer-api/store"
+)
+
+// Report is the compliance report: when it was made, how many findings of each
+// category, and the findings.
+type Report struct {
+	At       time.Time      `json:"at"`
+	Counts   map[string]int `json:"counts"`
+	Findings []Finding      `json:"findings"`
+}
+
+// Finding is one item of the compliance report.
+type Finding struct {
+	Category string    `json:"category"`
+	Kind     string    `json:"kind"`
+	ID       string    `json:"id"`
+	Detail   string    `json:"detail"`
+	Party    string    `json:"party,omitempty"`
+	Due      time.Time `json:"due,omitempty"`
+	Rule     string    `json:"rule,omitempty"`
+}
+
+// deadlines finds every open obligation in a record's data (model.Deadline objects at
+// any depth), so new record types with deadlines are covered without code here.
+func deadlines(v any, path string, visit func(path string, d model.Deadline)) {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["due"]; ok {
+			if _, ok := x["rule"]; ok {
+				raw, _ := json.Marshal(x)
+				var d model.Deadline
+				if json.Unmarshal(raw, &d) == nil {
+					visit(path, d)
+				}
+				return
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			deadlines(x[k], path+"."+k, visit)
+		}
+	case []any:
+		for i, e := range x {
+			deadlines(e, fmt.Sprintf("%s[%d]", path, i), visit)
+		}
+	}
+}
+
+// allRecords reads every current record of a kind, page by page, without parties (no
+// rule here depends on them).
+func (ix *Index) allRecords(ctx context.Context, kind model.Kind) ([]store.Record, error) {
+	var out []store.Record
+	cursor := ""
+	for {
+		rs, next, err := ix.Store.Records(ctx, store.RecordQuery{Kind: string(kind), Limit: 500, After: cursor, NoParties: true})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+		if next == "" {
+			return out, nil
+		}
+		cursor = next
+	}
+}
+
+// Compliance is the compliance report at now: overdue obligations (every open deadline on
+// any record), authorizations past their term whose expiry is not recorded yet, trades
+// and price filings after their product's authorization ended, prices above their cap,
+// revenue deviations awaiting action, log streams with no anchored window for 7 days, and
+// unanswered complaints, objections and disputes. Findings are ordered by category,
+// then record.
+func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error) {
+	findings := []Finding{}
+	add := func(f Finding) { findings = append(findings, f) }
+	kinds := []model.Kind{model.KindAuthorization, model.KindApplication, model.KindProduct, model.KindPriceFiling, model.KindRevenue,
+		model.KindRectification, model.KindCase, model.KindLogStream, model.KindTrade, model.KindIncident}
+	byKind := map[model.Kind][]store.Record{}
+	for _, k := range kinds {
+		rs, err := ix.allRecords(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		byKind[k] = rs
+		for _, r := range rs {
+			var v any
+			if json.Unmarshal(r.Data, &v) != nil {
+				continue
+			}
+			deadlines(v, "", func(path string, d model.Deadline) {
+				if d.Overdue(now) {
+					add(Finding{Category: "overdue", Kind: r.Kind, ID: r.ID, Detail: d.What + " overdue (" + path[1:] + ")", Party: d.Party, Due: d.Due, Rule: d.Rule})
+				}
+			})
+		}
+	}
+	// terminated but still used: a trade or price filing dated after its product's
+	// authorization ended
+	ended := map[string]time.Time{}
+	for _, r := range byKind[model.KindAuthorization] {
+		var a model.Authorization
+		if json.Unmarshal(r.Data, &a) == nil && a.Termination != nil {
+			ended[a.ID] = a.Termination.At
+		} else if a.Status == model.AuthActive && a.TermEnd != "" && model.DateOf(now) > a.TermEnd {
+			add(Finding{Category: "expired_not_recorded", Kind: string(model.KindAuthorization), ID: a.ID, Detail: "term ended " + a.TermEnd + "; the next transaction touching it records the expiry", Party: a.Operator})
+		}
+	}
+	productAuths := map[string][]string{}
+	for _, r := range byKind[model.KindProduct] {
+		var p model.Product
+		if json.Unmarshal(r.Data, &p) == nil {
+			productAuths[p.ID] = p.Authorizations
+		}
+	}
+	for _, k := range []model.Kind{model.KindTrade, model.KindPriceFiling} {
+		for _, r := range byKind[k] {
+			var x struct {
+				Product   string    `json:"product"`
+				CreatedAt time.Time `json:"createdAt"`
+			}
+			if json.Unmarshal(r.Data, &x) != nil {
+				continue
+			}
+			for _, a := range productAuths[x.Product] {
+				if at, ok := ended[a]; ok && x.CreatedAt.After(at) {
+					add(Finding{Category: "terminated_but_used", Kind: string(k), ID: r.ID, Detail: fmt.Sprintf("%s of product %s on %s after authorization %s ended %s", k, x.Product, x.CreatedAt.Format(time.RFC3339), a, at.Format(time.RFC3339))})
+				}
+			}
+		}
+	}
+	for _, r := range byKind[model.KindPriceFiling] {
+		var f model.PriceFiling
+		if json.Unmarshal(r.Data, &f) == nil && f.SupersededBy == "" && (f.Flag != nil || (f.CapFen != nil && f.PriceFen > *f.CapFen)) {
+			cap := int64(0)
+			if f.Flag != nil {
+				cap = f.Flag.CapFen
+			} else {
+				cap = *f.CapFen
+			}
+			add(Finding{Category: "price_above_cap", Kind: string(model.KindPriceFiling), ID: f.ID, Party: f.Operator, Detail: fmt.Sprintf("product %s filed at %d fen, cap %d fen", f.Product, f.PriceFen, cap)})
+		}
+	}
+	for _, r := range byKind[model.KindRevenue] {
+		var rv model.Revenue
+		if json.Unmarshal(r.Data, &rv) == nil && rv.ObligationAction != "" && rv.Obligation.Open() {
+			add(Finding{Category: "revenue_deviation", Kind: string(model.KindRevenue), ID: rv.ID, Party: rv.Obligation.Party, Due: rv.Obligation.Due,
+				Detail: fmt.Sprintf("%d revenue deviates from the maximum allowed: %s pending", rv.Year, rv.ObligationAction)})
+		}
+	}
+	for _, r := range byKind[model.KindLogStream] {
+		var ls model.LogStream
+		if json.Unmarshal(r.Data, &ls) != nil {
+			continue
+		}
+		last := ls.WindowEnd
+		if ls.Anchors == 0 {
+			last = ls.CreatedAt
+		}
+		if now.Sub(last) > 7*24*time.Hour {
+			add(Finding{Category: "log_gap", Kind: string(model.KindLogStream), ID: ls.ID, Party: ls.Owner, Detail: fmt.Sprintf("no anchored log window since %s (%d anchors)", last.Format(time.RFC3339), ls.Anchors)})
+		}
+	}
+	for _, r := range byKind[model.KindCase] {
+		var cs model.Case
+		if json.Unmarshal(r.Data, &cs) == nil && cs.Status == model.CaseOpen {
+			add(Finding{Category: "unanswered_case", Kind: string(model.KindCase), ID: cs.ID, Party: cs.Addressee, Detail: string(cs.CaseKind) + ": " + cs.Title})
+		}
+	}
+	sort.SliceStable(findings, func(i, j int) bool {
+		if findings[i].Category != findings[j].Category {
+			return findings[i].Category < findings[j].Category
+		}
+		return findings[i].Kind+"/"+findings[i].ID < findings[j].Kind+"/"+findings[j].ID
+	})
+	counts := map[string]int{}
+	for _, f := range findings {
+		counts[f.Category]++
+	}
+	return &Report{At: now.UTC(), Counts: counts, Findings: findings}, nil
+}

@@ -1,0 +1,76 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+)
+
+// TestCompliance_EachCategoryFound: one record for each category of finding, and one
+// beside it that must not be reported (met deadline, trade before the termination,
+// superseded filing, recently anchored stream).
+func TestCompliance_EachCategoryFound(t *testing.T) {
+	l := newLedger(t)
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+	cap200 := int64(200)
+	met := day(4, 1)
+	withCreated := func(m model.Meta, at time.Time) model.Meta { m.CreatedAt = at; return m }
+	l.put(
+		&model.Authorization{Meta: meta(model.KindAuthorization, "auth-exp", true), Operator: "op", Status: model.AuthActive, TermEnd: "2026-05-01"},
+		&model.Authorization{Meta: meta(model.KindAuthorization, "auth-term", true), Operator: "op", Termination: &model.Termination{At: day(3, 1)}},
+		&model.Product{Meta: meta(model.KindProduct, "pX", true), Operator: "op", Authorizations: []string{"auth-term"}},
+		&model.Trade{Meta: withCreated(meta(model.KindTrade, "tr-late", false), day(4, 1)), Product: "pX", Operator: "op"},
+		&model.Trade{Meta: withCreated(meta(model.KindTrade, "tr-early", false), day(2, 1)), Product: "pX", Operator: "op"},
+		&model.PriceFiling{Meta: meta(model.KindPriceFiling, "f-high", true), Product: "pX", Operator: "op", PriceFen: 300, CapFen: &cap200},
+		&model.PriceFiling{Meta: meta(model.KindPriceFiling, "f-old", true), Product: "pX", Operator: "op", PriceFen: 300, CapFen: &cap200, SupersededBy: "f-high"},
+		&model.Revenue{Meta: meta(model.KindRevenue, "rv-2025", false), Year: 2025, ObligationAction: model.AdjustPrices,
+			Obligation: &model.Deadline{What: "price adjustment", Party: "op", Due: day(5, 1), Rule: "pricing.adjust"}},
+		&model.Revenue{Meta: meta(model.KindRevenue, "rv-2024", false), Year: 2024, ObligationAction: model.AdjustPrices,
+			Obligation: &model.Deadline{What: "price adjustment", Party: "op", Due: day(3, 1), Rule: "pricing.adjust", Met: &met}},
+		&model.LogStream{Meta: withCreated(meta(model.KindLogStream, "ls-quiet", false), day(5, 1)), Owner: "op"},
+		&model.LogStream{Meta: withCreated(meta(model.KindLogStream, "ls-busy", false), day(1, 1)), Owner: "op", Anchors: 3, WindowEnd: day(5, 30)},
+		&model.Case{Meta: meta(model.KindCase, "c1", false), CaseKind: model.CaseComplaint, Title: "数据被超范围使用", Addressee: "bureau", Status: model.CaseOpen},
+	)
+	now := time.Date(2026, 6, 1, 8, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	r, err := l.index().Compliance(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Category+" "+f.Kind+"/"+f.ID)
+	}
+	want := []string{
+		"expired_not_recorded authorization/auth-exp",
+		"log_gap logstream/ls-quiet",
+		"overdue revenue/rv-2025",
+		"price_above_cap pricefiling/f-high",
+		"revenue_deviation revenue/rv-2025",
+		"terminated_but_used trade/tr-late",
+		"unanswered_case case/c1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !r.At.Equal(now) || r.At.Location() != time.UTC || fmt.Sprint(r.Counts) != "map[expired_not_recorded:1 log_gap:1 overdue:1 price_above_cap:1 revenue_deviation:1 terminated_but_used:1 unanswered_case:1]" {
+		t.Fatalf("at %v counts %v", r.At, r.Counts)
+	}
+	overdue := r.Findings[2]
+	if overdue.Detail != "price adjustment overdue (obligation)" || overdue.Party != "op" || overdue.Rule != "pricing.adjust" || !overdue.Due.Equal(day(5, 1)) {
+		t.Fatalf("overdue finding: %+v", overdue)
+	}
+	if f := r.Findings[3]; f.Party != "op" || !strings.Contains(f.Detail, "filed at 300 fen, cap 200 fen") {
+		t.Fatalf("price finding: %+v", f)
+	}
+}
+
+func TestCompliance_EmptyIndexReportsNothing(t *testing.T) {
+	r, err := newLedger(t).index().Compliance(context.Background(), time.Now())
+	if err != nil || r.Findings == nil || len(r.Findings) != 0 || len(r.Counts) != 0 {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
