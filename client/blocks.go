@@ -174,11 +174,13 @@ func parseEnvelope(raw []byte) (*TxInfo, error) {
 			var spec peer.ChaincodeInvocationSpec
 			if err := proto.Unmarshal(prp.GetInput(), &spec); err == nil {
 				args := spec.GetChaincodeSpec().GetInput().GetArgs()
+				// any signed envelope can reach a block (marked invalid), so nothing here may
+				// assume the proposal had a function name
 				if len(args) > 0 {
 					tx.Function = string(args[0])
-				}
-				for _, a := range args[1:] {
-					tx.Args = append(tx.Args, string(a))
+					for _, a := range args[1:] {
+						tx.Args = append(tx.Args, string(a))
+					}
 				}
 			}
 		}
