@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,14 +21,18 @@ import (
 //   - 40% log anchors (Logs:Append): each worker owns a stream and anchors 16 new lines
 //     with an RFC 6962 consistency proof verified on chain, SM2-signed where the profile
 //     requires it (the signature is verified on chain too);
-//   - 30% public complaints (Supervision:FileCase) from an unbound identity;
+//   - 30% complaints (Supervision:FileCase) filed by the data exchange's desk;
 //   - 30% participant registrations (Participant:Register) by the bureau.
+//
+// The workers' transactions are independent, so the clients wait for no other org's
+// peer (no read-your-writes session); only a worker's next anchor must see its last
+// one, which it asks for with client.AfterBlock.
 type Mix struct {
-	bureau, operator, public *client.Client
-	anchors                  *logs.Ledger // as the operator, SM2-signed if it has a key
-	prefix                   string
-	mu                       sync.Mutex
-	streams                  map[int]*workerStream
+	bureau, operator, desk *client.Client
+	anchors                *logs.Ledger // as the operator, SM2-signed if it has a key
+	prefix                 string
+	mu                     sync.Mutex
+	streams                map[int]*workerStream
 }
 
 type workerStream struct {
@@ -35,18 +40,19 @@ type workerStream struct {
 	tree   *merkle.MemoryTree
 	last   logs.Anchored
 	opened bool
+	block  uint64 // the stream's last commit (its opening, then its last anchor)
 }
 
 // NewMix connects the identities the mix needs from the profiles directory:
 // bureau-admin, operator (bound to an operator participant, as after the demo) and
-// operator-test (bound to nobody: the public).
+// exchange (bound to the data exchange, which files the complaints it receives).
 func NewMix(ctx context.Context, prefix string) (*Mix, error) {
 	load := func(name string) (*client.Client, error) {
 		p, err := client.LoadProfile(filepath.Join(client.ProfileDir(), name+".json"))
 		if err != nil {
 			return nil, err
 		}
-		return client.Connect(ctx, p)
+		return client.Connect(ctx, p, client.WithSession(nil))
 	}
 	m := &Mix{prefix: prefix, streams: map[int]*workerStream{}}
 	var err error
@@ -56,7 +62,7 @@ func NewMix(ctx context.Context, prefix string) (*Mix, error) {
 	if m.operator, err = load("operator"); err != nil {
 		return nil, err
 	}
-	if m.public, err = load("operator-test"); err != nil {
+	if m.desk, err = load("exchange"); err != nil {
 		return nil, err
 	}
 	signer, err := operatorSigner(ctx, m.operator)
@@ -90,7 +96,7 @@ func operatorSigner(ctx context.Context, c *client.Client) (*client.SM2Signer, e
 func (m *Mix) Close() {
 	m.bureau.Close()
 	m.operator.Close()
-	m.public.Close()
+	m.desk.Close()
 }
 
 // Describe names the mix.
@@ -104,12 +110,12 @@ func (m *Mix) Do(ctx context.Context, w, i int) (string, error) {
 	case 0, 3, 6, 8:
 		return "Logs:Append", m.anchor(ctx, w, i)
 	case 1, 4, 9:
-		_, err := m.public.Submit(ctx, "Supervision:FileCase", model.FileCaseRequest{
+		_, err := m.desk.Submit(ctx, "Supervision:FileCase", model.FileCaseRequest{
 			Request: model.Request{ID: fmt.Sprintf("%s-case-%d-%d", m.prefix, w, i)}, CaseKind: model.CaseComplaint,
-			Title: "数据产品收费咨询", Description: fmt.Sprintf("压测 %d-%d: 询问数据产品收费标准是否已备案并公开", w, i)})
+			Title: "数据产品收费咨询", Description: fmt.Sprintf("压测 %s-%d-%d: 询问数据产品收费标准是否已备案并公开", m.prefix, w, i)})
 		return "Supervision:FileCase", err
 	default:
-		body := fmt.Sprintf("91440300B%02d%06d", w%100, i%1000000)
+		body := benchUSCCBody(m.prefix, w, i)
 		c, err := model.USCCCheckChar(body)
 		if err != nil {
 			return "Participant:Register", err
@@ -130,10 +136,11 @@ func (m *Mix) anchor(ctx context.Context, w, i int) error {
 	}
 	m.mu.Unlock()
 	if !s.opened {
-		if _, err := m.operator.Submit(ctx, "Logs:Open", model.OpenLogStreamRequest{Request: model.Request{ID: s.id}, LogKind: model.LogAccess, Description: "bench"}); err != nil {
+		res, err := m.operator.Submit(ctx, "Logs:Open", model.OpenLogStreamRequest{Request: model.Request{ID: s.id}, LogKind: model.LogAccess, Description: "bench"})
+		if err != nil {
 			return err
 		}
-		s.opened = true
+		s.opened, s.block = true, res.BlockNumber
 	}
 	prevSize, prevRoot := s.tree.Size(), s.tree.Root()
 	for k := 0; k < 16; k++ {
@@ -149,11 +156,24 @@ func (m *Mix) anchor(ctx context.Context, w, i int) error {
 	if !s.last.WindowEnd().IsZero() && b.WindowStart.Before(s.last.WindowEnd()) {
 		b.WindowStart = s.last.WindowEnd()
 	}
-	got, err := m.anchors.Anchor(ctx, s.id, b, s.last)
+	got, err := m.anchors.Anchor(client.AfterBlock(ctx, s.block), s.id, b, s.last)
 	if err != nil {
 		return err
 	}
 	got.End = b.WindowEnd
-	s.last = got
+	s.last, s.block = got, got.Block
 	return nil
+}
+
+// benchUSCCBody is a 统一社会信用代码 body (17 characters) unique to the run, the worker
+// and the iteration: the registration rule refuses a second partner with the same code,
+// so a generator that repeated codes across runs measured its own refusals.
+func benchUSCCBody(prefix string, w, i int) string {
+	const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d/%d", prefix, w, i)))
+	body := []byte("91440300")
+	for _, b := range sum[:9] {
+		body = append(body, alphabet[int(b)%len(alphabet)])
+	}
+	return string(body)
 }

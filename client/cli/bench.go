@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/client/bench"
 )
 
@@ -45,7 +46,8 @@ writes them as JSON.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, err := a.Connect(ctx)
+			// the baseline's puts are independent: no read-your-writes waits
+			c, err := a.ConnectWith(ctx, client.WithSession(nil))
 			if err != nil {
 				return err
 			}

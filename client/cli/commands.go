@@ -45,6 +45,12 @@ type App struct {
 
 // Connect opens (once) the connection as the chosen profile.
 func (a *App) Connect(ctx context.Context) (*client.Client, error) {
+	return a.ConnectWith(ctx)
+}
+
+// ConnectWith is Connect with client options after pdl's own (client.WithSession(nil)
+// for load whose calls do not depend on each other).
+func (a *App) ConnectWith(ctx context.Context, opts ...client.Option) (*client.Client, error) {
 	if a.cli != nil {
 		return a.cli, nil
 	}
@@ -66,11 +72,11 @@ func (a *App) Connect(ctx context.Context) (*client.Client, error) {
 	if a.AfterBlock > 0 {
 		a.session.Observe(a.AfterBlock)
 	}
-	c, err := client.Connect(ctx, p, client.WithSession(a.session), client.WithLogger(func(f string, args ...any) {
+	c, err := client.Connect(ctx, p, append([]client.Option{client.WithSession(a.session), client.WithLogger(func(f string, args ...any) {
 		if !a.Quiet {
 			fmt.Fprintf(a.Stderr, f+"\n", args...)
 		}
-	}))
+	})}, opts...)...)
 	if err != nil {
 		return nil, &client.NetworkError{Op: "connect", Err: err}
 	}

@@ -79,7 +79,7 @@ func (l *Ledger) Anchor(ctx context.Context, stream string, b Batch, prev Anchor
 	if err := res.Decode(&a); err != nil {
 		return Anchored{}, err
 	}
-	got := Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID, End: a.WindowEnd}
+	got := Anchored{Size: a.Size, Root: a.Root, Anchor: a.ID, Digest: a.Digest, Seq: int(a.Seq), TxID: res.TxID, End: a.WindowEnd, Block: res.BlockNumber}
 	if l.anchored != nil {
 		l.anchored(stream, b, got)
 	}

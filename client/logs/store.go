@@ -37,6 +37,7 @@ type Anchored struct {
 	Seq    int       `json:"seq"`
 	TxID   string    `json:"txId,omitempty"`
 	End    time.Time `json:"windowEnd,omitempty"` // end of the anchored time window
+	Block  uint64    `json:"block,omitempty"`     // block that committed the anchor
 }
 
 // WindowEnd is the end of the last anchored time window (zero before the first).
