@@ -14,7 +14,8 @@ import (
 	"github.com/pdledger/pdledger/chaincode/policy"
 )
 
-// LogsContract anchors the operation platform's log trees (日志存证, DOMAIN §8). The
+// LogsContract anchors the operation platform's log trees (日志存证; 《福田区…暂行管理办法》第十六条:
+// 全流程操作可追踪，数据可溯源; 《广东省…管理办法》第三十九条: 网络日志应全量保存). The
 // logs stay off chain; each stream is one RFC 6962 Merkle tree over SM3 whose heads are
 // anchored here. Every anchor carries the consistency proof from the previous anchored
 // head, verified on chain, so an anchored stream can only ever be appended to.
@@ -60,17 +61,7 @@ var lgEmptyRoot = hex.EncodeToString(merkle.SM3.EmptyRoot())
 // Open opens a log stream (operator, for itself). The request id is the stream id.
 func (c *LogsContract) Open(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Logs:Open", request, func(tx *Tx, req *model.OpenLogStreamRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
-		if !caller.Is(model.RoleOperator) {
-			return nil, model.RuleLogStreamOperator.Violation("log streams are opened by operators for their platform; %s is a %s", caller.PID(), caller.Participant.Role)
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		if req.Authorization != "" {
 			a, err := loadAuthorization(tx, req.Authorization, "authorizationId")
 			if err != nil {
@@ -94,7 +85,7 @@ func (c *LogsContract) Open(ctx contractapi.TransactionContextInterface, request
 			return nil, err
 		}
 		return s, tx.Index(ixLogStreamOwner, s.Owner, s.ID)
-	})
+	}, withRoleRule(model.RuleLogStreamOperator, model.RoleOperator), withProfile())
 }
 
 // Append anchors the stream's next tree head (the stream's owner). The request id is the
@@ -104,10 +95,7 @@ func (c *LogsContract) Open(ctx contractapi.TransactionContextInterface, request
 // consistency proof from the anchored head to the new one verifies.
 func (c *LogsContract) Append(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Logs:Append", request, func(tx *Tx, req *model.AppendLogRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var s model.LogStream
 		if err := tx.GetField(model.KindLogStream, req.Stream, "stream", &s); err != nil {
 			return nil, err
@@ -119,7 +107,7 @@ func (c *LogsContract) Append(ctx contractapi.TransactionContextInterface, reque
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), s.Owner); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, s.Owner); err != nil {
 			return nil, err
 		}
 		if req.PrevSize != s.Size {
@@ -200,7 +188,7 @@ func (c *LogsContract) Append(ctx contractapi.TransactionContextInterface, reque
 		}
 		tx.SetEventType(model.KindAnchor, "anchored")
 		return a, nil
-	})
+	}, withRoles())
 }
 
 // anchorRetention computes how long the logs behind an anchor must be kept (see

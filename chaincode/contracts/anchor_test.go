@@ -34,7 +34,7 @@ func lgAnchor(h *harness, tree *merkle.MemoryTree, id, stream string, prev, size
 	h.t.Helper()
 	s, e := lgWindow(h, time.Hour)
 	var a model.Anchor
-	h.okInto(h.as("op"), "Logs:Append", svAppendReq(h.t, tree, id, stream, prev, size, prevDigest, s, e), &a)
+	h.okInto(h.as("op"), "Logs:Append", appendReq(h.t, tree, id, stream, prev, size, prevDigest, s, e), &a)
 	h.advance(2 * time.Hour)
 	return &a
 }
@@ -51,9 +51,9 @@ func TestLogs_StreamOpenedByOperator(t *testing.T) {
 	if e.Field != "authorizationId" {
 		t.Fatalf("field = %q", e.Field)
 	}
-	a := h.svAuth("auth1")
+	a := h.storedAuth("auth1")
 	a.Status = model.AuthTerminated
-	h.svPut(a)
+	h.put(a)
 	h.refused(h.as("op"), "Logs:Open", map[string]any{"id": "s3", "logKind": "processing", "authorizationId": "auth1"}, model.RuleLogStreamOperator.Code)
 	h.refused(h.as("op"), "Logs:Open", map[string]any{"id": "s3", "logKind": "audit"}, model.CodeBadEnum)
 }
@@ -61,10 +61,10 @@ func TestLogs_StreamOpenedByOperator(t *testing.T) {
 func TestLogs_OnlyOwnerAnchors(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(5, "a")
+	tree := logTree(5, "a")
 	st, en := lgWindow(h, time.Hour)
-	h.refused(h.as("op2"), "Logs:Append", svAppendReq(t, tree, "a1", "s1", 0, 5, "", st, en), model.RuleLogAnchorOwner.Code)
-	h.refused(h.Bureau, "Logs:Append", svAppendReq(t, tree, "a1", "s1", 0, 5, "", st, en), model.RuleLogAnchorOwner.Code)
+	h.refused(h.as("op2"), "Logs:Append", appendReq(t, tree, "a1", "s1", 0, 5, "", st, en), model.RuleLogAnchorOwner.Code)
+	h.refused(h.Bureau, "Logs:Append", appendReq(t, tree, "a1", "s1", 0, 5, "", st, en), model.RuleLogAnchorOwner.Code)
 	a := lgAnchor(h, tree, "a1", "s1", 0, 5, "")
 	if a.Seq != 1 || a.Size != 5 || a.Owner != "op" || a.PrevSize != 0 || a.PrevRoot != hex.EncodeToString(merkle.SM3.EmptyRoot()) {
 		t.Fatalf("anchor = %+v", a)
@@ -74,11 +74,11 @@ func TestLogs_OnlyOwnerAnchors(t *testing.T) {
 func TestLogs_AnchorMustGrow(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(8, "a")
+	tree := logTree(8, "a")
 	a1 := lgAnchor(h, tree, "a1", "s1", 0, 5, "")
 	st, en := lgWindow(h, time.Minute*30)
-	h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a2", "s1", 5, 5, a1.Digest, st, en), model.RuleLogAnchorNotGrowing.Code)
-	shrink := svAppendReq(t, tree, "a2", "s1", 3, 3, a1.Digest, st, en)
+	h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a2", "s1", 5, 5, a1.Digest, st, en), model.RuleLogAnchorNotGrowing.Code)
+	shrink := appendReq(t, tree, "a2", "s1", 3, 3, a1.Digest, st, en)
 	shrink.PrevSize = 5
 	h.refused(h.as("op"), "Logs:Append", shrink, model.RuleLogAnchorNotGrowing.Code)
 	a2 := lgAnchor(h, tree, "a2", "s1", 5, 8, a1.Digest)
@@ -90,28 +90,28 @@ func TestLogs_AnchorMustGrow(t *testing.T) {
 func TestLogs_GapRejected(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(10, "a")
+	tree := logTree(10, "a")
 	st, en := lgWindow(h, time.Hour)
 	// the first anchor starts from the empty tree
-	h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a1", "s1", 2, 5, "", st, en), model.RuleLogAnchorGap.Code)
+	h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a1", "s1", 2, 5, "", st, en), model.RuleLogAnchorGap.Code)
 	a1 := lgAnchor(h, tree, "a1", "s1", 0, 5, "")
 	st, en = lgWindow(h, time.Hour)
-	e := h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a2", "s1", 4, 10, a1.Digest, st, en), model.RuleLogAnchorGap.Code)
+	e := h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a2", "s1", 4, 10, a1.Digest, st, en), model.RuleLogAnchorGap.Code)
 	if e.Field != "prevSize" || e.Limit != "5" {
 		t.Fatalf("refusal = %+v", e)
 	}
-	h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a2", "s1", 6, 10, a1.Digest, st, en), model.RuleLogAnchorGap.Code)
+	h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a2", "s1", 6, 10, a1.Digest, st, en), model.RuleLogAnchorGap.Code)
 	lgAnchor(h, tree, "a2", "s1", 5, 10, a1.Digest)
 }
 
 func TestLogs_RewrittenHistoryRejected(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(8, "a")
+	tree := logTree(8, "a")
 	st, en := lgWindow(h, time.Hour)
 	// a first anchor carries no proof (the empty tree extends to any tree)
-	bad := svAppendReq(t, tree, "a1", "s1", 0, 5, "", st, en)
-	bad.Proof = []string{svDigest("x")}
+	bad := appendReq(t, tree, "a1", "s1", 0, 5, "", st, en)
+	bad.Proof = []string{digest("x")}
 	h.refused(h.as("op"), "Logs:Append", bad, model.RuleLogAnchorConsistency.Code)
 	a1 := lgAnchor(h, tree, "a1", "s1", 0, 5, "")
 
@@ -127,18 +127,18 @@ func TestLogs_RewrittenHistoryRejected(t *testing.T) {
 		}
 	}
 	st, en = lgWindow(h, time.Hour)
-	e := h.refused(h.as("op"), "Logs:Append", svAppendReq(t, forged, "a2", "s1", 5, 8, a1.Digest, st, en), model.RuleLogAnchorConsistency.Code)
+	e := h.refused(h.as("op"), "Logs:Append", appendReq(t, forged, "a2", "s1", 5, 8, a1.Digest, st, en), model.RuleLogAnchorConsistency.Code)
 	if e.Field != "proof" || !strings.Contains(e.Message, "does not extend") {
 		t.Fatalf("refusal = %+v", e)
 	}
 	// a genuine tree with a tampered proof
-	tampered := svAppendReq(t, tree, "a2", "s1", 5, 8, a1.Digest, st, en)
+	tampered := appendReq(t, tree, "a2", "s1", 5, 8, a1.Digest, st, en)
 	p, _ := hex.DecodeString(tampered.Proof[0])
 	p[0] ^= 1
 	tampered.Proof[0] = hex.EncodeToString(p)
 	h.refused(h.as("op"), "Logs:Append", tampered, model.RuleLogAnchorConsistency.Code)
 	// a proof of the wrong length
-	short := svAppendReq(t, tree, "a2", "s1", 5, 8, a1.Digest, st, en)
+	short := appendReq(t, tree, "a2", "s1", 5, 8, a1.Digest, st, en)
 	short.Proof = short.Proof[1:]
 	h.refused(h.as("op"), "Logs:Append", short, model.RuleLogAnchorConsistency.Code)
 	lgAnchor(h, tree, "a2", "s1", 5, 8, a1.Digest)
@@ -147,44 +147,44 @@ func TestLogs_RewrittenHistoryRejected(t *testing.T) {
 func TestLogs_BrokenLinkRejected(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(9, "a")
+	tree := logTree(9, "a")
 	st, en := lgWindow(h, time.Hour)
-	h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a1", "s1", 0, 3, svDigest("nothing"), st, en), model.RuleLogAnchorLink.Code)
+	h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a1", "s1", 0, 3, digest("nothing"), st, en), model.RuleLogAnchorLink.Code)
 	a1 := lgAnchor(h, tree, "a1", "s1", 0, 3, "")
 	st, en = lgWindow(h, time.Hour)
-	h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a2", "s1", 3, 6, "", st, en), model.RuleLogAnchorLink.Code)
-	e := h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a2", "s1", 3, 6, svDigest("other"), st, en), model.RuleLogAnchorLink.Code)
+	h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a2", "s1", 3, 6, "", st, en), model.RuleLogAnchorLink.Code)
+	e := h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a2", "s1", 3, 6, digest("other"), st, en), model.RuleLogAnchorLink.Code)
 	if e.Field != "prevDigest" || e.Limit != a1.Digest {
 		t.Fatalf("refusal = %+v", e)
 	}
 	a2 := lgAnchor(h, tree, "a2", "s1", 3, 6, a1.Digest)
 	// a retry of an earlier anchor's link, after the chain moved on
 	st, en = lgWindow(h, time.Hour)
-	h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a3", "s1", 6, 9, a1.Digest, st, en), model.RuleLogAnchorLink.Code)
+	h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a3", "s1", 6, 9, a1.Digest, st, en), model.RuleLogAnchorLink.Code)
 	lgAnchor(h, tree, "a3", "s1", 6, 9, a2.Digest)
 }
 
 func TestLogs_WindowOutOfBoundsRejected(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(9, "a")
+	tree := logTree(9, "a")
 	now := h.L.Now
-	h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a1", "s1", 0, 3, "", now.Add(-time.Hour), now.Add(time.Hour)), model.RuleLogAnchorWindow.Code)
-	e := h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a1", "s1", 0, 3, "", now.Add(-time.Minute), now.Add(-time.Hour)), model.RuleLogAnchorWindow.Code)
+	h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a1", "s1", 0, 3, "", now.Add(-time.Hour), now.Add(time.Hour)), model.RuleLogAnchorWindow.Code)
+	e := h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a1", "s1", 0, 3, "", now.Add(-time.Minute), now.Add(-time.Hour)), model.RuleLogAnchorWindow.Code)
 	if e.Field != "windowEnd" {
 		t.Fatalf("field = %q", e.Field)
 	}
 	var a1 model.Anchor
-	h.okInto(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a1", "s1", 0, 3, "", now.Add(-2*time.Hour), now.Add(-time.Hour)), &a1)
+	h.okInto(h.as("op"), "Logs:Append", appendReq(t, tree, "a1", "s1", 0, 3, "", now.Add(-2*time.Hour), now.Add(-time.Hour)), &a1)
 	// the next window may not start before the previous one ended
 	now = h.L.Now
-	e = h.refused(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a2", "s1", 3, 6, a1.Digest, now.Add(-90*time.Minute), now), model.RuleLogAnchorWindow.Code)
+	e = h.refused(h.as("op"), "Logs:Append", appendReq(t, tree, "a2", "s1", 3, 6, a1.Digest, now.Add(-90*time.Minute), now), model.RuleLogAnchorWindow.Code)
 	if e.Field != "windowStart" {
 		t.Fatalf("field = %q", e.Field)
 	}
 	// windows are kept to the millisecond, in CST; one may start where the last ended
 	var a2 model.Anchor
-	h.okInto(h.as("op"), "Logs:Append", svAppendReq(t, tree, "a2", "s1", 3, 6, a1.Digest, a1.WindowEnd.Add(999*time.Microsecond), now.Add(-time.Second)), &a2)
+	h.okInto(h.as("op"), "Logs:Append", appendReq(t, tree, "a2", "s1", 3, 6, a1.Digest, a1.WindowEnd.Add(999*time.Microsecond), now.Add(-time.Second)), &a2)
 	if !a2.WindowStart.Equal(a1.WindowEnd) || a2.WindowStart.Nanosecond()%int(time.Millisecond) != 0 {
 		t.Fatalf("window start %v, previous end %v", a2.WindowStart, a1.WindowEnd)
 	}
@@ -193,12 +193,12 @@ func TestLogs_WindowOutOfBoundsRejected(t *testing.T) {
 func TestLogs_SealedSegmentContiguous(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(12, "a")
+	tree := logTree(12, "a")
 	seg := func(from, to uint64) *model.SealedSegment {
-		return &model.SealedSegment{From: from, To: to, PlainDigest: svDigest("plain"), SealedDigest: svDigest("sealed")}
+		return &model.SealedSegment{From: from, To: to, PlainDigest: digest("plain"), SealedDigest: digest("sealed")}
 	}
 	st, en := lgWindow(h, time.Hour)
-	req := svAppendReq(t, tree, "a1", "s1", 0, 5, "", st, en)
+	req := appendReq(t, tree, "a1", "s1", 0, 5, "", st, en)
 	req.Segment = seg(1, 5)
 	h.refused(h.as("op"), "Logs:Append", req, model.RuleLogSegment.Code)
 	req.Segment = seg(0, 6)
@@ -211,7 +211,7 @@ func TestLogs_SealedSegmentContiguous(t *testing.T) {
 	}
 	h.advance(2 * time.Hour)
 	st, en = lgWindow(h, time.Hour)
-	req = svAppendReq(t, tree, "a2", "s1", 5, 12, a1.Digest, st, en)
+	req = appendReq(t, tree, "a2", "s1", 5, 12, a1.Digest, st, en)
 	req.Segment = seg(6, 12) // a hole at leaf 5
 	h.refused(h.as("op"), "Logs:Append", req, model.RuleLogSegment.Code)
 	req.Segment = seg(5, 5) // empty
@@ -230,7 +230,7 @@ func TestLogs_SealedSegmentContiguous(t *testing.T) {
 func TestLogs_DigestRecomputable(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(7, "a")
+	tree := logTree(7, "a")
 	a1 := lgAnchor(h, tree, "a1", "s1", 0, 4, "")
 	a2 := lgAnchor(h, tree, "a2", "s1", 4, 7, a1.Digest)
 	text := "PDL-ANCHOR-V1\nstream=s1\nseq=2\nsize=7\nroot=" + a2.Root +
@@ -262,7 +262,7 @@ func TestLogs_DigestRecomputable(t *testing.T) {
 func TestLogs_AnchorAtAndPaging(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(10, "a")
+	tree := logTree(10, "a")
 	prev, digest := uint64(0), ""
 	for i, size := range []uint64{2, 4, 6, 8, 10} {
 		a := lgAnchor(h, tree, "a"+string(rune('1'+i)), "s1", prev, size, digest)
@@ -306,7 +306,7 @@ func TestLogs_AnchorAtAndPaging(t *testing.T) {
 func TestLogs_VisibleToOwnerAndSupervisors(t *testing.T) {
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	a := lgAnchor(h, svLogTree(3, "a"), "a1", "s1", 0, 3, "")
+	a := lgAnchor(h, logTree(3, "a"), "a1", "s1", 0, 3, "")
 	for _, who := range []string{"op", "reg", "bureau"} {
 		h.ok(h.as(who), "Logs:Anchor", map[string]any{"id": a.ID})
 	}
@@ -320,17 +320,17 @@ func TestLogs_VisibleToOwnerAndSupervisors(t *testing.T) {
 }
 
 func TestLogs_RetentionFromProfile(t *testing.T) {
-	// Futian Art. 14: ≥ 2 years after the authorization ends; provisional while in force.
+	// 《福田区…暂行管理办法》第十四条: ≥ 2 years after the authorization ends; provisional while in force.
 	h := newSupervision(t, "futian")
 	lgOpen(h, "s1", "auth1")
-	a := lgAnchor(h, svLogTree(3, "a"), "a1", "s1", 0, 3, "")
+	a := lgAnchor(h, logTree(3, "a"), "a1", "s1", 0, 3, "")
 	if r := a.Retention; r.Basis != model.LogRetentionTermination || r.Years != 2 || r.Until != "2029-08-31" || !r.Provisional {
 		t.Fatalf("retention = %+v", r)
 	}
-	auth := h.svAuth("auth1")
+	auth := h.storedAuth("auth1")
 	auth.Status = model.AuthTerminated
 	auth.Termination = &model.Termination{At: time.Date(2026, 3, 10, 15, 0, 0, 0, model.CST), Ground: model.GroundBreach, TxID: "x"}
-	h.svPut(auth)
+	h.put(auth)
 	var got model.Anchor
 	h.okInto(h.as("reg"), "Logs:Anchor", map[string]any{"id": "a1"}, &got)
 	if r := got.Retention; r.Until != "2028-03-10" || r.Provisional {
@@ -338,22 +338,22 @@ func TestLogs_RetentionFromProfile(t *testing.T) {
 	}
 	// a stream tied to no authorization counts from creation (the window's end)
 	lgOpen(h, "s2", "")
-	b := lgAnchor(h, svLogTree(3, "b"), "b1", "s2", 0, 3, "")
+	b := lgAnchor(h, logTree(3, "b"), "b1", "s2", 0, 3, "")
 	if r := b.Retention; r.Basis != model.LogRetentionCreation || r.Until != model.DateOf(b.WindowEnd.AddDate(2, 0, 0)) || !strings.Contains(r.Rule, "no authorization") {
 		t.Fatalf("retention without authorization = %+v", r)
 	}
 
-	// Guangdong Art. 39: ≥ 5 years.
+	// 《广东省…管理办法》第三十九条: ≥ 5 years.
 	g := newSupervision(t, "guangdong")
 	lgOpen(g, "s1", "auth1")
-	if r := lgAnchor(g, svLogTree(3, "a"), "a1", "s1", 0, 3, "").Retention; r.Years != 5 || r.Until != "2032-08-31" {
+	if r := lgAnchor(g, logTree(3, "a"), "a1", "s1", 0, 3, "").Retention; r.Years != 5 || r.Until != "2032-08-31" {
 		t.Fatalf("guangdong retention = %+v", r)
 	}
 
 	// Luohu sets no period: no date, keep the logs.
 	l := newSupervision(t, "luohu")
 	lgOpen(l, "s1", "auth1")
-	if r := lgAnchor(l, svLogTree(3, "a"), "a1", "s1", 0, 3, "").Retention; r.Basis != model.LogRetentionUnset || r.Until != "" || r.Years != 0 {
+	if r := lgAnchor(l, logTree(3, "a"), "a1", "s1", 0, 3, "").Retention; r.Basis != model.LogRetentionUnset || r.Until != "" || r.Years != 0 {
 		t.Fatalf("luohu retention = %+v", r)
 	}
 }
@@ -361,9 +361,9 @@ func TestLogs_RetentionFromProfile(t *testing.T) {
 func TestLogs_SignatureRequiredUnderLonghua(t *testing.T) {
 	h := newSupervision(t, "longhua")
 	lgOpen(h, "s1", "auth1")
-	tree := svLogTree(4, "a")
+	tree := logTree(4, "a")
 	st, en := lgWindow(h, time.Hour)
-	req := svAppendReq(t, tree, "a1", "s1", 0, 4, "", st, en)
+	req := appendReq(t, tree, "a1", "s1", 0, 4, "", st, en)
 	h.refused(h.as("op"), "Logs:Append", req, model.CodeSignature)
 	h.sign("Logs:Append", "op", req)
 	var a model.Anchor

@@ -2,8 +2,8 @@ package contracts
 
 import (
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -35,33 +35,6 @@ const (
 	ixAppDue        = "app-due"        // due, application, step index
 	ixGrantResource = "grant-resource" // resource, grant
 )
-
-const dueLayout = "2006-01-02T15:04:05.000000000Z"
-
-// passedDue returns the entries of a due-ordered index (due first, then width-1 more
-// attributes) whose due time has passed. Index order is due order, so the scan stops at
-// the first entry not yet due.
-func passedDue(tx *Tx, index string, width int) ([][]string, error) {
-	rows, err := tx.Scan(index)
-	if err != nil {
-		return nil, err
-	}
-	var out [][]string
-	for _, r := range rows {
-		if len(r) != width {
-			continue
-		}
-		due, err := time.Parse(dueLayout, r[0])
-		if err != nil {
-			continue
-		}
-		if !tx.Now.After(due) {
-			break
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
 
 func loadApplication(tx *Tx, id, field string) (*model.Application, error) {
 	var a model.Application
@@ -115,18 +88,7 @@ func openStep(tx *Tx, prof *profileView, a *model.Application, i int) error {
 // Submit submits a data-use application (operator, or partner through its operator).
 func (c *ApplicationContract) Submit(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Application:Submit", request, func(tx *Tx, req *model.SubmitApplicationRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		auth, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		caller, prof, auth := tx.Who(), tx.Policy(), tx.Auth()
 		app := &model.Application{Meta: model.Meta{ID: req.ID, Kind: model.KindApplication}, Operator: auth.Operator, Authorization: auth.ID,
 			Scenario: req.Scenario, ServiceObjects: req.ServiceObjects, ServiceScope: req.ServiceScope, ExpectedOutcome: req.ExpectedOutcome,
 			DataList: req.DataList, Method: req.Method, UsageFrom: req.UsageFrom, UsageTo: req.UsageTo, Profile: prof.Ref()}
@@ -137,6 +99,7 @@ func (c *ApplicationContract) Submit(ctx contractapi.TransactionContextInterface
 				return nil, model.RuleAppApplicant.ViolationField("authorization", auth.Operator, "authorization %s is %s's; %s cannot apply under it", auth.ID, auth.Operator, caller.PID())
 			}
 		case model.RolePartner:
+			var err error
 			if partnership, err = activePartnership(tx, auth.ID, caller.PID()); err != nil {
 				return nil, err
 			}
@@ -150,10 +113,10 @@ func (c *ApplicationContract) Submit(ctx contractapi.TransactionContextInterface
 		if err := requireActiveAuthorization(tx, auth, "authorization"); err != nil {
 			return nil, err
 		}
-		if auth.Mode == model.ModePerScenario && !contains(auth.Scenarios, req.Scenario) {
+		if auth.Mode == model.ModePerScenario && !slices.Contains(auth.Scenarios, req.Scenario) {
 			return nil, model.RuleAppScenario.ViolationField("scenario", strings.Join(auth.Scenarios, "|"), "scenario %q is not one authorization %s names", req.Scenario, auth.ID)
 		}
-		if partnership != nil && len(partnership.Scenarios) > 0 && !contains(partnership.Scenarios, req.Scenario) {
+		if partnership != nil && len(partnership.Scenarios) > 0 && !slices.Contains(partnership.Scenarios, req.Scenario) {
 			return nil, model.RuleAppScenario.ViolationField("scenario", strings.Join(partnership.Scenarios, "|"), "scenario %q is outside partnership %s", req.Scenario, partnership.ID)
 		}
 		if req.UsageFrom < auth.TermStart || req.UsageTo > auth.TermEnd {
@@ -170,7 +133,7 @@ func (c *ApplicationContract) Submit(ctx contractapi.TransactionContextInterface
 				return nil, model.RuleAppScope.ViolationField(field, "catalogued and in scope", "resource %s is %s and %s the scope of authorization %s", r.ID, r.Catalogue, map[bool]string{true: "in", false: "not in"}[auth.InScope(r.ID)], auth.ID)
 			}
 			for j, item := range d.Items {
-				if !contains(r.DataItems, item) {
+				if !slices.Contains(r.DataItems, item) {
 					return nil, model.RuleAppScope.ViolationField(fmt.Sprintf("dataList[%d].items[%d]", i, j), strings.Join(r.DataItems, "|"), "resource %s has no data item %q", r.ID, item)
 				}
 			}
@@ -208,21 +171,14 @@ func (c *ApplicationContract) Submit(ctx contractapi.TransactionContextInterface
 			}
 		}
 		return app, tx.Create(app, "submitted")
-	})
+	}, withRoles(), withProfile(), withAuthorization("authorization"))
 }
 
 // Review decides the caller's open step. Source units decide in any order once the
 // bureau approved; a refusal ends the application; the last approval makes the grant.
 func (c *ApplicationContract) Review(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Application:Review", request, func(tx *Tx, req *model.ReviewApplicationRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		app, err := loadApplication(tx, req.Application, "application")
 		if err != nil {
 			return nil, err
@@ -318,7 +274,7 @@ func (c *ApplicationContract) Review(ctx contractapi.TransactionContextInterface
 			return nil, err
 		}
 		return app, nil
-	})
+	}, withRoles(), withProfile())
 }
 
 // Get returns one application.
@@ -376,9 +332,6 @@ func (c *ApplicationContract) Overdue(ctx contractapi.TransactionContextInterfac
 // Revoke revokes a grant (bureau).
 func (c *GrantContract) Revoke(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Grant:Revoke", request, func(tx *Tx, req *model.RevokeGrantRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
 		g, err := loadGrant(tx, req.Grant, "grant")
 		if err != nil {
 			return nil, err
@@ -388,7 +341,7 @@ func (c *GrantContract) Revoke(ctx contractapi.TransactionContextInterface, requ
 		}
 		g.Status, g.RevokedReason = model.GrantRevoked, req.Reason
 		return g, tx.Update(g, "revoked")
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau))
 }
 
 // Get returns one grant.

@@ -12,7 +12,7 @@ func onboard(id, partner, end string) *model.OnboardPartnerRequest {
 }
 
 func TestPartner_OnboardingAndExitFiledByOperator(t *testing.T) {
-	h := chain1Active(t, "futian")
+	h := newAuthorized(t, "futian")
 	h.refused(h.as("op2"), "Partner:Onboard", onboard("ps1", "pt", "2026-12-31"), model.RulePartnerFiledByOperator.Code)
 	h.refused(h.as("pt"), "Partner:Onboard", onboard("ps1", "pt", "2026-12-31"), model.RulePartnerFiledByOperator.Code)
 	h.refused(h.as("op"), "Partner:Onboard", onboard("ps1", "su1", "2026-12-31"), model.RulePartnerFiledByOperator.Code)
@@ -31,7 +31,7 @@ func TestPartner_OnboardingAndExitFiledByOperator(t *testing.T) {
 }
 
 func TestPartner_AgreementWithinOperatorTerm(t *testing.T) {
-	h := chain1Active(t, "futian") // 24 months max; term 2025-09-01..2027-08-31
+	h := newAuthorized(t, "futian") // 24 months max; term 2025-09-01..2027-08-31
 	e := h.refused(h.as("op"), "Partner:Onboard", onboard("ps1", "pt", "2027-09-01"), model.RulePartnerAgreementTerm.Code)
 	if e.Limit != "2027-08-31" {
 		t.Fatalf("limit %s", e.Limit)
@@ -40,7 +40,7 @@ func TestPartner_AgreementWithinOperatorTerm(t *testing.T) {
 }
 
 func TestApplication_ByOperatorOrItsPartner(t *testing.T) {
-	h := chain1Active(t, "futian")
+	h := newAuthorized(t, "futian")
 	h.catalogued("su1", "r3", 2)
 	h.authorize("auth2", "op2", "r3")
 	h.refused(h.as("op2"), "Application:Submit", appReq("app1", "auth1", scCredit, model.MethodSandbox, need("r1")), model.RuleAppApplicant.Code)
@@ -55,7 +55,7 @@ func TestApplication_ByOperatorOrItsPartner(t *testing.T) {
 }
 
 func TestApplication_OnlyAuthorizedResources(t *testing.T) {
-	h := chain1Active(t, "futian")
+	h := newAuthorized(t, "futian")
 	h.catalogued("su1", "r3", 2) // catalogued but not in auth1's scope
 	e := h.refused(h.as("op"), "Application:Submit", appReq("app1", "auth1", scCredit, model.MethodSandbox, need("r1"), need("r3")), model.RuleAppScope.Code)
 	if e.Field != "dataList[1].resource" {
@@ -69,13 +69,13 @@ func TestApplication_OnlyAuthorizedResources(t *testing.T) {
 }
 
 func TestApplication_ScenarioInAuthorization(t *testing.T) {
-	h := chain1Active(t, "guangdong") // per scenario: credit, city
+	h := newAuthorized(t, "guangdong") // per scenario: credit, city
 	h.refused(h.as("op"), "Application:Submit", appReq("app1", "auth1", "精准营销", model.MethodSandbox, need("r1")), model.RuleAppScenario.Code)
 	h.ok(h.as("op"), "Application:Submit", appReq("app1", "auth1", scCity, model.MethodSandbox, need("r1")))
 }
 
 func TestApplication_UsageInsideTerm(t *testing.T) {
-	h := chain1Active(t, "futian") // term 2025-09-01..2027-08-31
+	h := newAuthorized(t, "futian") // term 2025-09-01..2027-08-31
 	req := appReq("app1", "auth1", scCredit, model.MethodSandbox, need("r1"))
 	req.UsageTo = "2027-09-01"
 	h.refused(h.as("op"), "Application:Submit", req, model.RuleAppUsage.Code)
@@ -84,7 +84,7 @@ func TestApplication_UsageInsideTerm(t *testing.T) {
 }
 
 func TestApplication_ReviewChainInOrder(t *testing.T) {
-	h := chain1Active(t, "futian") // 5 working days per step
+	h := newAuthorized(t, "futian") // 5 working days per step
 	h.ok(h.as("op"), "Partner:Onboard", onboard("ps1", "pt", "2026-12-31"))
 	h.ok(h.as("pt"), "Application:Submit", appReq("app1", "auth1", scCredit, model.MethodSandbox, need("r1"), need("r2")))
 	h.refused(h.Bureau, "Application:Review", &model.ReviewApplicationRequest{Request: model.Request{ID: "x"}, Application: "app1", Decision: model.Approved}, model.RuleAppReviewOrder.Code)
@@ -130,7 +130,7 @@ func TestApplication_ReviewChainInOrder(t *testing.T) {
 }
 
 func TestApplication_RefusalNeedsReason(t *testing.T) {
-	h := chain1Active(t, "futian")
+	h := newAuthorized(t, "futian")
 	h.ok(h.as("op"), "Application:Submit", appReq("app1", "auth1", scCredit, model.MethodSandbox, need("r1")))
 	h.refused(h.Bureau, "Application:Review", &model.ReviewApplicationRequest{Request: model.Request{ID: "x"}, Application: "app1", Decision: model.Refused}, model.RuleAppRefusalReason.Code)
 	a := h.review("bureau", "app1", model.Refused, "超出最小必要范围")
@@ -146,10 +146,10 @@ func TestApplication_RefusalNeedsReason(t *testing.T) {
 	}
 }
 
-// TestChain1_ProvenanceIndexes walks register → catalogue → authorize → apply → approve
+// TestApplication_ProvenanceIndexes walks register → catalogue → authorize → apply → approve
 // and reads the result through every by-resource query a source unit asks.
-func TestChain1_ProvenanceIndexes(t *testing.T) {
-	h := chain1Active(t, "longhua")
+func TestApplication_ProvenanceIndexes(t *testing.T) {
+	h := newAuthorized(t, "longhua")
 	h.ok(h.as("op"), "Application:Submit", appReq("app1", "auth1", scCredit, model.MethodSandbox, need("r1")))
 	h.review("bureau", "app1", model.Approved, "")
 	h.review("su1", "app1", model.Approved, "")

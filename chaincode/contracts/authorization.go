@@ -45,6 +45,31 @@ func termEnd(a *model.Authorization) (time.Time, bool) {
 	return end.AddDate(0, 0, 1), true
 }
 
+// inForce reports whether an authorization is in force: active, or suspended.
+func inForce(a *model.Authorization) bool {
+	return a.Status == model.AuthActive || a.Status == model.AuthSuspended
+}
+
+// requireInForce refuses (naming field) unless the authorization is in force.
+func requireInForce(a *model.Authorization, field string) error {
+	if !inForce(a) {
+		return model.FieldErr(model.CodeBadState, field, "active or suspended", "authorization %s is %s, not in force", a.ID, a.Status)
+	}
+	return nil
+}
+
+// authEnd is the instant an authorization's term ends (exclusive): its termination,
+// or the start of the day after its last day; zero when it has no end yet.
+func authEnd(a *model.Authorization) time.Time {
+	if a.Status == model.AuthTerminated && a.Termination != nil {
+		return a.Termination.At
+	}
+	if end, ok := termEnd(a); ok {
+		return end
+	}
+	return time.Time{}
+}
+
 // lastDay is the date n months after the date from, minus one day: the last day of a
 // term of n months starting on from.
 func lastDay(from string, months int) string {
@@ -185,44 +210,10 @@ func requireActiveAuthorization(tx *Tx, a *model.Authorization, field string) er
 	return nil
 }
 
-// bureauOnly refuses any caller but the bureau, naming the rule for active parties.
-func bureauOnly(tx *Tx) (*Caller, error) {
-	c, err := tx.Require()
-	if err != nil {
-		return nil, err
-	}
-	if c.Participant.Role != model.RoleBureau {
-		return nil, model.RuleAuthBureauOnly.Violation("%s (%s) may not call %s: only the bureau authorizes; an operator cannot authorize anyone in turn", c.PID(), c.Participant.Role, tx.Fn)
-	}
-	return c, nil
-}
-
-// ownAuthorization loads the caller's (operator's) authorization.
-func ownAuthorization(tx *Tx, id string) (*Caller, *model.Authorization, error) {
-	c, err := tx.Require(model.RoleOperator)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := loadAuthorization(tx, id, "authorization")
-	if err != nil {
-		return nil, nil, err
-	}
-	if a.Operator != c.PID() {
-		return nil, nil, model.FieldErr(model.CodeAccessDenied, "authorization", a.Operator, "authorization %s is %s's, not %s's", a.ID, a.Operator, c.PID())
-	}
-	return c, a, nil
-}
-
 // Create publicizes a candidate authorization (bureau).
 func (c *AuthorizationContract) Create(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:Create", request, func(tx *Tx, req *model.CreateAuthorizationRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		prof := tx.Policy()
 		var op model.Participant
 		if err := tx.GetField(model.KindParticipant, req.Operator, "operator", &op); err != nil {
 			return nil, err
@@ -301,24 +292,13 @@ func (c *AuthorizationContract) Create(ctx contractapi.TransactionContextInterfa
 			}
 		}
 		return a, tx.Create(a, "publicized")
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau), withProfile())
 }
 
 // Sign signs the agreement as the caller's party; the second signature activates it.
 func (c *AuthorizationContract) Sign(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:Sign", request, func(tx *Tx, req *model.SignAuthorizationRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleBureau, model.RoleOperator)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		caller, prof, a := tx.Who(), tx.Policy(), tx.Auth()
 		if caller.Participant.Role == model.RoleOperator && a.Operator != caller.PID() {
 			return nil, model.RuleAuthSigning.ViolationField("authorization", a.Operator, "authorization %s is with %s; %s cannot sign it", a.ID, a.Operator, caller.PID())
 		}
@@ -336,7 +316,7 @@ func (c *AuthorizationContract) Sign(ctx contractapi.TransactionContextInterface
 		if *slot != nil {
 			return nil, model.RuleAuthSigning.ViolationField("authorization", "once", "%s signed authorization %s already (tx %s)", caller.PID(), a.ID, (*slot).TxID)
 		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), caller.PID()); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, caller.PID()); err != nil {
 			return nil, err
 		}
 		*slot = &model.Signing{Participant: caller.PID(), At: tx.Now, TxID: tx.TxID, Signature: req.Sig()}
@@ -363,19 +343,13 @@ func (c *AuthorizationContract) Sign(ctx contractapi.TransactionContextInterface
 			return nil, err
 		}
 		return a, tx.Update(a, "signed+activated")
-	})
+	}, withRoles(model.RoleBureau, model.RoleOperator), withProfile(), withAuthorization("authorization"))
 }
 
 // File records the filing of the signed agreement (bureau).
 func (c *AuthorizationContract) File(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:File", request, func(tx *Tx, req *model.FileAuthorizationRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		a := tx.Auth()
 		if a.TermStart == "" {
 			return nil, model.RuleAuthFiling.ViolationField("authorization", "signed", "authorization %s is %s; only a signed agreement is filed", a.ID, a.Status)
 		}
@@ -388,37 +362,25 @@ func (c *AuthorizationContract) File(ctx contractapi.TransactionContextInterface
 			a.Filing.Met, a.Filing.MetTx = &now, tx.TxID
 		}
 		return a, tx.Update(a, "filed")
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau), withAuthorization("authorization"))
 }
 
 // Suspend suspends an active authorization (bureau).
 func (c *AuthorizationContract) Suspend(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:Suspend", request, func(tx *Tx, req *model.SuspendAuthorizationRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		a := tx.Auth()
 		if a.Status != model.AuthActive {
 			return nil, model.RuleAuthState.ViolationField("authorization", "active", "authorization %s is %s; only an active one is suspended", a.ID, a.Status)
 		}
 		return a, suspendAuthorization(tx, a, model.Suspension{Since: tx.Now, Reason: string(req.Reason), Detail: req.Detail})
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau), withAuthorization("authorization"))
 }
 
 // Resume lifts a suspension (bureau). A rectification suspension is lifted only by
 // accepting the rectification.
 func (c *AuthorizationContract) Resume(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:Resume", request, func(tx *Tx, req *model.ResumeAuthorizationRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		a := tx.Auth()
 		if a.Status != model.AuthSuspended || a.Suspension == nil {
 			return nil, model.RuleAuthState.ViolationField("authorization", "suspended", "authorization %s is %s, not suspended", a.ID, a.Status)
 		}
@@ -430,15 +392,12 @@ func (c *AuthorizationContract) Resume(ctx contractapi.TransactionContextInterfa
 		}
 		a.Suspension = nil
 		return a, tx.Update(a, "resumed")
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau), withAuthorization("authorization"))
 }
 
 // Terminate ends an authorization on a ground of the seeds (bureau).
 func (c *AuthorizationContract) Terminate(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:Terminate", request, func(tx *Tx, req *model.TerminateAuthorizationRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
 		switch req.Ground {
 		case model.GroundExpired, model.GroundVoluntaryExit, model.GroundRectificationFailed:
 			return nil, model.RuleAuthGround.ViolationField("ground", "breach|misuse|missing_safeguards|major_incident|unresolved_dispute|failed_evaluation|law_change|other_legal",
@@ -449,20 +408,13 @@ func (c *AuthorizationContract) Terminate(ctx contractapi.TransactionContextInte
 			return nil, err
 		}
 		return a, terminateAuthorization(tx, a, req.Ground, req.Detail, req.EvidenceDigest)
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau))
 }
 
 // ExitNotice records the operator's voluntary exit notice.
 func (c *AuthorizationContract) ExitNotice(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:ExitNotice", request, func(tx *Tx, req *model.ExitNoticeRequest) (model.Record, error) {
-		_, a, err := ownAuthorization(tx, req.Authorization)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		a, prof := tx.Auth(), tx.Policy()
 		if a.Status != model.AuthActive && a.Status != model.AuthSuspended {
 			return nil, model.RuleAuthState.ViolationField("authorization", "active|suspended", "authorization %s is %s; there is nothing to exit", a.ID, a.Status)
 		}
@@ -480,19 +432,13 @@ func (c *AuthorizationContract) ExitNotice(ctx contractapi.TransactionContextInt
 		}
 		a.Exit = &model.Exit{NoticeAt: tx.Now, EffectiveOn: req.EffectiveOn, PlanDigest: req.PlanDigest, NeedsApproval: prof.P.Exit.VoluntaryExitNeedsApproval.True()}
 		return a, tx.Update(a, "exit-noticed")
-	})
+	}, withRoles(model.RoleOperator), withOwnAuthorization("authorization"), withProfile())
 }
 
 // DecideExit approves or refuses a voluntary exit that needs approval (bureau).
 func (c *AuthorizationContract) DecideExit(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:DecideExit", request, func(tx *Tx, req *model.DecideExitRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		a := tx.Auth()
 		if a.Exit == nil || !a.Exit.NeedsApproval || a.Exit.Decision != "" || ended(a) {
 			return nil, model.RuleAuthState.ViolationField("authorization", "exit awaiting approval", "authorization %s has no exit awaiting the bureau's decision", a.ID)
 		}
@@ -502,20 +448,13 @@ func (c *AuthorizationContract) DecideExit(ctx contractapi.TransactionContextInt
 		now := tx.Now
 		a.Exit.Decision, a.Exit.DecidedAt, a.Exit.Reason = req.Decision, &now, req.Reason
 		return a, tx.Update(a, "exit-"+string(req.Decision))
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau), withAuthorization("authorization"))
 }
 
 // Renew applies for a renewal inside the profile's window (operator).
 func (c *AuthorizationContract) Renew(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:Renew", request, func(tx *Tx, req *model.RenewAuthorizationRequest) (model.Record, error) {
-		_, a, err := ownAuthorization(tx, req.Authorization)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		a, prof := tx.Auth(), tx.Policy()
 		if prof.P.Authorization.RenewalAllowed.False() {
 			return nil, model.RuleAuthRenewalWindow.ViolationField("authorization", "no renewal", "the profile (%s) allows no renewal: the operator is selected anew at expiry", prof.Ref())
 		}
@@ -539,19 +478,13 @@ func (c *AuthorizationContract) Renew(ctx contractapi.TransactionContextInterfac
 		}
 		a.Renewals = append(a.Renewals, model.Renewal{RequestedAt: tx.Now, Months: req.Months, OldEnd: a.TermEnd})
 		return a, tx.Update(a, "renewal-requested")
-	})
+	}, withRoles(model.RoleOperator), withOwnAuthorization("authorization"), withProfile())
 }
 
 // DecideRenewal approves or refuses the pending renewal (bureau).
 func (c *AuthorizationContract) DecideRenewal(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:DecideRenewal", request, func(tx *Tx, req *model.DecideRenewalRequest) (model.Record, error) {
-		if _, err := bureauOnly(tx); err != nil {
-			return nil, err
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		a := tx.Auth()
 		i := len(a.Renewals) - 1
 		if i < 0 || a.Renewals[i].Decision != "" || a.Status != model.AuthActive {
 			return nil, model.RuleAuthState.ViolationField("authorization", "pending renewal", "authorization %s (%s) has no pending renewal", a.ID, a.Status)
@@ -564,16 +497,13 @@ func (c *AuthorizationContract) DecideRenewal(ctx contractapi.TransactionContext
 			a.TermEnd = r.NewEnd
 		}
 		return a, tx.Update(a, "renewal-"+string(req.Decision))
-	})
+	}, withRoleRule(model.RuleAuthBureauOnly, model.RoleBureau), withAuthorization("authorization"))
 }
 
 // ConfirmDeletion confirms deletion of the data after the end (operator).
 func (c *AuthorizationContract) ConfirmDeletion(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:ConfirmDeletion", request, func(tx *Tx, req *model.ConfirmDeletionRequest) (model.Record, error) {
-		_, a, err := ownAuthorization(tx, req.Authorization)
-		if err != nil {
-			return nil, err
-		}
+		a := tx.Auth()
 		if !ended(a) {
 			return nil, model.RuleAuthDeletion.ViolationField("authorization", "terminated|expired", "authorization %s is %s; deletion is confirmed after it ends", a.ID, a.Status)
 		}
@@ -586,17 +516,14 @@ func (c *AuthorizationContract) ConfirmDeletion(ctx contractapi.TransactionConte
 			a.Deletion.Met, a.Deletion.MetTx = &now, tx.TxID
 		}
 		return a, tx.Update(a, "deletion-confirmed")
-	})
+	}, withRoles(model.RoleOperator), withOwnAuthorization("authorization"))
 }
 
 // FileEmergencyPlan files the authorization's one emergency plan, or a revision of it
 // under the same id (operator).
 func (c *AuthorizationContract) FileEmergencyPlan(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:FileEmergencyPlan", request, func(tx *Tx, req *model.FileEmergencyPlanRequest) (model.Record, error) {
-		_, a, err := ownAuthorization(tx, req.Authorization)
-		if err != nil {
-			return nil, err
-		}
+		a := tx.Auth()
 		if ended(a) {
 			return nil, model.RuleAuthState.ViolationField("authorization", "in force", "authorization %s is %s", a.ID, a.Status)
 		}
@@ -621,7 +548,7 @@ func (c *AuthorizationContract) FileEmergencyPlan(ctx contractapi.TransactionCon
 		}
 		a.EmergencyPlan = p.ID
 		return &p, tx.Update(a, "plan-filed")
-	})
+	}, withRoles(model.RoleOperator), withOwnAuthorization("authorization"))
 }
 
 // Get returns one authorization with due effects applied.

@@ -12,7 +12,7 @@ func authRef(id, auth string) model.AuthorizationRef {
 }
 
 func TestAuthorization_OnlyBureauAuthorizes(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	h.catalogued("su1", "r1", 2)
 	// an operator cannot authorize anyone (no sub-authorization), nor can a source unit
 	h.refused(h.as("op"), "Authorization:Create", h.createReq("a1", "op2", 12, "r1"), model.RuleAuthBureauOnly.Code)
@@ -31,7 +31,7 @@ func TestAuthorization_OnlyBureauAuthorizes(t *testing.T) {
 }
 
 func TestAuthorization_TermAboveMaxRejected(t *testing.T) {
-	h := newChain1(t, "longhua") // max 60 months
+	h := newParties(t, "longhua") // max 60 months
 	h.catalogued("su1", "r1", 2)
 	e := h.refused(h.Bureau, "Authorization:Create", h.createReq("a1", "op", 61, "r1"), model.RuleAuthTermMax.Code)
 	if e.Field != "termMonths" || e.Limit != "60" {
@@ -47,7 +47,7 @@ func TestAuthorization_TermAboveMaxRejected(t *testing.T) {
 }
 
 func TestAuthorization_ScopeOnlyCatalogued(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	h.register("su1", "r1", content("未入目录", 2))
 	e := h.refused(h.Bureau, "Authorization:Create", h.createReq("a1", "op", 12, "r1"), model.RuleAuthScopeCatalogued.Code)
 	if e.Field != "resourceIds[0]" {
@@ -59,7 +59,7 @@ func TestAuthorization_ScopeOnlyCatalogued(t *testing.T) {
 }
 
 func TestAuthorization_ModeFromProfile(t *testing.T) {
-	h := newChain1(t, "guangdong") // per_scenario
+	h := newParties(t, "guangdong") // per_scenario
 	h.catalogued("su1", "r1", 2)
 	req := h.createReq("a1", "op", 12, "r1")
 	req.Mode = model.ModeWhole
@@ -71,7 +71,7 @@ func TestAuthorization_ModeFromProfile(t *testing.T) {
 }
 
 func TestAuthorization_SignedBeforePublicityEndRejected(t *testing.T) {
-	h := newChain1(t, "guangdong") // publicity 5 days
+	h := newParties(t, "guangdong") // publicity 5 days
 	h.catalogued("su1", "r1", 2)
 	var a model.Authorization
 	h.okInto(h.Bureau, "Authorization:Create", h.createReq("a1", "op", 12, "r1"), &a)
@@ -86,7 +86,7 @@ func TestAuthorization_SignedBeforePublicityEndRejected(t *testing.T) {
 }
 
 func TestAuthorization_BothPartiesSign(t *testing.T) {
-	h := newChain1(t, "longhua") // SM2 required
+	h := newParties(t, "longhua") // SM2 required
 	h.catalogued("su1", "r1", 2)
 	h.ok(h.Bureau, "Authorization:Create", h.createReq("a1", "op", 12, "r1"))
 	unsigned := &model.SignAuthorizationRequest{AuthorizationRef: authRef("s1", "a1")}
@@ -107,7 +107,7 @@ func TestAuthorization_BothPartiesSign(t *testing.T) {
 }
 
 func TestAuthorization_FilingTrackedAgainstDeadline(t *testing.T) {
-	h := newChain1(t, "guangdong") // filing within 10 working days
+	h := newParties(t, "guangdong") // filing within 10 working days
 	h.catalogued("su1", "r1", 2)
 	h.authorize("a1", "op", "r1") // signed 2025-09-07 (Sunday) 01:00
 	a := h.auth("a1")
@@ -130,7 +130,7 @@ func TestAuthorization_FilingTrackedAgainstDeadline(t *testing.T) {
 }
 
 func TestAuthorization_TerminationNeedsGround(t *testing.T) {
-	h := chain1Active(t, "longhua")
+	h := newAuthorized(t, "longhua")
 	for _, g := range []model.TerminationGround{model.GroundExpired, model.GroundVoluntaryExit, model.GroundRectificationFailed} {
 		h.refused(h.Bureau, "Authorization:Terminate", &model.TerminateAuthorizationRequest{AuthorizationRef: authRef(h.id("t"), "auth1"), Ground: g, Detail: "x"}, model.RuleAuthGround.Code)
 	}
@@ -147,7 +147,7 @@ func TestAuthorization_TerminationNeedsGround(t *testing.T) {
 }
 
 func TestAuthorization_TransitionsInOrder(t *testing.T) {
-	h := chain1Active(t, "longhua")
+	h := newAuthorized(t, "longhua")
 	susp := &model.SuspendAuthorizationRequest{AuthorizationRef: authRef("s1", "auth1"), Reason: "investigation", Detail: "核查投诉"}
 	h.refused(h.Bureau, "Authorization:Resume", &model.ResumeAuthorizationRequest{AuthorizationRef: authRef("r0", "auth1"), Detail: "x"}, model.RuleAuthState.Code)
 	h.ok(h.Bureau, "Authorization:Suspend", susp)
@@ -166,7 +166,7 @@ func TestAuthorization_TransitionsInOrder(t *testing.T) {
 }
 
 func TestAuthorization_InactiveRefusesUse(t *testing.T) {
-	h := chain1Active(t, "longhua")
+	h := newAuthorized(t, "longhua")
 	h.ok(h.Bureau, "Authorization:Terminate", &model.TerminateAuthorizationRequest{AuthorizationRef: authRef("t", "auth1"), Ground: model.GroundBreach, Detail: "违约"})
 	e := h.refused(h.as("op"), "Application:Submit", appReq("app1", "auth1", scCredit, model.MethodSandbox, need("r1")), model.RuleAuthActive.Code)
 	if e.Field != "authorization" {
@@ -175,7 +175,7 @@ func TestAuthorization_InactiveRefusesUse(t *testing.T) {
 }
 
 func TestAuthorization_ExitNeedsNoticePeriod(t *testing.T) {
-	h := chain1Active(t, "longhua") // 3 months' notice
+	h := newAuthorized(t, "longhua") // 3 months' notice
 	exit := func(id, on string) *model.ExitNoticeRequest {
 		return &model.ExitNoticeRequest{AuthorizationRef: authRef(id, "auth1"), EffectiveOn: on, PlanDigest: digest("exit plan")}
 	}
@@ -196,7 +196,7 @@ func TestAuthorization_ExitNeedsNoticePeriod(t *testing.T) {
 }
 
 func TestAuthorization_ExitNeedsApprovalWhereProfileSays(t *testing.T) {
-	h := chain1Active(t, "qinhuangdao") // approval needed, 3 months
+	h := newAuthorized(t, "qinhuangdao") // approval needed, 3 months
 	h.ok(h.as("op"), "Authorization:ExitNotice", &model.ExitNoticeRequest{AuthorizationRef: authRef("e", "auth1"), EffectiveOn: "2025-12-10", PlanDigest: digest("p")})
 	h.at("2025-12-11 09:00")
 	if a := h.auth("auth1"); a.Status != model.AuthActive {
@@ -209,7 +209,7 @@ func TestAuthorization_ExitNeedsApprovalWhereProfileSays(t *testing.T) {
 }
 
 func TestAuthorization_RenewalOnlyInsideWindow(t *testing.T) {
-	h := chain1Active(t, "qinhuangdao") // window 3 months; signed after 1 day's publicity: term 2025-09-03..2027-09-02
+	h := newAuthorized(t, "qinhuangdao") // window 3 months; signed after 1 day's publicity: term 2025-09-03..2027-09-02
 	renew := &model.RenewAuthorizationRequest{AuthorizationRef: authRef("n1", "auth1"), Months: 12}
 	e := h.refused(h.as("op"), "Authorization:Renew", renew, model.RuleAuthRenewalWindow.Code)
 	if e.Limit != "2027-06-03" {
@@ -226,12 +226,12 @@ func TestAuthorization_RenewalOnlyInsideWindow(t *testing.T) {
 		t.Fatalf("renewed to %s", a.TermEnd)
 	}
 	// Luohu: no renewal at all, the operator is selected anew
-	l := chain1Active(t, "luohu")
+	l := newAuthorized(t, "luohu")
 	l.refused(l.as("op"), "Authorization:Renew", &model.RenewAuthorizationRequest{AuthorizationRef: authRef("n", "auth1"), Months: 12}, model.RuleAuthRenewalWindow.Code)
 }
 
 func TestAuthorization_DeletionConfirmedAfterEnd(t *testing.T) {
-	h := chain1Active(t, "longhua") // 30 days
+	h := newAuthorized(t, "longhua") // 30 days
 	conf := &model.ConfirmDeletionRequest{AuthorizationRef: authRef("c", "auth1"), CertificateDigest: digest("deletion certificate")}
 	h.refused(h.as("op"), "Authorization:ConfirmDeletion", conf, model.RuleAuthDeletion.Code)
 	h.ok(h.Bureau, "Authorization:Terminate", &model.TerminateAuthorizationRequest{AuthorizationRef: authRef("t", "auth1"), Ground: model.GroundLawChange, Detail: "政策调整"})
@@ -250,7 +250,7 @@ func TestAuthorization_DeletionConfirmedAfterEnd(t *testing.T) {
 }
 
 func TestAuthorization_OneEmergencyPlan(t *testing.T) {
-	h := chain1Active(t, "longhua")
+	h := newAuthorized(t, "longhua")
 	plan := func(id, d string) *model.FileEmergencyPlanRequest {
 		return &model.FileEmergencyPlanRequest{Request: model.Request{ID: h.id("file")}, Plan: id, Authorization: "auth1", PlanDigest: digest(d)}
 	}
@@ -267,13 +267,13 @@ func TestAuthorization_OneEmergencyPlan(t *testing.T) {
 }
 
 func TestAuthorization_ConcurrentOperatorsCapped(t *testing.T) {
-	h := chain1Active(t, "qinhuangdao") // one operator
+	h := newAuthorized(t, "qinhuangdao") // one operator
 	h.refused(h.Bureau, "Authorization:Create", h.createReq("a2", "op2", 12, "r1"), model.RuleAuthConcurrent.Code)
 	h.ok(h.Bureau, "Authorization:Create", h.createReq("a3", "op", 12, "r2")) // the same operator may hold more
 }
 
 func TestParticipant_BlacklistedOperatorNotAuthorizedByCreate(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	h.catalogued("su1", "r1", 2)
 	h.ok(h.Bureau, "Supervision:Blacklist", map[string]any{"id": "b", "participant": "op2", "reason": "严重违规", "evidenceDigest": digest("e")})
 	e := h.refused(h.Bureau, "Authorization:Create", h.createReq("a1", "op2", 12, "r1"), model.RuleBlacklistedNotAuthorized.Code)

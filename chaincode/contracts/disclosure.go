@@ -6,8 +6,8 @@ import (
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
-// DisclosureContract answers the public's questions (Guangdong Art. 35: 公开授权运营情况、
-// 公共数据产品和服务清单及相关收费标准; DOMAIN §9). Any identity may call it, bound or not:
+// DisclosureContract answers the public's questions (《广东省…管理办法》第三十五条: 公开授权运营情况、
+// 公共数据产品和服务清单及相关收费标准). Any identity may call it, bound or not:
 // it returns only what is public. Everything else is read through the other contracts,
 // under the visibility rule of Tx.CanRead.
 type DisclosureContract struct {

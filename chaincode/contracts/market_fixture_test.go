@@ -9,9 +9,10 @@ import (
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
-// Fixture for Chaincode II tests. Resources, authorizations and grants belong to
-// Chaincode I; these tests write them straight into the ledger (one transaction each, no
-// contract, so no test-only entry point exists) and drive only the contracts under test.
+// Fixture for the product, pricing, trade and revenue tests. Resources, authorizations and
+// grants have their own contracts and tests; these tests write them straight into the
+// ledger (one transaction each, no contract, so no test-only entry point exists) and
+// drive only the contracts under test.
 
 // put stores a record as is (creating it, or updating it when it exists).
 func (h *harness) put(rec model.Record) {
@@ -97,7 +98,7 @@ func (h *harness) grant(id, auth, operator, scenario string, resources ...string
 // digest is the SM3 digest of a label, standing in for a document's.
 func digest(label string) string { return gm.SumHex([]byte(label)) }
 
-// Scenarios of the fixture's grants (Longhua table 2).
+// Scenarios of the fixture's grants (《龙华区…实施方案》表2).
 const (
 	scCredit = "企业信用评估"
 	scCity   = "城中村改造规划与评估"
@@ -132,7 +133,7 @@ func no() *bool  { b := false; return &b }
 
 func pass(note string) model.ReviewCheck { return model.ReviewCheck{Passed: yes(), Note: note} }
 
-// allPass is a review with the six checks of Guangdong Art. 26 passed.
+// allPass is a review with the six checks of 《广东省…管理办法》第二十六条 passed.
 func allPass() model.ProductChecks {
 	return model.ProductChecks{
 		PurposeScopeMatch: pass("符合申请用途"), SourcesStatedLawful: pass("来源已注明"), NoRawSensitiveExposure: pass("无原始数据暴露"),

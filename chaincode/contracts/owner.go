@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"encoding/json"
 	"sort"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -128,7 +129,7 @@ func (tx *Tx) checkGuard(kind model.Kind, id string, raw []byte) error {
 		CreatedBy model.Actor `json:"createdBy"`
 		CreatedTx string      `json:"createdTx"`
 	}
-	if err := jsonUnmarshal(raw, &meta); err != nil {
+	if err := json.Unmarshal(raw, &meta); err != nil {
 		return model.Errf(model.CodeInternal, "stored %s %q is unreadable: %v", kind, id, err)
 	}
 	h, err := tx.stub.GetPrivateDataHash(GuardCollection(meta.CreatedBy.MSPID), guardKey(kind, id))

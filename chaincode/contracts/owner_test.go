@@ -67,7 +67,7 @@ func TestOwner_PolicyIsOwnerPlusMajority(t *testing.T) {
 // unit is its org's — key-level policy and creation marker — and the bootstrap's own
 // records are the bureau's.
 func TestOwner_RecordsCarryTheirOwnersPolicyAndMarker(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	h.register("su1", "r1", content("资源", 1))
 	for _, c := range []struct {
 		kind  model.Kind

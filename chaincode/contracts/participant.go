@@ -119,9 +119,6 @@ func indexParticipant(tx *Tx, p *model.Participant) error {
 // Register records a party (bureau only).
 func (c *ParticipantContract) Register(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Participant:Register", request, func(tx *Tx, req *model.RegisterParticipantRequest) (model.Record, error) {
-		if _, err := requireBureau(tx); err != nil {
-			return nil, err
-		}
 		if req.Role == model.RoleBureau {
 			return nil, model.FieldErr(model.CodeBadEnum, "role", "not bureau", "there is one bureau, registered by Bootstrap; register other roles")
 		}
@@ -145,37 +142,13 @@ func (c *ParticipantContract) Register(ctx contractapi.TransactionContextInterfa
 			return nil, err
 		}
 		return p, indexParticipant(tx, p)
-	})
-}
-
-// requireBureau allows only the bureau, with the rule's own code.
-func requireBureau(tx *Tx) (*Caller, error) {
-	c, err := tx.Caller()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := tx.Require(); err != nil {
-		if c.Binding == nil {
-			var cfg model.NetworkConfig
-			if ok, _ := tx.GetIf(model.KindConfig, configID, &cfg); !ok {
-				return nil, model.Errf(model.CodeNotBootstrap, "the ledger has no bureau yet: an admin of the bureau's organization must call Participant:Bootstrap first")
-			}
-		}
-		return nil, err
-	}
-	if !c.Is(model.RoleBureau) {
-		return nil, model.RuleBureauOnlyRegisters.Violation("only the bureau may call %s; %s acts for %s, a %s", tx.Fn, c.Subject, c.PID(), c.Participant.Role)
-	}
-	return c, nil
+	}, withBootstrapped(), withRoleRule(model.RuleBureauOnlyRegisters, model.RoleBureau))
 }
 
 // BindIdentity lets a certificate act for a participant (bureau only). The certificate's
 // MSP must be the participant's.
 func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Participant:BindIdentity", request, func(tx *Tx, req *model.BindIdentityRequest) (model.Record, error) {
-		if _, err := requireBureau(tx); err != nil {
-			return nil, err
-		}
 		var p model.Participant
 		if err := tx.GetField(model.KindParticipant, req.Participant, "participant", &p); err != nil {
 			return nil, err
@@ -211,32 +184,26 @@ func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInt
 			}
 		}
 		return &b, tx.Index(ixBinding, p.ID, key)
-	})
+	}, withBootstrapped(), withRoleRule(model.RuleBureauOnlyRegisters, model.RoleBureau))
 }
 
 // UnbindIdentity stops a certificate from acting for its participant (bureau only).
 func (c *ParticipantContract) UnbindIdentity(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Participant:UnbindIdentity", request, func(tx *Tx, req *model.UnbindIdentityRequest) (model.Record, error) {
-		if _, err := requireBureau(tx); err != nil {
-			return nil, err
-		}
 		var b model.IdentityBinding
 		if err := tx.GetField(model.KindIdentity, req.IdentityKey, "identityKey", &b); err != nil {
 			return nil, err
 		}
 		b.Status = model.StatusSuspended
 		return &b, tx.Update(&b, "unbound")
-	})
+	}, withBootstrapped(), withRoleRule(model.RuleBureauOnlyRegisters, model.RoleBureau))
 }
 
 // SetStatus suspends or reactivates a participant (bureau only). A suspended participant
 // may read public records only.
 func (c *ParticipantContract) SetStatus(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Participant:SetStatus", request, func(tx *Tx, req *model.SetParticipantStatusRequest) (model.Record, error) {
-		caller, err := requireBureau(tx)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var p model.Participant
 		if err := tx.GetField(model.KindParticipant, req.Participant, "participant", &p); err != nil {
 			return nil, err
@@ -253,17 +220,14 @@ func (c *ParticipantContract) SetStatus(ctx contractapi.TransactionContextInterf
 			p.BlacklistedUntil = ""
 		}
 		return &p, tx.Update(&p, string(req.Status))
-	})
+	}, withBootstrapped(), withRoleRule(model.RuleBureauOnlyRegisters, model.RoleBureau))
 }
 
 // SetKey registers or rotates a participant's SM2 public key: by the bureau, or by the
 // participant itself.
 func (c *ParticipantContract) SetKey(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Participant:SetKey", request, func(tx *Tx, req *model.SetKeyRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		if !caller.Is(model.RoleBureau) && caller.PID() != req.Participant {
 			return nil, model.RuleBureauOnlyRegisters.Violation("%s may set only its own key, not %s's", caller.PID(), req.Participant)
 		}
@@ -277,7 +241,7 @@ func (c *ParticipantContract) SetKey(ctx contractapi.TransactionContextInterface
 		}
 		p.SM2PublicKey = key
 		return &p, tx.Update(&p, "key-set")
-	})
+	}, withRoles())
 }
 
 // Get returns a participant (public).

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -25,17 +26,7 @@ const (
 // Onboard files a partner's onboarding and development agreement (operator).
 func (c *PartnerContract) Onboard(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Partner:Onboard", request, func(tx *Tx, req *model.OnboardPartnerRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
-		if caller.Participant.Role != model.RoleOperator {
-			return nil, model.RulePartnerFiledByOperator.Violation("%s is a %s; partners are filed by their operator", caller.PID(), caller.Participant.Role)
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorization")
-		if err != nil {
-			return nil, err
-		}
+		caller, a := tx.Who(), tx.Auth()
 		if a.Operator != caller.PID() {
 			return nil, model.RulePartnerFiledByOperator.ViolationField("authorization", a.Operator, "authorization %s is %s's, not %s's", a.ID, a.Operator, caller.PID())
 		}
@@ -56,7 +47,7 @@ func (c *PartnerContract) Onboard(ctx contractapi.TransactionContextInterface, r
 			return nil, model.FieldErr(model.CodeOutOfRange, "agreementEnd", model.DateOf(tx.Now), "the development agreement ended %s already", req.AgreementEnd)
 		}
 		for i, s := range req.Scenarios {
-			if a.Mode == model.ModePerScenario && !contains(a.Scenarios, s) {
+			if a.Mode == model.ModePerScenario && !slices.Contains(a.Scenarios, s) {
 				return nil, model.RuleAppScenario.ViolationField(fmt.Sprintf("scenarios[%d]", i), "", "scenario %q is not one of authorization %s", s, a.ID)
 			}
 		}
@@ -69,16 +60,13 @@ func (c *PartnerContract) Onboard(ctx contractapi.TransactionContextInterface, r
 			return nil, err
 		}
 		return ps, tx.Create(ps, "onboarded")
-	})
+	}, withRoleRule(model.RulePartnerFiledByOperator, model.RoleOperator), withAuthorization("authorization"))
 }
 
 // Exit files a partner's exit (operator).
 func (c *PartnerContract) Exit(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Partner:Exit", request, func(tx *Tx, req *model.ExitPartnerRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var ps model.Partnership
 		if err := tx.GetField(model.KindPartner, req.Partnership, "partnership", &ps); err != nil {
 			return nil, err
@@ -91,7 +79,7 @@ func (c *PartnerContract) Exit(ctx contractapi.TransactionContextInterface, requ
 		}
 		ps.Status, ps.ExitedAt, ps.ExitReason = model.PartnerExited, model.DateOf(tx.Now), req.Reason
 		return &ps, tx.Update(&ps, "exited")
-	})
+	}, withRoles())
 }
 
 // Get returns one partnership.

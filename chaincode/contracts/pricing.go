@@ -9,7 +9,7 @@ import (
 )
 
 // PriceContract holds the bureau's caps (上限收费标准) and the operators' filed prices
-// (定价备案). Both are public (Guangdong Art. 35).
+// (定价备案). Both are public (《广东省…管理办法》第三十五条).
 type PriceContract struct {
 	base
 }
@@ -117,13 +117,7 @@ func reflag(tx *Tx, f *model.PriceFiling) error {
 // force that the new cap leaves above it (or clears flags a raised cap resolves).
 func (c *PriceContract) SetCap(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Price:SetCap", request, func(tx *Tx, req *model.SetCapRequest) (model.Record, error) {
-		if _, err := tx.Require(model.RoleBureau); err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		prof := tx.Policy()
 		if req.Product != "" {
 			p, err := loadProduct(tx, req.Product, "product")
 			if err != nil {
@@ -192,7 +186,7 @@ func (c *PriceContract) SetCap(ctx contractapi.TransactionContextInterface, requ
 		}
 		tx.SetEventType(model.KindPriceCap, "set")
 		return pc, nil
-	})
+	}, withRoles(model.RoleBureau), withProfile())
 }
 
 // File files a price for a registered product (its operator): pricing basis, scenario,
@@ -202,14 +196,7 @@ func (c *PriceContract) SetCap(ctx contractapi.TransactionContextInterface, requ
 // scenario.
 func (c *PriceContract) File(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Price:File", request, func(tx *Tx, req *model.FilePriceRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleOperator)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		p, err := loadProduct(tx, req.Product, "product")
 		if err != nil {
 			return nil, err
@@ -228,7 +215,7 @@ func (c *PriceContract) File(ctx contractapi.TransactionContextInterface, reques
 			return nil, model.RuleProductScenarioNotApproved.ViolationField("scenario", "one of the product's scenarios",
 				"product %s was not approved for scenario %q", p.ID, req.Scenario)
 		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), caller.PID()); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, caller.PID()); err != nil {
 			return nil, err
 		}
 		price := *req.PriceFen
@@ -283,7 +270,7 @@ func (c *PriceContract) File(ctx contractapi.TransactionContextInterface, reques
 			}
 		}
 		return f, tx.Index(ixFilingActive, string(f.Class), string(f.Unit), f.Product, f.ID)
-	})
+	}, withRoles(model.RoleOperator), withProfile())
 }
 
 // Get returns a price filing (public).

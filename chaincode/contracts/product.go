@@ -2,10 +2,7 @@ package contracts
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -13,7 +10,7 @@ import (
 )
 
 // ProductContract registers public data products and services (数据产品登记): the
-// operator submits, the bureau reviews the six points of Guangdong Art. 26, the operator
+// operator submits, the bureau reviews the six points of 《广东省…管理办法》第二十六条, the operator
 // registers, exchanges list, the bureau suspends, resumes or revokes.
 type ProductContract struct {
 	base
@@ -21,7 +18,7 @@ type ProductContract struct {
 
 func init() { register("Product", &ProductContract{}) }
 
-// Index keys of products (DOMAIN "Who asks what": where did my resource go).
+// Index keys of products (a source unit asks: where did my resource go?).
 const (
 	ixProductByResource = "product-resource"   // resource, product
 	ixProductByGrant    = "product-grant"      // grant, product
@@ -31,36 +28,6 @@ const (
 	ixProductPublic     = "product-public"     // product: registered at some point (public)
 )
 
-// dueKey renders a due time so that index order is time order.
-func dueKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
-// bureauID is the bureau's participant id, written by Participant:Bootstrap.
-func bureauID(tx *Tx) (string, error) {
-	var cfg model.NetworkConfig
-	if err := tx.Get(model.KindConfig, configID, &cfg); err != nil {
-		return "", model.Errf(model.CodeNotBootstrap, "the ledger has no bureau yet")
-	}
-	return cfg.BureauParticipant, nil
-}
-
-// nextSeq increments and returns a ledger counter (deterministic numbering: every
-// endorsing peer computes the same number from the same state).
-func nextSeq(tx *Tx, name, scope string) (int, error) {
-	key := tx.Key(model.Kind("counter"), name, scope)
-	raw, err := tx.getRaw(key)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	if raw != nil {
-		if n, err = strconv.Atoi(string(raw)); err != nil {
-			return 0, model.Errf(model.CodeInternal, "counter %s/%s: %v", name, scope, err)
-		}
-	}
-	n++
-	return n, tx.putRaw(key, []byte(strconv.Itoa(n)))
-}
-
 func loadProduct(tx *Tx, id, field string) (*model.Product, error) {
 	var p model.Product
 	if err := tx.GetField(model.KindProduct, id, field, &p); err != nil {
@@ -69,39 +36,8 @@ func loadProduct(tx *Tx, id, field string) (*model.Product, error) {
 	return &p, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedUnique(in []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, s := range in {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// signatureRequired reports whether the profile requires SM2 signatures on filings.
-func signatureRequired(tx *Tx) (bool, error) {
-	prof, err := tx.Profile()
-	if err != nil {
-		return false, err
-	}
-	return prof.P.Security.SM2SignatureRequired.True(), nil
-}
-
 // requireAuthorizationsActive refuses unless every authorization of the product is
-// active (Chaincode I applies due transitions when loading).
+// active (loadAuthorization applies due transitions first).
 func requireAuthorizationsActive(tx *Tx, p *model.Product, field string) error {
 	for _, id := range p.Authorizations {
 		a, err := loadAuthorization(tx, id, field)
@@ -120,17 +56,7 @@ func requireAuthorizationsActive(tx *Tx, p *model.Product, field string) error {
 // be registered and covered by one of the grants; every scenario must be a grant's.
 func (c *ProductContract) Submit(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Product:Submit", request, func(tx *Tx, req *model.SubmitProductRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleOperator)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		op := caller.PID()
 		today := model.DateOf(tx.Now)
 		grants := make([]*model.Grant, len(req.Grants))
@@ -262,17 +188,14 @@ func (c *ProductContract) Submit(ctx contractapi.TransactionContextInterface, re
 			}
 		}
 		return p, nil
-	})
+	}, withRoles(model.RoleOperator), withProfile(), withSignature(sigOptional))
 }
 
-// Review records the bureau's compliance review: the six checks of Guangdong Art. 26
+// Review records the bureau's compliance review: the six checks of 《广东省…管理办法》第二十六条
 // one by one and the decision. Approval needs all six passed.
 func (c *ProductContract) Review(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Product:Review", request, func(tx *Tx, req *model.ReviewProductRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleBureau)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		p, err := loadProduct(tx, req.Product, "product")
 		if err != nil {
 			return nil, err
@@ -282,7 +205,7 @@ func (c *ProductContract) Review(ctx contractapi.TransactionContextInterface, re
 		}
 		if failed := req.Checks.Failed(); req.Decision == model.Approved && len(failed) > 0 {
 			return nil, model.RuleProductReviewChecks.ViolationField("checks."+failed[0], "all six checks passed",
-				"product %s cannot be approved: check(s) %s did not pass (Guangdong Art. 26)", p.ID, strings.Join(failed, ", "))
+				"product %s cannot be approved: check(s) %s did not pass (《广东省…管理办法》第二十六条)", p.ID, strings.Join(failed, ", "))
 		}
 		p.Review = &model.ProductReview{Checks: req.Checks, Decision: req.Decision, Reason: req.Reason, ReportDigest: req.ReportDigest,
 			Reviewer: caller.PID(), At: tx.Now, TxID: tx.TxID}
@@ -299,17 +222,14 @@ func (c *ProductContract) Review(ctx contractapi.TransactionContextInterface, re
 			}
 		}
 		return p, tx.Update(p, string(p.Status))
-	})
+	}, withRoles(model.RoleBureau))
 }
 
 // Register registers an approved product (its operator) and makes it public. The
 // registration number comes from a ledger counter: DP-<year>-<six digits>.
 func (c *ProductContract) Register(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Product:Register", request, func(tx *Tx, req *model.RegisterProductRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleOperator)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		p, err := loadProduct(tx, req.Product, "product")
 		if err != nil {
 			return nil, err
@@ -324,11 +244,7 @@ func (c *ProductContract) Register(ctx contractapi.TransactionContextInterface, 
 		default:
 			return nil, model.FieldErr(model.CodeBadState, "product", string(model.ProductApproved), "product %s is %s; it cannot be registered again", p.ID, p.Status)
 		}
-		required, err := signatureRequired(tx)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, required, caller.PID()); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, caller.PID()); err != nil {
 			return nil, err
 		}
 		if err := requireAuthorizationsActive(tx, p, "product"); err != nil {
@@ -348,16 +264,13 @@ func (c *ProductContract) Register(ctx contractapi.TransactionContextInterface, 
 			return nil, err
 		}
 		return p, tx.Index(ixProductPublic, p.ID)
-	})
+	}, withRoles(model.RoleOperator))
 }
 
 // ListOnExchange records the calling exchange's listing of a registered product.
 func (c *ProductContract) ListOnExchange(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Product:ListOnExchange", request, func(tx *Tx, req *model.ListProductRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleExchange)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		p, err := loadProduct(tx, req.Product, "product")
 		if err != nil {
 			return nil, err
@@ -378,14 +291,13 @@ func (c *ProductContract) ListOnExchange(ctx contractapi.TransactionContextInter
 		p.Listings = append(p.Listings, model.Listing{Exchange: caller.PID(), ListingRef: req.ListingRef, At: tx.Now, TxID: tx.TxID})
 		p.Status = model.ProductListed
 		return p, tx.Update(p, "listed")
-	})
+	}, withRoles(model.RoleExchange))
 }
 
+// changeStatus moves a product to status to (resume: "", back to the status it was
+// suspended from) from one of from, on the bureau's decision (withRoles(model.RoleBureau)).
 func changeStatus(tx *Tx, req *model.ProductStatusRequest, to model.ProductStatus, from ...model.ProductStatus) (*model.Product, error) {
-	caller, err := tx.Require(model.RoleBureau)
-	if err != nil {
-		return nil, err
-	}
+	caller := tx.Who()
 	p, err := loadProduct(tx, req.Product, "product")
 	if err != nil {
 		return nil, err
@@ -425,7 +337,7 @@ func (c *ProductContract) Suspend(ctx contractapi.TransactionContextInterface, r
 			return nil, err
 		}
 		return p, tx.Update(p, "suspended")
-	})
+	}, withRoles(model.RoleBureau))
 }
 
 // Resume returns a suspended product to the status it was suspended from (bureau).
@@ -436,7 +348,7 @@ func (c *ProductContract) Resume(ctx contractapi.TransactionContextInterface, re
 			return nil, err
 		}
 		return p, tx.Update(p, "resumed")
-	})
+	}, withRoles(model.RoleBureau))
 }
 
 // Revoke revokes a product for good (bureau).
@@ -447,7 +359,7 @@ func (c *ProductContract) Revoke(ctx contractapi.TransactionContextInterface, re
 			return nil, err
 		}
 		return p, tx.Update(p, "revoked")
-	})
+	}, withRoles(model.RoleBureau))
 }
 
 // Get returns a product: public once registered, before that to its parties, the
@@ -538,32 +450,4 @@ func (c *ProductContract) Overdue(ctx contractapi.TransactionContextInterface, r
 		}
 		return pageOf(out, req.Page, func(p *model.Product) string { return dueKey(p.ReviewDeadline.Due) + "/" + p.ID })
 	})
-}
-
-// pageOf cuts a list (already in its final order) into the page after the bookmark. The
-// bookmark is the key of the last item of the previous page.
-func pageOf[T any](items []T, pg model.Page, key func(T) string) (*model.PageResult[T], error) {
-	size := pg.PageSize
-	if size == 0 {
-		size = 100
-	}
-	start := 0
-	if pg.Bookmark != "" {
-		start = len(items)
-		for i, it := range items {
-			if key(it) > pg.Bookmark {
-				start = i
-				break
-			}
-		}
-	}
-	end := start + size
-	if end > len(items) {
-		end = len(items)
-	}
-	out := &model.PageResult[T]{Records: append([]T{}, items[start:end]...)}
-	if end < len(items) && end > start {
-		out.Bookmark = key(items[end-1])
-	}
-	return out, nil
 }

@@ -54,7 +54,7 @@ func TestProduct_GrantNotActiveRejected(t *testing.T) {
 	g.Status, g.ValidTo = model.GrantActive, "2025-08-31"
 	h.put(&g)
 	h.refused(h.as("op"), "Product:Submit", productReq("p1", model.ClassIndustry, []string{scCity}, []string{"g2"}, []string{"r3"}), code)
-	// a grant under a suspended authorization (Chaincode I's refusal)
+	// a grant under a suspended authorization (refused as AUTH_NOT_ACTIVE)
 	h.setAuthStatus("auth1", model.AuthSuspended)
 	h.refused(h.as("op"), "Product:Submit", productReq("p1", model.ClassIndustry, []string{scCredit}, []string{"g1"}, []string{"r1"}), "AUTH_NOT_ACTIVE")
 	// an unknown grant
@@ -160,7 +160,7 @@ func TestProduct_ApprovalNeedsAllSixChecks(t *testing.T) {
 }
 
 func TestProduct_ReviewDeadlineAndOverdue(t *testing.T) {
-	h := newMarket(t, "guangdong") // product.review_working_days = 10 (Guangdong Art. 26)
+	h := newMarket(t, "guangdong") // product.review_working_days = 10 (《广东省…管理办法》第二十六条)
 	h.at("2025-09-26 10:00")       // Friday before the National Day holidays (2025-10-01..08, 09-28 and 10-11 worked)
 	p := h.submit("p1", model.ClassIndustry)
 	d := p.ReviewDeadline
@@ -215,7 +215,7 @@ func TestProduct_ReviewDeadlineAndOverdue(t *testing.T) {
 }
 
 func TestProduct_OperatorRedevelopmentRejected(t *testing.T) {
-	h := newMarket(t, "guangdong") // product.operator_redevelopment_banned (Art. 25)
+	h := newMarket(t, "guangdong") // product.operator_redevelopment_banned (《广东省…管理办法》第二十五条)
 	h.registered("p1", model.ClassIndustry)
 	derived := productReq("p2", model.ClassIndustry, []string{scCredit}, []string{"g1"}, []string{"r1"})
 	derived.DerivedFrom = []string{"p1"}

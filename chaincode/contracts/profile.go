@@ -92,9 +92,6 @@ func (v *profileView) DaysDeadline(what, party, param string, n *policy.IntParam
 // Set stores the first profile version (bureau only, once).
 func (c *ProfileContract) Set(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Profile:Set", request, func(tx *Tx, req *model.SetProfileRequest) (model.Record, error) {
-		if err := requireProfileBureau(tx); err != nil {
-			return nil, err
-		}
 		if ok, err := tx.Exists(model.KindProfile, profileCurrent); err != nil {
 			return nil, err
 		} else if ok {
@@ -120,36 +117,19 @@ func (c *ProfileContract) Set(ctx contractapi.TransactionContextInterface, reque
 			raw = req.Profile
 		}
 		return storeProfile(tx, raw, basis, req.Reason, nil)
-	})
+	}, withRoleRule(model.RuleProfileBureauOnly, model.RoleBureau))
 }
 
 // Amend stores the next profile version, effective from this transaction.
 func (c *ProfileContract) Amend(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Profile:Amend", request, func(tx *Tx, req *model.AmendProfileRequest) (model.Record, error) {
-		if err := requireProfileBureau(tx); err != nil {
-			return nil, err
-		}
-		cur, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		cur := tx.Policy()
 		raw, err := mergePatch(cur.Rec.Profile, req.Patch)
 		if err != nil {
 			return nil, err
 		}
 		return storeProfile(tx, raw, cur.Rec.Basis, req.Reason, cur.Rec)
-	})
-}
-
-func requireProfileBureau(tx *Tx) error {
-	c, err := tx.Require()
-	if err != nil {
-		return err
-	}
-	if !c.Is(model.RoleBureau) {
-		return model.RuleProfileBureauOnly.Violation("only the bureau sets the policy profile; %s is a %s", c.PID(), c.Participant.Role)
-	}
-	return nil
+	}, withRoleRule(model.RuleProfileBureauOnly, model.RoleBureau), withProfile())
 }
 
 func storeProfile(tx *Tx, raw []byte, basis, reason string, prev *model.ProfileRecord) (model.Record, error) {

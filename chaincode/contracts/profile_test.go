@@ -11,7 +11,7 @@ import (
 func TestProfile_SetOnceThenAmend(t *testing.T) {
 	h := newHarness(t, "longhua")
 	h.refused(h.Bureau, "Profile:Set", map[string]any{"id": h.id("p"), "preset": "futian", "reason": "again"}, model.RuleProfileSetOnce.Code)
-	patch := `{"product":{"review_working_days":{"value":10,"source":{"doc":"004_c306402d6cc1940b.txt","article":"第二十六条","quote":"评估审核结果应当在 10 个工作日内出具"}}}}`
+	patch := `{"product":{"review_working_days":{"value":10,"source":{"doc":"广东省公共数据资源授权运营管理办法（征求意见稿）","article":"第二十六条","quote":"评估审核结果应当在 10 个工作日内出具"}}}}`
 	var rec model.ProfileRecord
 	h.okInto(h.Bureau, "Profile:Amend", `{"id":"amend-1","patch":`+patch+`,"reason":"省级办法第二十六条适用于本区"}`, &rec)
 	if rec.ProfileVersion != 2 || rec.Previous != "v1" {

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -77,13 +78,7 @@ func setCatalogue(tx *Tx, r *model.Resource, to model.CatalogueStatus) error {
 // Register registers a resource of the calling source unit.
 func (c *ResourceContract) Register(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Resource:Register", request, func(tx *Tx, req *model.RegisterResourceRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
-		if caller.Participant.Role != model.RoleSourceUnit {
-			return nil, model.RuleResourceOwnUnit.Violation("participant %s is a %s; only a source unit registers resources, as its own", caller.PID(), caller.Participant.Role)
-		}
+		caller := tx.Who()
 		r := &model.Resource{Meta: model.Meta{ID: req.ID, Kind: model.KindResource}, SourceUnit: caller.PID(), ResourceVersion: 1}
 		if err := applyContent(tx, r, &req.ResourceContent); err != nil {
 			return nil, err
@@ -97,7 +92,7 @@ func (c *ResourceContract) Register(ctx contractapi.TransactionContextInterface,
 			}
 		}
 		return r, tx.Create(r, "registered")
-	})
+	}, withRoleRule(model.RuleResourceOwnUnit, model.RoleSourceUnit))
 }
 
 // Update states a new content version. The superseded version is kept as a revision
@@ -105,10 +100,7 @@ func (c *ResourceContract) Register(ctx contractapi.TransactionContextInterface,
 // resource that becomes closed leaves the catalogue.
 func (c *ResourceContract) Update(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Resource:Update", request, func(tx *Tx, req *model.UpdateResourceRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		r, err := loadResource(tx, req.Resource, "resource")
 		if err != nil {
 			return nil, err
@@ -127,7 +119,7 @@ func (c *ResourceContract) Update(ctx contractapi.TransactionContextInterface, r
 		}
 		r.ResourceVersion++
 		for _, u := range oldUnits {
-			if !contains(r.Units(), u) {
+			if !slices.Contains(r.Units(), u) {
 				if err := tx.Unindex(ixResourceUnit, u, r.ID); err != nil {
 					return nil, err
 				}
@@ -156,19 +148,13 @@ func (c *ResourceContract) Update(ctx contractapi.TransactionContextInterface, r
 		}
 		tx.SetEventType(model.KindResource, action)
 		return r, nil
-	})
+	}, withRoles())
 }
 
 // ProposeCatalogue asks the units of a resource to agree to its inclusion (bureau).
 func (c *ResourceContract) ProposeCatalogue(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Resource:ProposeCatalogue", request, func(tx *Tx, req *model.ProposeCatalogueRequest) (model.Record, error) {
-		if _, err := tx.Require(model.RoleBureau); err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		prof := tx.Policy()
 		r, err := loadResource(tx, req.Resource, "resource")
 		if err != nil {
 			return nil, err
@@ -188,22 +174,19 @@ func (c *ResourceContract) ProposeCatalogue(ctx contractapi.TransactionContextIn
 			return nil, err
 		}
 		return r, tx.Update(r, "proposed")
-	})
+	}, withRoles(model.RoleBureau), withProfile())
 }
 
 // AnswerCatalogue records one unit's answer. Every unit's agreement catalogues the
 // resource (and makes it public); one refusal, with reasons, ends the proposal.
 func (c *ResourceContract) AnswerCatalogue(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Resource:AnswerCatalogue", request, func(tx *Tx, req *model.AnswerCatalogueRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleSourceUnit)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		r, err := loadResource(tx, req.Resource, "resource")
 		if err != nil {
 			return nil, err
 		}
-		if !contains(r.Units(), caller.PID()) {
+		if !slices.Contains(r.Units(), caller.PID()) {
 			return nil, model.RuleResourceCatalogueConsent.ViolationField("resource", "", "%s is not a unit of resource %s (units: %v)", caller.PID(), r.ID, r.Units())
 		}
 		if r.Catalogue != model.CatProposed {
@@ -235,7 +218,7 @@ func (c *ResourceContract) AnswerCatalogue(ctx contractapi.TransactionContextInt
 			}
 		}
 		return r, tx.Update(r, action)
-	})
+	}, withRoles(model.RoleSourceUnit))
 }
 
 // Get returns one resource the caller may see.

@@ -8,7 +8,7 @@ import (
 )
 
 func TestResource_OnlySourceUnitRegistersOwn(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	r := h.register("su1", "r1", content("房屋", 2))
 	if r.SourceUnit != "su1" || r.Catalogue != model.CatRegistered || r.Public {
 		t.Fatalf("registered %+v", r)
@@ -35,7 +35,7 @@ func TestResource_OnlySourceUnitRegistersOwn(t *testing.T) {
 }
 
 func TestResource_ClosedNeverCatalogued(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	c := content("涉密", 2)
 	c.Openness = model.OpenClosed
 	h.register("su1", "r1", c)
@@ -51,7 +51,7 @@ func TestResource_ClosedNeverCatalogued(t *testing.T) {
 }
 
 func TestResource_CatalogueNeedsSourceAgreement(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	c := content("联合", 2)
 	c.ContributingUnits = []string{"su2"}
 	h.register("su1", "r1", c)
@@ -72,7 +72,7 @@ func TestResource_CatalogueNeedsSourceAgreement(t *testing.T) {
 }
 
 func TestResource_RefusalNeedsReason(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	h.register("su1", "r1", content("房屋", 2))
 	h.propose("r1")
 	no := false
@@ -84,7 +84,7 @@ func TestResource_RefusalNeedsReason(t *testing.T) {
 }
 
 func TestResource_CatalogueStepsInOrder(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	h.register("su1", "r1", content("房屋", 2))
 	yes := true
 	h.refused(h.as("su1"), "Resource:AnswerCatalogue", &model.AnswerCatalogueRequest{Request: model.Request{ID: "a"}, Resource: "r1", Agreed: &yes}, model.RuleResourceCatalogueState.Code)
@@ -100,7 +100,7 @@ func TestResource_CatalogueStepsInOrder(t *testing.T) {
 }
 
 func TestResource_SharedFromNeedsProviderConsent(t *testing.T) {
-	h := newChain1(t, "luohu")
+	h := newParties(t, "luohu")
 	c := content("共享来的", 2)
 	c.SharedFrom = &model.SharedFrom{Region: "深圳市", ProviderUnit: "市公安局"}
 	h.register("su1", "r1", c)
@@ -111,7 +111,7 @@ func TestResource_SharedFromNeedsProviderConsent(t *testing.T) {
 }
 
 func TestResource_HighGradeOnlyPrivacyComputing(t *testing.T) {
-	h := newChain1(t, "longhua") // privacy_computing_min_grade 3, personal info too
+	h := newParties(t, "longhua") // privacy_computing_min_grade 3, personal info too
 	h.catalogued("su1", "r1", 3)
 	h.catalogued("su2", "r2", 2)
 	pi := content("个人", 1)
@@ -132,7 +132,7 @@ func TestResource_HighGradeOnlyPrivacyComputing(t *testing.T) {
 }
 
 func TestResource_IDLeavesRoomForRevisions(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	long := "r" + strings.Repeat("x", model.MaxResourceIDLen)
 	e := h.refused(h.as("su1"), "Resource:Register", &model.RegisterResourceRequest{Request: model.Request{ID: long}, ResourceContent: content("x", 1)}, model.CodeTooLong)
 	if e.Field != "id" || e.Limit != "56" {

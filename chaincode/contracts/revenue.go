@@ -11,8 +11,8 @@ import (
 )
 
 // RevenueContract holds the operators' annual revenue reports against their maximum
-// allowed revenue (最高准许收入 = 经营成本 + 准许利润 + 税金; Longhua 收益分配机制,
-// Qinhuangdao 定价机制) and the adjustment obligations they open.
+// allowed revenue (最高准许收入 = 经营成本 + 准许利润 + 税金; 《龙华区…实施方案》收益分配机制,
+// 《秦皇岛市…实施方案》定价机制) and the adjustment obligations they open.
 //
 // Arithmetic: integer fen and basis points throughout. Allowed profit = cost × rate /
 // 10000, rounded half up to the fen (四舍五入). This year's allowed revenue = maximum
@@ -168,14 +168,7 @@ func cascade(tx *Tx, prof *profileView, prev *model.Revenue, bureau string) erro
 // revenue opens the adjustment obligation.
 func (c *RevenueContract) Report(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Revenue:Report", request, func(tx *Tx, req *model.ReportRevenueRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleOperator)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		op := caller.PID()
 		if now := tx.Now.In(model.CST).Year(); req.Year >= now {
 			return nil, model.FieldErr(model.CodeOutOfRange, "year", fmt.Sprintf("<= %d", now-1), "year %d has not ended; the annual report covers a past year", req.Year)
@@ -186,7 +179,7 @@ func (c *RevenueContract) Report(ctx contractapi.TransactionContextInterface, re
 			return nil, model.RuleRevenueDuplicateYear.ViolationField("year", "one report per year",
 				"%s reported %d already (%s); correct that report with Revenue:Correct", op, req.Year, prev.ID)
 		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), op); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, op); err != nil {
 			return nil, err
 		}
 		rate, source, err := profitRate(prof, &req.RevenueInput)
@@ -218,7 +211,7 @@ func (c *RevenueContract) Report(ctx contractapi.TransactionContextInterface, re
 			return nil, err
 		}
 		return r, cascade(tx, prof, r, bureau)
-	})
+	}, withRoles(model.RoleOperator), withProfile())
 }
 
 // Correct replaces a report's figures (its operator), keeping the replaced figures and
@@ -226,14 +219,7 @@ func (c *RevenueContract) Report(ctx contractapi.TransactionContextInterface, re
 // amounts are recomputed.
 func (c *RevenueContract) Correct(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Revenue:Correct", request, func(tx *Tx, req *model.CorrectRevenueRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleOperator)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		var r model.Revenue
 		if err := tx.GetField(model.KindRevenue, req.Report, "report", &r); err != nil {
 			return nil, err
@@ -241,7 +227,7 @@ func (c *RevenueContract) Correct(ctx contractapi.TransactionContextInterface, r
 		if r.Operator != caller.PID() {
 			return nil, model.FieldErr(model.CodeAccessDenied, "report", r.Operator, "report %s is %s's; only its operator corrects it", r.ID, r.Operator)
 		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), caller.PID()); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, caller.PID()); err != nil {
 			return nil, err
 		}
 		rate, source, err := profitRate(prof, &req.RevenueInput)
@@ -263,17 +249,14 @@ func (c *RevenueContract) Correct(ctx contractapi.TransactionContextInterface, r
 			return nil, err
 		}
 		return &r, cascade(tx, prof, &r, bureau)
-	})
+	}, withRoles(model.RoleOperator), withProfile())
 }
 
 // Fulfil records that a report's obligation was met: by the operator with a price filing
 // of its own, or by the bureau with a cap, made after the obligation opened.
 func (c *RevenueContract) Fulfil(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Revenue:Fulfil", request, func(tx *Tx, req *model.FulfilObligationRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleOperator, model.RoleBureau)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var r model.Revenue
 		if err := tx.GetField(model.KindRevenue, req.Report, "report", &r); err != nil {
 			return nil, err
@@ -313,7 +296,7 @@ func (c *RevenueContract) Fulfil(ctx contractapi.TransactionContextInterface, re
 			return nil, err
 		}
 		return &r, tx.Update(&r, "obligation-met")
-	})
+	}, withRoles(model.RoleOperator, model.RoleBureau))
 }
 
 // Get returns a revenue report to its operator, the bureau and regulators.

@@ -3,9 +3,9 @@ package contracts
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -13,7 +13,7 @@ import (
 	"github.com/pdledger/pdledger/chaincode/policy"
 )
 
-// SupervisionContract is 监督管理 (DOMAIN §9): inspections and findings, rectification
+// SupervisionContract is 监督管理: inspections and findings, rectification
 // orders that suspend and terminate authorizations, evaluations with the profile's
 // revoke rule, security incidents, periodic reports with overdue tracking, complaints,
 // objections, disputes and data-quality feedback, blacklisting. Its records are visible
@@ -25,92 +25,43 @@ type SupervisionContract struct {
 
 func init() { register("Supervision", &SupervisionContract{}) }
 
+// Index keys of supervision records. The string values are part of the ledger's keys
+// (ix~sv-rect-due, ...), so they stay as they are on ledgers already written.
 const (
-	ixSvRectDue  = "sv-rect-due"    // due (UTC, sortable), rectification — orders whose deadline still runs
-	ixSvRectAuth = "sv-rect-auth"   // authorization, rectification
-	ixSvEvalAuth = "sv-eval-auth"   // authorization, period start, evaluation
-	ixSvReport   = "sv-report"      // authorization, kind, period label, report
-	ixSvCaseOpen = "sv-case-open"   // addressee, case — unanswered
-	ixCaseDigest = "case-digest"    // content digest (filer, kind, parties, text), case
-	ixSvFlag     = "sv-flag"        // authorization ("-" if none), kind, id → model.Flag
-	svNoAuth     = "-"              // flag key part for records tied to no authorization
-	svKindFlag   = "ix~" + ixSvFlag // object type of flag entries
+	ixRectDue           = "sv-rect-due"  // due (UTC, sortable), rectification — orders whose deadline still runs
+	ixRectAuth          = "sv-rect-auth" // authorization, rectification
+	ixEvalAuth          = "sv-eval-auth" // authorization, period start, evaluation
+	ixReport            = "sv-report"    // authorization, kind, period label, report
+	ixCaseOpen          = "sv-case-open" // addressee, case — unanswered
+	ixCaseDigest        = "case-digest"  // content digest (filer, kind, parties, text), case
+	ixFlag              = "sv-flag"      // authorization ("-" if none), kind, id → model.Flag
+	flagNoAuthorization = "-"            // flag key part for records tied to no authorization
+	flagObject          = "ix~" + ixFlag // object type of flag entries
 )
 
-// svDueKey renders an instant so that key order is time order.
-func svDueKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
-
-// svRequire allows an active participant of one of roles; a wrong role breaks rule.
-func svRequire(tx *Tx, rule model.Rule, roles ...model.Role) (*Caller, error) {
-	c, err := tx.Require()
-	if err != nil {
-		return nil, err
-	}
-	if !c.Is(roles...) {
-		names := make([]string, len(roles))
-		for i, r := range roles {
-			names[i] = string(r)
-		}
-		return nil, rule.Violation("%s may not call %s: %s is a %s; allowed: %s", c.Subject, tx.Fn, c.PID(), c.Participant.Role, strings.Join(names, ", "))
-	}
-	return c, nil
-}
-
-func svBureau(tx *Tx) (*Caller, error) {
-	return svRequire(tx, model.RuleSupervisionBureauOnly, model.RoleBureau)
-}
-
-func svInForce(a *model.Authorization) bool {
-	return a.Status == model.AuthActive || a.Status == model.AuthSuspended
-}
-
-func svRequireInForce(a *model.Authorization, field string) error {
-	if !svInForce(a) {
-		return model.FieldErr(model.CodeBadState, field, "active or suspended", "authorization %s is %s, not in force", a.ID, a.Status)
-	}
-	return nil
-}
-
-// svAuthEnd is the instant an authorization's term ends (exclusive): its termination,
-// or the start of the day after its last day; zero when it has no end yet.
-func svAuthEnd(a *model.Authorization) time.Time {
-	if a.Status == model.AuthTerminated && a.Termination != nil {
-		return a.Termination.At
-	}
-	if d, err := model.ParseDate(a.TermEnd); err == nil {
-		return d.AddDate(0, 0, 1)
-	}
-	return time.Time{}
-}
-
-func svFlagKey(tx *Tx, authorization string, kind model.Kind, id string) string {
+// flagKey is the key of the flag on a record: under its authorization (flagNoAuthorization
+// for none), so that Flags lists an authorization's flags with one prefix scan.
+func flagKey(tx *Tx, authorization string, kind model.Kind, id string) string {
 	if authorization == "" {
-		authorization = svNoAuth
+		authorization = flagNoAuthorization
 	}
-	return tx.Key(model.Kind(svKindFlag), authorization, string(kind), id)
+	return tx.Key(model.Kind(flagObject), authorization, string(kind), id)
 }
 
-func svFlag(tx *Tx, f model.Flag) error {
+// raiseFlag records what awaits the bureau's decision on a record (Supervision:Flags).
+func raiseFlag(tx *Tx, f model.Flag) error {
 	raw, _ := json.Marshal(f)
-	return tx.putRaw(svFlagKey(tx, f.Authorization, f.Kind, f.ID), raw)
+	return tx.putRaw(flagKey(tx, f.Authorization, f.Kind, f.ID), raw)
 }
 
-func svUnflag(tx *Tx, authorization string, kind model.Kind, id string) error {
-	key := svFlagKey(tx, authorization, kind, id)
+// clearFlag removes a record's flag, if it has one.
+func clearFlag(tx *Tx, authorization string, kind model.Kind, id string) error {
+	key := flagKey(tx, authorization, kind, id)
 	raw, err := tx.getRaw(key)
 	if err != nil || raw == nil {
 		return err
 	}
 	return tx.delRaw(key)
-}
-
-func svContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ---------------------------------------------------------------------------------
@@ -120,13 +71,7 @@ func svContains(list []string, s string) bool {
 // is the inspection id.
 func (c *SupervisionContract) Inspect(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:Inspect", request, func(tx *Tx, req *model.InspectRequest) (model.Record, error) {
-		caller, err := svRequire(tx, model.RuleInspectorRole, model.RoleBureau, model.RoleRegulator)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var subject model.Participant
 		if err := tx.GetField(model.KindParticipant, req.Subject, "subject", &subject); err != nil {
 			return nil, err
@@ -147,23 +92,20 @@ func (c *SupervisionContract) Inspect(ctx contractapi.TransactionContextInterfac
 			ReportDigest: req.ReportDigest, Findings: []model.Finding{}, Signature: req.Signature,
 		}
 		for _, f := range req.Findings {
-			in.Findings = append(in.Findings, svFinding(tx, len(in.Findings)+1, caller.PID(), f))
+			in.Findings = append(in.Findings, newFinding(tx, len(in.Findings)+1, caller.PID(), f))
 		}
 		return in, tx.Create(in, "recorded")
-	})
+	}, withRoleRule(model.RuleInspectorRole, model.RoleBureau, model.RoleRegulator), withSignature(sigOptional))
 }
 
-func svFinding(tx *Tx, no int, by string, f model.FindingInput) model.Finding {
+func newFinding(tx *Tx, no int, by string, f model.FindingInput) model.Finding {
 	return model.Finding{No: no, Severity: f.Severity, Description: f.Description, EvidenceDigest: f.EvidenceDigest, By: by, At: tx.Now, TxID: tx.TxID}
 }
 
 // AddFinding adds a finding to an inspection (its inspector or the bureau).
 func (c *SupervisionContract) AddFinding(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:AddFinding", request, func(tx *Tx, req *model.AddFindingRequest) (model.Record, error) {
-		caller, err := svRequire(tx, model.RuleInspectorRole, model.RoleBureau, model.RoleRegulator)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var in model.Inspection
 		if err := tx.GetField(model.KindInspection, req.Inspection, "inspection", &in); err != nil {
 			return nil, err
@@ -174,9 +116,9 @@ func (c *SupervisionContract) AddFinding(ctx contractapi.TransactionContextInter
 		if len(in.Findings) >= 500 {
 			return nil, model.FieldErr(model.CodeTooMany, "inspection", "500", "inspection %s has 500 findings; record a new inspection", in.ID)
 		}
-		in.Findings = append(in.Findings, svFinding(tx, len(in.Findings)+1, caller.PID(), req.FindingInput))
+		in.Findings = append(in.Findings, newFinding(tx, len(in.Findings)+1, caller.PID(), req.FindingInput))
 		return &in, tx.Update(&in, "finding-added")
-	})
+	}, withRoleRule(model.RuleInspectorRole, model.RoleBureau, model.RoleRegulator))
 }
 
 // ---------------------------------------------------------------------------------
@@ -189,30 +131,20 @@ func (c *SupervisionContract) AddFinding(ctx contractapi.TransactionContextInter
 // discretionary; a failure opens a rectification where failure_triggers_rectification.
 func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:Evaluate", request, func(tx *Tx, req *model.EvaluateRequest) (model.Record, error) {
-		caller, err := svBureau(tx)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		prof := tx.Policy()
 		ev := prof.P.Evaluation
-		if grades, ok := ev.Grades.Get(); ok && !svContains(grades, req.Grade.Chinese()) {
+		if grades, ok := ev.Grades.Get(); ok && !slices.Contains(grades, req.Grade.Chinese()) {
 			return nil, model.RuleEvaluationGrade.ViolationField("grade", strings.Join(grades, "/"),
 				"grade %s (%s) is not one of the profile's grades %s (%s)", req.Grade, req.Grade.Chinese(), strings.Join(grades, ", "), prof.Ref())
 		}
-		if err := svCheckDimensions(req.Dimensions, ev.Dimensions, prof.Ref()); err != nil {
+		if err := checkDimensions(req.Dimensions, ev.Dimensions, prof.Ref()); err != nil {
 			return nil, err
 		}
 		a, err := loadAuthorization(tx, req.Authorization, "authorizationId")
 		if err != nil {
 			return nil, err
 		}
-		if err := svRequireInForce(a, "authorizationId"); err != nil {
+		if err := requireInForce(a, "authorizationId"); err != nil {
 			return nil, err
 		}
 		pStart, pEnd, err := model.PeriodRange(req.Period)
@@ -226,7 +158,7 @@ func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterfa
 			return nil, model.RuleEvaluationPeriod.ViolationField("period", "within the term from "+a.TermStart,
 				"period %s ends before authorization %s's term began on %s", req.Period, a.ID, a.TermStart)
 		}
-		rows, err := tx.Scan(ixSvEvalAuth, a.ID)
+		rows, err := tx.Scan(ixEvalAuth, a.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -272,7 +204,7 @@ func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterfa
 		if err := tx.Create(e, "recorded"); err != nil {
 			return nil, err
 		}
-		if err := tx.Index(ixSvEvalAuth, a.ID, model.DateOf(pStart), e.ID); err != nil {
+		if err := tx.Index(ixEvalAuth, a.ID, model.DateOf(pStart), e.ID); err != nil {
 			return nil, err
 		}
 
@@ -291,7 +223,7 @@ func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterfa
 				e.Outcome = model.EvalTerminated
 			} else {
 				e.Outcome = model.EvalTerminationGround
-				if err := svFlag(tx, model.Flag{Kind: model.KindEvaluation, ID: e.ID, Authorization: a.ID, Operator: a.Operator,
+				if err := raiseFlag(tx, model.Flag{Kind: model.KindEvaluation, ID: e.ID, Authorization: a.ID, Operator: a.Operator,
 					Reason: "failed-evaluation termination ground reached; the bureau may terminate (" + detail + ")", Rule: model.RuleEvaluationFailures.Code, Since: tx.Now}); err != nil {
 					return nil, err
 				}
@@ -304,7 +236,7 @@ func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterfa
 					"under %s a failing evaluation opens a rectification (限期整改): give its id, requirements and deadline", prof.Ref())
 			}
 			if order != nil {
-				r, err := svOrderRectification(tx, prof, a, order.ID, "evaluation "+e.ID+" ("+e.Period+") failed", order.Requirements, order.RectificationDue,
+				r, err := orderRectification(tx, prof, a, order.ID, "evaluation "+e.ID+" ("+e.Period+") failed", order.Requirements, order.RectificationDue,
 					func(r *model.Rectification) { r.Evaluation = e.ID })
 				if err != nil {
 					return nil, err
@@ -320,12 +252,12 @@ func (c *SupervisionContract) Evaluate(ctx contractapi.TransactionContextInterfa
 		}
 		tx.SetEventType(model.KindEvaluation, "recorded")
 		return e, nil
-	})
+	}, withRoleRule(model.RuleSupervisionBureauOnly, model.RoleBureau), withSignature(sigOptional), withProfile())
 }
 
-// svCheckDimensions: the profile's dimensions, each exactly once (any dimensions, each
+// checkDimensions: the profile's dimensions, each exactly once (any dimensions, each
 // once, where the profile lists none).
-func svCheckDimensions(got []model.DimensionScore, want *policy.ListParam, ref string) error {
+func checkDimensions(got []model.DimensionScore, want *policy.ListParam, ref string) error {
 	seen := map[string]bool{}
 	for i, d := range got {
 		if seen[d.Dimension] {
@@ -338,7 +270,7 @@ func svCheckDimensions(got []model.DimensionScore, want *policy.ListParam, ref s
 		return nil
 	}
 	for i, d := range got {
-		if !svContains(dims, d.Dimension) {
+		if !slices.Contains(dims, d.Dimension) {
 			return model.RuleEvaluationDimensions.ViolationField(fmt.Sprintf("dimensions[%d]", i), strings.Join(dims, "/"),
 				"dimension %q is not one of the profile's dimensions %s (%s)", d.Dimension, strings.Join(dims, ", "), ref)
 		}
@@ -359,17 +291,7 @@ func svCheckDimensions(got []model.DimensionScore, want *policy.ListParam, ref s
 // exit.blacklist_years (bureau). The participant record is public, so the ban is.
 func (c *SupervisionContract) Blacklist(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:Blacklist", request, func(tx *Tx, req *model.BlacklistRequest) (model.Record, error) {
-		caller, err := svBureau(tx)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		prof := tx.Policy()
 		years, ok := prof.P.Exit.BlacklistYears.Get()
 		if !ok {
 			return nil, model.RuleBlacklistNeedsProfile.Violation("the profile %s sets no blacklist (exit.blacklist_years); suspend the participant instead", prof.Ref())
@@ -403,7 +325,7 @@ func (c *SupervisionContract) Blacklist(ctx contractapi.TransactionContextInterf
 		p.Status, p.BlacklistedUntil = model.StatusBlacklisted, until
 		p.StatusReason = fmt.Sprintf("%s (exit.blacklist_years=%d, %s: banned until %s, exclusive)", reason, years, prof.Ref(), until)
 		return &p, tx.Update(&p, "blacklisted")
-	})
+	}, withRoleRule(model.RuleSupervisionBureauOnly, model.RoleBureau), withSignature(sigOptional), withProfile())
 }
 
 // ---------------------------------------------------------------------------------
@@ -424,7 +346,7 @@ func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface,
 		if req.Authorization != "" {
 			prefix = []string{req.Authorization}
 		}
-		it, err := tx.stub.GetStateByPartialCompositeKey(svKindFlag, prefix)
+		it, err := tx.stub.GetStateByPartialCompositeKey(flagObject, prefix)
 		if err != nil {
 			return nil, model.Errf(model.CodeInternal, "flags: %v", err)
 		}
@@ -446,18 +368,18 @@ func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface,
 				var a model.Authorization
 				if ok, err := tx.GetIf(model.KindAuthorization, f.Authorization, &a); err != nil {
 					return nil, err
-				} else if ok && !svInForce(&a) {
+				} else if ok && !inForce(&a) {
 					continue
 				}
 			}
 			out = append(out, f)
 		}
-		// orders overdue but not yet settled by a transaction, as svEffective shows them
-		rows, err := tx.Scan(ixSvRectDue)
+		// orders overdue but not yet settled by a transaction, as viewSettled shows them
+		rows, err := tx.Scan(ixRectDue)
 		if err != nil {
 			return nil, err
 		}
-		now := svDueKey(tx.Now)
+		now := dueKey(tx.Now)
 		for _, row := range rows {
 			if len(row) != 2 || row[0] >= now {
 				break
@@ -473,7 +395,7 @@ func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface,
 			var a model.Authorization
 			if ok, err := tx.GetIf(model.KindAuthorization, r.Authorization, &a); err != nil {
 				return nil, err
-			} else if ok && !svInForce(&a) {
+			} else if ok && !inForce(&a) {
 				continue
 			}
 			out = append(out, model.Flag{Kind: model.KindRectification, ID: r.ID, Authorization: r.Authorization, Operator: r.Operator,
@@ -487,14 +409,10 @@ func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface,
 // Sweep makes due supervision effects effective; any active participant may submit it. Rectifications
 // whose deadline passed unmet fail (terminating the authorization where the profile
 // says so, else flagged for the bureau), in deadline order, up to limit; the named
-// authorization's own lazy transitions apply (Chaincode I's loadAuthorization). The
+// authorization's own lazy transitions apply (loadAuthorization). The
 // same happens to a record whenever a transaction touches it.
 func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:Sweep", request, func(tx *Tx, req *model.SweepRequest) (model.Record, error) {
-		// an active participant, so a sweep is always someone's act on the record
-		if _, err := tx.Require(); err != nil {
-			return nil, err
-		}
 		limit := req.Limit
 		if limit == 0 {
 			limit = 50
@@ -511,7 +429,7 @@ func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface,
 				return err
 			}
 			sw.Checked++
-			changed, err := svSettleRectification(tx, &r)
+			changed, err := settleRectification(tx, &r)
 			if err != nil {
 				return err
 			}
@@ -532,7 +450,7 @@ func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface,
 			if a.Status != before.Status {
 				effect(model.KindAuthorization, a.ID, string(a.Status), a.Operator)
 			}
-			ids, err := tx.ScanIDs(ixSvRectAuth, a.ID)
+			ids, err := tx.ScanIDs(ixRectAuth, a.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -542,11 +460,11 @@ func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface,
 				}
 			}
 		}
-		rows, err := tx.Scan(ixSvRectDue)
+		rows, err := tx.Scan(ixRectDue)
 		if err != nil {
 			return nil, err
 		}
-		now := svDueKey(tx.Now)
+		now := dueKey(tx.Now)
 		handled := 0
 		for _, r := range rows {
 			if len(r) != 2 || r[0] >= now {
@@ -570,7 +488,7 @@ func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface,
 		}
 		tx.SetEventType(model.KindSupervisionSweep, "swept")
 		return sw, nil
-	})
+	}, withRoles()) // an active participant, so a sweep is always someone's act on the record
 }
 
 // ---------------------------------------------------------------------------------
@@ -591,7 +509,7 @@ func (c *SupervisionContract) Rectification(ctx contractapi.TransactionContextIn
 		if err != nil {
 			return nil, err
 		}
-		svEffective(r, tx.Now)
+		viewSettled(r, tx.Now)
 		return r, nil
 	})
 }

@@ -13,15 +13,6 @@ import (
 	"github.com/pdledger/pdledger/chaincode/policy"
 )
 
-// svBureauID is the bureau's participant id, written by Participant:Bootstrap.
-func svBureauID(tx *Tx) (string, error) {
-	var cfg model.NetworkConfig
-	if err := tx.Get(model.KindConfig, configID, &cfg); err != nil {
-		return "", model.Errf(model.CodeNotBootstrap, "the ledger has no bureau yet")
-	}
-	return cfg.BureauParticipant, nil
-}
-
 // ---------------------------------------------------------------------------------
 // Security incidents
 
@@ -32,17 +23,7 @@ func svBureauID(tx *Tx) (string, error) {
 // flagged for the bureau's decision.
 func (c *SupervisionContract) ReportIncident(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:ReportIncident", request, func(tx *Tx, req *model.ReportIncidentRequest) (model.Record, error) {
-		caller, err := svRequire(tx, model.RuleIncidentReporter, model.RoleOperator, model.RolePartner, model.RoleSourceUnit, model.RoleBureau, model.RoleRegulator)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), caller.PID()); err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		subject := req.Subject
 		if caller.Is(model.RoleOperator) {
 			if subject == "" {
@@ -102,13 +83,14 @@ func (c *SupervisionContract) ReportIncident(ctx contractapi.TransactionContextI
 			if in.TerminationGround {
 				reason += " or terminate: security.major_incident_terminable, " + prof.Ref()
 			}
-			if err := svFlag(tx, model.Flag{Kind: model.KindIncident, ID: in.ID, Authorization: in.Authorization, Operator: subject,
+			if err := raiseFlag(tx, model.Flag{Kind: model.KindIncident, ID: in.ID, Authorization: in.Authorization, Operator: subject,
 				Reason: reason + ")", Rule: model.RuleIncidentTermination.Code, Since: tx.Now}); err != nil {
 				return nil, err
 			}
 		}
 		return in, tx.Create(in, action)
-	})
+	}, withRoleRule(model.RuleIncidentReporter, model.RoleOperator, model.RolePartner, model.RoleSourceUnit, model.RoleBureau, model.RoleRegulator),
+		withProfile(), withSignature(sigProfile))
 }
 
 // DecideIncident records the bureau's decision on an incident: close it, order a
@@ -116,17 +98,7 @@ func (c *SupervisionContract) ReportIncident(ctx contractapi.TransactionContextI
 // makes that a ground).
 func (c *SupervisionContract) DecideIncident(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:DecideIncident", request, func(tx *Tx, req *model.DecideIncidentRequest) (model.Record, error) {
-		caller, err := svBureau(tx)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		prof := tx.Policy()
 		var in model.Incident
 		if err := tx.GetField(model.KindIncident, req.Incident, "incident", &in); err != nil {
 			return nil, err
@@ -141,6 +113,7 @@ func (c *SupervisionContract) DecideIncident(ctx contractapi.TransactionContextI
 				return nil, model.FieldErr(model.CodeBadState, "incident", "an incident under an authorization",
 					"incident %s names no authorization: it can be closed, or followed up with Supervision:OrderRectification", in.ID)
 			}
+			var err error
 			if a, err = loadAuthorization(tx, in.Authorization, "incident"); err != nil {
 				return nil, err
 			}
@@ -150,7 +123,7 @@ func (c *SupervisionContract) DecideIncident(ctx contractapi.TransactionContextI
 			in.Status = model.IncidentClosed
 		case model.DecideRectify:
 			o := req.Rectification
-			r, err := svOrderRectification(tx, prof, a, o.ID, "incident "+in.ID+": "+req.Reason, o.Requirements, o.RectificationDue,
+			r, err := orderRectification(tx, prof, a, o.ID, "incident "+in.ID+": "+req.Reason, o.Requirements, o.RectificationDue,
 				func(r *model.Rectification) { r.Incident = in.ID })
 			if err != nil {
 				return nil, err
@@ -164,7 +137,7 @@ func (c *SupervisionContract) DecideIncident(ctx contractapi.TransactionContextI
 				}
 				return nil, model.RuleIncidentTermination.ViolationField("decision", "close | rectify", "incident %s is no termination ground: %s", in.ID, why)
 			}
-			if err := svRequireInForce(a, "incident"); err != nil {
+			if err := requireInForce(a, "incident"); err != nil {
 				return nil, err
 			}
 			if err := terminateAuthorization(tx, a, model.GroundMajorIncident, "incident "+in.ID+": "+req.Reason, in.EvidenceDigest); err != nil {
@@ -173,7 +146,7 @@ func (c *SupervisionContract) DecideIncident(ctx contractapi.TransactionContextI
 			in.Status = model.IncidentTerminated
 		}
 		in.Decision = d
-		if err := svUnflag(tx, in.Authorization, model.KindIncident, in.ID); err != nil {
+		if err := clearFlag(tx, in.Authorization, model.KindIncident, in.ID); err != nil {
 			return nil, err
 		}
 		if err := tx.Update(&in, "decided"); err != nil {
@@ -181,30 +154,30 @@ func (c *SupervisionContract) DecideIncident(ctx contractapi.TransactionContextI
 		}
 		tx.SetEventType(model.KindIncident, "decided")
 		return &in, nil
-	})
+	}, withRoleRule(model.RuleSupervisionBureauOnly, model.RoleBureau), withSignature(sigOptional), withProfile())
 }
 
 // ---------------------------------------------------------------------------------
 // Periodic reports
 
-// svReportSpec is what the profile says of one report kind.
-type svReportSpec struct {
+// reportSpec is what the profile says of one report kind.
+type reportSpec struct {
 	interval  int // months, cadence reports
 	dueMonth  int // annual report: due by the end of this month of the next year
 	filerRole model.Role
 	rule      string
 }
 
-func svReportSpecOf(prof *profileView, kind model.ReportKind) (svReportSpec, bool) {
+func reportSpecOf(prof *profileView, kind model.ReportKind) (reportSpec, bool) {
 	p := prof.P
 	switch kind {
 	case model.ReportSecurity:
 		n, ok := p.Security.OperatorReportIntervalMonths.Get()
-		return svReportSpec{interval: n, filerRole: model.RoleOperator,
+		return reportSpec{interval: n, filerRole: model.RoleOperator,
 			rule: fmt.Sprintf("security.operator_report_interval_months=%d (%s)", n, prof.Ref())}, ok
 	case model.ReportPartnerSupervision:
 		n, ok := p.Supervision.PartnerReportIntervalMonths.Get()
-		return svReportSpec{interval: n, filerRole: model.RoleOperator,
+		return reportSpec{interval: n, filerRole: model.RoleOperator,
 			rule: fmt.Sprintf("supervision.partner_report_interval_months=%d (%s)", n, prof.Ref())}, ok
 	case model.ReportAnnualOperation:
 		m, ok := p.Supervision.AnnualReportDueMonth.Get()
@@ -213,36 +186,36 @@ func svReportSpecOf(prof *profileView, kind model.ReportKind) (svReportSpec, boo
 		if filer == policy.FilerBureau {
 			role = model.RoleBureau
 		}
-		return svReportSpec{dueMonth: m, filerRole: role,
+		return reportSpec{dueMonth: m, filerRole: role,
 			rule: fmt.Sprintf("supervision.annual_report_due_month=%d, annual_report_filer=%s (%s)", m, filer, prof.Ref())}, ok
 	}
-	return svReportSpec{}, false
+	return reportSpec{}, false
 }
 
-// svFilerOf is the participant who files a report kind for an authorization.
-func svFilerOf(tx *Tx, spec svReportSpec, a *model.Authorization) (string, error) {
+// reportFiler is the participant who files a report kind for an authorization.
+func reportFiler(tx *Tx, spec reportSpec, a *model.Authorization) (string, error) {
 	if spec.filerRole == model.RoleBureau {
-		return svBureauID(tx)
+		return bureauID(tx)
 	}
 	return a.Operator, nil
 }
 
-// svWindow is cadence window k (1-based) of n months from the term start: [start, end).
-func svWindow(termStart time.Time, n, k int) (time.Time, time.Time) {
+// reportWindow is cadence window k (1-based) of n months from the term start: [start, end).
+func reportWindow(termStart time.Time, n, k int) (time.Time, time.Time) {
 	return policy.AddMonths(termStart, (k-1)*n), policy.AddMonths(termStart, k*n)
 }
 
-const svMaxWindows = 10000
+const maxReportWindows = 10000
 
-func svReportLabel(period int, year string) string {
+func reportLabel(period int, year string) string {
 	if year != "" {
 		return year
 	}
 	return fmt.Sprintf("%05d", period)
 }
 
-func svReportFiled(tx *Tx, authorization string, kind model.ReportKind, label string) (bool, error) {
-	ids, err := tx.ScanIDs(ixSvReport, authorization, string(kind), label)
+func reportFiled(tx *Tx, authorization string, kind model.ReportKind, label string) (bool, error) {
+	ids, err := tx.ScanIDs(ixReport, authorization, string(kind), label)
 	return len(ids) > 0, err
 }
 
@@ -250,15 +223,8 @@ func svReportFiled(tx *Tx, authorization string, kind model.ReportKind, label st
 // report) it covers. Filed after its due time it is accepted and marked late.
 func (c *SupervisionContract) FileReport(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:FileReport", request, func(tx *Tx, req *model.FileReportRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		spec, ok := svReportSpecOf(prof, req.ReportKind)
+		caller, prof := tx.Who(), tx.Policy()
+		spec, ok := reportSpecOf(prof, req.ReportKind)
 		if !ok {
 			return nil, model.RuleReportPeriod.ViolationField("reportKind", "a report the profile requires",
 				"the profile %s requires no %s report", prof.Ref(), req.ReportKind)
@@ -267,7 +233,7 @@ func (c *SupervisionContract) FileReport(ctx contractapi.TransactionContextInter
 		if err != nil {
 			return nil, err
 		}
-		filer, err := svFilerOf(tx, spec, a)
+		filer, err := reportFiler(tx, spec, a)
 		if err != nil {
 			return nil, err
 		}
@@ -275,14 +241,14 @@ func (c *SupervisionContract) FileReport(ctx contractapi.TransactionContextInter
 			return nil, model.RuleReportFiler.ViolationField("authorizationId", filer,
 				"the %s report of authorization %s is filed by %s (%s); %s may not file it", req.ReportKind, a.ID, filer, spec.rule, caller.PID())
 		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), filer); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, filer); err != nil {
 			return nil, err
 		}
 		termStart, err := model.ParseDate(a.TermStart)
 		if err != nil {
 			return nil, model.RuleReportPeriod.ViolationField("authorizationId", "a signed authorization", "authorization %s has no term yet (%s)", a.ID, a.Status)
 		}
-		authEnd := svAuthEnd(a)
+		authEnd := authEnd(a)
 		rep := &model.PeriodicReport{
 			Meta:       model.Meta{ID: req.ID, Kind: model.KindReport},
 			ReportKind: req.ReportKind, Authorization: a.ID, Operator: a.Operator, Filer: filer,
@@ -302,13 +268,13 @@ func (c *SupervisionContract) FileReport(ctx contractapi.TransactionContextInter
 		} else {
 			k := req.Period
 			if k == 0 {
-				for k = 1; k < svMaxWindows; k++ {
-					if _, e := svWindow(termStart, spec.interval, k); e.After(tx.Now) {
+				for k = 1; k < maxReportWindows; k++ {
+					if _, e := reportWindow(termStart, spec.interval, k); e.After(tx.Now) {
 						break
 					}
 				}
 			}
-			start, end = svWindow(termStart, spec.interval, k)
+			start, end = reportWindow(termStart, spec.interval, k)
 			if start.After(tx.Now) {
 				return nil, model.RuleReportPeriod.ViolationField("period", "a begun window",
 					"window %d (%s to %s) of %s has not begun", k, model.DateOf(start), model.DateOf(end.AddDate(0, 0, -1)), spec.rule)
@@ -320,8 +286,8 @@ func (c *SupervisionContract) FileReport(ctx contractapi.TransactionContextInter
 		}
 		rep.PeriodStart, rep.PeriodEnd = model.DateOf(start), model.DateOf(end.AddDate(0, 0, -1))
 		rep.Late = tx.Now.After(rep.Due)
-		label := svReportLabel(rep.Period, rep.Year)
-		if filed, err := svReportFiled(tx, a.ID, req.ReportKind, label); err != nil {
+		label := reportLabel(rep.Period, rep.Year)
+		if filed, err := reportFiled(tx, a.ID, req.ReportKind, label); err != nil {
 			return nil, err
 		} else if filed {
 			return nil, model.FieldErr(model.CodeAlreadyExists, "period", "", "the %s report of authorization %s for %s to %s is filed already", req.ReportKind, a.ID, rep.PeriodStart, rep.PeriodEnd)
@@ -329,29 +295,29 @@ func (c *SupervisionContract) FileReport(ctx contractapi.TransactionContextInter
 		if err := tx.Create(rep, "filed"); err != nil {
 			return nil, err
 		}
-		return rep, tx.Index(ixSvReport, a.ID, string(req.ReportKind), label, rep.ID)
-	})
+		return rep, tx.Index(ixReport, a.ID, string(req.ReportKind), label, rep.ID)
+	}, withRoles(), withProfile())
 }
 
-// svOverdue lists the reports of a that were due before now and are not filed.
-func svOverdue(tx *Tx, prof *profileView, a *model.Authorization) ([]model.OverdueReport, error) {
+// overdueReports lists the reports of a that were due before now and are not filed.
+func overdueReports(tx *Tx, prof *profileView, a *model.Authorization) ([]model.OverdueReport, error) {
 	termStart, err := model.ParseDate(a.TermStart)
 	if err != nil {
 		return nil, nil
 	}
-	authEnd := svAuthEnd(a)
+	authEnd := authEnd(a)
 	out := []model.OverdueReport{}
 	for _, kind := range []model.ReportKind{model.ReportSecurity, model.ReportPartnerSupervision, model.ReportAnnualOperation} {
-		spec, ok := svReportSpecOf(prof, kind)
+		spec, ok := reportSpecOf(prof, kind)
 		if !ok {
 			continue
 		}
-		filer, err := svFilerOf(tx, spec, a)
+		filer, err := reportFiler(tx, spec, a)
 		if err != nil {
 			return nil, err
 		}
 		add := func(period int, year string, start, end, due time.Time) error {
-			filed, err := svReportFiled(tx, a.ID, kind, svReportLabel(period, year))
+			filed, err := reportFiled(tx, a.ID, kind, reportLabel(period, year))
 			if err != nil || filed {
 				return err
 			}
@@ -372,8 +338,8 @@ func svOverdue(tx *Tx, prof *profileView, a *model.Authorization) ([]model.Overd
 			}
 			continue
 		}
-		for k := 1; k < svMaxWindows; k++ {
-			start, end := svWindow(termStart, spec.interval, k)
+		for k := 1; k < maxReportWindows; k++ {
+			start, end := reportWindow(termStart, spec.interval, k)
 			due := end.Add(-time.Nanosecond)
 			// a window is owed once it ended within the term
 			if (!authEnd.IsZero() && end.After(authEnd)) || !due.Before(tx.Now) {
@@ -437,7 +403,7 @@ func (c *SupervisionContract) OverdueReports(ctx contractapi.TransactionContextI
 				}
 				continue
 			}
-			rows, err := svOverdue(tx, prof, a)
+			rows, err := overdueReports(tx, prof, a)
 			if err != nil {
 				return nil, err
 			}
@@ -450,22 +416,15 @@ func (c *SupervisionContract) OverdueReports(ctx contractapi.TransactionContextI
 // ---------------------------------------------------------------------------------
 // Complaints, objections, disputes, data-quality feedback
 
-// FileCase files a case. Complaints and objections may come from anyone, also from an
-// identity bound to no participant (the public); the filer's certificate subject is
-// recorded. The addressee is derived where the kind fixes it.
+// FileCase files a case. Complaints and objections may come from any active
+// participant (the public's reach the ledger through a party that answers for them): a
+// case is someone's, and an identity bound to no active participant could file without
+// end with nobody to answer for it. The filer's certificate subject is recorded. The
+// addressee is derived where the kind fixes it.
 func (c *SupervisionContract) FileCase(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:FileCase", request, func(tx *Tx, req *model.FileCaseRequest) (model.Record, error) {
-		// a case is someone's: an identity bound to no active participant could file
-		// without end and nobody would answer for it
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		bureau, err := svBureauID(tx)
+		caller, prof := tx.Who(), tx.Policy()
+		bureau, err := bureauID(tx)
 		if err != nil {
 			return nil, err
 		}
@@ -544,7 +503,7 @@ func (c *SupervisionContract) FileCase(ctx contractapi.TransactionContextInterfa
 				return nil, model.FieldErr(model.CodeNotFound, "authorizationId", "", "authorization %q does not exist", req.Authorization)
 			}
 		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
+		if err := tx.VerifySignature(req, sigOptional, caller.PID()); err != nil {
 			return nil, err
 		}
 		// the same case filed again by the same party (another request id, same content)
@@ -578,17 +537,14 @@ func (c *SupervisionContract) FileCase(ctx contractapi.TransactionContextInterfa
 		if err := tx.Index(ixCaseDigest, dup, cs.ID); err != nil {
 			return nil, err
 		}
-		return cs, tx.Index(ixSvCaseOpen, addressee, cs.ID)
-	})
+		return cs, tx.Index(ixCaseOpen, addressee, cs.ID)
+	}, withRoles(), withProfile())
 }
 
 // AnswerCase answers a case (its addressee, once).
 func (c *SupervisionContract) AnswerCase(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:AnswerCase", request, func(tx *Tx, req *model.AnswerCaseRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var cs model.Case
 		if err := tx.GetField(model.KindCase, req.Case, "case", &cs); err != nil {
 			return nil, err
@@ -599,7 +555,7 @@ func (c *SupervisionContract) AnswerCase(ctx contractapi.TransactionContextInter
 		if cs.Status != model.CaseOpen {
 			return nil, model.RuleCaseAnswer.ViolationField("case", "open", "case %s was answered already on %s", cs.ID, model.DateOf(cs.Answer.At))
 		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
+		if err := tx.VerifySignature(req, sigOptional, caller.PID()); err != nil {
 			return nil, err
 		}
 		ans := &model.CaseAnswer{Text: req.Answer, Digest: req.AnswerDigest, By: caller.PID(), At: tx.Now, TxID: tx.TxID, Signature: req.Signature}
@@ -612,13 +568,13 @@ func (c *SupervisionContract) AnswerCase(ctx contractapi.TransactionContextInter
 		if err := tx.Update(&cs, "answered"); err != nil {
 			return nil, err
 		}
-		return &cs, tx.Unindex(ixSvCaseOpen, cs.Addressee, cs.ID)
-	})
+		return &cs, tx.Unindex(ixCaseOpen, cs.Addressee, cs.ID)
+	}, withRoles())
 }
 
-// svCanReadCase: the visibility rule, plus the filer's own certificate (the public
+// canReadCase: the visibility rule, plus the filer's own certificate (the public
 // reads the cases it filed).
-func svCanReadCase(tx *Tx, cs *model.Case) bool {
+func canReadCase(tx *Tx, cs *model.Case) bool {
 	if tx.CanRead(cs) {
 		return true
 	}
@@ -633,7 +589,7 @@ func (c *SupervisionContract) Case(ctx contractapi.TransactionContextInterface, 
 		if err := tx.Get(model.KindCase, req.ID, &cs); err != nil {
 			return nil, err
 		}
-		if !svCanReadCase(tx, &cs) {
+		if !canReadCase(tx, &cs) {
 			return nil, model.Errf(model.CodeAccessDenied, "case %q is visible to its filer, addressee and parties, the bureau and regulators", req.ID)
 		}
 		return &cs, nil
@@ -648,7 +604,7 @@ func (c *SupervisionContract) OpenCases(ctx contractapi.TransactionContextInterf
 		if req.Addressee != "" {
 			prefix = []string{req.Addressee}
 		}
-		ids, err := tx.ScanIDs(ixSvCaseOpen, prefix...)
+		ids, err := tx.ScanIDs(ixCaseOpen, prefix...)
 		if err != nil {
 			return nil, err
 		}
@@ -658,7 +614,7 @@ func (c *SupervisionContract) OpenCases(ctx contractapi.TransactionContextInterf
 			if err := tx.Get(model.KindCase, id, &cs); err != nil {
 				return nil, err
 			}
-			if !svCanReadCase(tx, &cs) || (req.OverdueOnly && !cs.AnswerDeadline.Overdue(tx.Now)) {
+			if !canReadCase(tx, &cs) || (req.OverdueOnly && !cs.AnswerDeadline.Overdue(tx.Now)) {
 				continue
 			}
 			out = append(out, &cs)

@@ -9,17 +9,17 @@ import (
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
-// svIncident is an incident request detected an hour ago.
-func svIncident(h *harness, id, severity string) map[string]any {
+// incidentReq is an incident request detected an hour ago.
+func incidentReq(h *harness, id, severity string) map[string]any {
 	return map[string]any{"id": id, "severity": severity, "category": "leak", "authorizationId": "auth1",
 		"occurredAt": h.L.Now.Add(-2 * time.Hour), "detectedAt": h.L.Now.Add(-time.Hour), "description": "疑似数据泄露",
-		"measures": "已停止数据交换", "evidenceDigest": svDigest("事件报告 " + id)}
+		"measures": "已停止数据交换", "evidenceDigest": digest("事件报告 " + id)}
 }
 
 func TestIncident_TimesInOrder(t *testing.T) {
 	h := newSupervision(t, "futian")
 	now := h.L.Now
-	req := svIncident(h, "i1", "general")
+	req := incidentReq(h, "i1", "general")
 	req["detectedAt"], req["occurredAt"] = now.Add(-3*time.Hour), now.Add(-time.Hour)
 	e := h.refused(h.as("op"), "Supervision:ReportIncident", req, model.RuleIncidentTimes.Code)
 	if e.Field != "detectedAt" {
@@ -28,7 +28,7 @@ func TestIncident_TimesInOrder(t *testing.T) {
 	req["occurredAt"], req["detectedAt"] = now.Add(-time.Hour), now.Add(time.Hour)
 	h.refused(h.as("op"), "Supervision:ReportIncident", req, model.RuleIncidentTimes.Code)
 	var in model.Incident
-	h.okInto(h.as("op"), "Supervision:ReportIncident", svIncident(h, "i1", "general"), &in)
+	h.okInto(h.as("op"), "Supervision:ReportIncident", incidentReq(h, "i1", "general"), &in)
 	// the seeds say 立即/及时: without a profile number the lag is recorded, not judged
 	if in.ReportDeadline != nil || in.Late || in.ReportLagMinutes != 60 || !in.SelfReported || in.EmergencyPlan != "plan-auth1" {
 		t.Fatalf("incident = %+v", in)
@@ -36,14 +36,14 @@ func TestIncident_TimesInOrder(t *testing.T) {
 	// a bureau that sets a number: late reports are accepted and marked late
 	patch := `{"security":{"incident_report_hours":{"value":24,"source":{"doc":"区数据安全事件报告规定","article":"第五条","quote":"发现安全事件后24小时内报告"}}}}`
 	h.ok(h.Bureau, "Profile:Amend", `{"id":"amend-hours","patch":`+patch+`,"reason":"事件报告时限"}`)
-	late := svIncident(h, "i2", "general")
+	late := incidentReq(h, "i2", "general")
 	late["occurredAt"], late["detectedAt"] = h.L.Now.Add(-31*time.Hour), h.L.Now.Add(-30*time.Hour)
 	h.okInto(h.as("op"), "Supervision:ReportIncident", late, &in)
 	if in.ReportDeadline == nil || !in.Late || !strings.Contains(in.ReportDeadline.Rule, "incident_report_hours=24") {
 		t.Fatalf("late incident = %+v", in)
 	}
 	var timely model.Incident
-	h.okInto(h.as("op"), "Supervision:ReportIncident", svIncident(h, "i3", "general"), &timely)
+	h.okInto(h.as("op"), "Supervision:ReportIncident", incidentReq(h, "i3", "general"), &timely)
 	if timely.Late || timely.ReportDeadline == nil {
 		t.Fatalf("timely incident = %+v", timely)
 	}
@@ -51,25 +51,25 @@ func TestIncident_TimesInOrder(t *testing.T) {
 
 func TestIncident_ReporterConcerned(t *testing.T) {
 	h := newSupervision(t, "futian")
-	req := svIncident(h, "i1", "general")
+	req := incidentReq(h, "i1", "general")
 	req["subject"] = "op2"
 	h.refused(h.as("op"), "Supervision:ReportIncident", req, model.RuleIncidentReporter.Code)
-	req = svIncident(h, "i1", "general")
+	req = incidentReq(h, "i1", "general")
 	req["authorizationId"] = "auth2"
 	e := h.refused(h.as("op"), "Supervision:ReportIncident", req, model.RuleIncidentReporter.Code)
 	if e.Field != "authorizationId" {
 		t.Fatalf("field %q", e.Field)
 	}
-	h.refused(h.as("pt"), "Supervision:ReportIncident", svIncident(h, "i1", "general"), model.RuleIncidentReporter.Code) // names nobody
-	req = svIncident(h, "i1", "general")
+	h.refused(h.as("pt"), "Supervision:ReportIncident", incidentReq(h, "i1", "general"), model.RuleIncidentReporter.Code) // names nobody
+	req = incidentReq(h, "i1", "general")
 	req["subject"] = "su1"
 	h.refused(h.as("reg"), "Supervision:ReportIncident", req, model.RuleIncidentReporter.Code) // not an operator
-	h.refused(svPublic(), "Supervision:ReportIncident", svIncident(h, "i1", "general"), model.CodeUnbound)
-	h.ok(h.as("op"), "Supervision:ReportIncident", svIncident(h, "i1", "general"))
-	req = svIncident(h, "i2", "major")
+	h.refused(publicIdentity(), "Supervision:ReportIncident", incidentReq(h, "i1", "general"), model.CodeUnbound)
+	h.ok(h.as("op"), "Supervision:ReportIncident", incidentReq(h, "i1", "general"))
+	req = incidentReq(h, "i2", "major")
 	req["subject"] = "op"
 	var in model.Incident
-	h.okInto(h.as("su1"), "Supervision:ReportIncident", req, &in) // Luohu 九(一): 数源单位…及时向实施机构报告
+	h.okInto(h.as("su1"), "Supervision:ReportIncident", req, &in) // 《罗湖区…实施方案》九（一）: 数源单位…及时向实施机构报告
 	if in.SelfReported || in.Filer != "su1" || in.Subject != "op" {
 		t.Fatalf("incident = %+v", in)
 	}
@@ -78,9 +78,9 @@ func TestIncident_ReporterConcerned(t *testing.T) {
 }
 
 func TestIncident_TerminationNeedsMajorGround(t *testing.T) {
-	// Luohu 六(六)5: 发生重大安全隐患或数据安全事件 → 有权终止.
+	// 《罗湖区…实施方案》六（六）5: 发生重大安全隐患或数据安全事件 → 有权终止.
 	h := newSupervision(t, "luohu")
-	h.ok(h.as("op"), "Supervision:ReportIncident", svIncident(h, "i1", "general"))
+	h.ok(h.as("op"), "Supervision:ReportIncident", incidentReq(h, "i1", "general"))
 	terminate := func(id, incident string) map[string]any {
 		return map[string]any{"id": id, "incident": incident, "decision": "terminate", "reason": "造成严重后果"}
 	}
@@ -89,7 +89,7 @@ func TestIncident_TerminationNeedsMajorGround(t *testing.T) {
 		t.Fatal(e.Message)
 	}
 	var in model.Incident
-	h.okInto(h.as("op"), "Supervision:ReportIncident", svIncident(h, "i2", "major"), &in)
+	h.okInto(h.as("op"), "Supervision:ReportIncident", incidentReq(h, "i2", "major"), &in)
 	if !in.TerminationGround || h.lastEvent().Type != "incident.major-reported" {
 		t.Fatalf("major incident = %+v", in)
 	}
@@ -99,7 +99,7 @@ func TestIncident_TerminationNeedsMajorGround(t *testing.T) {
 		t.Fatalf("flags = %+v", flags)
 	}
 	h.okInto(h.Bureau, "Supervision:DecideIncident", terminate("d2", "i2"), &in)
-	a := h.svAuth("auth1")
+	a := h.storedAuth("auth1")
 	if in.Status != model.IncidentTerminated || a.Status != model.AuthTerminated || a.Termination.Ground != model.GroundMajorIncident ||
 		a.Termination.EvidenceDigest != in.EvidenceDigest {
 		t.Fatalf("incident %s, authorization %s %+v", in.Status, a.Status, a.Termination)
@@ -112,22 +112,22 @@ func TestIncident_TerminationNeedsMajorGround(t *testing.T) {
 
 	// Futian lists no such ground: a major incident is rectified or closed, not terminated.
 	f := newSupervision(t, "futian")
-	f.ok(f.as("op"), "Supervision:ReportIncident", svIncident(f, "i1", "major"))
+	f.ok(f.as("op"), "Supervision:ReportIncident", incidentReq(f, "i1", "major"))
 	f.refused(f.Bureau, "Supervision:DecideIncident", terminate("d1", "i1"), model.RuleIncidentTermination.Code)
 	f.refused(f.Bureau, "Supervision:DecideIncident", map[string]any{"id": "d1", "incident": "i1", "decision": "rectify", "reason": "x"}, model.CodeMissingField)
 	f.okInto(f.Bureau, "Supervision:DecideIncident", map[string]any{"id": "d1", "incident": "i1", "decision": "rectify", "reason": "补救不足",
 		"rectification": map[string]any{"id": "r1", "requirements": "完善应急预案", "workingDays": 10}}, &in)
 	var r model.Rectification
 	f.okInto(f.as("op"), "Supervision:Rectification", map[string]any{"id": "r1"}, &r)
-	if in.Status != model.IncidentRectification || in.Decision.Rectification != "r1" || r.Incident != "i1" || f.svAuth("auth1").Status != model.AuthSuspended {
+	if in.Status != model.IncidentRectification || in.Decision.Rectification != "r1" || r.Incident != "i1" || f.storedAuth("auth1").Status != model.AuthSuspended {
 		t.Fatalf("incident %+v, rectification %+v", in.Decision, r)
 	}
 }
 
 func TestReport_FiledByNamedParty(t *testing.T) {
-	// Luohu 九(一): 运营机构每半年报告运营安全情况
+	// 《罗湖区…实施方案》九（一）: 运营机构每半年报告运营安全情况
 	h := newSupervision(t, "luohu")
-	req := map[string]any{"id": "rp1", "reportKind": "security", "authorizationId": "auth1", "reportDigest": svDigest("安全报告")}
+	req := map[string]any{"id": "rp1", "reportKind": "security", "authorizationId": "auth1", "reportDigest": digest("安全报告")}
 	h.refused(h.as("op2"), "Supervision:FileReport", req, model.RuleReportFiler.Code)
 	h.refused(h.Bureau, "Supervision:FileReport", req, model.RuleReportFiler.Code)
 	var rp model.PeriodicReport
@@ -136,10 +136,10 @@ func TestReport_FiledByNamedParty(t *testing.T) {
 		rp.Due.In(model.CST).Format("2006-01-02 15:04:05") != "2026-02-28 23:59:59" {
 		t.Fatalf("report = %+v", rp)
 	}
-	// Guangdong 第三十七条: 实施机构应于每年3月底前…报送上一年度运营报告
+	// 《广东省…管理办法》第三十七条: 实施机构应于每年3月底前…报送上一年度运营报告
 	g := newSupervision(t, "guangdong")
 	g.at("2026-01-05 10:00")
-	annual := map[string]any{"id": "ar1", "reportKind": "annual_operation", "authorizationId": "auth1", "year": "2025", "reportDigest": svDigest("年度报告")}
+	annual := map[string]any{"id": "ar1", "reportKind": "annual_operation", "authorizationId": "auth1", "year": "2025", "reportDigest": digest("年度报告")}
 	g.refused(g.as("op"), "Supervision:FileReport", annual, model.RuleReportFiler.Code)
 	g.okInto(g.Bureau, "Supervision:FileReport", annual, &rp)
 	if rp.Filer != "bureau" || rp.Operator != "op" || rp.Year != "2025" || rp.Due.In(model.CST).Format("2006-01-02") != "2026-03-31" {
@@ -150,13 +150,13 @@ func TestReport_FiledByNamedParty(t *testing.T) {
 
 func TestReport_PeriodPerProfile(t *testing.T) {
 	h := newSupervision(t, "futian") // 第三十条: 每月…報區公共數據主管部門
-	sec := map[string]any{"id": "rp1", "reportKind": "security", "authorizationId": "auth1", "reportDigest": svDigest("x")}
+	sec := map[string]any{"id": "rp1", "reportKind": "security", "authorizationId": "auth1", "reportDigest": digest("x")}
 	e := h.refused(h.as("op"), "Supervision:FileReport", sec, model.RuleReportPeriod.Code)
 	if !strings.Contains(e.Message, "requires no security report") {
 		t.Fatal(e.Message)
 	}
 	partner := func(id string, period int) map[string]any {
-		return map[string]any{"id": id, "reportKind": "partner_supervision", "authorizationId": "auth1", "period": period, "reportDigest": svDigest(id)}
+		return map[string]any{"id": id, "reportKind": "partner_supervision", "authorizationId": "auth1", "period": period, "reportDigest": digest(id)}
 	}
 	h.refused(h.as("op"), "Supervision:FileReport", partner("p2", 2), model.RuleReportPeriod.Code) // October has not begun
 	var rp model.PeriodicReport
@@ -165,16 +165,16 @@ func TestReport_PeriodPerProfile(t *testing.T) {
 		t.Fatalf("report = %+v", rp)
 	}
 	h.refused(h.as("op"), "Supervision:FileReport", partner("p1b", 1), model.CodeAlreadyExists)
-	h.refused(h.as("op"), "Supervision:FileReport", map[string]any{"id": "x", "reportKind": "annual_operation", "authorizationId": "auth1", "year": "2025", "reportDigest": svDigest("x")}, model.RuleReportPeriod.Code)
+	h.refused(h.as("op"), "Supervision:FileReport", map[string]any{"id": "x", "reportKind": "annual_operation", "authorizationId": "auth1", "year": "2025", "reportDigest": digest("x")}, model.RuleReportPeriod.Code)
 
 	g := newSupervision(t, "guangdong")
 	annual := func(id, year string) map[string]any {
-		return map[string]any{"id": id, "reportKind": "annual_operation", "authorizationId": "auth1", "year": year, "reportDigest": svDigest(id)}
+		return map[string]any{"id": id, "reportKind": "annual_operation", "authorizationId": "auth1", "year": year, "reportDigest": digest(id)}
 	}
 	g.refused(g.Bureau, "Supervision:FileReport", annual("a1", "2025"), model.RuleReportPeriod.Code) // 2025 has not ended
 	g.at("2026-02-01 10:00")
 	g.refused(g.Bureau, "Supervision:FileReport", annual("a1", "2024"), model.RuleReportPeriod.Code) // before the term
-	g.refused(g.Bureau, "Supervision:FileReport", map[string]any{"id": "a1", "reportKind": "annual_operation", "authorizationId": "auth1", "reportDigest": svDigest("x")}, model.CodeMissingField)
+	g.refused(g.Bureau, "Supervision:FileReport", map[string]any{"id": "a1", "reportKind": "annual_operation", "authorizationId": "auth1", "reportDigest": digest("x")}, model.CodeMissingField)
 	g.ok(g.Bureau, "Supervision:FileReport", annual("a1", "2025"))
 }
 
@@ -182,7 +182,7 @@ func TestReport_OverdueFromCadence(t *testing.T) {
 	h := newSupervision(t, "futian")
 	h.at("2025-12-15 10:00")
 	var rp model.PeriodicReport
-	h.okInto(h.as("op"), "Supervision:FileReport", map[string]any{"id": "p2", "reportKind": "partner_supervision", "authorizationId": "auth1", "period": 2, "reportDigest": svDigest("10月")}, &rp)
+	h.okInto(h.as("op"), "Supervision:FileReport", map[string]any{"id": "p2", "reportKind": "partner_supervision", "authorizationId": "auth1", "period": 2, "reportDigest": digest("10月")}, &rp)
 	if !rp.Late || rp.PeriodStart != "2025-10-01" {
 		t.Fatalf("late report = %+v", rp)
 	}
@@ -201,7 +201,7 @@ func TestReport_OverdueFromCadence(t *testing.T) {
 		t.Fatalf("op's overdue = %+v", over)
 	}
 	h.refused(h.as("op"), "Supervision:OverdueReports", map[string]any{"authorizationId": "auth2"}, model.CodeAccessDenied)
-	h.okInto(svPublic(), "Supervision:OverdueReports", "{}", &over)
+	h.okInto(publicIdentity(), "Supervision:OverdueReports", "{}", &over)
 	if len(over) != 0 {
 		t.Fatalf("the public sees %d overdue reports", len(over))
 	}
@@ -225,9 +225,9 @@ func TestReport_OverdueFromCadence(t *testing.T) {
 		t.Fatalf("guangdong overdue = %+v", over)
 	}
 	// a terminated authorization owes no report for windows after its end
-	a := g.svAuth("auth1")
+	a := g.storedAuth("auth1")
 	a.Status, a.Termination = model.AuthTerminated, &model.Termination{At: time.Date(2025, 12, 1, 0, 0, 0, 0, model.CST), Ground: model.GroundBreach}
-	g.svPut(a)
+	g.put(a)
 	g.at("2028-04-01 08:00")
 	g.okInto(g.Bureau, "Supervision:OverdueReports", map[string]any{"authorizationId": "auth1"}, &over)
 	if len(over) != 1 {
@@ -239,7 +239,7 @@ func TestCase_FilerAndAddressee(t *testing.T) {
 	h := newSupervision(t, "futian")
 	// a case needs a filer bound to an active participant: the public's complaints reach
 	// the ledger through a party that answers for them (the 12345 hotline's desk)
-	citizen := svPublic()
+	citizen := publicIdentity()
 	h.refused(citizen, "Supervision:FileCase", map[string]any{"id": "c0", "caseKind": "complaint", "respondent": "op",
 		"title": "数据被违规使用", "description": "本人数据疑似被用于营销"}, model.CodeUnbound)
 	desk := h.as("reg")
@@ -256,12 +256,12 @@ func TestCase_FilerAndAddressee(t *testing.T) {
 		t.Fatalf("duplicate refusal names %q, want c1", e.Limit)
 	}
 	h.ok(desk, "Supervision:Case", map[string]any{"id": "c1"}) // the filer reads its own case
-	h.refused(svPublic(), "Supervision:Case", map[string]any{"id": "c1"}, model.CodeAccessDenied)
+	h.refused(publicIdentity(), "Supervision:Case", map[string]any{"id": "c1"}, model.CodeAccessDenied)
 	h.refused(h.as("op"), "Supervision:Case", map[string]any{"id": "c1"}, model.CodeAccessDenied) // 为举报人保密
 	h.refused(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "complaint", "addressee": "su1", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
 	h.refused(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "dispute", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
 
-	// Futian 第三十八条: 数据主体…有权依法提出异议 — to the source unit holding the data
+	// 《福田区…暂行管理办法》第三十八条: 数据主体…有权依法提出异议 — to the source unit holding the data
 	h.refused(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "objection", "addressee": "op", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
 	h.okInto(desk, "Supervision:FileCase", map[string]any{"id": "c2", "caseKind": "objection", "addressee": "su1", "resource": "r1",
 		"title": "数据有误", "description": "请求更正"}, &cs)
@@ -271,7 +271,7 @@ func TestCase_FilerAndAddressee(t *testing.T) {
 		t.Fatalf("dispute = %+v", cs)
 	}
 	h.ok(h.as("op"), "Supervision:Case", map[string]any{"id": "c3"}) // a dispute's respondent is a party
-	// Futian 第二十四条: 數據質量問題由數源部門…予以反饋
+	// 《福田区…暂行管理办法》第二十四条: 數據質量問題由數源部門…予以反饋
 	h.refused(h.as("op"), "Supervision:FileCase", map[string]any{"id": "c4", "caseKind": "data_quality", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
 	h.refused(h.as("su1"), "Supervision:FileCase", map[string]any{"id": "c4", "caseKind": "data_quality", "resource": "r1", "title": "x", "description": "x"}, model.RuleCaseFiler.Code)
 	h.okInto(h.as("op"), "Supervision:FileCase", map[string]any{"id": "c4", "caseKind": "data_quality", "resource": "r1", "title": "字段缺失", "description": "身份证号字段为空"}, &cs)
@@ -316,20 +316,20 @@ func TestCase_AnsweredByAddressee(t *testing.T) {
 }
 
 func TestSupervision_SignedFilingsUnderLonghua(t *testing.T) {
-	// Longhua (GB/T 39786 不可否认性): filings carry the filer's SM2 signature.
+	// 《龙华区…实施方案》 (GB/T 39786-2021 不可否认性): filings carry the filer's SM2 signature.
 	h := newSupervision(t, "longhua")
 	now := h.L.Now
 	inc := &model.ReportIncidentRequest{Request: model.Request{ID: "i1"}, Severity: model.IncidentGeneral, Category: "unauthorized_access",
 		OccurredAt: now.Add(-time.Hour), DetectedAt: now.Add(-time.Minute), Description: "非法访问尝试"}
 	h.refused(h.as("op"), "Supervision:ReportIncident", inc, model.CodeSignature)
 	var in model.Incident
-	if err := json.Unmarshal([]byte(h.svSigned("op", "Supervision:ReportIncident", inc)), &in); err != nil || in.Signature == nil || in.Signature.Signer != "op" {
+	if err := json.Unmarshal([]byte(h.okSigned("op", "Supervision:ReportIncident", inc)), &in); err != nil || in.Signature == nil || in.Signature.Signer != "op" {
 		t.Fatalf("signed incident: %v %+v", err, in.Signature)
 	}
-	svOrder(h, "r1", "auth1", 10)
-	rep := &model.ReportRectificationRequest{Request: model.Request{ID: "rep1"}, Rectification: "r1", ReportDigest: svDigest("整改报告")}
+	orderRect(h, "r1", "auth1", 10)
+	rep := &model.ReportRectificationRequest{Request: model.Request{ID: "rep1"}, Rectification: "r1", ReportDigest: digest("整改报告")}
 	h.refused(h.as("op"), "Supervision:ReportRectification", rep, model.CodeSignature)
 	h.sign("Supervision:ReportRectification", "op2", rep) // not the operator's key
 	h.refused(h.as("op"), "Supervision:ReportRectification", rep, model.CodeSignature)
-	h.svSigned("op", "Supervision:ReportRectification", rep)
+	h.okSigned("op", "Supervision:ReportRectification", rep)
 }

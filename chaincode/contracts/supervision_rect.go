@@ -18,7 +18,7 @@ import (
 //     deadline (a date, or working days on the profile's calendar);
 //   - supervision.rectification_suspends: the authorization is suspended from the order
 //     (Suspension{Reason "rectification", Rectification, Deadline}); Deadline is set only
-//     where supervision.overdue_rectification is mandatory, so that Chaincode I's lazy
+//     where supervision.overdue_rectification is mandatory, so that loadAuthorization's lazy
 //     transition (deadline passed while suspended → terminated, rectification_failed)
 //     applies exactly where the seed says 应终止;
 //   - the operator reports; a report in time meets the deadline (the suspension's
@@ -34,7 +34,7 @@ import (
 // another order or reason) is recorded and takes the suspension over when the earlier
 // one is lifted.
 
-func svRectDeadline(tx *Tx, prof *profileView, party string, due model.RectificationDue) (*model.Deadline, error) {
+func rectificationDeadline(tx *Tx, prof *profileView, party string, due model.RectificationDue) (*model.Deadline, error) {
 	if due.WorkingDays > 0 {
 		d, err := prof.Cal.Deadline(tx.Now, due.WorkingDays)
 		if err != nil {
@@ -55,12 +55,12 @@ func svRectDeadline(tx *Tx, prof *profileView, party string, due model.Rectifica
 		Rule: fmt.Sprintf("due %s, set by the bureau (%s)", due.DueDate, prof.Ref())}, nil
 }
 
-// svOrderRectification creates an order against a (in force) and applies the suspension.
-func svOrderRectification(tx *Tx, prof *profileView, a *model.Authorization, id, grounds, requirements string, due model.RectificationDue, link func(*model.Rectification)) (*model.Rectification, error) {
-	if err := svRequireInForce(a, "authorizationId"); err != nil {
+// orderRectification creates an order against a (in force) and applies the suspension.
+func orderRectification(tx *Tx, prof *profileView, a *model.Authorization, id, grounds, requirements string, due model.RectificationDue, link func(*model.Rectification)) (*model.Rectification, error) {
+	if err := requireInForce(a, "authorizationId"); err != nil {
 		return nil, err
 	}
-	dl, err := svRectDeadline(tx, prof, a.Operator, due)
+	dl, err := rectificationDeadline(tx, prof, a.Operator, due)
 	if err != nil {
 		return nil, err
 	}
@@ -80,23 +80,23 @@ func svOrderRectification(tx *Tx, prof *profileView, a *model.Authorization, id,
 	if err := tx.Create(r, "ordered"); err != nil {
 		return nil, err
 	}
-	if err := tx.Index(ixSvRectDue, svDueKey(dl.Due), r.ID); err != nil {
+	if err := tx.Index(ixRectDue, dueKey(dl.Due), r.ID); err != nil {
 		return nil, err
 	}
-	if err := tx.Index(ixSvRectAuth, a.ID, r.ID); err != nil {
+	if err := tx.Index(ixRectAuth, a.ID, r.ID); err != nil {
 		return nil, err
 	}
 	if r.Suspends && a.Status == model.AuthActive {
-		if err := suspendAuthorization(tx, a, svSuspension(tx, a, r)); err != nil {
+		if err := suspendAuthorization(tx, a, rectificationSuspension(tx, a, r)); err != nil {
 			return nil, err
 		}
 	}
 	return r, nil
 }
 
-// svSuspension is the Suspension an order puts on its authorization: with the deadline
+// rectificationSuspension is the Suspension an order puts on its authorization: with the deadline
 // armed only while it runs and only where missing it terminates by rule.
-func svSuspension(tx *Tx, a *model.Authorization, r *model.Rectification) model.Suspension {
+func rectificationSuspension(tx *Tx, a *model.Authorization, r *model.Rectification) model.Suspension {
 	s := model.Suspension{Since: tx.Now, Reason: "rectification", Detail: r.Grounds, Rectification: r.ID}
 	if a.Suspension != nil && a.Suspension.Rectification == r.ID {
 		s.Since = a.Suspension.Since
@@ -107,30 +107,30 @@ func svSuspension(tx *Tx, a *model.Authorization, r *model.Rectification) model.
 	return s
 }
 
-// svAttached reports whether a's suspension is r's.
-func svAttached(a *model.Authorization, r *model.Rectification) bool {
+// suspendedFor reports whether a's suspension is r's.
+func suspendedFor(a *model.Authorization, r *model.Rectification) bool {
 	return a.Status == model.AuthSuspended && a.Suspension != nil && a.Suspension.Rectification == r.ID
 }
 
-// svSettleRectification applies a passed deadline to an open order: failed and the
+// settleRectification applies a passed deadline to an open order: failed and the
 // authorization terminated where the order says so, else overdue and flagged. It
 // reports whether the order changed.
-func svSettleRectification(tx *Tx, r *model.Rectification) (bool, error) {
+func settleRectification(tx *Tx, r *model.Rectification) (bool, error) {
 	if r.Status != model.RectOpen || !r.Deadline.Overdue(tx.Now) {
 		return false, nil
 	}
-	a, err := loadAuthorization(tx, r.Authorization, "authorizationId") // Chaincode I may terminate it here
+	a, err := loadAuthorization(tx, r.Authorization, "authorizationId") // loadAuthorization may terminate it here
 	if err != nil {
 		return false, err
 	}
-	if err := tx.Unindex(ixSvRectDue, svDueKey(r.Deadline.Due), r.ID); err != nil {
+	if err := tx.Unindex(ixRectDue, dueKey(r.Deadline.Due), r.ID); err != nil {
 		return false, err
 	}
 	due := r.Deadline.Due
 	if r.OnOverdue == model.OnOverdueTerminate {
 		r.Status, r.ClosedAt = model.RectFailed, &due
 		switch {
-		case svInForce(a):
+		case inForce(a):
 			detail := fmt.Sprintf("rectification %s not completed by %s (supervision.overdue_rectification=mandatory, %s)", r.ID, model.DateOf(due), r.Profile)
 			if err := terminateAuthorization(tx, a, model.GroundRectificationFailed, detail, ""); err != nil {
 				return false, err
@@ -145,8 +145,8 @@ func svSettleRectification(tx *Tx, r *model.Rectification) (bool, error) {
 	}
 	r.Status = model.RectOverdue
 	r.Outcome = "deadline passed unmet; the bureau decides (supervision.overdue_rectification not mandatory, " + r.Profile + ")"
-	if svInForce(a) {
-		if err := svFlag(tx, model.Flag{Kind: model.KindRectification, ID: r.ID, Authorization: r.Authorization, Operator: r.Operator,
+	if inForce(a) {
+		if err := raiseFlag(tx, model.Flag{Kind: model.KindRectification, ID: r.ID, Authorization: r.Authorization, Operator: r.Operator,
 			Reason: fmt.Sprintf("rectification %s overdue since %s", r.ID, model.DateOf(due)), Rule: model.RuleRectificationOverdue.Code, Since: due}); err != nil {
 			return false, err
 		}
@@ -154,9 +154,9 @@ func svSettleRectification(tx *Tx, r *model.Rectification) (bool, error) {
 	return true, tx.Update(r, "overdue")
 }
 
-// svEffective shows, without writing, what svSettleRectification would make of an order
+// viewSettled shows, without writing, what settleRectification would make of an order
 // (for queries, which commit nothing).
-func svEffective(r *model.Rectification, now time.Time) {
+func viewSettled(r *model.Rectification, now time.Time) {
 	if r.Status != model.RectOpen || !r.Deadline.Overdue(now) {
 		return
 	}
@@ -168,10 +168,10 @@ func svEffective(r *model.Rectification, now time.Time) {
 	r.Status, r.Outcome = model.RectOverdue, "deadline passed unmet: the bureau decides"+pending
 }
 
-// svHandOver gives a's suspension to its next open suspending order, if any, once a is
+// handOverSuspension gives a's suspension to its next open suspending order, if any, once a is
 // active again; an order found overdue meanwhile is settled first.
-func svHandOver(tx *Tx, a *model.Authorization, except string) error {
-	ids, err := tx.ScanIDs(ixSvRectAuth, a.ID)
+func handOverSuspension(tx *Tx, a *model.Authorization, except string) error {
+	ids, err := tx.ScanIDs(ixRectAuth, a.ID)
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func svHandOver(tx *Tx, a *model.Authorization, except string) error {
 		if err := tx.Get(model.KindRectification, id, &r); err != nil {
 			return err
 		}
-		if _, err := svSettleRectification(tx, &r); err != nil {
+		if _, err := settleRectification(tx, &r); err != nil {
 			return err
 		}
 		if r.Suspends && (r.Status == model.RectOpen || r.Status == model.RectReported || r.Status == model.RectOverdue) {
@@ -200,7 +200,7 @@ func svHandOver(tx *Tx, a *model.Authorization, except string) error {
 		return nil
 	}
 	sort.Slice(next, func(i, j int) bool { return next[i].Deadline.Due.Before(next[j].Deadline.Due) })
-	return suspendAuthorization(tx, a, svSuspension(tx, a, next[0]))
+	return suspendAuthorization(tx, a, rectificationSuspension(tx, a, next[0]))
 }
 
 // OrderRectification orders a rectification against an authorization in force
@@ -208,21 +208,7 @@ func svHandOver(tx *Tx, a *model.Authorization, except string) error {
 // may be named; they point back at the order.
 func (c *SupervisionContract) OrderRectification(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:OrderRectification", request, func(tx *Tx, req *model.OrderRectificationRequest) (model.Record, error) {
-		caller, err := svBureau(tx)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		a, err := loadAuthorization(tx, req.Authorization, "authorizationId")
-		if err != nil {
-			return nil, err
-		}
+		prof, a := tx.Policy(), tx.Auth()
 		var in *model.Inspection
 		if req.Inspection != "" {
 			in = &model.Inspection{}
@@ -240,7 +226,7 @@ func (c *SupervisionContract) OrderRectification(ctx contractapi.TransactionCont
 		} else if len(req.Findings) > 0 {
 			return nil, model.FieldErr(model.CodeMissingField, "inspection", "", "findings are numbered within an inspection: name it")
 		}
-		r, err := svOrderRectification(tx, prof, a, req.ID, req.Grounds, req.Requirements, req.RectificationDue, func(r *model.Rectification) {
+		r, err := orderRectification(tx, prof, a, req.ID, req.Grounds, req.Requirements, req.RectificationDue, func(r *model.Rectification) {
 			r.Inspection, r.Findings, r.Signature = req.Inspection, req.Findings, req.Signature
 		})
 		if err != nil {
@@ -256,7 +242,7 @@ func (c *SupervisionContract) OrderRectification(ctx contractapi.TransactionCont
 		}
 		tx.SetEventType(model.KindRectification, "ordered")
 		return r, nil
-	})
+	}, withRoleRule(model.RuleSupervisionBureauOnly, model.RoleBureau), withSignature(sigOptional), withProfile(), withAuthorization("authorizationId"))
 }
 
 // ReportRectification files the operator's rectification report. In time it meets the
@@ -264,10 +250,7 @@ func (c *SupervisionContract) OrderRectification(ctx contractapi.TransactionCont
 // profile makes the order fail (the order has failed), else accepted and marked late.
 func (c *SupervisionContract) ReportRectification(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:ReportRectification", request, func(tx *Tx, req *model.ReportRectificationRequest) (model.Record, error) {
-		caller, err := tx.Require()
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		var r model.Rectification
 		if err := tx.GetField(model.KindRectification, req.Rectification, "rectification", &r); err != nil {
 			return nil, err
@@ -275,18 +258,14 @@ func (c *SupervisionContract) ReportRectification(ctx contractapi.TransactionCon
 		if caller.PID() != r.Operator {
 			return nil, model.FieldErr(model.CodeAccessDenied, "rectification", r.Operator, "rectification %s is addressed to %s; %s may not report on it", r.ID, r.Operator, caller.PID())
 		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), r.Operator); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, r.Operator); err != nil {
 			return nil, err
 		}
 		if r.Status == model.RectOpen && r.Deadline.Overdue(tx.Now) && r.OnOverdue == model.OnOverdueTerminate {
 			return nil, model.RuleRectificationOverdue.ViolationField("rectification", "before "+r.Deadline.Due.In(model.CST).Format("2006-01-02 15:04"),
 				"rectification %s was due by %s and was not reported; the order has failed (逾期未完成整改) and %s terminates", r.ID, model.DateOf(r.Deadline.Due), r.Authorization)
 		}
-		if _, err := svSettleRectification(tx, &r); err != nil {
+		if _, err := settleRectification(tx, &r); err != nil {
 			return nil, err
 		}
 		rep := model.RectificationReport{At: tx.Now, TxID: tx.TxID, Digest: req.ReportDigest, Summary: req.Summary, Signature: req.Signature}
@@ -294,7 +273,7 @@ func (c *SupervisionContract) ReportRectification(ctx contractapi.TransactionCon
 		case model.RectOpen:
 			met := tx.Now
 			r.Deadline.Met, r.Deadline.MetTx = &met, tx.TxID
-			if err := tx.Unindex(ixSvRectDue, svDueKey(r.Deadline.Due), r.ID); err != nil {
+			if err := tx.Unindex(ixRectDue, dueKey(r.Deadline.Due), r.ID); err != nil {
 				return nil, err
 			}
 		case model.RectOverdue:
@@ -318,32 +297,25 @@ func (c *SupervisionContract) ReportRectification(ctx contractapi.TransactionCon
 		if err != nil {
 			return nil, err
 		}
-		if svAttached(a, &r) && !a.Suspension.Deadline.IsZero() {
+		if suspendedFor(a, &r) && !a.Suspension.Deadline.IsZero() {
 			// the report met the deadline: stop the clock while the bureau reviews
-			if err := suspendAuthorization(tx, a, svSuspension(tx, a, &r)); err != nil {
+			if err := suspendAuthorization(tx, a, rectificationSuspension(tx, a, &r)); err != nil {
 				return nil, err
 			}
 		}
 		tx.SetEventType(model.KindRectification, "reported")
 		return &r, nil
-	})
+	}, withRoles())
 }
 
 // ReviewRectification accepts or refuses the operator's last report (bureau).
 func (c *SupervisionContract) ReviewRectification(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Supervision:ReviewRectification", request, func(tx *Tx, req *model.ReviewRectificationRequest) (model.Record, error) {
-		caller, err := svBureau(tx)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.VerifySignature(req, false, caller.PID()); err != nil {
-			return nil, err
-		}
 		var r model.Rectification
 		if err := tx.GetField(model.KindRectification, req.Rectification, "rectification", &r); err != nil {
 			return nil, err
 		}
-		if _, err := svSettleRectification(tx, &r); err != nil {
+		if _, err := settleRectification(tx, &r); err != nil {
 			return nil, err
 		}
 		switch r.Status {
@@ -369,13 +341,13 @@ func (c *SupervisionContract) ReviewRectification(ctx contractapi.TransactionCon
 			if err := tx.Update(&r, "accepted"); err != nil {
 				return nil, err
 			}
-			if err := svUnflag(tx, r.Authorization, model.KindRectification, r.ID); err != nil {
+			if err := clearFlag(tx, r.Authorization, model.KindRectification, r.ID); err != nil {
 				return nil, err
 			}
 			if err := resumeAuthorization(tx, a, r.ID); err != nil {
 				return nil, err
 			}
-			if err := svHandOver(tx, a, r.ID); err != nil {
+			if err := handOverSuspension(tx, a, r.ID); err != nil {
 				return nil, err
 			}
 			tx.SetEventType(model.KindRectification, "accepted")
@@ -386,7 +358,7 @@ func (c *SupervisionContract) ReviewRectification(ctx contractapi.TransactionCon
 			r.Status = model.RectOverdue
 		} else {
 			r.Status, r.Deadline.Met, r.Deadline.MetTx = model.RectOpen, nil, ""
-			if err := tx.Index(ixSvRectDue, svDueKey(r.Deadline.Due), r.ID); err != nil {
+			if err := tx.Index(ixRectDue, dueKey(r.Deadline.Due), r.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -395,16 +367,16 @@ func (c *SupervisionContract) ReviewRectification(ctx contractapi.TransactionCon
 		}
 		if r.Status == model.RectOpen {
 			if r.Deadline.Overdue(tx.Now) {
-				if _, err := svSettleRectification(tx, &r); err != nil {
+				if _, err := settleRectification(tx, &r); err != nil {
 					return nil, err
 				}
-			} else if svAttached(a, &r) && r.OnOverdue == model.OnOverdueTerminate {
-				if err := suspendAuthorization(tx, a, svSuspension(tx, a, &r)); err != nil {
+			} else if suspendedFor(a, &r) && r.OnOverdue == model.OnOverdueTerminate {
+				if err := suspendAuthorization(tx, a, rectificationSuspension(tx, a, &r)); err != nil {
 					return nil, err
 				}
 			}
 		}
 		tx.SetEventType(model.KindRectification, "report-refused")
 		return &r, nil
-	})
+	}, withRoleRule(model.RuleSupervisionBureauOnly, model.RoleBureau), withSignature(sigOptional))
 }

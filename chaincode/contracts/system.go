@@ -135,10 +135,7 @@ func (c *SystemContract) History(ctx contractapi.TransactionContextInterface, re
 // One session at a time; the session is public and every transaction under it is marked.
 func (c *SystemContract) OpenReplay(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "System:OpenReplay", request, func(tx *Tx, req *model.OpenReplayRequest) (model.Record, error) {
-		caller, err := requireBureau(tx)
-		if err != nil {
-			return nil, err
-		}
+		caller := tx.Who()
 		if !settings.ReplayAllowed {
 			return nil, model.Errf(model.CodeDisabled, "replay is off on this chaincode server: dated history can be replayed only on a network started for a demo")
 		}
@@ -155,16 +152,13 @@ func (c *SystemContract) OpenReplay(ctx contractapi.TransactionContextInterface,
 		}
 		raw, _ := json.Marshal(map[string]string{"open": r.ID})
 		return r, tx.putRaw(tx.Key(model.KindConfig, replayKey), raw)
-	})
+	}, withBootstrapped(), withRoleRule(model.RuleBureauOnlyRegisters, model.RoleBureau))
 }
 
 // CloseReplay closes the open replay session; from the next transaction on, every
 // proposal is held to the endorsers' clocks again.
 func (c *SystemContract) CloseReplay(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "System:CloseReplay", request, func(tx *Tx, req *model.CloseReplayRequest) (model.Record, error) {
-		if _, err := requireBureau(tx); err != nil {
-			return nil, err
-		}
 		if tx.replay != req.Replay {
 			return nil, model.FieldErr(model.CodeBadState, "replay", tx.replay, "replay session %q is not the open one (open: %q)", req.Replay, tx.replay)
 		}
@@ -177,7 +171,7 @@ func (c *SystemContract) CloseReplay(ctx contractapi.TransactionContextInterface
 			return nil, err
 		}
 		return &r, tx.delRaw(tx.Key(model.KindConfig, replayKey))
-	})
+	}, withBootstrapped(), withRoleRule(model.RuleBureauOnlyRegisters, model.RoleBureau))
 }
 
 // ReplayState tells whether a replay session is open (public).

@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -26,14 +27,7 @@ const ixTradeByProduct = "trade-product" // product, trade
 // unit buyer where the profile says so).
 func (c *TradeContract) File(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Trade:File", request, func(tx *Tx, req *model.FileTradeRequest) (model.Record, error) {
-		caller, err := tx.Require(model.RoleExchange, model.RoleOperator)
-		if err != nil {
-			return nil, err
-		}
-		prof, err := tx.Profile()
-		if err != nil {
-			return nil, err
-		}
+		caller, prof := tx.Who(), tx.Policy()
 		p, err := loadProduct(tx, req.Product, "product")
 		if err != nil {
 			return nil, err
@@ -64,7 +58,7 @@ func (c *TradeContract) File(ctx contractapi.TransactionContextInterface, reques
 			return nil, model.RuleTradeOffExchange.ViolationField("exchange", "product.exchange_trading_required ("+prof.Ref()+")",
 				"under %s products are traded through a lawfully established data exchange; name the exchange the trade went through", prof.Ref())
 		}
-		if err := tx.VerifySignature(req, prof.P.Security.SM2SignatureRequired.True(), caller.PID()); err != nil {
+		if err := tx.VerifySignature(req, sigProfile, caller.PID()); err != nil {
 			return nil, err
 		}
 		amount := *req.AmountFen
@@ -80,7 +74,7 @@ func (c *TradeContract) File(ctx contractapi.TransactionContextInterface, reques
 				return nil, err
 			}
 			for _, id := range ids {
-				if contains(p.SourceUnits, id) {
+				if slices.Contains(p.SourceUnits, id) {
 					return nil, model.RuleTradeSourceUnitFree.ViolationField("amountFen", "0 (pricing.source_unit_free_use, "+prof.Ref()+")",
 						"buyer %s is source unit %s of product %s's data; it uses the product free of charge", req.Buyer.USCC, id, p.ID)
 				}
@@ -111,7 +105,7 @@ func (c *TradeContract) File(ctx contractapi.TransactionContextInterface, reques
 			return nil, err
 		}
 		return t, tx.Index(ixTradeByProduct, p.ID, t.ID)
-	})
+	}, withRoles(model.RoleExchange, model.RoleOperator), withProfile())
 }
 
 // Get returns a trade to its parties (operator, exchange, source units), the bureau and

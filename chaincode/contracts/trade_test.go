@@ -102,7 +102,7 @@ func TestTrade_WithoutFiledPriceRejected(t *testing.T) {
 }
 
 func TestTrade_OffExchangeRejected(t *testing.T) {
-	h := newMarket(t, "guangdong") // 应当通过依法设立的数据交易场所开展交易 (Art. 28)
+	h := newMarket(t, "guangdong") // 应当通过依法设立的数据交易场所开展交易 (《广东省…管理办法》第二十八条)
 	code := model.RuleTradeOffExchange.Code
 	h.registered("p1", model.ClassIndustry)
 	h.filePrice("op", "p1", model.UnitPerCall, scCredit, 50)

@@ -46,7 +46,7 @@ func TestTxTime_SkewRefused(t *testing.T) {
 // TestTxTime_SweepFromTheFutureRefused: the attack of the trust review — any identity
 // sweeping with a timestamp in 2099 to expire every authorization — is refused.
 func TestTxTime_SweepFromTheFutureRefused(t *testing.T) {
-	h := chain1Active(t, "longhua")
+	h := newAuthorized(t, "longhua")
 	clock := h.L.Now
 	withSettings(t, Settings{TimeWindow: 5 * time.Minute, Clock: func() time.Time { return clock }})
 	h.L.Now = time.Date(2099, 1, 1, 0, 0, 0, 0, model.CST)
@@ -115,7 +115,7 @@ func TestReplay_OnlyOpenSessionOnAllowingServer(t *testing.T) {
 // an authorization's term has ended, which a query shows as expired (derived, not
 // stored).
 func TestQueries_SubmittedReadWritesNothing(t *testing.T) {
-	h := chain1Active(t, "longhua")
+	h := newAuthorized(t, "longhua")
 	h.at("2027-09-01 09:00") // auth1's term is over
 	before := snapshot(h.L)
 	events := len(h.L.Events)
@@ -278,7 +278,7 @@ func certSHA256(id *stubtest.Identity) string {
 // Resource:List in pages of 500, each exactly once; a bookmark this query did not give is
 // refused.
 func TestPaging_LongListPagesThroughCompletely(t *testing.T) {
-	h := newChain1(t, "longhua")
+	h := newParties(t, "longhua")
 	const n = 1200
 	for i := 0; i < n; i++ {
 		h.register("su1", fmt.Sprintf("r%05d", i), content("资源", 1))

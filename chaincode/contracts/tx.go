@@ -43,6 +43,9 @@ type Tx struct {
 	keyErr   error           // the first key the shim refused (see Key)
 	orgList  []string        // the channel's peer orgs (owner.go)
 	guarded  map[string]bool // records whose creation marker this transaction checked or wrote
+	// what the opening steps of a write (WriteOption) resolved: see Who and Auth
+	who  *Caller
+	auth *model.Authorization
 }
 
 // Caller is the transaction's submitter.
@@ -326,8 +329,6 @@ func (tx *Tx) getRecord(kind model.Kind, id string, out any, guard bool) (bool, 
 	return true, nil
 }
 
-func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
-
 // Get loads a record or fails with NOT_FOUND naming it.
 func (tx *Tx) Get(kind model.Kind, id string, out any) error {
 	ok, err := tx.GetIf(kind, id, out)
@@ -524,8 +525,17 @@ type requestEntry struct {
 }
 
 // VerifySignature checks an SM2 signature over the request's signing bytes against the
-// signer's registered key. required comes from the profile for filings.
-func (tx *Tx) VerifySignature(req model.Requester, required bool, signers ...string) error {
+// registered key of its signer, who must be one of signers. need says whether one is
+// required: sigProfile (filings) where the profile sets security.sm2_signature_required.
+func (tx *Tx) VerifySignature(req model.Requester, need signatureNeed, signers ...string) error {
+	required := false
+	if need == sigProfile {
+		prof, err := tx.Profile()
+		if err != nil {
+			return err
+		}
+		required = prof.P.Security.SM2SignatureRequired.True()
+	}
 	sig := req.Sig()
 	if sig == nil {
 		if required {
@@ -567,12 +577,13 @@ func (tx *Tx) VerifySignature(req model.Requester, required bool, signers ...str
 	return nil
 }
 
-// Write runs a write transaction: strict decode, idempotency, the handler, the event.
-// The handler returns the record the caller asked for (created or changed).
+// Write runs a write transaction: strict decode, idempotency, the opening steps (opts,
+// in the order given), the handler, the event. The handler returns the record the caller
+// asked for (created or changed).
 func Write[R any, PR interface {
 	*R
 	model.Requester
-}](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req PR) (model.Record, error)) (out string, err error) {
+}](ctx contractapi.TransactionContextInterface, fn, raw string, h func(tx *Tx, req PR) (model.Record, error), opts ...WriteOption) (out string, err error) {
 	defer recoverInternal(fn, &out, &err)
 	tx, err := newTx(ctx, fn)
 	if err != nil {
@@ -617,6 +628,11 @@ func Write[R any, PR interface {
 		}
 		return string(cur), nil
 	}
+	for _, open := range opts {
+		if err := open(tx, req); err != nil {
+			return "", err
+		}
+	}
 	rec, err := h(tx, req)
 	if err != nil {
 		return "", err
@@ -637,6 +653,133 @@ func Write[R any, PR interface {
 		return "", model.Errf(model.CodeInternal, "encode result: %v", err)
 	}
 	return string(res), nil
+}
+
+// WriteOption is an opening step of a write: who may call, the SM2 signature, the
+// profile, the authorization the request names. The steps run after the request is
+// decoded and found new (an identical retry answers before them), before the handler,
+// in the order given — the order of the refusals a caller can meet, so a caller with the
+// wrong role is refused for its role before any problem with the records it names or
+// its signature. The handler reads what they resolved with tx.Who(), tx.Policy() and
+// tx.Auth().
+type WriteOption func(tx *Tx, req model.Requester) error
+
+// withRoles admits an active participant with one of roles, or any active participant
+// when none is given; others are refused by Tx.Require (IDENTITY_UNBOUND,
+// IDENTITY_SUSPENDED, ACCESS_DENIED).
+func withRoles(roles ...model.Role) WriteOption {
+	return func(tx *Tx, _ model.Requester) error {
+		c, err := tx.Require(roles...)
+		tx.who = c
+		return err
+	}
+}
+
+// withRoleRule is withRoles for a function a rule reserves to roles: an active
+// participant with another role breaks the rule (its code is the error code).
+func withRoleRule(rule model.Rule, roles ...model.Role) WriteOption {
+	return func(tx *Tx, _ model.Requester) error {
+		c, err := requireRole(tx, rule, roles...)
+		tx.who = c
+		return err
+	}
+}
+
+// withBootstrapped refuses an identity bound to no participant with NOT_BOOTSTRAPPED
+// while the ledger has no bureau (instead of IDENTITY_UNBOUND): before Bootstrap there is
+// nobody who could bind it.
+func withBootstrapped() WriteOption {
+	return func(tx *Tx, _ model.Requester) error {
+		c, err := tx.Caller()
+		if err != nil || c.Binding != nil {
+			return err
+		}
+		var cfg model.NetworkConfig
+		if ok, _ := tx.GetIf(model.KindConfig, configID, &cfg); !ok {
+			return model.Errf(model.CodeNotBootstrap, "the ledger has no bureau yet: an admin of the bureau's organization must call Participant:Bootstrap first")
+		}
+		return nil
+	}
+}
+
+// withProfile loads the policy profile in force (PROFILE_NOT_SET without one).
+func withProfile() WriteOption {
+	return func(tx *Tx, _ model.Requester) error {
+		_, err := tx.Profile()
+		return err
+	}
+}
+
+// signatureNeed says when withSignature requires a signature.
+type signatureNeed int
+
+const (
+	// sigOptional verifies a signature the request carries; none is required.
+	sigOptional signatureNeed = iota
+	// sigProfile requires one where the profile sets security.sm2_signature_required.
+	sigProfile
+)
+
+// withSignature verifies the request's SM2 signature by the caller, whom an earlier
+// withRoles or withRoleRule admitted (see Tx.VerifySignature).
+func withSignature(need signatureNeed) WriteOption {
+	return func(tx *Tx, req model.Requester) error {
+		return tx.VerifySignature(req, need, tx.Who().PID())
+	}
+}
+
+// withAuthorization loads the authorization the request names (a
+// model.AuthorizationNamer; field is the JSON name of its id, named by NOT_FOUND), due
+// effects applied (loadAuthorization).
+func withAuthorization(field string) WriteOption {
+	return func(tx *Tx, req model.Requester) error {
+		r, ok := req.(model.AuthorizationNamer)
+		if !ok {
+			return model.Errf(model.CodeInternal, "%s: the request names no authorization", tx.Fn)
+		}
+		a, err := loadAuthorization(tx, r.AuthorizationID(), field)
+		tx.auth = a
+		return err
+	}
+}
+
+// withOwnAuthorization is withAuthorization for the caller's own authorization (after
+// withRoles(model.RoleOperator)): another operator's is ACCESS_DENIED.
+func withOwnAuthorization(field string) WriteOption {
+	load := withAuthorization(field)
+	return func(tx *Tx, req model.Requester) error {
+		if err := load(tx, req); err != nil {
+			return err
+		}
+		if c, a := tx.Who(), tx.Auth(); a.Operator != c.PID() {
+			return model.FieldErr(model.CodeAccessDenied, field, a.Operator, "authorization %s is %s's, not %s's", a.ID, a.Operator, c.PID())
+		}
+		return nil
+	}
+}
+
+// Who is the caller withRoles or withRoleRule admitted.
+func (tx *Tx) Who() *Caller {
+	if tx.who == nil {
+		panic("contracts: Tx.Who without withRoles or withRoleRule among the options of " + tx.Fn)
+	}
+	return tx.who
+}
+
+// Policy is the profile withProfile (or withSignature(sigProfile)) loaded.
+func (tx *Tx) Policy() *profileView {
+	if tx.prof == nil {
+		panic("contracts: Tx.Policy without withProfile among the options of " + tx.Fn)
+	}
+	return tx.prof
+}
+
+// Auth is the authorization withAuthorization or withOwnAuthorization loaded.
+func (tx *Tx) Auth() *model.Authorization {
+	if tx.auth == nil {
+		panic("contracts: Tx.Auth without withAuthorization among the options of " + tx.Fn)
+	}
+	return tx.auth
 }
 
 // recoverInternal turns a panic of a handler into an INTERNAL error naming the function:

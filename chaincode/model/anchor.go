@@ -13,7 +13,7 @@ func init() {
 	registerKind(KindAnchor, func() Record { return &Anchor{} })
 }
 
-// LogKind is what a platform log stream records (DOMAIN §8).
+// LogKind is what a platform log stream records (日志存证: the operation platform's logs).
 type LogKind string
 
 // Log kinds.
@@ -158,28 +158,28 @@ func AnchorDigest(stream string, seq, size uint64, root string, start, end time.
 // Rules of log anchoring.
 var (
 	RuleLogStreamOperator = NewRule("LOG_STREAM_OPERATOR_ONLY", "Logs_StreamOpenedByOperator",
-		"DOMAIN §8; 001 Art. 16 (全流程操作可追踪); 000 十(二)6 (日志审计); 002 安全保障 1 (安全日志审计技术)",
+		basis(futian("第十六条（全流程操作可追踪）"), luohu("十（二）6（日志审计）"), longhua("安全保障 1.数据安全（安全日志审计技术）")),
 		"a log stream is opened by an operator for itself, under one of its own authorizations in force if it names one")
 	RuleLogAnchorOwner = NewRule("LOG_ANCHOR_OWNER_ONLY", "Logs_OnlyOwnerAnchors",
-		"DOMAIN §8",
+		basis(futian("第十六条（全流程操作可追踪，数据可溯源）")),
 		"only the stream's owner anchors its tree heads")
 	RuleLogAnchorNotGrowing = NewRule("LOG_ANCHOR_NOT_GROWING", "Logs_AnchorMustGrow",
-		"DOMAIN §8; 004 Art. 39 (网络日志应全量保存)",
+		basis(guangdong("第三十九条（网络日志应全量保存）")),
 		"an anchor's tree size must exceed the stream's anchored size: a stream is only ever appended to")
 	RuleLogAnchorGap = NewRule("LOG_ANCHOR_GAP", "Logs_GapRejected",
-		"DOMAIN §8 (contiguous, gap-free)",
+		basis(guangdong("第三十九条（网络日志应全量保存）")),
 		"an anchor's stated previous size must be the stream's anchored size")
 	RuleLogAnchorConsistency = NewRule("LOG_ANCHOR_INCONSISTENT", "Logs_RewrittenHistoryRejected",
-		"DOMAIN §8; 001 Art. 14 (留存网络日志); 004 Art. 39",
+		basis(futian("第十四条（留存网络日志）"), guangdong("第三十九条")),
 		"the RFC 6962 consistency proof from the anchored head to the new head must verify (SM3): earlier leaves cannot change")
 	RuleLogAnchorLink = NewRule("LOG_ANCHOR_BROKEN_LINK", "Logs_BrokenLinkRejected",
-		"DOMAIN §8 (each batch linked to the previous one)",
+		basis(futian("第十六条（数据可溯源）")),
 		"an anchor's previous digest must be the digest of the stream's last anchor (empty for the first)")
 	RuleLogAnchorWindow = NewRule("LOG_ANCHOR_WINDOW", "Logs_WindowOutOfBoundsRejected",
-		"DOMAIN §8 (non-overlapping); 002 数据质量要求 3.时效性要求 (基于区块链技术的时间戳认证)",
+		basis(longhua("数据质量要求 3.时效性要求（基于区块链技术的时间戳认证）")),
 		"an anchor's time window starts no earlier than the previous window's end, ends no earlier than it starts and no later than the transaction time")
 	RuleLogSegment = NewRule("LOG_SEGMENT_RANGE", "Logs_SealedSegmentContiguous",
-		"DOMAIN §8; 004 Art. 39 (全量保存)",
+		basis(guangdong("第三十九条（全量保存）")),
 		"a sealed segment starts where the stream's sealed coverage ends and lies within the anchored tree")
 )
 

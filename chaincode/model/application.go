@@ -29,7 +29,7 @@ func (m Method) IsPrivacyComputing() bool {
 	return m == MethodPrivacyComputing || m == MethodTrustedExecution
 }
 
-// StepKind is a review step of a data-use application (Futian Art. 18).
+// StepKind is a review step of a data-use application (《福田区…暂行管理办法》第十八条).
 type StepKind string
 
 // Review steps, in order: operator initial review (partner applications only), bureau
@@ -88,8 +88,8 @@ const (
 // Values lists the statuses.
 func (AppStatus) Values() []string { return []string{"pending", "approved", "refused"} }
 
-// Application is a data-use application (用数申请, 一场景一申请一审核; Luohu §7,
-// Futian Art. 18, Guangdong Art. 24).
+// Application is a data-use application (用数申请, 一场景一申请一审核; 《罗湖区…实施方案》七,
+// 《福田区…暂行管理办法》第十八条, 《广东省…管理办法》第二十四条).
 type Application struct {
 	Meta
 	Operator        string        `json:"operator"`
@@ -186,22 +186,22 @@ func (g *Grant) Covers(resource string) bool {
 // Rules of data-use applications and grants.
 var (
 	RuleAppApplicant = NewRule("APP_APPLICANT", "Application_ByOperatorOrItsPartner",
-		"001 Art. 18; 000 §7",
+		basis(futian("第十八条"), luohu("七")),
 		"an application is submitted by the operator of an active authorization, or by one of its active partners through it")
 	RuleAppScope = NewRule("APP_RESOURCE_OUT_OF_SCOPE", "Application_OnlyAuthorizedResources",
-		"000 §7; 004 Art. 24 (最小必要)",
+		basis(luohu("七（数据需求清单应符合最小必要性）"), guangdong("第二十四条")),
 		"an application asks only for catalogued resources in its authorization's scope, and only for items those resources have")
 	RuleAppScenario = NewRule("APP_SCENARIO_NOT_AUTHORIZED", "Application_ScenarioInAuthorization",
-		"004 Art. 7 (依场景授权), Art. 24 (一场景一申请)",
+		basis(guangdong("第七条（依场景授权）", "第二十四条（一场景一清单一审定）")),
 		"under a per-scenario authorization an application's scenario is one the authorization names")
 	RuleAppUsage = NewRule("APP_USAGE_OUTSIDE_TERM", "Application_UsageInsideTerm",
-		"000 §7; 004 Art. 22",
+		basis(luohu("七（数据使用时限）"), guangdong("第二十二条（二）")),
 		"the requested usage period lies inside the authorization's term and starts no later than it ends")
 	RuleAppReviewOrder = NewRule("APP_NOT_YOUR_STEP", "Application_ReviewChainInOrder",
-		"001 Art. 18; 000 §7; use_application.*_working_days",
+		basis(futian("第十八条"), luohu("七"), "use_application.*_working_days"),
 		"reviews go operator (partner applications) → bureau → every source unit; each reviewer decides its own open step once")
 	RuleAppRefusalReason = NewRule("APP_REFUSAL_NEEDS_REASON", "Application_RefusalNeedsReason",
-		"001 Art. 18; 004 Art. 11",
+		basis(futian("第十八条"), guangdong("第十一条")),
 		"a refusal states its reason; it ends the application")
 )
 
@@ -218,6 +218,9 @@ type SubmitApplicationRequest struct {
 	UsageFrom       string        `json:"usageFrom" pdl:"req,fmt=date"`
 	UsageTo         string        `json:"usageTo" pdl:"req,fmt=date"`
 }
+
+// AuthorizationID is the authorization the application is made under.
+func (r *SubmitApplicationRequest) AuthorizationID() string { return r.Authorization }
 
 // Check orders the usage dates.
 func (r *SubmitApplicationRequest) Check() error {

@@ -6,7 +6,7 @@ func init() {
 	registerKind(KindAuthorization, func() Record { return &Authorization{} })
 }
 
-// AuthMode is the authorization mode (Guangdong Art. 7).
+// AuthMode is the authorization mode (《广东省…管理办法》第七条).
 type AuthMode string
 
 // Authorization modes.
@@ -36,8 +36,9 @@ func (AuthStatus) Values() []string {
 	return []string{"publicized", "active", "suspended", "terminated", "expired"}
 }
 
-// TerminationGround is why an authorization ended (Luohu §6(六) nine grounds, Guangdong
-// Art. 39 seven grounds, Longhua 退出机制, Luohu §12 / Futian Art. 39 for failed
+// TerminationGround is why an authorization ended (《罗湖区…实施方案》六（六） nine grounds,
+// 《广东省…管理办法》第三十九条 seven grounds, 《龙华区…实施方案》退出机制, 《罗湖区…实施方案》十二 /
+// 《福田区…暂行管理办法》第三十九条 for failed
 // rectification).
 type TerminationGround string
 
@@ -112,8 +113,8 @@ type Renewal struct {
 }
 
 // Authorization is an authorization agreement (授权运营协议) between the bureau and one
-// operator (Guangdong Art. 22, Futian Art. 13). Its object, scope and term are disclosed
-// to the public once signed (Guangdong Art. 23).
+// operator (《广东省…管理办法》第二十二条, 《福田区…暂行管理办法》第十三条). Its object, scope and term are disclosed
+// to the public once signed (《广东省…管理办法》第二十三条).
 type Authorization struct {
 	Meta
 	Operator        string     `json:"operator"`
@@ -166,43 +167,43 @@ func (a *Authorization) InScope(resource string) bool {
 // Rules of authorizations.
 var (
 	RuleAuthBureauOnly = NewRule("AUTH_BUREAU_ONLY", "Authorization_OnlyBureauAuthorizes",
-		"004 Art. 7, Art. 22; 000 §6(三) (不得转授权); DOMAIN §3",
+		basis(guangdong("第七条", "第二十二条"), luohu("十（二）5（不得…转授权）"), qinhuangdao("三（二）4（1）（不得…转授权给第三方）")),
 		"only the bureau creates, files, suspends, resumes and terminates authorizations; no sub-authorization path exists")
 	RuleAuthTermMax = NewRule("AUTH_TERM_ABOVE_MAX", "Authorization_TermAboveMaxRejected",
-		"002 授权期限; 000 §6(二); 004 Art. 22; authorization.max_term_months",
+		basis(longhua("授权运营机制 1.授权期限"), luohu("六（一）"), guangdong("第二十二条（二）"), "authorization.max_term_months"),
 		"an authorization's term (and a renewed term) is at most the profile's maximum")
 	RuleAuthScopeCatalogued = NewRule("AUTH_SCOPE_NOT_CATALOGUED", "Authorization_ScopeOnlyCatalogued",
-		"004 Art. 11, Art. 22; 003 Art. 9",
+		basis(guangdong("第十一条", "第二十二条（一）"), qinhuangdao("三（一）4")),
 		"an authorization's scope holds only catalogued resources")
 	RuleAuthMode = NewRule("AUTH_MODE_NOT_ALLOWED", "Authorization_ModeFromProfile",
-		"004 Art. 7; 002 授权运营的模式; authorization.mode",
+		basis(guangdong("第七条"), longhua("授权运营的模式（一）"), "authorization.mode"),
 		"the authorization mode is the profile's; per-scenario authorizations name their scenarios")
 	RuleAuthPublicity = NewRule("AUTH_PUBLICITY_NOT_OVER", "Authorization_SignedBeforePublicityEndRejected",
-		"004 Art. 21; 000 §6(一); authorization.candidate_publicity_min_days",
+		basis(guangdong("第二十条（四）（公示期不少于5日）"), qinhuangdao("三（二）2（面向社会公示）"), "authorization.candidate_publicity_min_days"),
 		"the agreement is signed only after the candidate's publicity period (公示期) has ended")
 	RuleAuthSigning = NewRule("AUTH_SIGNING", "Authorization_BothPartiesSign",
-		"004 Art. 22; 002 技术保障 3 (不可否认性); security.sm2_signature_required",
+		basis(guangdong("第二十条（五）"), longhua("授权运营的可行性（四）3（不可否认性）"), "security.sm2_signature_required"),
 		"the bureau and the operator each sign once (with SM2 where the profile requires it); the authorization is active when both have")
 	RuleAuthFiling = NewRule("AUTH_FILING", "Authorization_FilingTrackedAgainstDeadline",
-		"004 Art. 22 (报省级数据主管部门备案); authorization.agreement_filing_working_days",
+		basis(guangdong("第二十三条（报同级数据主管部门备案）"), qinhuangdao("三（二）2（签订后报省数政局备案）"), "authorization.agreement_filing_working_days"),
 		"the signed agreement is filed by the bureau; the filing deadline is tracked and an overdue filing is listed")
 	RuleAuthGround = NewRule("AUTH_GROUND_NOT_ALLOWED", "Authorization_TerminationNeedsGround",
-		"000 §6(六); 004 Art. 39; 002 退出机制",
-		"the bureau terminates only on a ground of the seeds; expiry, voluntary exit and failed rectification take effect by themselves")
+		basis(luohu("六（六）"), guangdong("第三十九条"), longhua("退出机制 1.退出情形分类")),
+		"the bureau terminates only on a ground the policy documents name; expiry, voluntary exit and failed rectification take effect by themselves")
 	RuleAuthExitNotice = NewRule("AUTH_EXIT_NOTICE_TOO_SHORT", "Authorization_ExitNeedsNoticePeriod",
-		"000 §6(五); 004 Art. 39(二); exit.voluntary_notice_months",
+		basis(luohu("六（六）1"), guangdong("第三十九条（二）"), longhua("退出机制 1.（1）主动退出（提前3个月提交退出方案）"), qinhuangdao("三（二）3（应至少提前3个月）"), "exit.voluntary_notice_months"),
 		"a voluntary exit takes effect no earlier than the profile's notice period after the notice, with an exit plan")
 	RuleAuthRenewalWindow = NewRule("AUTH_RENEWAL_OUTSIDE_WINDOW", "Authorization_RenewalOnlyInsideWindow",
-		"004 Art. 22; 001 期限; authorization.renewal_allowed, renewal_window_months",
+		basis(guangdong("第二十二条（九）"), futian("第十三条"), qinhuangdao("三（二）3（在期限届满前3个月内）"), "authorization.renewal_allowed, renewal_window_months"),
 		"renewal is applied for only where the profile allows it, within its window before the term ends")
 	RuleAuthDeletion = NewRule("AUTH_DELETION", "Authorization_DeletionConfirmedAfterEnd",
-		"000 §6(七); 002 退出机制; exit.data_deletion_required, data_deletion_days",
+		basis(longhua("退出机制 2.退出执行规范"), futian("第十四条"), guangdong("第三十九条（及时删除授权运营留存的相关数据）"), "exit.data_deletion_required, data_deletion_days"),
 		"after an authorization ends the operator confirms data deletion; the deadline is tracked")
 	RuleAuthEmergencyPlan = NewRule("AUTH_ONE_EMERGENCY_PLAN", "Authorization_OneEmergencyPlan",
-		"003 Art. 33 (一授权一预案); security.emergency_plan_per_authorization",
+		basis(luohu("九（二）（一授权一预案）"), "security.emergency_plan_per_authorization"),
 		"each authorization has exactly one emergency plan (revised as new versions, never a second plan)")
 	RuleAuthState = NewRule("AUTH_STATE", "Authorization_TransitionsInOrder",
-		"DOMAIN §3",
+		basis(guangdong("第二十条（五）", "第三十九条"), luohu("十二（限期改正期间，暂停授权运营使用权限）")),
 		"publicized → active ⇄ suspended → terminated | expired; nothing happens to an authorization that has ended")
 )
 
@@ -229,11 +230,19 @@ type CreateAuthorizationRequest struct {
 	SelectionMethod string   `json:"selectionMethod,omitempty" pdl:"max=32"`
 }
 
+// AuthorizationNamer is a write request naming the authorization it acts on.
+type AuthorizationNamer interface {
+	AuthorizationID() string
+}
+
 // AuthorizationRef names an authorization in a transition (id = the action's id).
 type AuthorizationRef struct {
 	Request
 	Authorization string `json:"authorization" pdl:"req,fmt=id"`
 }
+
+// AuthorizationID is the authorization the request acts on (see AuthorizationNamer).
+func (r *AuthorizationRef) AuthorizationID() string { return r.Authorization }
 
 // SignAuthorizationRequest signs the agreement as the caller's party.
 type SignAuthorizationRequest struct {
@@ -304,6 +313,9 @@ type FileEmergencyPlanRequest struct {
 	Summary       string `json:"summary,omitempty" pdl:"max=1024"`
 }
 
+// AuthorizationID is the authorization the plan is for.
+func (r *FileEmergencyPlanRequest) AuthorizationID() string { return r.Authorization }
+
 // AuthorizationsRequest lists authorizations by operator and/or status.
 type AuthorizationsRequest struct {
 	Page
@@ -349,10 +361,10 @@ type DecideExitRequest struct {
 // RuleAuthActive: data use, products, trades and applications need an active
 // authorization; a suspended, terminated or expired one refuses them.
 var RuleAuthActive = NewRule("AUTH_NOT_ACTIVE", "Authorization_InactiveRefusesUse",
-	"000 §6(四); 003 Art. 30; 004 Art. 39",
+	basis(luohu("十二（暂停授权运营使用权限）"), qinhuangdao("三（二）3（收回…全部授权运营权限）"), guangdong("第三十九条")),
 	"applications, grants, products and trades need their operator's authorization to be active")
 
 // RuleAuthConcurrent limits how many operators hold authorizations at once.
 var RuleAuthConcurrent = NewRule("AUTH_TOO_MANY_OPERATORS", "Authorization_ConcurrentOperatorsCapped",
-	"005 运营主体 (一个法人组织); authorization.max_concurrent_operators",
+	basis(qinhuangdao("三（一）2（统一授权给一个法人组织）"), "authorization.max_concurrent_operators"),
 	"no more operators hold a live (publicized, active or suspended) authorization than the profile allows")

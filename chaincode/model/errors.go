@@ -23,6 +23,7 @@ const (
 	CodeOutOfRange    Code = "INPUT_OUT_OF_RANGE"   // number or date outside its allowed range
 	CodeTooLarge      Code = "INPUT_TOO_LARGE"      // whole request over the size limit
 	CodeDuplicate     Code = "INPUT_DUPLICATE_ITEM" // the same item twice in a list
+	CodeDuplicateKey  Code = "INPUT_DUPLICATE_KEY"  // the same key twice in one JSON object
 	CodeIDReused      Code = "ID_REUSED"            // a different request under a used id
 	CodeNotFound      Code = "NOT_FOUND"            // referenced record does not exist
 	CodeAccessDenied  Code = "ACCESS_DENIED"        // caller's role or party may not do this
@@ -47,7 +48,7 @@ type Error struct {
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
 	Limit   string `json:"limit,omitempty"`
-	Rule    string `json:"rule,omitempty"` // seed article(s) behind a rule violation
+	Rule    string `json:"rule,omitempty"` // the articles behind a rule violation (Rule.Basis)
 }
 
 func (e *Error) Error() string {

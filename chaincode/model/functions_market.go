@@ -3,7 +3,7 @@ package model
 func init() {
 	RegisterFuncs(
 		W[SubmitProductRequest, Product]("Product:Submit", "submit a data product for compliance review (operator)"),
-		W[ReviewProductRequest, Product]("Product:Review", "record the six checks of 广东 Art. 26 and decide (bureau)"),
+		W[ReviewProductRequest, Product]("Product:Review", "record the six checks of 《广东省…管理办法》第二十六条 and decide (bureau)"),
 		W[RegisterProductRequest, Product]("Product:Register", "register an approved product; assigns its registration number (operator)"),
 		W[ListProductRequest, Product]("Product:ListOnExchange", "list a registered product on a data exchange (exchange)"),
 		W[ProductStatusRequest, Product]("Product:Suspend", "suspend a product (bureau)"),

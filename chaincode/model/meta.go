@@ -140,7 +140,7 @@ func (d *Deadline) Open() bool { return d != nil && d.Met == nil && d.Waived == 
 // ledger refuses a change dated before the record's last change — a record's history can
 // only move forward in time, and a deadline cannot be met by backdating.
 var RuleTimeMonotonic = NewRule("TX_TIME_BEFORE_LAST_CHANGE", "Record_TimeMovesForward",
-	"DOMAIN §Records (time from the transaction timestamp)",
+	basis(futian("第十六条（全流程操作可追踪）"), "ledger design: a record's time is its transaction's timestamp"),
 	"a transaction dated before the last change of a record it changes is refused")
 
 // Reader is who asks to read a record: the participant an identity acts for, its role,

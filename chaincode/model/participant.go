@@ -1,6 +1,7 @@
 package model
 
-// Role is the part a participant plays (DOMAIN.md "Parties").
+// Role is the part a participant plays: the bureau (实施机构 / 数据主管部门), operators,
+// source units, partners, regulators, data exchanges.
 type Role string
 
 // Roles.
@@ -86,13 +87,13 @@ func (c *NetworkConfig) Parties() []string { return nil }
 // Rules of participants.
 var (
 	RuleUSCCCheckDigit = NewRule("PARTICIPANT_USCC_CHECK_DIGIT", "Participant_USCCCheckDigit",
-		"DOMAIN §1; GB 32100-2015",
+		"GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
 		"a participant's 统一社会信用代码 must be 18 characters with a valid GB 32100 check character")
 	RuleBureauOnlyRegisters = NewRule("PARTICIPANT_BUREAU_ONLY", "Participant_OnlyBureauRegisters",
-		"004 Art. 6; DOMAIN §1",
+		basis(guangdong("第六条")),
 		"only the bureau registers participants, binds identities and changes their status")
 	RuleBlacklistedNotAuthorized = NewRule("PARTICIPANT_BLACKLISTED", "Participant_BlacklistedOperatorNotAuthorized",
-		"002 退出机制 2 (5年市场禁入)",
+		basis(longhua("退出机制 2.退出执行规范（5年市场禁入）")),
 		"a blacklisted operator cannot be authorized before its ban ends")
 )
 

@@ -15,8 +15,8 @@ const (
 func (PartnerStatus) Values() []string { return []string{"active", "exited"} }
 
 // Partnership is a partner (协作单位 / 平台合作方) the operator brings into one
-// authorization under a development agreement, filed with the bureau (Futian Art. 17,
-// 23; Luohu §8).
+// authorization under a development agreement, filed with the bureau (《福田区…暂行管理办法》第十七条,
+// 23; 《罗湖区…实施方案》八).
 type Partnership struct {
 	Meta
 	Authorization   string        `json:"authorization" ref:"authorization,under"`
@@ -37,10 +37,10 @@ func (p *Partnership) Parties() []string { return []string{p.Operator, p.Partner
 // Rules of partners.
 var (
 	RulePartnerFiledByOperator = NewRule("PARTNER_OPERATOR_ONLY", "Partner_OnboardingAndExitFiledByOperator",
-		"003 Art. 17, Art. 23; 000 §8; partners.onboarding_filing_required",
+		basis(futian("第十七条"), luohu("六（七）"), "partners.onboarding_filing_required"),
 		"the operator of an active authorization files its partners' onboarding and exit; the partner must be a registered partner participant")
 	RulePartnerAgreementTerm = NewRule("PARTNER_AGREEMENT_OUTLIVES_TERM", "Partner_AgreementWithinOperatorTerm",
-		"003 Art. 23; partners.agreement_within_operator_term",
+		basis(luohu("六（七）（最长不得超过运营机构运营剩余时长）"), "partners.agreement_within_operator_term"),
 		"a development agreement cannot outlive the operator's remaining authorization term")
 )
 
@@ -54,6 +54,9 @@ type OnboardPartnerRequest struct {
 	AgreementDigest string   `json:"agreementDigest" pdl:"req,fmt=digest"`
 	AgreementEnd    string   `json:"agreementEnd" pdl:"req,fmt=date"`
 }
+
+// AuthorizationID is the authorization the partner is onboarded under.
+func (r *OnboardPartnerRequest) AuthorizationID() string { return r.Authorization }
 
 // ExitPartnerRequest files a partner's exit (operator).
 type ExitPartnerRequest struct {

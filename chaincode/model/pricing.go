@@ -18,7 +18,7 @@ func init() {
 // few such amounts stay far inside int64.
 const MaxFen = 1_000_000_000_000_000
 
-// ChargingUnit is what a fee is charged per (Longhua 收益分配机制: 按产品数量、服务次数、
+// ChargingUnit is what a fee is charged per (《龙华区…实施方案》收益分配机制: 按产品数量、服务次数、
 // 服务时间、数据调用量等形式收费).
 type ChargingUnit string
 
@@ -49,7 +49,7 @@ func (PriceStatus) Values() []string { return []string{"active", "superseded"} }
 
 // PriceCap is a cap (上限收费标准) set by the bureau for a class and charging unit,
 // optionally for one product (a product's own cap overrides the general one). Caps are
-// public (Guangdong Art. 35: 相关收费标准).
+// public (《广东省…管理办法》第三十五条: 相关收费标准).
 type PriceCap struct {
 	Meta
 	Class        ProductClass `json:"class"`
@@ -79,8 +79,8 @@ type PriceFlag struct {
 }
 
 // PriceFiling is an operator's filed price (定价备案) for one product, charging unit and
-// scenario, with its pricing basis, scope and method of use (Luohu 八, Futian Art. 21).
-// Filed prices are public (Guangdong Art. 35).
+// scenario, with its pricing basis, scope and method of use (《罗湖区…实施方案》八, 《福田区…暂行管理办法》第二十一条).
+// Filed prices are public (《广东省…管理办法》第三十五条).
 type PriceFiling struct {
 	Meta
 	Operator     string       `json:"operator"`
@@ -188,7 +188,7 @@ type RevenueCorrection struct {
 }
 
 // Revenue is an operator's annual revenue report against its maximum allowed revenue
-// (最高准许收入; Longhua 收益分配机制, Qinhuangdao 定价机制). One per operator and year;
+// (最高准许收入; 《龙华区…实施方案》收益分配机制, 《秦皇岛市…实施方案》定价机制). One per operator and year;
 // corrections make new versions of the same record.
 type Revenue struct {
 	Meta
@@ -211,43 +211,43 @@ func (r *Revenue) Parties() []string { return []string{r.Operator} }
 // Rules of pricing, trades and revenue.
 var (
 	RulePricePublicInterestFree = NewRule("PRICE_PUBLIC_INTEREST_NOT_FREE", "Price_PublicInterestNotFreeRejected",
-		"002 收益分配机制; 000 十、(二)7; 003 三、(三)3.(2); 004 Art. 29",
+		basis(longhua("收益分配机制"), luohu("十（二）7"), qinhuangdao("三（三）3（2）"), guangdong("第二十九条")),
 		"where pricing.public_interest_free, a public-interest product's cap, filed price and trade amounts must be 0")
 	RulePriceAboveCap = NewRule("PRICE_ABOVE_CAP", "Price_AboveCapRejected",
-		"002 收益分配机制 (不高于上限收费标准); 003 三、(三)3.(2)",
+		basis(longhua("收益分配机制（不高于上限收费标准）"), qinhuangdao("三（三）3（2）")),
 		"a filed price may not exceed the cap in force for its class and charging unit (the product's own cap first)")
 	RulePriceNoCap = NewRule("PRICE_CAP_MISSING", "Price_NoCapRejected",
-		"002 收益分配机制; 003 三、(三)3.(2)",
+		basis(longhua("收益分配机制"), qinhuangdao("三（三）3（2）")),
 		"where pricing.price_cap_required, a commercial price can be filed only under a cap the bureau has set")
 	RulePriceCapCut = NewRule("PRICE_ABOVE_NEW_CAP", "Price_CapCutFlagsFiling",
-		"002 收益分配机制 (超过10%的，由实施机构调整上限收费标准)",
+		basis(longhua("收益分配机制（超过10%的，由实施机构调整上限收费标准）")),
 		"a cap cut below a filed price flags that filing (Price:Flagged) until the operator files a price within the cap or the cap is raised")
 	RuleTradeAmountAbovePrice = NewRule("TRADE_AMOUNT_ABOVE_PRICE", "Trade_AmountAbovePriceRejected",
-		"000 八; 001 Art. 21; 002 收益分配机制",
+		basis(luohu("八"), futian("第二十一条"), longhua("收益分配机制")),
 		"a trade's amount may not exceed the filed price times the quantity")
 	RuleTradeNoFiledPrice = NewRule("TRADE_NO_FILED_PRICE", "Trade_WithoutFiledPriceRejected",
-		"000 八 (定价依据…应向实施机构进行备案); 001 Art. 21",
+		basis(luohu("八（定价依据…应向实施机构进行备案）"), futian("第二十一条")),
 		"a commercial product is traded only under an active price filed for its charging unit and scenario")
 	RuleTradeOffExchange = NewRule("TRADE_OFF_EXCHANGE", "Trade_OffExchangeRejected",
-		"003 三、(一)2 (应在数据交易机构开展交易); 004 Art. 28",
+		basis(qinhuangdao("三（一）2（应在数据交易机构开展交易）"), guangdong("第二十八条")),
 		"a trade through an exchange needs the product listed there; where product.exchange_trading_required, every trade goes through one")
 	RuleTradeSourceUnitFree = NewRule("TRADE_SOURCE_UNIT_CHARGED", "Trade_SourceUnitChargedRejected",
-		"000 八 (数源单位有权无偿使用)",
+		basis(luohu("八（数源单位有权无偿使用）")),
 		"where pricing.source_unit_free_use, a source unit of the product's resources buys it for 0")
 	RuleRevenueDuplicateYear = NewRule("REVENUE_YEAR_REPORTED", "Revenue_SecondReportForYearRejected",
-		"002 收益分配机制 (当年实际收入)",
+		basis(longhua("收益分配机制（当年实际收入）")),
 		"an operator files one revenue report per year; a change is an explicit correction of that report")
 	RuleRevenueProfitRate = NewRule("REVENUE_PROFIT_RATE", "Revenue_ProfitRateFromProfileOrPriceAuthority",
-		"003 三、(三)3.(2) (10年期国债平均收益率加6个百分点); 002 收益分配机制",
+		basis(qinhuangdao("三（三）3（2）（10年期国债平均收益率加6个百分点）"), longhua("收益分配机制")),
 		"the allowed profit rate is the treasury yield plus pricing.allowed_profit_spread_bp; where the profile sets no spread the report states the rate set by the price authority")
 	RuleRevenueDeviation = NewRule("REVENUE_DEVIATION_OBLIGATION", "Revenue_DeviationOpensObligation",
-		"002 收益分配机制 (偏离最高准许收入10%及以下…超过10%的…)",
+		basis(longhua("收益分配机制（偏离最高准许收入10%及以下…超过10%的…）")),
 		"a revenue deviation within pricing.revenue_deviation_bp obliges the operator to adjust its prices; beyond it the bureau must adjust the cap")
 	RuleRevenueOverage = NewRule("REVENUE_OVERAGE_CARRIED", "Revenue_OverageCarriedToNextYear",
-		"002 收益分配机制 (对运营机构的最高准许收入…进行监督); 003 三、(三)3.(2) — no seed states the carry-over: project design",
+		basis(longhua("收益分配机制（对运营机构的最高准许收入…进行监督）"), qinhuangdao("三（三）3（2）"), "no document states the carry-over: ledger design"),
 		"revenue above the allowed revenue is carried into the next year's report and reduces that year's allowed revenue")
 	RuleRevenueEvidence = NewRule("REVENUE_OBLIGATION_EVIDENCE", "Revenue_FulfilmentNeedsNewFilingOrCap",
-		"002 收益分配机制",
+		basis(longhua("收益分配机制")),
 		"an adjustment obligation is met only by its party, with a price filing (operator) or cap (bureau) made after it opened")
 )
 

@@ -6,7 +6,7 @@ func init() {
 	registerKind(KindProduct, func() Record { return &Product{} })
 }
 
-// ProductForm is what a public data product is (Futian Art. 3(二)).
+// ProductForm is what a public data product is (《福田区…暂行管理办法》第三条（二）).
 type ProductForm string
 
 // Product forms.
@@ -25,7 +25,7 @@ func (ProductForm) Values() []string {
 }
 
 // ProductClass is what a product is for, which decides whether it may be charged for
-// (Longhua 收益分配机制, Qinhuangdao 定价机制, Guangdong Art. 29).
+// (《龙华区…实施方案》收益分配机制, 《秦皇岛市…实施方案》定价机制, 《广东省…管理办法》第二十九条).
 type ProductClass string
 
 // Product classes.
@@ -68,7 +68,7 @@ type ReviewCheck struct {
 // OK reports whether the check passed.
 func (c ReviewCheck) OK() bool { return c.Passed != nil && *c.Passed }
 
-// CrossBorderCheck is Guangdong Art. 26(五): whether the product involves data leaving
+// CrossBorderCheck is 《广东省…管理办法》第二十六条（五）: whether the product involves data leaving
 // the country (数据出境), and whether that aspect is compliant (no export, or an export
 // that passed its security assessment, named in the note).
 type CrossBorderCheck struct {
@@ -88,7 +88,7 @@ func (c *CrossBorderCheck) Check() error {
 	return nil
 }
 
-// ProductChecks are the six review points of Guangdong Art. 26, one by one.
+// ProductChecks are the six review points of 《广东省…管理办法》第二十六条, one by one.
 type ProductChecks struct {
 	PurposeScopeMatch      ReviewCheck      `json:"purposeScopeMatch"`      // (一) 符合数据的申请用途和使用范围
 	SourcesStatedLawful    ReviewCheck      `json:"sourcesStatedLawful"`    // (二) 注明使用的数据来源及其合规性
@@ -131,7 +131,7 @@ type ProductReview struct {
 }
 
 // ProductSource is one grant a product is made from and the resources it uses under it:
-// the product → grant → resource link of the provenance trail (Guangdong Art. 27).
+// the product → grant → resource link of the provenance trail (《广东省…管理办法》第二十七条).
 type ProductSource struct {
 	Grant         string   `json:"grantId"`
 	Authorization string   `json:"authorizationId"`
@@ -139,7 +139,7 @@ type ProductSource struct {
 	Resources     []string `json:"resourceIds"`
 }
 
-// Listing is a product's listing on a data exchange (Futian Art. 22, Guangdong Art. 28).
+// Listing is a product's listing on a data exchange (《福田区…暂行管理办法》第二十二条, 《广东省…管理办法》第二十八条).
 type Listing struct {
 	Exchange   string    `json:"exchange"`
 	ListingRef string    `json:"listingRef,omitempty"` // the exchange's own code for the listing
@@ -157,10 +157,10 @@ type StatusChange struct {
 	TxID   string        `json:"txId"`
 }
 
-// Product is a public data product or service (公共数据产品和服务登记; Futian Art. 3, 21;
-// Guangdong Art. 25–28). It is private to its operator, the source units of its
+// Product is a public data product or service (公共数据产品和服务登记; 《福田区…暂行管理办法》第三条、第二十一条;
+// 《广东省…管理办法》第二十五条至第二十八条). It is private to its operator, the source units of its
 // resources and the exchanges that list it until it is registered; from then on it is
-// public (Guangdong Art. 25: 向社会公开; Art. 35: 产品和服务清单).
+// public (《广东省…管理办法》第二十五条: 向社会公开; 第三十五条: 产品和服务清单).
 type Product struct {
 	Meta
 	Operator          string          `json:"operator"`
@@ -227,31 +227,31 @@ func (p *Product) ListedOn(exchange string) bool {
 // Rules of products.
 var (
 	RuleProductGrantNotUsable = NewRule("PRODUCT_GRANT_NOT_USABLE", "Product_GrantNotActiveRejected",
-		"004 Art. 24–25; 001 Art. 18; DOMAIN §5–6",
+		basis(guangdong("第二十四条", "第二十五条"), futian("第十八条")),
 		"a product is made only from active grants of the submitting operator, within their validity period")
 	RuleProductResourceNotGranted = NewRule("PRODUCT_RESOURCE_NOT_GRANTED", "Product_ResourceOutsideGrantRejected",
-		"004 Art. 25 (不得超授权范围使用), Art. 27 (与已登记的公共数据资源信息进行关联记载)",
+		basis(guangdong("第二十五条（不得超授权范围使用）", "第二十七条（与已登记的公共数据资源信息进行关联记载）")),
 		"every resource a product names must be a registered resource covered by one of the product's grants, and every grant it names must contribute one of those resources")
 	RuleProductScenarioNotGranted = NewRule("PRODUCT_SCENARIO_NOT_GRANTED", "Product_ScenarioOutsideGrantRejected",
-		"004 Art. 24 (一场景一清单一审定), Art. 26(一); 001 Art. 21",
+		basis(guangdong("第二十四条（一场景一清单一审定）", "第二十六条（一）"), futian("第二十一条")),
 		"every scenario a product is submitted for must be the scenario of one of its grants")
 	RuleProductReviewChecks = NewRule("PRODUCT_REVIEW_CHECK_FAILED", "Product_ApprovalNeedsAllSixChecks",
-		"004 Art. 26 (一)–(六)",
-		"the bureau's review records the six checks of Guangdong Art. 26 one by one; a product is approved only if all six passed")
+		basis(guangdong("第二十六条（一）至（六）")),
+		"the bureau's review records the six checks of 《广东省…管理办法》第二十六条 one by one; a product is approved only if all six passed")
 	RuleProductRedevelopment = NewRule("PRODUCT_OPERATOR_REDEVELOPMENT", "Product_OperatorRedevelopmentRejected",
-		"003 三、(一)2; 004 Art. 25",
+		basis(qinhuangdao("三（一）2"), guangdong("第二十五条")),
 		"where product.operator_redevelopment_banned, an operator cannot submit a product derived from a product it delivered itself")
 	RuleProductNotApproved = NewRule("PRODUCT_NOT_APPROVED", "Product_RegistrationBeforeApprovalRejected",
-		"004 Art. 27 (对于评估审核通过的…进行登记); 001 Art. 22",
+		basis(guangdong("第二十七条（对于评估审核通过的…进行登记）"), futian("第二十二条")),
 		"only a product the bureau approved can be registered, and only by its operator")
 	RuleProductNotRegistered = NewRule("PRODUCT_NOT_REGISTERED", "Product_ListingBeforeRegistrationRejected",
-		"001 Art. 21–22; 004 Art. 27–28",
+		basis(futian("第二十一条", "第二十二条"), guangdong("第二十七条", "第二十八条")),
 		"a product cannot be listed on an exchange or have a price filed before it is registered")
 	RuleProductNotInForce = NewRule("PRODUCT_NOT_IN_FORCE", "Trade_ProductNotInForceRejected",
-		"004 Art. 28; 001 Art. 22; DOMAIN §7",
+		basis(guangdong("第二十八条"), futian("第二十二条")),
 		"a product is listed or traded only while registered (or listed) and neither suspended nor revoked")
 	RuleProductScenarioNotApproved = NewRule("PRODUCT_SCENARIO_NOT_APPROVED", "Trade_UnapprovedScenarioRejected",
-		"001 Art. 21 (不得用于或变相用于未经审核的应用场景); 004 Art. 26(一)",
+		basis(futian("第二十一条（不得用于或变相用于未经审核的应用场景）"), guangdong("第二十六条（一）")),
 		"a product is priced and traded only for a scenario it was approved for")
 )
 
@@ -341,7 +341,7 @@ type DisclosureRequest struct {
 	IncludeInactive bool `json:"includeInactive,omitempty"`
 }
 
-// PublicProduct is a product as disclosed to the public (Guangdong Art. 35 产品和服务清单).
+// PublicProduct is a product as disclosed to the public (《广东省…管理办法》第三十五条 产品和服务清单).
 type PublicProduct struct {
 	ID             string        `json:"id"`
 	Name           string        `json:"name"`
@@ -358,7 +358,7 @@ type PublicProduct struct {
 }
 
 // PublicAuthorization is an authorization as disclosed to the public: object, scope and
-// term (Guangdong Art. 23, 35).
+// term (《广东省…管理办法》第二十三条、第三十五条).
 type PublicAuthorization struct {
 	ID           string     `json:"id"`
 	Operator     string     `json:"operator"`

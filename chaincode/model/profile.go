@@ -43,10 +43,10 @@ func itoa(n int) string {
 // Rules of the profile.
 var (
 	RuleProfileBureauOnly = NewRule("PROFILE_BUREAU_ONLY", "Profile_OnlyBureauSetsOrAmends",
-		"DOMAIN §Policy profiles; 004 Art. 6",
+		basis(guangdong("第六条", "第十九条")),
 		"only the bureau sets the policy profile, at first use, and amends it with new versions")
 	RuleProfileSetOnce = NewRule("PROFILE_SET_ONCE", "Profile_SetOnceThenAmend",
-		"DOMAIN §Policy profiles",
+		basis(guangdong("第十九条（经审定同意的实施方案，原则上不得随意变更）")),
 		"the profile is set once; later changes are amendments that create a new version effective from their transaction time")
 )
 

@@ -7,7 +7,7 @@ func init() {
 	registerKind(KindHistoryRevision, func() Record { return &ResourceRevision{} })
 }
 
-// Openness is the open-data class of a resource (Futian Art. 2).
+// Openness is the open-data class of a resource (《福田区…暂行管理办法》第二条).
 type Openness string
 
 // Openness classes. Closed (不予开放) resources never enter authorized operation.
@@ -20,7 +20,7 @@ const (
 // Values lists the classes.
 func (Openness) Values() []string { return []string{"unconditional", "conditional", "closed"} }
 
-// UpdateFrequency is how often a resource is refreshed (Longhua table 1).
+// UpdateFrequency is how often a resource is refreshed (《龙华区…实施方案》表1).
 type UpdateFrequency string
 
 // Values lists the frequencies.
@@ -48,7 +48,7 @@ func (CatalogueStatus) Values() []string {
 }
 
 // SharedFrom records a resource obtained through government data sharing from another
-// region or department, with the providing unit's consent (Luohu §5(一), Guangdong Art. 11).
+// region or department, with the providing unit's consent (《罗湖区…实施方案》五（一）, 《广东省…管理办法》第十一条).
 type SharedFrom struct {
 	Region        string `json:"region" pdl:"req,max=64"`
 	ProviderUnit  string `json:"providerUnit" pdl:"req,max=128"`
@@ -67,7 +67,7 @@ type Agreement struct {
 
 // Resource is a registered public data resource (公共数据资源登记). It is registered by its
 // source unit; contributing units hold parts of it and must agree to its use too. Once
-// catalogued it is public (Guangdong Art. 11: the catalogue is disclosed).
+// catalogued it is public (《广东省…管理办法》第十一条: the catalogue is disclosed).
 type Resource struct {
 	Meta
 	SourceUnit        string          `json:"sourceUnit"`
@@ -113,29 +113,29 @@ func (r *ResourceRevision) Parties() []string { return r.Snapshot.Parties() }
 // Rules of resources.
 var (
 	RuleResourceOwnUnit = NewRule("RESOURCE_OWN_UNIT_ONLY", "Resource_OnlySourceUnitRegistersOwn",
-		"003 Art. 9; 004 Art. 11; DOMAIN §2",
+		basis(qinhuangdao("三（三）1（2）"), guangdong("第九条", "第十一条")),
 		"only a source unit registers a resource, as its own, and only that unit changes it")
 	RuleResourceClosedNotCatalogued = NewRule("RESOURCE_CLOSED_NOT_CATALOGUED", "Resource_ClosedNeverCatalogued",
-		"003 Art. 2, Art. 9; 000 §5(一)",
+		basis(qinhuangdao("三（一）4（涉密数据和有明确要求不得授权运营的除外）"), luohu("五（一）")),
 		"a resource classed 不予开放 (closed) never enters the authorized-operation catalogue")
 	RuleResourceCatalogueConsent = NewRule("RESOURCE_CATALOGUE_NEEDS_CONSENT", "Resource_CatalogueNeedsSourceAgreement",
-		"004 Art. 11; 000 §5(一); data_supply.catalogue_requires_source_consent",
+		basis(guangdong("第十一条"), luohu("五（二）（由实施机构获取数源单位同意后）"), "data_supply.catalogue_requires_source_consent"),
 		"a resource is catalogued only when its source unit and every contributing unit agreed; one refusal ends the proposal")
 	RuleResourceRefusalReason = NewRule("RESOURCE_REFUSAL_NEEDS_REASON", "Resource_RefusalNeedsReason",
-		"004 Art. 11 (不同意纳入的, 应说明理由和依据); data_supply.catalogue_refusal_needs_reason",
+		basis(guangdong("第十一条（不同意纳入授权运营范围的，应说明理由和依据）"), "data_supply.catalogue_refusal_needs_reason"),
 		"a unit refusing catalogue inclusion states its reasons and legal basis")
 	RuleResourceSharedConsent = NewRule("RESOURCE_SHARED_NEEDS_CONSENT", "Resource_SharedFromNeedsProviderConsent",
-		"000 §5(一); 004 Art. 11; data_supply.shared_data_consent_required",
+		basis(luohu("五（一）"), guangdong("第十一条"), "data_supply.shared_data_consent_required"),
 		"data obtained by sharing from another region or department needs the providing unit's consent reference and digest before it is catalogued")
 	RuleResourcePrivacyComputing = NewRule("RESOURCE_PRIVACY_COMPUTING_REQUIRED", "Resource_HighGradeOnlyPrivacyComputing",
-		"002 数据分级开发, 技术保障 4; security.privacy_computing_min_grade, privacy_computing_for_personal_info",
+		basis(longhua("授权运营的模式（三）数据分级开发", "技术保障 4"), "security.privacy_computing_min_grade, privacy_computing_for_personal_info"),
 		"a resource at or above the profile's grade (or holding personal information where the profile says so) is used only by privacy computing")
 	RuleResourceCatalogueState = NewRule("RESOURCE_CATALOGUE_STATE", "Resource_CatalogueStepsInOrder",
-		"004 Art. 11",
+		basis(guangdong("第十一条")),
 		"catalogue inclusion is proposed by the bureau for registered (or refused and revised) resources and answered once by each unit while proposed")
 )
 
-// ResourceContent is what a source unit states about a resource (Longhua table 1).
+// ResourceContent is what a source unit states about a resource (《龙华区…实施方案》表1).
 type ResourceContent struct {
 	Name              string          `json:"name" pdl:"req,max=128"`
 	Summary           string          `json:"summary" pdl:"req,max=2048"`

@@ -20,7 +20,7 @@ func init() {
 }
 
 // ---------------------------------------------------------------------------------
-// Inspections and findings (监督检查: Luohu 十一, Futian Art. 29 and 34, Guangdong Art. 33)
+// Inspections and findings (监督检查: 《罗湖区…实施方案》十一, 《福田区…暂行管理办法》第二十九条、第三十四条, 《广东省…管理办法》第三十三条)
 
 // InspectionType says what kind of check an inspection was.
 type InspectionType string
@@ -29,7 +29,7 @@ type InspectionType string
 const (
 	InspectRoutine       InspectionType = "routine"        // 定期监督检查 (quarterly in Luohu, Futian)
 	InspectSpecial       InspectionType = "special"        // 专项 / ad hoc
-	InspectSecurityCheck InspectionType = "security_check" // 平台安全检查 (Futian Art. 34, monthly)
+	InspectSecurityCheck InspectionType = "security_check" // 平台安全检查 (《福田区…暂行管理办法》第三十四条, monthly)
 	InspectAudit         InspectionType = "audit"          // 数据安全审计, 内控审计
 )
 
@@ -110,7 +110,7 @@ type AddFindingRequest struct {
 }
 
 // ---------------------------------------------------------------------------------
-// Rectification orders (限期整改: Luohu 十二, Futian Art. 29 and 39, Longhua 退出机制 1(2))
+// Rectification orders (限期整改: 《罗湖区…实施方案》十二, 《福田区…暂行管理办法》第二十九条、第三十九条, 《龙华区…实施方案》退出机制 1.（2）)
 
 // RectificationStatus is where an order stands.
 type RectificationStatus string
@@ -217,6 +217,9 @@ type OrderRectificationRequest struct {
 	RectificationDue
 }
 
+// AuthorizationID is the authorization the order is made against.
+func (r *OrderRectificationRequest) AuthorizationID() string { return r.Authorization }
+
 // ReportRectificationRequest files the operator's rectification report.
 type ReportRectificationRequest struct {
 	Request
@@ -242,12 +245,12 @@ func (r *ReviewRectificationRequest) Check() error {
 }
 
 // ---------------------------------------------------------------------------------
-// Evaluations (评估 / 考核评价: Luohu 六(五), Futian Art. 27, Longhua 十(二), Guangdong Art. 38)
+// Evaluations (评估 / 考核评价: 《罗湖区…实施方案》六（五）, 《福田区…暂行管理办法》第二十七条, 《龙华区…实施方案》十（二）, 《广东省…管理办法》第三十八条)
 
 // Grade is an evaluation result.
 type Grade string
 
-// Grades, with the seeds' words: 优秀 / 合格 / 不合格 (Longhua 十(二)).
+// Grades, with the seeds' words: 优秀 / 合格 / 不合格 (《龙华区…实施方案》十（二）).
 const (
 	GradeExcellent Grade = "excellent"
 	GradePass      Grade = "pass"
@@ -353,7 +356,7 @@ func PeriodRange(p string) (start, end time.Time, err error) {
 }
 
 // ---------------------------------------------------------------------------------
-// Security incidents (安全事件: Luohu 九(一)(二) and 六(六)5, Longhua 应急处置, Guangdong Art. 39(四))
+// Security incidents (安全事件: 《罗湖区…实施方案》九（一）（二） and 六（六）5, 《龙华区…实施方案》应急处置, 《广东省…管理办法》第三十九条（四）)
 
 // IncidentSeverity grades an incident.
 type IncidentSeverity string
@@ -367,8 +370,8 @@ const (
 // Values lists the severities.
 func (IncidentSeverity) Values() []string { return []string{"general", "major"} }
 
-// IncidentCategory is what happened (Luohu 九(二): 数据丢失、泄露、篡改、毁损; Longhua
-// 应急处置: 未经授权的数据泄露或非法访问).
+// IncidentCategory is what happened (《罗湖区…实施方案》九（二）: 数据丢失、泄露、篡改、毁损;
+// 《龙华区…实施方案》安全保障 应急处置: 未经授权的数据泄露或非法访问).
 type IncidentCategory string
 
 // Values lists the categories.
@@ -484,7 +487,7 @@ func (r *DecideIncidentRequest) Check() error {
 }
 
 // ---------------------------------------------------------------------------------
-// Periodic reports (Luohu 九(一) 每半年, Futian Art. 30 每月, Guangdong Art. 37 每年3月底前)
+// Periodic reports (《罗湖区…实施方案》九（一） 每半年, 《福田区…暂行管理办法》第三十条 每月, 《广东省…管理办法》第三十七条 每年3月底前)
 
 // ReportKind is a periodic report the profile may require.
 type ReportKind string
@@ -575,8 +578,8 @@ type OverdueReport struct {
 }
 
 // ---------------------------------------------------------------------------------
-// Complaints, objections, disputes, data-quality feedback (Futian Art. 24 and 38,
-// Longhua 十(一)4, Qinhuangdao 争议处置机制, Luohu 十(二)4)
+// Complaints, objections, disputes, data-quality feedback (《福田区…暂行管理办法》第二十四条、第三十八条,
+// 《龙华区…实施方案》十（一）4, 《秦皇岛市…实施方案》争议处置机制, 《罗湖区…实施方案》十（二）4)
 
 // CaseKind is what a case is.
 type CaseKind string
@@ -620,7 +623,7 @@ type CaseAnswer struct {
 // Case is a complaint, objection, dispute or data-quality feedback, answered by its
 // addressee. The filer may be anyone, also an identity bound to no participant (the
 // public): its certificate is recorded in Filer and it may read its own case. A
-// complaint's respondent is not a party to it (Longhua 十(一)4: 为举报人保密).
+// complaint's respondent is not a party to it (《龙华区…实施方案》十（一）4: 为举报人保密).
 type Case struct {
 	Meta
 	CaseKind       CaseKind    `json:"caseKind"`
@@ -686,7 +689,7 @@ type OpenCasesRequest struct {
 // Blacklisting, flags, sweeps
 
 // BlacklistRequest blacklists an operator or partner (bureau): 市场禁入 for the profile's
-// exit.blacklist_years (Longhua 退出机制 2: 5 年). The participant record, and so the
+// exit.blacklist_years (《龙华区…实施方案》退出机制 2: 5 年). The participant record, and so the
 // blacklisting, is public.
 type BlacklistRequest struct {
 	Request
@@ -748,54 +751,54 @@ func (s *SupervisionSweep) Parties() []string { return s.Operators }
 
 var (
 	RuleInspectorRole = NewRule("SUPERVISION_INSPECTOR_ROLE", "Supervision_InspectionByBureauOrRegulator",
-		"000 十一; 001 Art. 29, 34; 004 Art. 33; DOMAIN §9",
+		basis(luohu("十一"), futian("第二十九条", "第三十四条"), guangdong("第三十三条")),
 		"inspections are filed by the bureau or a regulator; findings are added by the inspection's inspector or the bureau")
 	RuleSupervisionBureauOnly = NewRule("SUPERVISION_BUREAU_ONLY", "Supervision_BureauOnlyActs",
-		"000 十二; 001 Art. 27, 39; 002 十(二), 退出机制 2; 004 Art. 38",
+		basis(luohu("十二"), futian("第二十七条", "第三十九条"), longhua("十（二）考核评价", "退出机制 2.退出执行规范"), guangdong("第三十八条")),
 		"only the bureau orders rectification, reviews rectification reports, evaluates operators, decides on incidents and blacklists")
 	RuleRectificationOverdue = NewRule("RECTIFICATION_OVERDUE", "Rectification_OverdueTerminates",
-		"000 十二; 001 Art. 29, 39; 003 三(二)3; 004 Art. 39(三)",
+		basis(luohu("十二"), futian("第二十九条", "第三十九条"), qinhuangdao("三（二）3"), guangdong("第三十九条（三）")),
 		"a rectification not reported by its deadline fails: where supervision.overdue_rectification is mandatory the authorization terminates (rectification_failed) and a late report is refused; otherwise the order is flagged overdue for the bureau")
 	RuleRectificationNeedsReport = NewRule("RECTIFICATION_NO_REPORT", "Rectification_AcceptanceNeedsReport",
-		"001 Art. 29 (报送整改情况); 002 退出机制 1(2) (反馈整改情况); 000 十二",
+		basis(futian("第二十九条（报送整改情况）"), longhua("退出机制 1.（2）违约退出（反馈整改情况）"), luohu("十二")),
 		"the bureau reviews a rectification only after the operator's report; acceptance lifts the suspension (supervision.rectification_suspends)")
 	RuleEvaluationDimensions = NewRule("EVALUATION_DIMENSIONS", "Evaluation_DimensionsPerProfile",
-		"000 六(五); 001 Art. 27; 002 十(二)",
+		basis(luohu("六（五）"), futian("第二十七条"), longhua("十（二）考核评价")),
 		"an evaluation scores exactly the profile's evaluation.dimensions, each once")
 	RuleEvaluationGrade = NewRule("EVALUATION_GRADE", "Evaluation_GradeInProfile",
-		"002 十(二) (优秀/合格/不合格)",
+		basis(longhua("十（二）考核评价（优秀/合格/不合格）")),
 		"an evaluation's grade is one of the profile's evaluation.grades (优秀/合格/不合格 = excellent/pass/fail)")
 	RuleEvaluationPeriod = NewRule("EVALUATION_PERIOD", "Evaluation_OnePerPeriodInOrder",
-		"001 Art. 27 (年度); 002 十(二) (年度评估)",
+		basis(futian("第二十七条（年度）"), longhua("十（二）考核评价（年度评估）")),
 		"an authorization is evaluated once per period; periods do not overlap, move forward, have begun and fall within the term")
 	RuleEvaluationFailures = NewRule("EVALUATION_FAILURES_TERMINATE", "Evaluation_FailuresTerminate",
-		"002 十(二) (连续三次不合格取消授权资格); 001 Art. 27 (应予以清退); 000 六(六)7; 004 Art. 39(五)",
+		basis(longhua("十（二）考核评价（连续三次不合格取消授权资格）"), futian("第二十七条（应予以清退）"), luohu("六（六）7"), guangdong("第三十九条（五）")),
 		"reaching evaluation.failures_to_terminate failed evaluations (consecutive where failures_consecutive) terminates the authorization where failure_termination is mandatory and flags it for the bureau where discretionary")
 	RuleEvaluationRectification = NewRule("EVALUATION_FAIL_NEEDS_RECTIFICATION", "Evaluation_FailureOpensRectification",
-		"002 十(二) (不合格单位限期整改)",
+		basis(longhua("十（二）考核评价（不合格单位限期整改）")),
 		"where evaluation.failure_triggers_rectification, a failing evaluation orders a rectification with its deadline")
 	RuleIncidentTimes = NewRule("INCIDENT_TIMES", "Incident_TimesInOrder",
-		"000 九(二) (立即启动…及时向实施机构报告); 002 应急处置",
+		basis(luohu("九（二）（立即启动应急处置预案，并及时向实施机构报告）"), longhua("安全保障 3.应急处置")),
 		"an incident occurs no later than it is detected and is detected no later than it is reported; a report after security.incident_report_hours is accepted and marked late")
 	RuleIncidentReporter = NewRule("INCIDENT_REPORTER", "Incident_ReporterConcerned",
-		"000 九(一), 九(二); 002 十(一)2; 004 Art. 34",
+		basis(luohu("九（一）", "九（二）"), longhua("十（一）2"), guangdong("第三十四条")),
 		"an operator reports incidents of its own operation and authorizations; partners, source units, the bureau and regulators report incidents concerning an operator they name")
 	RuleIncidentTermination = NewRule("INCIDENT_TERMINATION_GROUND", "Incident_TerminationNeedsMajorGround",
-		"000 六(六)5; 004 Art. 39(四)",
+		basis(luohu("六（六）5"), guangdong("第三十九条（四）")),
 		"the bureau terminates for an incident only if it is major and the profile makes a major incident a termination ground (security.major_incident_terminable)")
 	RuleReportFiler = NewRule("REPORT_FILER", "Report_FiledByNamedParty",
-		"000 九(一) (运营机构每半年报告); 001 Art. 30 (授權運營單位應每月…報); 004 Art. 37 (实施机构…报送)",
+		basis(luohu("九（一）（运营机构每半年报告）"), futian("第三十条（授權運營單位應每月…報）"), guangdong("第三十七条（实施机构…报送）")),
 		"a periodic report is filed by the party the profile names: the operator for security and partner-supervision reports, supervision.annual_report_filer for the annual report")
 	RuleReportPeriod = NewRule("REPORT_PERIOD", "Report_PeriodPerProfile",
-		"000 九(一) (每半年); 001 Art. 30 (每月); 004 Art. 37 (每年3月底前)",
+		basis(luohu("九（一）（每半年）"), futian("第三十条（每月）"), guangdong("第三十七条（每年3月底前）")),
 		"a periodic report is for a report the profile requires, for a period of its cadence that has begun within the authorization's term")
 	RuleCaseFiler = NewRule("CASE_FILER", "Case_FilerAndAddressee",
-		"001 Art. 24, 38; 002 十(一)4; 003 三(三)3(7); 000 十(二)4",
+		basis(futian("第二十四条", "第三十八条"), longhua("十（一）4"), qinhuangdao("三（三）3（7）"), luohu("十（二）4")),
 		"complaints (to the bureau) and objections (to a source unit or the bureau) may be filed by anyone; disputes (to the bureau) by source units, operators and partners; data-quality feedback (to the resource's source unit) by operators, partners and the bureau")
 	RuleCaseAnswer = NewRule("CASE_ANSWER_BY_ADDRESSEE", "Case_AnsweredByAddressee",
-		"001 Art. 24 (由數源部門…予以反饋), 38; 003 三(三)3(7) (及时作出处理)",
+		basis(futian("第二十四条（由數源部門…予以反饋）", "第三十八条"), qinhuangdao("三（三）3（7）（及时作出处理）")),
 		"only the addressed party answers a case, once; an answer after supervision.case_answer_working_days is marked late")
 	RuleBlacklistNeedsProfile = NewRule("SUPERVISION_BLACKLIST_NOT_IN_PROFILE", "Supervision_BlacklistNeedsProfile",
-		"002 退出机制 2 (设立黑名单制度…5年市场禁入)",
+		basis(longhua("退出机制 2.退出执行规范（设立黑名单制度…5年市场禁入）")),
 		"blacklisting needs exit.blacklist_years in the profile; the ban runs that many years from the transaction date and is public")
 )

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pdledger/pdledger/chaincode/internal/strictjson"
 )
 
 // MaxRequestBytes bounds every request body.
@@ -23,8 +25,11 @@ const (
 	DefaultMaxList   = 100
 )
 
-// Decode parses a request strictly: exactly one JSON object, no unknown fields, then
-// Validate. Every refusal is an *Error naming the field and the limit.
+// Decode parses a request strictly, with the chaincode's one strict decoder (the one that
+// reads policy profiles too): exactly one JSON object; field names exact (a key that
+// differs from a field name only in case is an unknown field, as is any key the request
+// type does not have); no key twice in one object, at any depth; then Validate. Every
+// refusal is an *Error naming the field and the limit.
 func Decode(raw []byte, v any) error {
 	if len(raw) > MaxRequestBytes {
 		return FieldErr(CodeTooLarge, "", strconv.Itoa(MaxRequestBytes), "request is %d bytes; the limit is %d bytes", len(raw), MaxRequestBytes)
@@ -36,13 +41,8 @@ func Decode(raw []byte, v any) error {
 	if !utf8.Valid(trimmed) {
 		return Errf(CodeMalformed, "request is not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := strictjson.Decode(trimmed, v, strictjson.Options{}); err != nil {
 		return decodeErr(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Errf(CodeMalformed, "unexpected data after the JSON object")
 	}
 	return Validate(v)
 }
@@ -51,6 +51,23 @@ func decodeErr(err error) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	var pdl *Error
+	var strict *strictjson.Error
+	if errors.As(err, &strict) {
+		switch strict.Kind {
+		case strictjson.DuplicateKey:
+			return FieldErr(CodeDuplicateKey, strict.Path, "each key once", "key %q appears twice in the same object (%s); duplicate keys are refused", strict.Key, strict.Path)
+		case strictjson.CaseVariantKey:
+			return FieldErr(CodeUnknownField, strict.Path, strict.Want, "unknown field %q: field names are case-sensitive; the field is %q", strict.Path, strict.Want)
+		case strictjson.UnknownKey:
+			return FieldErr(CodeUnknownField, strict.Path, "", "unknown field %q", strict.Path)
+		case strictjson.Trailing:
+			return Errf(CodeMalformed, "unexpected data after the JSON object")
+		case strictjson.TooDeep:
+			return FieldErr(CodeMalformed, strict.Path, strconv.Itoa(strictjson.MaxDepth), "field %q is nested deeper than %d levels", strict.Path, strictjson.MaxDepth)
+		case strictjson.Invalid:
+			err = strict.Err
+		}
+	}
 	switch {
 	case errors.As(err, &pdl):
 		return pdl

@@ -208,11 +208,11 @@ func TestCalendar_AddWorkingDaysSemantics(t *testing.T) {
 		// Receipt on a rest day: counting starts at the next working day.
 		{"ReceiptOnSaturday", mustDate(t, "2025-03-08"), 1, "2025-03-10"},
 		{"ReceiptOnHoliday", mustDate(t, "2025-10-03"), 1, "2025-10-09"},
-		// Futian Art. 18: 5 working days spanning the 2026 Spring Festival:
+		// 《福田区…暂行管理办法》第十八条: 5 working days spanning the 2026 Spring Festival:
 		// Thu 12 Feb -> Fri 13 (1), Sat 14 make-up (2), 15-23 off,
 		// Tue 24 (3), Wed 25 (4), Thu 26 (5).
 		{"FutianReviewAcrossSpringFestival2026", mustDate(t, "2026-02-12"), 5, "2026-02-26"},
-		// Guangdong Art. 23: 10 working days from signing on 2025-12-25
+		// 《广东省…管理办法》第二十三条: 10 working days from signing on 2025-12-25
 		// (Thu): 26, 29, 30, 31, [1-3 Jan off], Sun 4 (make-up), 5, 6, 7, 8, 9.
 		{"GuangdongFilingAcrossNewYear2026", mustDate(t, "2025-12-25"), 10, "2026-01-09"},
 		{"ZeroIsEndOfReceiptDay", mustDate(t, "2025-10-03").Add(9 * time.Hour), 0, "2025-10-03"},

@@ -6,11 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"reflect"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/pdledger/pdledger/chaincode/internal/strictjson"
 )
 
 // MaxDocumentBytes bounds the size of a profile or calendar accepted by Parse
@@ -59,116 +58,22 @@ func canonical(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// decodeStrict checks the token stream against the Go type first (for the
-// strictness encoding/json lacks), then lets encoding/json fill the value.
+// decodeStrict decodes a document with the chaincode's one strict decoder (the one that
+// reads requests too), value types checked, and reports a refusal as a *FieldError
+// naming the JSON path ("(document)" for the whole).
 func decodeStrict(data []byte, into any) error {
 	if len(data) > MaxDocumentBytes {
 		return fieldErr("(document)", fmt.Sprintf("is %d bytes; allowed at most %d", len(data), MaxDocumentBytes))
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := scanValue(dec, "", reflect.TypeOf(into).Elem(), 0); err != nil {
-		return err
+	err := strictjson.Decode(data, into, strictjson.Options{Types: true})
+	var se *strictjson.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		return fieldErr(pathOr(se.Path), se.Msg)
 	}
-	if tok, err := dec.Token(); err != io.EOF {
-		return fieldErr("(document)", fmt.Sprintf("unexpected data after the top-level object (%v)", tok))
-	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.DisallowUnknownFields()
-	if err := d.Decode(into); err != nil {
-		return fieldErr("(document)", err.Error())
-	}
-	return nil
-}
-
-const maxDepth = 16
-
-func scanValue(dec *json.Decoder, path string, t reflect.Type, depth int) error {
-	if depth > maxDepth {
-		return fieldErr(pathOr(path), "nesting is too deep")
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return fieldErr(pathOr(path), "invalid JSON: "+err.Error())
-	}
-	nullable := false
-	if t.Kind() == reflect.Pointer {
-		nullable = true
-		t = t.Elem()
-	}
-	if tok == nil {
-		if nullable {
-			return nil
-		}
-		return fieldErr(pathOr(path), "is null; expected "+kindName(t))
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if d, ok := tok.(json.Delim); !ok || d != '{' {
-			return fieldErr(pathOr(path), fmt.Sprintf("is %s; expected an object", tokenKind(tok)))
-		}
-		fields := make(map[string]reflect.Type, t.NumField())
-		for i := 0; i < t.NumField(); i++ {
-			if n := jsonName(t.Field(i)); n != "" {
-				fields[n] = t.Field(i).Type
-			}
-		}
-		seen := make(map[string]bool, len(fields))
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return fieldErr(pathOr(path), "invalid JSON: "+err.Error())
-			}
-			key := kt.(string) // the decoder only yields string keys inside objects
-			sub := key
-			if path != "" {
-				sub = path + "." + key
-			}
-			if seen[key] {
-				return fieldErr(sub, "appears twice; duplicate keys are refused")
-			}
-			seen[key] = true
-			ft, ok := fields[key]
-			if !ok {
-				return fieldErr(sub, "unknown field; allowed "+strings.Join(sortedKeys(fields), ", "))
-			}
-			if err := scanValue(dec, sub, ft, depth+1); err != nil {
-				return err
-			}
-		}
-		_, err := dec.Token() // '}'
-		return err
-	case reflect.Slice:
-		if d, ok := tok.(json.Delim); !ok || d != '[' {
-			return fieldErr(pathOr(path), fmt.Sprintf("is %s; expected an array", tokenKind(tok)))
-		}
-		for i := 0; dec.More(); i++ {
-			if err := scanValue(dec, fmt.Sprintf("%s[%d]", path, i), t.Elem(), depth+1); err != nil {
-				return err
-			}
-		}
-		_, err := dec.Token() // ']'
-		return err
-	case reflect.String:
-		if _, ok := tok.(string); !ok {
-			return fieldErr(pathOr(path), fmt.Sprintf("is %s; expected a string", tokenKind(tok)))
-		}
-	case reflect.Int:
-		n, ok := tok.(json.Number)
-		if !ok {
-			return fieldErr(pathOr(path), fmt.Sprintf("is %s; expected an integer", tokenKind(tok)))
-		}
-		if _, err := strconv.ParseInt(string(n), 10, 32); err != nil {
-			return fieldErr(pathOr(path), fmt.Sprintf("%s is not an integer in 32-bit range", n))
-		}
-	case reflect.Bool:
-		if _, ok := tok.(bool); !ok {
-			return fieldErr(pathOr(path), fmt.Sprintf("is %s; expected true or false", tokenKind(tok)))
-		}
-	default:
-		return fieldErr(pathOr(path), "internal: unsupported Go type "+t.String())
-	}
-	return nil
+	return fieldErr("(document)", err.Error())
 }
 
 func pathOr(p string) string {
@@ -176,48 +81,6 @@ func pathOr(p string) string {
 		return "(document)"
 	}
 	return p
-}
-
-func kindName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct:
-		return "an object"
-	case reflect.Slice:
-		return "an array"
-	case reflect.String:
-		return "a string"
-	case reflect.Int:
-		return "an integer"
-	case reflect.Bool:
-		return "true or false"
-	}
-	return t.String()
-}
-
-func tokenKind(tok json.Token) string {
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '{' {
-			return "an object"
-		}
-		return "an array"
-	case string:
-		return fmt.Sprintf("the string %q", v)
-	case json.Number:
-		return "the number " + v.String()
-	case bool:
-		return fmt.Sprintf("the boolean %v", v)
-	}
-	return "null"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 //go:embed profiles/*.json

@@ -54,7 +54,7 @@ func TestDates_TermEndIsEndOfCorrespondingDay(t *testing.T) {
 }
 
 func TestDates_EndOfMonthForAnnualReport(t *testing.T) {
-	// Guangdong Art. 37: previous year's report due 每年3月底前.
+	// 《广东省…管理办法》第三十七条: previous year's report due 每年3月底前.
 	got := EndOfMonth(2026, time.March)
 	if want := endOf(t, "2026-03-31"); !got.Equal(want) {
 		t.Errorf("EndOfMonth(2026, March) = %v, want %v", got, want)

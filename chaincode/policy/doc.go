@@ -11,8 +11,11 @@
 // # Profiles
 //
 // A Profile collects every rule parameter that differs between the five
-// seed policies (罗湖 Luohu, 福田 Futian, 龙华 Longhua, 秦皇岛 Qinhuangdao,
-// 广东 Guangdong): authorization mode and term, publicity and filing
+// policy documents (Docs, by official title: 《罗湖区公共数据资源授权运营实施方案
+// （试行）》, 《福田区公共数据授权运营暂行管理办法》, 《龙华区公共数据资源授权运营
+// 实施方案（试行）（征求意见稿）》, 《秦皇岛市公共数据资源授权运营实施方案（试行）
+// （征求意见稿）》, 《广东省公共数据资源授权运营管理办法（征求意见稿）》; the
+// "seed" of a profile is its document): authorization mode and term, publicity and filing
 // deadlines, use-application and product review deadlines in working days,
 // exit notice, renewal window, deletion and log-retention periods,
 // evaluation failures, blacklist, pricing thresholds, security and
@@ -34,17 +37,18 @@
 //
 // The five presets are embedded JSON (profiles/*.json); Presets lists them
 // and Preset returns a fresh copy. Parse decodes a bureau-supplied profile
-// strictly (unknown, duplicate or case-variant keys, wrong JSON types,
-// non-integer numbers and trailing data are refused) and validates ranges,
-// traces and cross-field consistency, naming the JSON path and the allowed
-// range in every error. CanonicalJSON gives the stable encoding to digest
-// and store on the ledger: declaration order, compact, every parameter
-// present (null when not set).
+// strictly, with the decoder requests go through too (unknown, duplicate or
+// case-variant keys, wrong JSON types, non-integer numbers and trailing
+// data are refused) and validates ranges, traces and cross-field
+// consistency, naming the JSON path and the allowed range in every error.
+// CanonicalJSON gives the stable encoding to digest and store on the
+// ledger: declaration order, compact, every parameter present (null when
+// not set).
 //
 // README.md in this directory has the full parameter × jurisdiction table,
 // generated from the presets and kept current by
 // TestREADME_ParameterTableUpToDate, plus every interpretation and every
-// place where a seed overrides DOMAIN.md.
+// reading of a text that a summary of it might not share.
 //
 // # Working days
 //

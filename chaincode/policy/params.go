@@ -12,9 +12,9 @@ import (
 // comes from. A value without a source is refused: the ledger must be able to
 // answer "which article says so?" for every rule it enforces.
 type Source struct {
-	// Doc names the document: for the shipped presets the seed file name
-	// (e.g. "002_6d2b700af3253213.txt"); for the calendar parameter the
-	// State Council notice numbers.
+	// Doc names the document: a policy document by its official title (e.g.
+	// "龙华区公共数据资源授权运营实施方案（试行）（征求意见稿）", see Docs); for the
+	// calendar parameter the State Council notice numbers.
 	Doc string `json:"doc"`
 	// Article locates the clause inside Doc (e.g. "第二十三条", "六、(一)期限").
 	Article string `json:"article"`
@@ -23,7 +23,8 @@ type Source struct {
 	// written as "…".
 	Quote string `json:"quote"`
 	// Note records how the quote was interpreted when that is not obvious,
-	// e.g. a hedge such as 原则上 or a disagreement with DOMAIN.md.
+	// e.g. a hedge such as 原则上, or a reading other summaries of the text do
+	// not share.
 	Note string `json:"note,omitempty"`
 }
 

@@ -80,10 +80,13 @@ type Jurisdiction struct {
 	Level string `json:"level"`
 }
 
-// Document identifies the policy text (the seed) the profile is drawn from.
+// Document identifies the policy document the profile is drawn from.
 type Document struct {
-	Seed   string `json:"seed"`   // seed file name, e.g. "000_2eca4d9804ef0ff6.txt"
-	Title  string `json:"title"`  // full title as written in the seed (traditional for Futian)
+	// Seed names the document by its official title (simplified characters, without
+	// 《》; for the presets as Docs lists it). The source.doc of every parameter drawn
+	// from it is the same title.
+	Seed   string `json:"seed"`
+	Title  string `json:"title"`  // full title as the text itself writes it (traditional for Futian)
 	Issuer string `json:"issuer"` // issuing body
 	Number string `json:"number"` // 文号, "" when the seed shows none
 	// Date is the date on the document (issue or publication of the draft),
@@ -110,7 +113,7 @@ type Authorization struct {
 	// ceiling, so the stated term is used as one (see Source.Note).
 	MaxTermMonths *IntParam `json:"max_term_months" policy:"range=1..120,unit=months"`
 	// MaxConcurrentOperators limits how many operators may hold an active
-	// authorization at once (Qinhuangdao: 一个法人组织).
+	// authorization at once (《秦皇岛市…实施方案》三（一）2: 一个法人组织).
 	MaxConcurrentOperators *IntParam `json:"max_concurrent_operators" policy:"range=1..100,unit=operators"`
 	// SelectionMethods lists the allowed ways to pick the operator.
 	SelectionMethods *ListParam `json:"selection_methods" policy:"enum=open_tender|invited_tender|negotiation|competitive_negotiation|expert_review"`

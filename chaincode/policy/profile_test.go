@@ -96,6 +96,24 @@ func TestProfile_PresetsValidate(t *testing.T) {
 	}
 }
 
+func TestProfile_DocumentNamedByOfficialTitle(t *testing.T) {
+	for _, d := range Docs() {
+		p := preset(t, d.Profile)
+		if p.Document.Seed != d.Title {
+			t.Errorf("%s: document.seed %q, want the official title %q", d.Profile, p.Document.Seed, d.Title)
+		}
+		if got, ok := DocByTitle(d.Title); !ok || got != d {
+			t.Errorf("DocByTitle(%q) = %+v, %v", d.Title, got, ok)
+		}
+		if _, ok := policyTextFiles[d.Title]; !ok {
+			t.Errorf("no text file for %s", d.Quoted())
+		}
+	}
+	if len(Docs()) != len(Presets()) {
+		t.Errorf("%d documents for %d presets", len(Docs()), len(Presets()))
+	}
+}
+
 func TestProfile_UnknownPresetRejected(t *testing.T) {
 	for _, name := range []string{"shenzhen", "../profiles/luohu", "", "Luohu"} {
 		_, err := Preset(name)
@@ -193,14 +211,30 @@ func normalizeQuote(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// TestProfile_QuotesAppearInSeed proves every quote is verbatim: it reads the
-// seeds from ../../../shared/seeds (or $PDLEDGER_SEEDS) and skips when they
-// are not there, e.g. in a CI checkout without the shared folder.
-func TestProfile_QuotesAppearInSeed(t *testing.T) {
-	dir := os.Getenv("PDLEDGER_SEEDS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "seeds")
+// policyTextFiles maps each policy document (official title) to the file of its text
+// in the policy-texts directory. The texts are not part of the repository.
+var policyTextFiles = map[string]string{
+	DocLuohu.Title:       "000_2eca4d9804ef0ff6.txt",
+	DocFutian.Title:      "001_cc580e9d1ee73dd7.txt",
+	DocLonghua.Title:     "002_6d2b700af3253213.txt",
+	DocQinhuangdao.Title: "003_0e3db3a44dcd072e.txt",
+	DocGuangdong.Title:   "004_c306402d6cc1940b.txt",
+}
+
+// policyTextsDir is where the policy texts are: $PDL_POLICY_TEXTS, by default
+// ../shared/seeds next to the repository.
+func policyTextsDir() string {
+	if dir := os.Getenv("PDL_POLICY_TEXTS"); dir != "" {
+		return dir
 	}
+	return filepath.Join("..", "..", "..", "shared", "seeds")
+}
+
+// TestProfile_QuotesAppearInSeed proves every quote is verbatim: it reads each
+// preset's policy text from policyTextsDir and skips when it is not there, e.g. in a
+// CI checkout without the texts.
+func TestProfile_QuotesAppearInSeed(t *testing.T) {
+	dir := policyTextsDir()
 	calData, err := calendarFS.ReadFile("calendars/cn-national.json")
 	if err != nil {
 		t.Fatal(err)
@@ -208,9 +242,13 @@ func TestProfile_QuotesAppearInSeed(t *testing.T) {
 	for _, name := range Presets() {
 		t.Run(name, func(t *testing.T) {
 			p := preset(t, name)
-			raw, err := os.ReadFile(filepath.Join(dir, p.Document.Seed))
+			file, ok := policyTextFiles[p.Document.Seed]
+			if !ok {
+				t.Fatalf("no text file known for the policy document %q", p.Document.Seed)
+			}
+			raw, err := os.ReadFile(filepath.Join(dir, file))
 			if err != nil {
-				t.Skipf("seed not available: %v", err)
+				t.Skipf("policy text not available (set PDL_POLICY_TEXTS): %v", err)
 			}
 			seed := normalizeQuote(string(raw))
 			walkParams(reflect.ValueOf(p), "", func(f paramField) {

@@ -25,8 +25,12 @@ func renderTable(t *testing.T) string {
 	for _, n := range Presets() {
 		profiles = append(profiles, preset(t, n))
 	}
-	// Columns in seed order (000 … 004), the order the project refers to them.
-	sort.Slice(profiles, func(i, j int) bool { return profiles[i].Document.Seed < profiles[j].Document.Seed })
+	// Columns in the order of Docs, the order the project lists the documents.
+	order := map[string]int{}
+	for i, d := range Docs() {
+		order[d.Title] = i
+	}
+	sort.Slice(profiles, func(i, j int) bool { return order[profiles[i].Document.Seed] < order[profiles[j].Document.Seed] })
 
 	cells := make([]map[string]string, len(profiles))
 	var rows []paramField
@@ -75,7 +79,7 @@ func renderTable(t *testing.T) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\nSeeds: ")
+	b.WriteString("\nPolicy documents: ")
 	for i, p := range profiles {
 		if i > 0 {
 			b.WriteString("; ")
@@ -84,7 +88,7 @@ func renderTable(t *testing.T) string {
 		if date == "" {
 			date = "undated"
 		}
-		fmt.Fprintf(&b, "`%s` %s (%s, %s)", p.Document.Seed, p.Document.Title, p.Document.Status, date)
+		fmt.Fprintf(&b, "《%s》 (%s; %s, %s)", p.Document.Seed, p.Jurisdiction.ZH, p.Document.Status, date)
 	}
 	b.WriteString(".\n")
 	return b.String()

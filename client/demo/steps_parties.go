@@ -77,7 +77,7 @@ func mspOfRole(role string) string {
 	return "BureauMSP"
 }
 
-const gd = "004_c306402d6cc1940b.txt"
+const gd = "广东省公共数据资源授权运营管理办法（征求意见稿）"
 
 func src(article, quote string) map[string]any {
 	return map[string]any{"doc": gd, "article": article, "quote": quote,

@@ -66,7 +66,7 @@ func TestFlows_RectificationSuspendsThenRestores(t *testing.T) {
 
 	// a drill under an amended profile, amended back afterwards (both versions stay in
 	// the profile's history)
-	drill := map[string]any{"value": true, "source": map[string]any{"doc": "000_2eca4d9804ef0ff6.txt", "article": "十二",
+	drill := map[string]any{"value": true, "source": map[string]any{"doc": "罗湖区公共数据资源授权运营实施方案（试行）", "article": "十二",
 		"quote": "整改期间暂停授权运营使用权限", "note": "integration drill: rectification suspends use rights"}}
 	submit(ctx, t, bureau, "Profile:Amend", map[string]any{"id": "it-drill-on-" + s, "reason": "整改暂停演练", "patch": map[string]any{"supervision": map[string]any{"rectification_suspends": drill}}})
 	t.Cleanup(func() {

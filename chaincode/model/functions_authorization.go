@@ -1,5 +1,7 @@
 package model
 
+// The authorization chain, from the catalogue to the grant a product is made under:
+// resources, authorizations, partners, data-use applications and grants.
 func init() {
 	RegisterFuncs(
 		W[RegisterResourceRequest, Resource]("Resource:Register", "register a public data resource of the calling source unit"),
@@ -15,7 +17,7 @@ func init() {
 		W[FileAuthorizationRequest, Authorization]("Authorization:File", "record the filing (备案) of the signed agreement (bureau)"),
 		W[SuspendAuthorizationRequest, Authorization]("Authorization:Suspend", "suspend an active authorization (bureau)"),
 		W[ResumeAuthorizationRequest, Authorization]("Authorization:Resume", "lift a suspension (bureau)"),
-		W[TerminateAuthorizationRequest, Authorization]("Authorization:Terminate", "terminate on a ground of the seeds (bureau)"),
+		W[TerminateAuthorizationRequest, Authorization]("Authorization:Terminate", "terminate on a ground the policy documents name (bureau)"),
 		W[ExitNoticeRequest, Authorization]("Authorization:ExitNotice", "give notice of a voluntary exit (operator)"),
 		W[DecideExitRequest, Authorization]("Authorization:DecideExit", "approve or refuse a voluntary exit where the profile needs it (bureau)"),
 		W[RenewAuthorizationRequest, Authorization]("Authorization:Renew", "apply for renewal inside the window (operator)"),

@@ -7,7 +7,8 @@ import (
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
-// Fixture for Chaincode I tests: everything goes through the contracts.
+// Fixture for the resource, authorization and application tests: everything goes through
+// the contracts.
 
 func content(name string, grade int, items ...string) model.ResourceContent {
 	if len(items) == 0 {
@@ -17,9 +18,9 @@ func content(name string, grade int, items ...string) model.ResourceContent {
 		Openness: model.OpenConditional, Grade: grade, Domain: "城市治理", Coverage: "全区", UpdateFrequency: "monthly"}
 }
 
-// newChain1 is a ledger with the bureau, source units su1 su2, operators op op2, partner
+// newParties is a ledger with the bureau, source units su1 su2, operators op op2, partner
 // pt and regulator reg.
-func newChain1(t *testing.T, preset string) *harness {
+func newParties(t *testing.T, preset string) *harness {
 	t.Helper()
 	h := newHarness(t, preset)
 	h.party("su1", model.RoleSourceUnit, "区住房和建设局")
@@ -129,9 +130,9 @@ func (h *harness) review(party, app string, d model.Decision, reason string) *mo
 	return &a
 }
 
-// chain1Active is newChain1 with r1 (su1), r2 (su2) catalogued and auth1 active for op.
-func chain1Active(t *testing.T, preset string) *harness {
-	h := newChain1(t, preset)
+// newAuthorized is newParties with r1 (su1), r2 (su2) catalogued and auth1 active for op.
+func newAuthorized(t *testing.T, preset string) *harness {
+	h := newParties(t, preset)
 	h.catalogued("su1", "r1", 2)
 	h.catalogued("su2", "r2", 2)
 	h.authorize("auth1", "op", "r1", "r2")
