@@ -222,6 +222,10 @@ func CCaaSEnv(t *Topology, l Layout, n *Node, st *State) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	indexer, err := t.IndexerSHA256(l)
+	if err != nil {
+		return nil, err
+	}
 	env := []string{
 		"CORE_CHAINCODE_ID_NAME=" + st.PackageIDs[n.Org().Name],
 		"CHAINCODE_SERVER_ADDRESS=" + n.CCaaSAddr(),
@@ -234,6 +238,7 @@ func CCaaSEnv(t *Topology, l Layout, n *Node, st *State) ([]string, error) {
 		"PDL_BOOTSTRAP_MSP=" + t.BureauOrg().MSPID,
 		"PDL_BOOTSTRAP_ADMIN=" + admin,
 		"PDL_ORGS=" + strings.Join(t.PeerMSPIDs(), ","),
+		"PDL_AUDITORS=" + indexer,
 	}
 	if t.Chaincode.Replay == "allowed" {
 		env = append(env, "PDL_REPLAY=allowed")

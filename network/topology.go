@@ -277,14 +277,27 @@ func (t *Topology) PeerMSPIDs() []string {
 // BootstrapAdminSHA256 is the SHA-256 (hex) of the bureau admin's certificate (DER): the
 // one certificate every chaincode server lets bootstrap the ledger.
 func (t *Topology) BootstrapAdminSHA256(l Layout) (string, error) {
-	path := NewCrypto(t, l).UserCert(t.BureauOrg(), "Admin")
+	return certSHA256(NewCrypto(t, l).UserCert(t.BureauOrg(), "Admin"))
+}
+
+// IndexerSHA256 is the SHA-256 (hex) of the explorer indexer's certificate: an auditor
+// the chaincode servers let compare world state with the index.
+func (t *Topology) IndexerSHA256(l Layout) (string, error) {
+	id, err := t.IndexerIdentity()
+	if err != nil {
+		return "", err
+	}
+	return certSHA256(NewCrypto(t, l).UserCert(t.Org(id.Org), id.User))
+}
+
+func certSHA256(path string) (string, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("bureau admin certificate: %w", err)
+		return "", fmt.Errorf("certificate: %w", err)
 	}
 	b, _ := pem.Decode(raw)
 	if b == nil {
-		return "", fmt.Errorf("bureau admin certificate %s: no PEM block", path)
+		return "", fmt.Errorf("certificate %s: no PEM block", path)
 	}
 	sum := sha256.Sum256(b.Bytes)
 	return hex.EncodeToString(sum[:]), nil

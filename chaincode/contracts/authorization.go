@@ -132,30 +132,35 @@ func loadAuthorization(tx *Tx, id, field string) (*model.Authorization, error) {
 	if ended(&a) || a.Status == model.AuthPublicized {
 		return &a, nil
 	}
+	// A transaction records the effect only if its caller may read the authorization:
+	// the endorsement of a write hands the caller its whole write set, so a sweep by a
+	// stranger would leak a private authorization. Otherwise the effect is derived for
+	// this transaction only, as a query derives it.
+	settle := func(status model.AuthStatus, at time.Time, action string) (*model.Authorization, error) {
+		if !tx.CanRead(&a) {
+			a.Status = status
+			return &a, nil
+		}
+		if err := setAuthStatus(tx, &a, status, at); err != nil {
+			return nil, err
+		}
+		return &a, tx.Update(&a, action)
+	}
 	if s := a.Suspension; a.Status == model.AuthSuspended && s != nil && s.Rectification != "" &&
 		!s.Deadline.IsZero() && tx.Now.After(s.Deadline) {
 		a.Termination = &model.Termination{At: s.Deadline, Ground: model.GroundRectificationFailed,
 			Detail: "rectification " + s.Rectification + " not completed by its deadline", TxID: tx.TxID}
-		if err := setAuthStatus(tx, &a, model.AuthTerminated, s.Deadline); err != nil {
-			return nil, err
-		}
-		return &a, tx.Update(&a, "terminated")
+		return settle(model.AuthTerminated, s.Deadline, "terminated")
 	}
 	if e := a.Exit; e != nil && (!e.NeedsApproval || e.Decision == model.Approved) {
 		if on, err := model.ParseDate(e.EffectiveOn); err == nil && !tx.Now.Before(on) {
 			a.Termination = &model.Termination{At: on, Ground: model.GroundVoluntaryExit, Detail: "voluntary exit effective " + e.EffectiveOn, TxID: tx.TxID}
-			if err := setAuthStatus(tx, &a, model.AuthTerminated, on); err != nil {
-				return nil, err
-			}
-			return &a, tx.Update(&a, "terminated")
+			return settle(model.AuthTerminated, on, "terminated")
 		}
 	}
 	if end, ok := termEnd(&a); ok && !tx.Now.Before(end) {
 		a.Termination = &model.Termination{At: end, Ground: model.GroundExpired, Detail: "term ended " + a.TermEnd, TxID: tx.TxID}
-		if err := setAuthStatus(tx, &a, model.AuthExpired, end); err != nil {
-			return nil, err
-		}
-		return &a, tx.Update(&a, "expired")
+		return settle(model.AuthExpired, end, "expired")
 	}
 	return &a, nil
 }

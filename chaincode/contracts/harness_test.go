@@ -21,6 +21,7 @@ type harness struct {
 	t      *testing.T
 	L      *stubtest.Ledger
 	ids    map[string]*stubtest.Identity // participant id → bound identity
+	roles  map[string]model.Role         // participant id → role
 	keys   map[string]*gm.PrivateKey     // participant id → SM2 key
 	seq    int
 	Bureau *stubtest.Identity
@@ -33,7 +34,8 @@ var start = time.Date(2025, 9, 1, 9, 0, 0, 0, model.CST)
 // that policy profile.
 func newHarness(t *testing.T, preset string) *harness {
 	t.Helper()
-	h := &harness{t: t, L: stubtest.NewLedger(start), ids: map[string]*stubtest.Identity{}, keys: map[string]*gm.PrivateKey{}}
+	h := &harness{t: t, L: stubtest.NewLedger(start), ids: map[string]*stubtest.Identity{}, keys: map[string]*gm.PrivateKey{},
+		roles: map[string]model.Role{"bureau": model.RoleBureau}}
 	h.Bureau = stubtest.NewIdentity("BureauMSP", "Admin@bureau", "admin")
 	key, _ := gm.GenerateKey(nil)
 	h.keys["bureau"] = key
@@ -86,6 +88,7 @@ func (h *harness) party(id string, role model.Role, name string) *stubtest.Ident
 	ident := stubtest.NewIdentity(mspOf[role], id+"@"+strings.ToLower(mspOf[role]), "client")
 	h.ok(h.Bureau, "Participant:BindIdentity", bindReq(h.id("bind"), id, ident))
 	h.ids[id] = ident
+	h.roles[id] = role
 	return ident
 }
 

@@ -1,11 +1,14 @@
 package contracts
 
 import (
+	"slices"
+	"sort"
 	"testing"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/pdledger/pdledger/chaincode/gm"
+	"github.com/pdledger/pdledger/chaincode/internal/stubtest"
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
@@ -14,10 +17,12 @@ import (
 // ledger (one transaction each, no contract, so no test-only entry point exists) and
 // drive only the contracts under test.
 
-// put stores a record as is (creating it, or updating it when it exists).
+// put stores a record as is (creating it, or updating it when it exists), as an identity
+// whose role may create records of its kind (model.CreatorRoles), so the record is owned
+// and guarded like one a contract created.
 func (h *harness) put(rec model.Record) {
 	h.t.Helper()
-	_, err := h.L.Call(h.Bureau, func(ctx contractapi.TransactionContextInterface) (string, error) {
+	_, err := h.L.Call(h.creatorOf(rec.GetMeta().Kind), func(ctx contractapi.TransactionContextInterface) (string, error) {
 		tx, err := newTx(ctx, "test:put")
 		if err != nil {
 			return "", err
@@ -47,6 +52,26 @@ func (h *harness) put(rec model.Record) {
 	if err != nil {
 		h.t.Fatalf("put %s %s: %v", rec.GetMeta().Kind, rec.GetMeta().ID, err)
 	}
+}
+
+// creatorOf is the identity of the first party (by id) whose role may create kind.
+func (h *harness) creatorOf(kind model.Kind) *stubtest.Identity {
+	roles := model.CreatorRoles(kind)
+	if roles == nil {
+		return h.Bureau
+	}
+	ids := make([]string, 0, len(h.roles))
+	for id := range h.roles {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if slices.Contains(roles, h.roles[id]) {
+			return h.ids[id]
+		}
+	}
+	h.t.Fatalf("no party of the harness may create a %s (roles %v)", kind, roles)
+	return nil
 }
 
 // get reads a committed record as the ledger stores it (no visibility rule).

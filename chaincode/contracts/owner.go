@@ -2,6 +2,8 @@ package contracts
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -78,13 +80,28 @@ func (tx *Tx) orgs() ([]string, error) {
 	if tx.orgList != nil {
 		return tx.orgList, nil
 	}
+	cfg, err := tx.config()
+	if err != nil || cfg == nil {
+		return nil, err
+	}
+	tx.orgList = cfg.Orgs
+	return tx.orgList, nil
+}
+
+// config is the network configuration the bootstrap wrote (nil before the bootstrap).
+// It is read unguarded here: the guard of every other record leans on it, and it is
+// itself checked like any record where it is read through GetIf.
+func (tx *Tx) config() (*model.NetworkConfig, error) {
+	if tx.cfg != nil {
+		return tx.cfg, nil
+	}
 	var cfg model.NetworkConfig
 	ok, err := tx.getRecord(model.KindConfig, configID, &cfg, false)
 	if err != nil || !ok {
 		return nil, err
 	}
-	tx.orgList = cfg.Orgs
-	return tx.orgList, nil
+	tx.cfg = &cfg
+	return tx.cfg, nil
 }
 
 // own makes the record just created at key the caller's org's: its key-level policy and
@@ -115,15 +132,25 @@ func (tx *Tx) own(kind model.Kind, id, key string) error {
 	return nil
 }
 
-// checkGuard refuses a committed record whose creation carries no marker of its owner
-// (the org its creator acted from).
+// checkGuard refuses a committed record that was not created with its owner's
+// endorsement. The record names its creator (an identity of an org acting for a
+// participant); that must hold up against records already guarded:
+//   - the creator participant (a bureau-guarded record) belongs to the org the record
+//     names, and has a role that may create the kind (model.CreatorRoles);
+//   - a record without a creator participant is one of the bootstrap's own, written in the
+//     bootstrap transaction from the bureau's org;
+//   - the owner org's collection holds the record's creation marker, which no write could
+//     put there without that org's endorsement.
+//
+// Without the first two, two orgs could write, say, an identity binding of their own
+// certificate to the bureau participant, naming themselves as its owner.
 func (tx *Tx) checkGuard(kind model.Kind, id string, raw []byte) error {
 	if tx.guarded[guardKey(kind, id)] {
 		return nil
 	}
-	orgs, err := tx.orgs()
-	if err != nil || len(orgs) == 0 {
-		return err
+	cfg, err := tx.config()
+	if err != nil || cfg == nil {
+		return err // before the bootstrap there is nothing to check against
 	}
 	var meta struct {
 		CreatedBy model.Actor `json:"createdBy"`
@@ -132,13 +159,37 @@ func (tx *Tx) checkGuard(kind model.Kind, id string, raw []byte) error {
 	if err := json.Unmarshal(raw, &meta); err != nil {
 		return model.Errf(model.CodeInternal, "stored %s %q is unreadable: %v", kind, id, err)
 	}
-	h, err := tx.stub.GetPrivateDataHash(GuardCollection(meta.CreatedBy.MSPID), guardKey(kind, id))
+	forged := func(why string) error {
+		return model.Errf(model.CodeUnguarded, "%s %q (created in tx %s by %s of %s) is not used: %s", kind, id, meta.CreatedTx,
+			meta.CreatedBy.Subject, meta.CreatedBy.MSPID, why)
+	}
+	owner := meta.CreatedBy.MSPID
+	if meta.CreatedBy.Participant == "" {
+		if meta.CreatedTx != cfg.CreatedTx || owner != cfg.BureauMSP {
+			return forged("it names no creator participant and is not one of the bootstrap's records")
+		}
+	} else {
+		var p model.Participant
+		ok, err := tx.GetIf(model.KindParticipant, meta.CreatedBy.Participant, &p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return forged("its creator participant " + meta.CreatedBy.Participant + " does not exist")
+		}
+		if p.MSPID != owner {
+			return forged(fmt.Sprintf("its creator participant %s belongs to %s", p.ID, p.MSPID))
+		}
+		if roles := model.CreatorRoles(kind); roles != nil && !slices.Contains(roles, p.Role) {
+			return forged(fmt.Sprintf("a %s does not create records of this kind", p.Role))
+		}
+	}
+	h, err := tx.stub.GetPrivateDataHash(GuardCollection(owner), guardKey(kind, id))
 	if err != nil {
 		return model.Errf(model.CodeInternal, "creation marker of %s %q: %v", kind, id, err)
 	}
 	if len(h) == 0 {
-		return model.Errf(model.CodeUnguarded, "%s %q (created in tx %s by %s) carries no creation marker of its owner %s: it was not created with its owner's endorsement and is not used",
-			kind, id, meta.CreatedTx, meta.CreatedBy.Subject, meta.CreatedBy.MSPID)
+		return forged("it carries no creation marker of its owner " + owner + ": it was not created with its owner's endorsement")
 	}
 	tx.guarded[guardKey(kind, id)] = true
 	return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/pdledger/pdledger/chaincode/internal/stubtest"
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
@@ -102,4 +103,31 @@ func TestOwner_ForgedRecordRefused(t *testing.T) {
 	h.refused(h.Bureau, "Participant:Get", map[string]any{"id": "fake-op"}, model.CodeUnguarded)
 	h.party("op", model.RoleOperator, "运营")
 	h.refused(h.Bureau, "Participant:BindIdentity", bindReq(h.id("b"), "fake-op", h.as("op")), model.CodeUnguarded)
+}
+
+// TestOwner_ColludersCannotBindToTheBureau: two orgs with a modified chaincode write an
+// identity binding of an operator certificate to the bureau participant, naming
+// OperatorMSP as its owner and putting a creation marker in the operator's collection
+// (which the two of them may endorse). The binding does not make that certificate the
+// bureau: an identity acts only for a participant of its own org, and a binding created
+// by anyone but the bureau is refused.
+func TestOwner_ColludersCannotBindToTheBureau(t *testing.T) {
+	h := newHarness(t, "longhua")
+	h.party("op", model.RoleOperator, "运营")
+	rogue := stubtest.NewIdentity("OperatorMSP", "rogue@operator", "client")
+	id := model.IdentityOf("OperatorMSP", rogue.Cert)
+	b := model.IdentityBinding{Meta: model.Meta{ID: id.Key(), Kind: model.KindIdentity, Version: 1,
+		CreatedBy: model.Actor{MSPID: "OperatorMSP", Subject: "CN=op@operatormsp", Participant: "op"}, CreatedTx: "forged", CreatedAt: time.Now()},
+		MSPID: "OperatorMSP", Subject: id.Subject, Issuer: id.Issuer, KeyDigest: id.KeyDigest, IdentityKey: id.Key(), Participant: "bureau", Status: model.StatusActive}
+	raw, _ := json.Marshal(b)
+	key := mustKey(t, model.KindIdentity, id.Key())
+	h.L.PutCommitted(key, raw)
+	h.L.PutPrivateCommitted(GuardCollection("OperatorMSP"), guardKey(model.KindIdentity, id.Key()), []byte{1})
+	// created "by" an operator: operators do not create bindings
+	h.refused(rogue, "Participant:Register", map[string]any{"id": "fake", "role": "operator", "name": "冒牌", "uscc": h.uscc(), "mspId": "OperatorMSP"}, model.CodeUnguarded)
+	// claimed as the bureau's own: no marker in the bureau's collection
+	b.CreatedBy = model.Actor{MSPID: "BureauMSP", Subject: "CN=Admin@bureau", Participant: "bureau"}
+	raw, _ = json.Marshal(b)
+	h.L.PutCommitted(key, raw)
+	h.refused(rogue, "Participant:Register", map[string]any{"id": "fake", "role": "operator", "name": "冒牌", "uscc": h.uscc(), "mspId": "OperatorMSP"}, model.CodeUnguarded)
 }

@@ -34,6 +34,10 @@ type Settings struct {
 	// Orgs are the channel's peer orgs (MSP ids). Bootstrap records them on the ledger
 	// (key-level endorsement policies are built from them) only if they equal these.
 	Orgs []string
+	// Auditors are certificates (SHA-256 hex of the DER) that may compare world state with
+	// an index (System:Digests) besides org admins, the bureau and regulators: the
+	// explorer's indexer, which reads raw blocks anyway.
+	Auditors []string
 }
 
 // DefaultTimeWindow is the skew allowed between a proposal's timestamp and an endorser's
@@ -64,6 +68,7 @@ func CurrentSettings() Settings { return settings }
 //	PDL_BOOTSTRAP_MSP    the bureau's MSP id
 //	PDL_BOOTSTRAP_ADMIN  SHA-256 (hex) of the bureau admin certificate (DER)
 //	PDL_ORGS             the channel's peer orgs, comma-separated MSP ids
+//	PDL_AUDITORS         certificates (SHA-256 hex) that may call System:Digests
 func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 	if getenv == nil {
 		getenv = os.Getenv
@@ -92,15 +97,29 @@ func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 	}
 	s.BootstrapMSP = getenv("PDL_BOOTSTRAP_MSP")
 	s.BootstrapAdmin = strings.ToLower(getenv("PDL_BOOTSTRAP_ADMIN"))
-	if v := getenv("PDL_ORGS"); v != "" {
-		for _, o := range strings.Split(v, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				s.Orgs = append(s.Orgs, o)
-			}
+	s.Orgs = list(getenv("PDL_ORGS"))
+	s.Auditors = list(strings.ToLower(getenv("PDL_AUDITORS")))
+	// A server without them would let any admin bootstrap the ledger with any org list
+	// (and an owner policy of one org): refuse to start instead.
+	switch {
+	case s.BootstrapMSP == "" || s.BootstrapAdmin == "":
+		return s, fmt.Errorf("PDL_BOOTSTRAP_MSP and PDL_BOOTSTRAP_ADMIN must name the bureau's MSP and its admin certificate (SHA-256)")
+	case len(s.Orgs) < 2:
+		return s, fmt.Errorf("PDL_ORGS must list the channel's peer orgs (at least two), comma-separated")
+	}
+	return s, nil
+}
+
+// list splits a comma-separated setting, sorted.
+func list(v string) []string {
+	var out []string
+	for _, o := range strings.Split(v, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
 		}
 	}
-	sort.Strings(s.Orgs)
-	return s, nil
+	sort.Strings(out)
+	return out
 }
 
 // String describes the settings for the server's log and `make status`.

@@ -406,7 +406,8 @@ func (c *SupervisionContract) Flags(ctx contractapi.TransactionContextInterface,
 	})
 }
 
-// Sweep makes due supervision effects effective; any active participant may submit it. Rectifications
+// Sweep makes due supervision effects effective; any active participant may submit it,
+// for the records it may read (a write's endorsement shows its caller the write set). Rectifications
 // whose deadline passed unmet fail (terminating the authorization where the profile
 // says so, else flagged for the bureau), in deadline order, up to limit; the named
 // authorization's own lazy transitions apply (loadAuthorization). The
@@ -427,6 +428,10 @@ func (c *SupervisionContract) Sweep(ctx contractapi.TransactionContextInterface,
 			var r model.Rectification
 			if err := tx.Get(model.KindRectification, id, &r); err != nil {
 				return err
+			}
+			if !tx.CanRead(&r) {
+				// the endorsement would hand the sweeper the record's new state
+				return nil
 			}
 			sw.Checked++
 			changed, err := settleRectification(tx, &r)

@@ -305,3 +305,105 @@ func TestPaging_LongListPagesThroughCompletely(t *testing.T) {
 	}
 	h.refused(h.as("su1"), "Resource:List", map[string]any{"sourceUnit": "su1", "bookmark": "not-base64!"}, model.CodeBadFormat)
 }
+
+// TestReplay_ExpiresAndForgedPointerIgnored: a session stops accepting dated proposals
+// at its expiry even if nobody closes it; a replay pointer written without the bureau (or
+// naming a session that is closed or does not exist) opens nothing.
+func TestReplay_ExpiresAndForgedPointerIgnored(t *testing.T) {
+	h := newHarness(t, "longhua")
+	clock := h.L.Now
+	now := clock
+	withSettings(t, Settings{TimeWindow: 5 * time.Minute, Clock: func() time.Time { return now }, ReplayAllowed: true})
+	reg := func() map[string]any {
+		return map[string]any{"id": h.id("p"), "role": "operator", "name": "运营", "uscc": h.uscc(), "mspId": "OperatorMSP"}
+	}
+	h.ok(h.Bureau, "System:OpenReplay", map[string]any{"id": "rp1", "reason": "演示", "minutes": 30})
+	h.L.Now = clock.AddDate(0, -2, 0)
+	h.ok(h.Bureau, "Participant:Register", reg())
+	now = clock.Add(31 * time.Minute) // the servers' clocks move past the expiry
+	h.refused(h.Bureau, "Participant:Register", reg(), model.CodeTxTimeSkew)
+
+	key := mustKey(t, model.KindConfig, replayKey)
+	for _, open := range []string{"no-such-session", "rp1"} {
+		h.L.PutCommitted(key, []byte(`{"open":"`+open+`"}`))
+		h.L.Now, now = clock.AddDate(0, -1, 0), clock
+		if open == "rp1" {
+			// rp1 closed (at real time) before the pointer is forged back to it
+			h.L.Now = clock
+			h.L.PutCommitted(key, []byte(`{"open":"rp1"}`))
+			h.ok(h.Bureau, "System:CloseReplay", map[string]any{"id": "c1", "replay": "rp1"})
+			h.L.PutCommitted(key, []byte(`{"open":"rp1"}`))
+			h.L.Now = clock.AddDate(0, -1, 0)
+		}
+		h.refused(h.Bureau, "Participant:Register", reg(), model.CodeTxTimeSkew)
+	}
+}
+
+// TestSweep_StrangerRecordsNothingPrivate: a sweep by an operator who is no party to an
+// overdue rectification (or its authorization) records nothing about them — its
+// endorsement would show it their new state — while the regulator's sweep does.
+func TestSweep_StrangerRecordsNothingPrivate(t *testing.T) {
+	h := newSupervision(t, "luohu")
+	orderRect(h, "r1", "auth1", 10)
+	h.at("2025-09-16 09:00")
+	var sw model.SupervisionSweep
+	h.okInto(h.as("op2"), "Supervision:Sweep", map[string]any{"id": "sw-stranger"}, &sw)
+	ev, _ := h.L.LastEvent()
+	if len(sw.Effects) != 0 || strings.Contains(string(ev.Payload), `"id":"r1"`) || strings.Contains(string(ev.Payload), `"id":"auth1"`) {
+		t.Fatalf("a stranger's sweep recorded private records: %+v\n%s", sw.Effects, ev.Payload)
+	}
+	if a := h.storedAuth("auth1"); a.Status != model.AuthSuspended {
+		t.Fatalf("auth1 stored as %s after the stranger's sweep", a.Status)
+	}
+	h.okInto(h.as("reg"), "Supervision:Sweep", map[string]any{"id": "sw-reg"}, &sw)
+	if len(sw.Effects) == 0 {
+		t.Fatal("the regulator's sweep recorded nothing")
+	}
+	if a := h.storedAuth("auth1"); a.Status != model.AuthTerminated {
+		t.Fatalf("auth1 stored as %s after the regulator's sweep", a.Status)
+	}
+}
+
+// TestDigests_ForAuditorsOnly: world-state digests (a guessing oracle for private
+// content) answer the bureau, regulators, org admins and the configured auditor
+// certificate, nobody else.
+func TestDigests_ForAuditorsOnly(t *testing.T) {
+	h := newHarness(t, "longhua")
+	h.party("reg", model.RoleRegulator, "监管")
+	h.party("op", model.RoleOperator, "运营")
+	req := map[string]any{"items": []map[string]any{{"kind": "participant", "id": "op"}}}
+	indexer := stubtest.NewIdentity("BureauMSP", "indexer", "client")
+	h.refused(indexer, "System:Digests", req, model.CodeAccessDenied)
+	h.refused(h.as("op"), "System:Digests", req, model.CodeAccessDenied)
+	for _, who := range []*stubtest.Identity{h.as("reg"), h.Bureau, stubtest.NewIdentity("OperatorMSP", "Admin@operator", "admin")} {
+		var ds []model.StateDigest
+		h.okInto(who, "System:Digests", req, &ds)
+		if len(ds) != 1 || ds[0].Digest == "" || ds[0].Version != 1 {
+			t.Fatalf("digests %+v", ds)
+		}
+	}
+	withSettings(t, Settings{Auditors: []string{certSHA256(indexer)}})
+	h.ok(indexer, "System:Digests", req)
+}
+
+// TestSettings_FailClosed: a chaincode server without the bootstrap admin or the org list
+// refuses to start.
+func TestSettings_FailClosed(t *testing.T) {
+	env := map[string]string{"PDL_BOOTSTRAP_MSP": "BureauMSP", "PDL_BOOTSTRAP_ADMIN": "ab", "PDL_ORGS": "BureauMSP,OperatorMSP,SourceUnitMSP"}
+	get := func(k string) string { return env[k] }
+	if _, err := SettingsFromEnv(get); err != nil {
+		t.Fatalf("complete settings: %v", err)
+	}
+	for _, drop := range []string{"PDL_BOOTSTRAP_MSP", "PDL_BOOTSTRAP_ADMIN", "PDL_ORGS"} {
+		v := env[drop]
+		delete(env, drop)
+		if _, err := SettingsFromEnv(get); err == nil {
+			t.Errorf("settings without %s accepted", drop)
+		}
+		env[drop] = v
+	}
+	env["PDL_ORGS"] = "BureauMSP"
+	if _, err := SettingsFromEnv(get); err == nil {
+		t.Error("a single-org list accepted")
+	}
+}

@@ -39,10 +39,11 @@ type Tx struct {
 	// derived into the overlay so the answer shows them, but nothing reaches the stub: a
 	// query submitted as a transaction writes nothing.
 	readOnly bool
-	replay   string          // the open replay session, if any (see checkTime)
-	keyErr   error           // the first key the shim refused (see Key)
-	orgList  []string        // the channel's peer orgs (owner.go)
-	guarded  map[string]bool // records whose creation marker this transaction checked or wrote
+	replay   string               // the open replay session, if any (see checkTime)
+	keyErr   error                // the first key the shim refused (see Key)
+	orgList  []string             // the channel's peer orgs (owner.go)
+	cfg      *model.NetworkConfig // the bootstrap's configuration (owner.go)
+	guarded  map[string]bool      // records whose creation marker this transaction checked or wrote
 	// what the opening steps of a write (WriteOption) resolved: see Who and Auth
 	who  *Caller
 	auth *model.Authorization
@@ -130,7 +131,19 @@ func (tx *Tx) checkTime() error {
 			return model.Errf(model.CodeInternal, "replay entry: %v", err)
 		}
 	}
-	tx.replay = cur.Open
+	// The pointer counts only if it names a guarded session that is open: a pointer or a
+	// session written without the bureau is no session at all.
+	var until time.Time
+	if cur.Open != "" {
+		var r model.Replay
+		ok, err := tx.GetIf(model.KindReplay, cur.Open, &r)
+		switch {
+		case err != nil && model.CodeOf(err) != model.CodeUnguarded:
+			return err
+		case err == nil && ok && r.Status == model.ReplayOpen:
+			tx.replay, until = r.ID, r.ExpiresAt
+		}
+	}
 	if settings.TimeWindow <= 0 {
 		return nil
 	}
@@ -142,7 +155,7 @@ func (tx *Tx) checkTime() error {
 	if skew <= settings.TimeWindow {
 		return nil
 	}
-	if tx.replay != "" && settings.ReplayAllowed {
+	if tx.replay != "" && settings.ReplayAllowed && clock.Before(until) {
 		return nil
 	}
 	return model.Errf(model.CodeTxTimeSkew, "transaction time %s differs from this endorser's clock %s by %s; the window is %s (Fabric takes a transaction's time from the client, so every endorser holds it to its own clock)",
@@ -169,13 +182,13 @@ func (tx *Tx) Caller() (*Caller, error) {
 	var b model.IdentityBinding
 	if ok, err := tx.GetIf(model.KindIdentity, c.IdentityKey, &b); err != nil {
 		return nil, err
-	} else if ok {
-		c.Binding = &b
+	} else if ok && b.MSPID == msp && b.KeyDigest == c.KeyDigest {
 		var p model.Participant
 		if ok, err := tx.GetIf(model.KindParticipant, b.Participant, &p); err != nil {
 			return nil, err
-		} else if ok {
-			c.Participant = &p
+		} else if ok && p.MSPID == msp {
+			// an identity acts only for a participant of its own org
+			c.Binding, c.Participant = &b, &p
 		}
 	}
 	tx.caller = c
@@ -621,10 +634,24 @@ func Write[R any, PR interface {
 			return "", model.FieldErr(model.CodeIDReused, "id", "", "id %q was used by transaction %s for a different %s request; choose a new id", req.RequestID(), e.TxID, fn)
 		}
 		// An identical retry (for instance after a commit the client never saw): no-op,
-		// answer with the record as it stands now.
-		cur, err := tx.getRaw(tx.Key(e.Kind, e.ID))
+		// answer with the record as it stands now — if the caller may still read it.
+		rec := model.NewRecord(e.Kind)
+		if rec == nil {
+			return "", model.Errf(model.CodeInternal, "request entry names unknown kind %q", e.Kind)
+		}
+		ok, err := tx.GetIf(e.Kind, e.ID, rec)
 		if err != nil {
 			return "", err
+		}
+		if !ok {
+			return "", model.Errf(model.CodeNotFound, "%s %q of request %q no longer exists", e.Kind, e.ID, req.RequestID())
+		}
+		if !tx.CanRead(rec) {
+			return "", model.Errf(model.CodeAccessDenied, "request %q committed in transaction %s; %s %q is not readable by the caller now", req.RequestID(), e.TxID, e.Kind, e.ID)
+		}
+		cur, err := json.Marshal(rec)
+		if err != nil {
+			return "", model.Errf(model.CodeInternal, "encode result: %v", err)
 		}
 		return string(cur), nil
 	}

@@ -93,5 +93,5 @@ type StateDigest struct {
 }
 
 func init() {
-	RegisterFuncs(R[DigestsRequest, []StateDigest]("System:Digests", "version and SM3 of the stored bytes of records, to compare an index with world state (public: reveals no content)"))
+	RegisterFuncs(R[DigestsRequest, []StateDigest]("System:Digests", "version and SM3 of the stored bytes of records, to compare an index with world state (auditors)"))
 }

@@ -125,3 +125,27 @@ func hasProvenanceRef(t reflect.Type, parent Kind) bool {
 	}
 	return false
 }
+
+// bureauKinds are created by the bureau alone (its registrations, bindings, profile,
+// authorizations, caps and supervision orders): a record of these kinds created by anyone
+// else is a forgery.
+var bureauKinds = map[Kind]bool{KindParticipant: true, KindIdentity: true, KindConfig: true, KindProfile: true, KindReplay: true,
+	KindAuthorization: true, KindPriceCap: true, KindRectification: true, KindEvaluation: true}
+
+// CreatorRoles are the participant roles whose identities may create records of kind
+// (nil: any active participant, the rule of the creating function deciding).
+func CreatorRoles(kind Kind) []Role {
+	switch {
+	case bureauKinds[kind]:
+		return []Role{RoleBureau}
+	case kind == KindInspection:
+		return []Role{RoleBureau, RoleRegulator}
+	case kind == KindResource || kind == KindHistoryRevision:
+		return []Role{RoleSourceUnit}
+	case kind == KindApplication:
+		return []Role{RoleOperator, RolePartner}
+	case kind == KindProduct || kind == KindPriceFiling || kind == KindRevenue || kind == KindLogStream || kind == KindPartner || kind == KindEmergencyPlan:
+		return []Role{RoleOperator}
+	}
+	return nil
+}

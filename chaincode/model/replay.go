@@ -9,11 +9,14 @@ import "time"
 // every record it touched. The session itself is public.
 type Replay struct {
 	Meta
-	Reason   string    `json:"reason"`
-	Status   string    `json:"status"` // open, closed
-	OpenedBy string    `json:"openedBy"`
-	ClosedAt time.Time `json:"closedAt,omitempty"`
-	ClosedTx string    `json:"closedTx,omitempty"`
+	Reason   string `json:"reason"`
+	Status   string `json:"status"` // open, closed
+	OpenedBy string `json:"openedBy"`
+	// ExpiresAt ends the session by itself: after it, every endorser holds proposals to
+	// its clock again, whether or not the session was closed.
+	ExpiresAt time.Time `json:"expiresAt"`
+	ClosedAt  time.Time `json:"closedAt,omitempty"`
+	ClosedTx  string    `json:"closedTx,omitempty"`
 }
 
 // Parties of a replay session: none (it is public).
@@ -29,6 +32,8 @@ const (
 type OpenReplayRequest struct {
 	Request
 	Reason string `json:"reason" pdl:"req,max=512"`
+	// Minutes the session may stay open (default 60, at most 240).
+	Minutes int `json:"minutes,omitempty" pdl:"ge=0,le=240"`
 }
 
 // CloseReplayRequest closes the open replay session (bureau only).

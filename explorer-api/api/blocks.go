@@ -43,6 +43,9 @@ type TxView struct {
 	// TimeFlag says why the transaction's claimed time is suspect (see query.Index.TimeFlag).
 	TimeFlag string  `json:"timeFlag,omitempty"`
 	Records  []TxRec `json:"records,omitempty"`
+	// HiddenRecords counts the records the transaction changed that the caller may not
+	// read: neither their ids nor what was done to them are shown.
+	HiddenRecords int `json:"hiddenRecords,omitempty"`
 }
 
 // TxRec is a record change of a transaction.
@@ -64,11 +67,14 @@ func (s *Server) txView(caller *Caller, t *store.Tx, b *store.Block) TxView {
 		CreatorSubject: t.CreatorSubject, Endorsers: t.Endorsers, Time: t.Time, Function: t.Function, EventType: t.EventType,
 		Replay: t.Replay, TimeFlag: s.index().TimeFlag(t, b)}
 	for _, r := range t.Records {
-		tr := TxRec{Kind: r.Kind, ID: r.ID, Version: r.Version, Action: r.Action}
-		if query.CanRead(caller.Reader(), &store.Record{Public: r.Public, Parties: r.Parties}) {
-			tr.Data = r.Data
+		if !query.CanRead(caller.Reader(), &store.Record{Public: r.Public, Parties: r.Parties}) {
+			v.HiddenRecords++
+			continue
 		}
-		v.Records = append(v.Records, tr)
+		v.Records = append(v.Records, TxRec{Kind: r.Kind, ID: r.ID, Version: r.Version, Action: r.Action, Data: r.Data})
+	}
+	if len(v.Records) == 0 && v.HiddenRecords > 0 {
+		v.CreatorSubject = "" // whose private act it was is private too
 	}
 	return v
 }

@@ -35,7 +35,7 @@ func (s *Server) limit() gin.HandlerFunc {
 	}
 	buckets := newBuckets(lim.Rate, lim.Burst)
 	return func(c *gin.Context) {
-		if wait, ok := buckets.take(callerID(c.Request), time.Now()); !ok {
+		if wait, ok := buckets.take(s.callerID(c.Request), time.Now()); !ok {
 			secs := int(math.Ceil(wait.Seconds()))
 			c.Header("Retry-After", strconv.Itoa(secs))
 			problem(c, http.StatusTooManyRequests, "RATE_LIMITED", "", "more than %.0f requests per second (bursts of %d) from this caller; retry after %d s", lim.Rate, lim.Burst, secs)
@@ -83,17 +83,49 @@ func asMaxBytes(err error, target **http.MaxBytesError) bool {
 	return false
 }
 
-// callerID names the caller for rate limiting: its certificate, else its address.
-func callerID(r *http.Request) string {
+// callerID names the caller for rate limiting: its certificate if one of the channel's
+// organizations issued it, else its address (a self-signed certificate per request must
+// not buy a fresh bucket).
+func (s *Server) callerID(r *http.Request) string {
 	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
 		sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
-		return "cert:" + hex.EncodeToString(sum[:8])
+		id := "cert:" + hex.EncodeToString(sum[:8])
+		if s.verified.known(id, func() bool { return s.mspOf(r.TLS.PeerCertificates) != "" }) {
+			return id
+		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
 	return "addr:" + host
+}
+
+// verifiedCerts remembers which certificates chained to the channel's roots, so the
+// rate limiter verifies a certificate once, not on every request. Bounded: when full it
+// forgets everything and verifies again.
+type verifiedCerts struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+const maxVerifiedCerts = 10000
+
+func (v *verifiedCerts) known(id string, verify func() bool) bool {
+	v.mu.Lock()
+	ok, seen := v.m[id]
+	v.mu.Unlock()
+	if seen {
+		return ok
+	}
+	ok = verify()
+	v.mu.Lock()
+	if v.m == nil || len(v.m) >= maxVerifiedCerts {
+		v.m = map[string]bool{}
+	}
+	v.m[id] = ok
+	v.mu.Unlock()
+	return ok
 }
 
 // buckets are token buckets per caller; idle ones are dropped.
@@ -114,19 +146,26 @@ func newBuckets(rate float64, burst int) *buckets {
 	return &buckets{rate: rate, burst: float64(burst), m: map[string]*bucket{}}
 }
 
+// maxBuckets bounds the callers tracked at once; beyond it, new callers share one bucket.
+const maxBuckets = 50000
+
 // take spends one token of id's bucket; when none is left it says how long until one is.
 func (b *buckets) take(id string, now time.Time) (time.Duration, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if now.Sub(b.swept) > time.Minute {
+	if now.Sub(b.swept) > time.Minute || len(b.m) >= maxBuckets {
 		for k, v := range b.m {
-			if now.Sub(v.at) > time.Minute {
+			if now.Sub(v.at) > time.Minute || len(b.m) >= maxBuckets && now.Sub(v.at) > time.Second {
 				delete(b.m, k)
 			}
 		}
 		b.swept = now
 	}
 	bk, ok := b.m[id]
+	if !ok && len(b.m) >= maxBuckets {
+		id = "overflow"
+		bk, ok = b.m[id]
+	}
 	if !ok {
 		bk = &bucket{tokens: b.burst, at: now}
 		b.m[id] = bk

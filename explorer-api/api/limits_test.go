@@ -3,8 +3,15 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -102,4 +109,32 @@ func ginTestContext(w http.ResponseWriter, method string, body io.Reader, limit 
 	c.Request.Body = http.MaxBytesReader(w, c.Request.Body, limit)
 	c.Set(maxBodyKey, limit)
 	return c, e
+}
+
+// TestLimits_UnverifiedCertificateKeyedByAddress: a certificate no organization of the
+// channel issued does not get a bucket of its own (a fresh self-signed one per request
+// would otherwise escape the limit); the bucket map stays bounded.
+func TestLimits_UnverifiedCertificateKeyedByAddress(t *testing.T) {
+	s := &Server{}
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(1), NotAfter: time.Now().Add(time.Hour)},
+		&x509.Certificate{SerialNumber: big.NewInt(1)}, &k.PublicKey, k)
+	cert, _ := x509.ParseCertificate(der)
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.7:5555"
+	r.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{cert}}
+	if got := s.callerID(r); got != "addr:10.0.0.7" {
+		t.Fatalf("self-signed certificate keyed as %q", got)
+	}
+	b := newBuckets(1, 1)
+	now := time.Now()
+	for i := 0; i < maxBuckets+10; i++ {
+		b.take(fmt.Sprintf("c%d", i), now)
+	}
+	if len(b.m) > maxBuckets+1 {
+		t.Fatalf("%d buckets, the cap is %d and one shared by the overflow", len(b.m), maxBuckets)
+	}
+	if _, ok := b.m["overflow"]; !ok {
+		t.Fatal("callers beyond the cap do not share the overflow bucket")
+	}
 }

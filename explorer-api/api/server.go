@@ -39,7 +39,8 @@ type Server struct {
 	// Now is the clock for compliance reports (time.Now when nil).
 	Now func() time.Time
 	// Limits bound request bodies and each caller's request rate (DefaultLimits when zero).
-	Limits Limits
+	Limits   Limits
+	verified verifiedCerts
 	// TimeWindow: transactions whose claimed time is farther than this from their block's
 	// are flagged (query.DefaultTimeWindow when zero).
 	TimeWindow time.Duration

@@ -43,7 +43,7 @@ type PriceState struct {
 	ID        string `json:"id"`
 	PriceFen  int64  `json:"priceFen,omitempty"`
 	CapFen    *int64 `json:"capFen,omitempty"`
-	Status    string `json:"status"`
+	Status    string `json:"status,omitempty"`
 	Flagged   bool   `json:"flagged"`
 	WithinCap bool   `json:"withinCap"`
 	Proof     *Proof `json:"proof,omitempty"`
@@ -119,7 +119,7 @@ func (ix *Index) Check(ctx context.Context, who model.Reader, id string, now tim
 			out.PricesWithinCap = false
 		}
 		if !CanRead(who, fr) {
-			out.Prices = append(out.Prices, PriceState{ID: f.ID, Status: string(f.Status), Flagged: f.Flag != nil, WithinCap: within, Hidden: true})
+			out.Prices = append(out.Prices, PriceState{ID: f.ID, WithinCap: within, Hidden: true})
 			continue
 		}
 		out.Prices = append(out.Prices, PriceState{ID: f.ID, PriceFen: f.PriceFen, CapFen: f.CapFen, Status: string(f.Status), Flagged: f.Flag != nil, WithinCap: within, Proof: ix.Proof(ctx, fr.TxID)})

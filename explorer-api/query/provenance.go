@@ -33,6 +33,9 @@ type Step struct {
 	TxID    string    `json:"txId"`
 	Block   uint64    `json:"blockNumber"`
 	Time    time.Time `json:"time"`
+	// Hidden: the reader may not read this version (its own visibility); who made it is
+	// left out as its data is.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // MaxDepth is how many references below its root a provenance tree reaches. The
@@ -166,6 +169,10 @@ func (w *walker) node(r *store.Record, rel string) *Node {
 	for _, v := range w.d.Versions[store.RecordKey{Kind: r.Kind, ID: r.ID}] {
 		var m struct {
 			UpdatedBy model.Actor `json:"updatedBy"`
+		}
+		if !model.CanReadVersion(v.Public, v.Parties, w.who) {
+			n.Steps = append(n.Steps, Step{Version: v.Version, Action: v.Action, TxID: v.TxID, Block: v.Block, Time: v.Time, Hidden: true})
+			continue
 		}
 		_ = json.Unmarshal(v.Data, &m)
 		by := m.UpdatedBy.Participant
