@@ -18,7 +18,7 @@ import (
 
 // harness is a ledger with a bootstrapped bureau, for contract unit tests.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	L      *stubtest.Ledger
 	ids    map[string]*stubtest.Identity // participant id → bound identity
 	roles  map[string]model.Role         // participant id → role
@@ -32,7 +32,7 @@ var start = time.Date(2025, 9, 1, 9, 0, 0, 0, model.CST)
 
 // newHarness bootstraps the bureau (participant "bureau") and, unless preset is "", sets
 // that policy profile.
-func newHarness(t *testing.T, preset string) *harness {
+func newHarness(t testing.TB, preset string) *harness {
 	t.Helper()
 	h := &harness{t: t, L: stubtest.NewLedger(start), ids: map[string]*stubtest.Identity{}, keys: map[string]*gm.PrivateKey{},
 		roles: map[string]model.Role{"bureau": model.RoleBureau}}

@@ -2,10 +2,12 @@ package contracts
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -47,16 +49,56 @@ func (tx *Tx) Profile() (*profileView, error) {
 	if !ok {
 		return nil, model.Errf(model.CodeProfileUnset, "the bureau has not set a policy profile yet (Profile:Set)")
 	}
+	parsed, err := parseStoredProfile(&rec)
+	if err != nil {
+		return nil, err
+	}
+	tx.prof = &profileView{Rec: &rec, P: parsed.p, Cal: parsed.cal}
+	return tx.prof, nil
+}
+
+type parsedProfile struct {
+	p   policy.Profile
+	cal *policy.Calendar
+}
+
+// parsedProfiles holds decoded profiles by the SHA-256 of their stored JSON. Decoding is a
+// pure function of those bytes, so the cache changes no answer, only the time: the strict
+// decode and validation of the profile was more than half of a simple filing's chaincode
+// time (BenchmarkMix). A channel has a handful of profile versions; the bound only guards
+// against a surprise. Callers treat the profile and calendar as read-only (nothing in
+// the contracts writes to them).
+var parsedProfiles = struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]parsedProfile
+}{m: map[[sha256.Size]byte]parsedProfile{}}
+
+const maxParsedProfiles = 64
+
+func parseStoredProfile(rec *model.ProfileRecord) (parsedProfile, error) {
+	key := sha256.Sum256(rec.Profile)
+	parsedProfiles.Lock()
+	got, ok := parsedProfiles.m[key]
+	parsedProfiles.Unlock()
+	if ok {
+		return got, nil
+	}
 	p, err := rec.Policy()
 	if err != nil {
-		return nil, model.Errf(model.CodeInternal, "stored profile %s: %v", rec.ID, err)
+		return parsedProfile{}, model.Errf(model.CodeInternal, "stored profile %s: %v", rec.ID, err)
 	}
 	cal, err := p.WorkingCalendar()
 	if err != nil {
-		return nil, model.Errf(model.CodeInternal, "profile calendar: %v", err)
+		return parsedProfile{}, model.Errf(model.CodeInternal, "profile calendar: %v", err)
 	}
-	tx.prof = &profileView{Rec: &rec, P: p, Cal: cal}
-	return tx.prof, nil
+	got = parsedProfile{p: p, cal: cal}
+	parsedProfiles.Lock()
+	if len(parsedProfiles.m) >= maxParsedProfiles {
+		clear(parsedProfiles.m)
+	}
+	parsedProfiles.m[key] = got
+	parsedProfiles.Unlock()
+	return got, nil
 }
 
 // WorkingDeadline is the deadline n working days after from (the day of from not

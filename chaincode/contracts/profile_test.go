@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/chaincode/policy"
 )
@@ -62,5 +64,44 @@ func TestProfile_EveryPresetLoads(t *testing.T) {
 		if err := json.Unmarshal(rec.Profile, &doc); err != nil || doc["id"] != name {
 			t.Fatalf("%s: stored profile id %v (%v)", name, doc["id"], err)
 		}
+	}
+}
+
+// Decoded profiles are cached by their bytes: an amendment must still govern the very
+// next transaction, and a second ledger with another profile must not see the first's.
+func TestProfile_AmendmentGovernsTheNextTransaction(t *testing.T) {
+	h := newHarness(t, "longhua")
+	reviewDays := func(h *harness) (int, bool) {
+		t.Helper()
+		var d int
+		var ok bool
+		_, err := h.L.Call(h.Bureau, func(ctx contractapi.TransactionContextInterface) (string, error) {
+			tx, err := newTx(ctx, "test:profile")
+			if err != nil {
+				return "", err
+			}
+			v, err := tx.Profile()
+			if err != nil {
+				return "", err
+			}
+			d, ok = v.P.Product.ReviewWorkingDays.Get()
+			return "", nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, ok
+	}
+	if _, ok := reviewDays(h); ok {
+		t.Fatal("longhua v1 sets product.review_working_days; pick another parameter for this test")
+	}
+	patch := `{"product":{"review_working_days":{"value":10,"source":{"doc":"广东省公共数据资源授权运营管理办法（征求意见稿）","article":"第二十六条","quote":"评估审核结果应当在 10 个工作日内出具"}}}}`
+	h.ok(h.Bureau, "Profile:Amend", `{"id":"amend-1","patch":`+patch+`,"reason":"省级办法第二十六条适用于本区"}`)
+	if d, ok := reviewDays(h); !ok || d != 10 {
+		t.Fatalf("after the amendment: review days = %d %v, want 10", d, ok)
+	}
+	other := newHarness(t, "longhua")
+	if _, ok := reviewDays(other); ok {
+		t.Fatal("another ledger's profile sees this ledger's amendment")
 	}
 }

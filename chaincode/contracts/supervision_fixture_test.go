@@ -33,7 +33,7 @@ func (h *harness) signedAuthorization(id, operator, termStart, termEnd string) {
 // newSupervision is a ledger with the bureau, operators op and op2, source unit su1,
 // partner pt, regulator reg, resource r1 of su1, and authorizations auth1 (op) and
 // auth2 (op2) in force from 2025-09-01 (the harness clock's first day) to 2027-08-31.
-func newSupervision(t *testing.T, preset string) *harness {
+func newSupervision(t testing.TB, preset string) *harness {
 	t.Helper()
 	h := newHarness(t, preset)
 	h.party("op", model.RoleOperator, "龙华数据运营有限公司")
@@ -66,7 +66,7 @@ func logTree(n int, tag string) *merkle.MemoryTree {
 }
 
 // appendReq builds the anchor request growing tree from prev to size leaves.
-func appendReq(t *testing.T, tree *merkle.MemoryTree, id, stream string, prev, size uint64, prevDigest string, start, end time.Time) *model.AppendLogRequest {
+func appendReq(t testing.TB, tree *merkle.MemoryTree, id, stream string, prev, size uint64, prevDigest string, start, end time.Time) *model.AppendLogRequest {
 	t.Helper()
 	root, err := merkle.RootOf(tree, merkle.SM3, size)
 	if err != nil {

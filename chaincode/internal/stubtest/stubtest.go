@@ -55,13 +55,41 @@ type Ledger struct {
 	Step    time.Duration
 	seq     int
 	Events  []Event
+	calls   map[string]int // peer round trips by shim call, since the last ResetCalls
 }
 
 // NewLedger starts an empty ledger whose clock begins at start and advances by one
 // second per transaction.
 func NewLedger(start time.Time) *Ledger {
 	return &Ledger{state: map[string][]byte{}, private: map[string]map[string][]byte{}, vps: map[string][]byte{},
-		history: map[string][]histEntry{}, Now: start, Step: time.Second}
+		history: map[string][]histEntry{}, Now: start, Step: time.Second, calls: map[string]int{}}
+}
+
+// count records one call that the real shim makes as a round trip to the peer (each
+// state read, write, scan page, private data access and validation parameter write is a
+// message on the chaincode stream; within a peer that is where a transaction's time goes).
+func (l *Ledger) count(call string, n int) {
+	l.mu.Lock()
+	l.calls[call] += n
+	l.mu.Unlock()
+}
+
+// Calls returns the peer round trips counted by shim call since the last ResetCalls.
+func (l *Ledger) Calls() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[string]int, len(l.calls))
+	for k, v := range l.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCalls zeroes the counts.
+func (l *Ledger) ResetCalls() {
+	l.mu.Lock()
+	l.calls = map[string]int{}
+	l.mu.Unlock()
 }
 
 // Call runs fn as one transaction submitted by id. On success the writes and the event
@@ -200,6 +228,7 @@ type Stub struct {
 
 // PutPrivateData buffers a private data write (committed with the transaction).
 func (s *Stub) PutPrivateData(collection, key string, value []byte) error {
+	s.l.count("PutPrivateData", 1)
 	if collection == "" || key == "" {
 		return fmt.Errorf("collection and key must not be empty")
 	}
@@ -216,6 +245,7 @@ func (s *Stub) PutPrivateData(collection, key string, value []byte) error {
 // GetPrivateDataHash returns the SHA-256 of a committed private value, nil when absent
 // (like the peer, it does not see this transaction's own writes).
 func (s *Stub) GetPrivateDataHash(collection, key string) ([]byte, error) {
+	s.l.count("GetPrivateDataHash", 1)
 	if collection == "" || key == "" {
 		return nil, fmt.Errorf("collection and key must not be empty")
 	}
@@ -231,6 +261,7 @@ func (s *Stub) GetPrivateDataHash(collection, key string) ([]byte, error) {
 
 // SetStateValidationParameter buffers a key-level endorsement policy.
 func (s *Stub) SetStateValidationParameter(key string, ep []byte) error {
+	s.l.count("SetStateValidationParameter", 1)
 	if key == "" {
 		return fmt.Errorf("key must not be empty")
 	}
@@ -249,6 +280,7 @@ func (s *Stub) GetTxTimestamp() (*timestamppb.Timestamp, error) { return timesta
 
 // GetState returns the committed value (not this transaction's pending write).
 func (s *Stub) GetState(key string) ([]byte, error) {
+	s.l.count("GetState", 1)
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	v := s.l.state[key]
@@ -260,6 +292,7 @@ func (s *Stub) GetState(key string) ([]byte, error) {
 
 // PutState records a pending write.
 func (s *Stub) PutState(key string, value []byte) error {
+	s.l.count("PutState", 1)
 	if key == "" {
 		return fmt.Errorf("empty key")
 	}
@@ -272,6 +305,7 @@ func (s *Stub) PutState(key string, value []byte) error {
 
 // DelState records a pending delete.
 func (s *Stub) DelState(key string) error {
+	s.l.count("DelState", 1)
 	s.writes[key] = nil
 	return nil
 }
@@ -390,6 +424,9 @@ func (s *Stub) scan(start, end string) *iter {
 	for _, k := range keys {
 		it.kvs = append(it.kvs, &queryresult.KV{Namespace: "pdl", Key: k, Value: append([]byte(nil), s.l.state[k]...)})
 	}
+	// a peer answers a range query in batches of 100 results (QUERY_STATE_NEXT)
+	s.l.calls["Scan"] += 1 + len(keys)/100
+	s.l.calls["ScannedKVs"] += len(keys)
 	return it
 }
 
@@ -411,6 +448,7 @@ func (it *iter) Next() (*queryresult.KV, error) {
 
 // GetHistoryForKey returns committed versions, newest first (as Fabric does).
 func (s *Stub) GetHistoryForKey(key string) (shim.HistoryQueryIteratorInterface, error) {
+	s.l.count("GetHistoryForKey", 1)
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	h := s.l.history[key]
