@@ -3,6 +3,7 @@ module github.com/pdledger/pdledger
 go 1.26.0
 
 require (
+	github.com/emmansun/gmsm v0.34.1
 	github.com/gin-gonic/gin v1.10.1
 	github.com/hyperledger/fabric-chaincode-go/v2 v2.3.0
 	github.com/hyperledger/fabric-contract-api-go/v2 v2.2.0

@@ -1,9 +1,10 @@
-//lint:file-ignore SA1019 SM2 runs on tjfoc's sm2p256v1 curve, which exists only as a crypto/elliptic.Curve; the point operations are the curve's own and verification never handles secrets.
+//lint:file-ignore SA1019 key derivation and signing take [k]G from emmansun's sm2p256v1 crypto/elliptic.Curve, whose ScalarBaseMult is its constant-time point code behind the deprecated interface.
 
 package gm
 
 import (
 	"bytes"
+	"crypto/ecdsa"
 	"crypto/elliptic"
 	crand "crypto/rand"
 	"crypto/x509/pkix"
@@ -16,7 +17,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/tjfoc/gmsm/sm2"
+	emsm2 "github.com/emmansun/gmsm/sm2"
 )
 
 // DefaultUID is the signer ID GB/T 35276 (and GM/T 0009) prescribe when the
@@ -33,8 +34,8 @@ var (
 )
 
 // sm2p256v1 domain parameters, GB/T 32918.5 §2. They are spelled out here
-// rather than read from tjfoc so that ZA and point validation do not depend
-// on its field-element code; a test checks tjfoc agrees.
+// rather than read from a library so that ZA and point validation do not
+// depend on its field-element code; a test checks emmansun and tjfoc agree.
 var (
 	curveP  = mustHex("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF")
 	curveA  = mustHex("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC")
@@ -61,9 +62,9 @@ func mustHex(s string) *big.Int {
 // GB/T 32918.1 §4.2 requires (big.Int.Bytes would drop leading zeros).
 func fixed(v *big.Int) []byte { return v.FillBytes(make([]byte, 32)) }
 
-// curve returns tjfoc's sm2p256v1 implementation, used only for scalar
-// multiplication and point addition.
-func curve() elliptic.Curve { return sm2.P256Sm2() }
+// curve returns emmansun's sm2p256v1 implementation, used only for [k]G in
+// key derivation and signing.
+func curve() elliptic.Curve { return emsm2.P256() }
 
 // PublicKey is a validated SM2 public key: a point on sm2p256v1 other than
 // the point at infinity. The zero value is not a valid key; obtain keys from
@@ -103,6 +104,11 @@ func (pub *PublicKey) point() []byte {
 	b[0] = 4
 	b = append(b, fixed(pub.x)...)
 	return append(b, fixed(pub.y)...)
+}
+
+// ecdsaKey returns pub in the form emmansun's verifier takes.
+func (pub *PublicKey) ecdsaKey() *ecdsa.PublicKey {
+	return &ecdsa.PublicKey{Curve: emsm2.P256(), X: pub.x, Y: pub.y}
 }
 
 // EncodeHex returns the uncompressed point 04||X||Y as 130 lower-case hex
@@ -215,8 +221,8 @@ func parsePublicKeyPEM(t string) (*PublicKey, error) {
 }
 
 // parsePoint decodes and validates an uncompressed SEC1 point. Validation
-// uses plain big.Int arithmetic: tjfoc's IsOnCurve reduces its inputs first
-// and so would accept X+p as X.
+// uses plain big.Int arithmetic, independent of either library (tjfoc's
+// IsOnCurve reduces its inputs first and so would accept X+p as X).
 func parsePoint(raw []byte) (*PublicKey, error) {
 	if len(raw) != 65 {
 		return nil, fmt.Errorf("point is %d bytes, want 65 (04||X||Y)", len(raw))
@@ -249,8 +255,9 @@ func onCurve(x, y *big.Int) bool {
 }
 
 // za computes ZA = SM3(ENTL || ID || a || b || xG || yG || xA || yA),
-// GB/T 32918.2 §5.5. The uid is used verbatim: unlike tjfoc, an empty uid
-// means an empty ID, not the default one.
+// GB/T 32918.2 §5.5. The uid is used verbatim: unlike tjfoc's Sm2Verify and
+// emmansun's VerifyASN1WithSM2, an empty uid means an empty ID, not the
+// default one.
 func za(pub *PublicKey, uid []byte) ([DigestSize]byte, error) {
 	var z [DigestSize]byte
 	if len(uid) > MaxUIDLen {
@@ -267,34 +274,30 @@ func za(pub *PublicKey, uid []byte) ([DigestSize]byte, error) {
 	return z, nil
 }
 
-// messageRepresentative returns e = SM3(ZA || M) as an integer,
-// GB/T 32918.2 §6.1 steps A1–A3 / §7.1 B3–B4. e is not reduced modulo n;
-// the algorithm only ever uses it in (e + x1) mod n.
-func messageRepresentative(pub *PublicKey, uid, msg []byte) (*big.Int, error) {
+// messageDigest returns SM3(ZA || M), GB/T 32918.2 §6.1 steps A1–A2 /
+// §7.1 B3–B4: the 32 bytes whose integer value is e.
+func messageDigest(pub *PublicKey, uid, msg []byte) ([DigestSize]byte, error) {
+	var d [DigestSize]byte
 	z, err := za(pub, uid)
 	if err != nil {
-		return nil, err
+		return d, err
 	}
 	h := New()
 	h.Write(z[:])
 	h.Write(msg)
-	return new(big.Int).SetBytes(h.Sum(nil)), nil
+	h.Sum(d[:0])
+	return d, nil
 }
 
-// addPoints returns P1+P2, handling the cases tjfoc's Add gets wrong (it
-// yields the point at infinity for P+P). ok is false for the point at
-// infinity.
-func addPoints(x1, y1, x2, y2 *big.Int) (x, y *big.Int, ok bool) {
-	c := curve()
-	if x1.Cmp(x2) == 0 {
-		if y1.Cmp(y2) != 0 { // P + (-P)
-			return nil, nil, false
-		}
-		x, y = c.Double(x1, y1)
-	} else {
-		x, y = c.Add(x1, y1, x2, y2)
+// messageRepresentative returns e = SM3(ZA || M) as an integer,
+// GB/T 32918.2 §6.1 step A3 / §7.1 B4. e is not reduced modulo n; the
+// algorithm only ever uses it in (e + x1) mod n.
+func messageRepresentative(pub *PublicKey, uid, msg []byte) (*big.Int, error) {
+	d, err := messageDigest(pub, uid, msg)
+	if err != nil {
+		return nil, err
 	}
-	return x, y, x.Sign() != 0 || y.Sign() != 0
+	return new(big.Int).SetBytes(d[:]), nil
 }
 
 type sm2Signature struct {
@@ -332,33 +335,34 @@ func Verify(pub *PublicKey, msg, sig []byte) bool {
 // VerifyWithID is Verify with an explicit signer ID, GB/T 32918.2 §7. The
 // uid is used verbatim; an empty uid is the empty ID (what OpenSSL 3 uses
 // when no distid is set), not the default.
+//
+// What is accepted is decided here before emmansun sees the input: the key
+// was validated when it was parsed, the signature must be canonical DER
+// with 1 <= r, s < n, and ZA is hashed here (emmansun's VerifyASN1WithSM2,
+// like tjfoc, would substitute the default ID for an empty one). emmansun
+// then checks t = (r+s) mod n != 0, computes [s]G + [t]PA, refuses the
+// point at infinity and compares (e + x1') mod n with r (B5–B7).
 func VerifyWithID(pub *PublicKey, uid, msg, sig []byte) bool {
 	if pub == nil || pub.x == nil || pub.y == nil {
 		return false
 	}
-	r, s, ok := parseSignature(sig) // B1, B2
-	if !ok {
+	if _, _, ok := parseSignature(sig); !ok { // B1, B2
 		return false
 	}
-	e, err := messageRepresentative(pub, uid, msg) // B3, B4
+	e, err := messageDigest(pub, uid, msg) // B3, B4
 	if err != nil {
 		return false
 	}
-	t := new(big.Int).Add(r, s) // B5
-	t.Mod(t, curveN)
-	if t.Sign() == 0 {
-		return false
-	}
-	c := curve()
-	x1, y1 := c.ScalarBaseMult(fixed(s)) // B6: (x1', y1') = [s]G + [t]PA
-	x2, y2 := c.ScalarMult(pub.x, pub.y, fixed(t))
-	x, _, ok := addPoints(x1, y1, x2, y2)
-	if !ok {
-		return false
-	}
-	R := x.Add(x, e) // B7: R = (e' + x1') mod n
-	R.Mod(R, curveN)
-	return R.Cmp(r) == 0
+	return verifyDigest(pub, e[:], sig)
+}
+
+// verifyDigest is B5–B7 for a signature that parseSignature accepted and
+// the 32-byte digest e, on emmansun's constant-time sm2p256v1 arithmetic.
+// VerifyASN1 re-parses sig (as strictly: cryptobyte DER, 1 <= r, s < n),
+// rebuilds the point from pub (refusing it off the curve), and refuses
+// t = 0 and the point at infinity.
+func verifyDigest(pub *PublicKey, e, sig []byte) bool {
+	return emsm2.VerifyASN1(pub.ecdsaKey(), e, sig)
 }
 
 // randScalar returns a uniform-enough scalar in [1, max] by reducing 64 bits

@@ -4,8 +4,9 @@ package gm
 // Weierstrass curve, written straight from GB/T 32918.1 (affine arithmetic)
 // and 32918.2 (§5.5 ZA, §6 signing, §7 verification) with math/big only. It
 // lets the tests run the standard's Annex A example, which uses a 256-bit
-// *test* curve that tjfoc cannot express, and cross-check the production
-// code (tjfoc's optimised sm2p256v1 arithmetic) on the real curve.
+// *test* curve that neither library can express, and cross-check the
+// production code (emmansun's optimised sm2p256v1 arithmetic) and the tjfoc
+// reference on the real curve.
 
 import (
 	"math/big"
@@ -143,5 +144,6 @@ var testCurve256 = &refCurve{
 }
 
 // refSM2P256V1 is the recommended curve, from the package's own constants
-// (TestCurveParams checks those against tjfoc and the standard's values).
+// (TestCurveParams checks those against both libraries and the standard's
+// values).
 var refSM2P256V1 = &refCurve{p: curveP, a: curveA, b: curveB, gx: curveGx, gy: curveGy, n: curveN}

@@ -62,9 +62,11 @@ func TestSM3HashContract(t *testing.T) {
 	}
 }
 
-// TestSM3LargeWrite crosses the internal chunking boundary in one Write.
+// TestSM3LargeWrite hashes a multi-block buffer in one Write and in pieces;
+// the size crosses the 64 KiB chunking of the tjfoc reference, which must
+// agree.
 func TestSM3LargeWrite(t *testing.T) {
-	data := bytes.Repeat([]byte("0123456789abcdefg"), (3*writeChunk)/17+5)
+	data := bytes.Repeat([]byte("0123456789abcdefg"), (3*tjWriteChunk)/17+5)
 	whole := Sum(data)
 	h := New()
 	for rest := data; len(rest) > 0; {
@@ -75,11 +77,17 @@ func TestSM3LargeWrite(t *testing.T) {
 	if got := h.Sum(nil); !bytes.Equal(got, whole[:]) {
 		t.Fatalf("large one-shot %x != pieced %x", whole, got)
 	}
-	small := Sum(data[:writeChunk]) // the Sm3Sum fast path
+	if ref := tjfocSum(data); ref != whole {
+		t.Fatalf("large one-shot %x != tjfoc %x", whole, ref)
+	}
+	small := Sum(data[:tjWriteChunk]) // tjfoc's Sm3Sum fast path
 	h.Reset()
-	h.Write(data[:writeChunk])
+	h.Write(data[:tjWriteChunk])
 	if got := h.Sum(nil); !bytes.Equal(got, small[:]) {
-		t.Fatalf("fast path %x != streaming %x", small, got)
+		t.Fatalf("one-shot %x != streaming %x", small, got)
+	}
+	if ref := tjfocSum(data[:tjWriteChunk]); ref != small {
+		t.Fatalf("one-shot %x != tjfoc %x", small, ref)
 	}
 }
 
@@ -105,13 +113,5 @@ func TestParseDigestHex(t *testing.T) {
 		} else if len(err.Error()) > 200 {
 			t.Errorf("error for long input is %d bytes long", len(err.Error()))
 		}
-	}
-}
-
-func BenchmarkSM3(b *testing.B) {
-	data := make([]byte, 64<<10)
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		Sum(data)
 	}
 }
