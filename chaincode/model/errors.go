@@ -62,6 +62,10 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Code == e.Code
 }
 
+// Describe is the message catalogue's text for the error's code in lang (messages.go):
+// its title, what was wrong, what is allowed and what to do.
+func (e *Error) Describe(lang Lang) (Message, bool) { return Describe(e.Code, lang) }
+
 // Errf builds an Error with a formatted message.
 func Errf(code Code, format string, a ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, a...)}

@@ -35,15 +35,16 @@ func benchCmd(a *App) *cobra.Command {
 	var skipMix bool
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "closed-loop load on the live network: baseline PutState vs. a realistic domain mix, and log anchoring vs. raw SM3",
+		Short: a.tr("对运行中的网络施加闭环负载：基准 PutState 与真实业务组合对比，以及日志存证与原始 SM3 对比", "closed-loop load on the live network: baseline PutState vs. a realistic domain mix, and log anchoring vs. raw SM3"),
 		Long: `Runs N concurrent clients for T seconds each (closed loop: each waits for its commit before the
 next) against (a) System:BenchPut, a bare PutState in the same chaincode — the baseline — and
 (b) a realistic mix of domain transactions, and reports committed tx/s, latency p50/p95/p99 and
 the ratio b/a measured in the same run. Then anchors a generated log end to end (lines/s) and
 compares it with raw SM3 hashing of the same lines on this machine. Prints the results and
 writes them as JSON.`,
-		Example: "  pdl -p bureau-admin bench --workers 32 --duration 30s --out .run/reports/bench.json",
-		Args:    cobra.NoArgs,
+		Example: `  # needs: pdlnet bench on (the baseline function System:BenchPut enabled)
+  pdl -p bureau-admin bench --workers 2 --duration 2s --warmup 1s --baseline-only --log-lines 10000 --out bench.json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			// the baseline's puts are independent: no read-your-writes waits

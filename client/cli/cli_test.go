@@ -62,11 +62,14 @@ func TestBuildRequest_UnknownFieldIsUsageError(t *testing.T) {
 }
 
 func TestBuildRequest_BadEnumAndGeneratedID(t *testing.T) {
-	fs, fl := parse(t, []string{"--role", "king"})
-	if _, _, err := BuildRequest(fs, fl, typeOfRegister, "", nil); err == nil || !strings.Contains(err.Error(), "allowed values") {
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	addFlags(fs, fields(typeOfRegister))
+	err := fs.Parse([]string{"--role", "king"})
+	var ue *UsageError
+	if !errors.As(err, &ue) || ue.Code != model.CodeBadEnum || !strings.Contains(err.Error(), "allowed: bureau, operator") {
 		t.Fatalf("bad enum: %v", err)
 	}
-	fs, fl = parse(t, []string{"--role", "operator"})
+	fs, fl := parse(t, []string{"--role", "operator"})
 	obj, gen, err := BuildRequest(fs, fl, typeOfRegister, "", nil)
 	if err != nil || !gen || !strings.HasPrefix(obj["id"].(string), "r") {
 		t.Fatalf("generated id: %v %v %v", obj, gen, err)

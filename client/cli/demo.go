@@ -17,10 +17,10 @@ func init() { extraCommandFuncs = append(extraCommandFuncs, demoCmd) }
 func demoCmd(a *App) *cobra.Command {
 	var dir string
 	var verbose bool
-	root := &cobra.Command{Use: "demo", Short: "the demo ledger built from the Longhua seed"}
+	root := &cobra.Command{Use: "demo", Short: a.tr("由龙华试点种子数据构建的演示账本", "the demo ledger built from the Longhua seed")}
 	load := &cobra.Command{
 		Use:   "load",
-		Short: "replay the Longhua pilot's history on the ledger (idempotent: re-running changes nothing)",
+		Short: a.tr("在账本上重放龙华试点三个月的历史（幂等：重复运行不改变任何内容）", "replay the Longhua pilot's history on the ledger (idempotent: re-running changes nothing)"),
 		Long: `Registers the source units, the ten first-batch resources (龙华 table 1), one authorization, the
 data-use applications and the eleven first-batch products (table 2), walked to varied states
 (approved, pending, refused, overdue, priced, traded, logs anchored), each step as the identity

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,13 +23,6 @@ import (
 
 	"github.com/pdledger/pdledger/chaincode/model"
 )
-
-// UsageError is a mistake in the command line or input file (exit code 2).
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string { return e.Msg }
-
-func usagef(format string, a ...any) error { return &UsageError{Msg: fmt.Sprintf(format, a...)} }
 
 // Kebab turns a Go or JSON name into a flag or verb name: BindIdentity → bind-identity.
 func Kebab(s string) string {
@@ -47,38 +41,76 @@ func Kebab(s string) string {
 	return b.String()
 }
 
+// Flag kinds of request fields.
+const (
+	kindString  = "string"
+	kindEnum    = "enum"
+	kindInt     = "int"
+	kindFen     = "fen" // money in fen, with a yuan twin flag
+	kindBool    = "bool"
+	kindStrings = "strings"
+	kindTime    = "time"
+	kindJSON    = "json"
+)
+
 // field is one request field exposed as a flag.
 type field struct {
-	JSON  string // json name
-	Flag  string // flag name
-	Kind  string // string | int | bool | strings | json
-	Enum  []string
-	Req   bool
-	Help  string
-	Field reflect.StructField
+	JSON     string // json name
+	Flag     string // flag name
+	YuanFlag string // for fen fields: the flag taking yuan ("price" for priceFen)
+	Kind     string
+	Enum     model.Enum
+	Req      bool
+	Help     string
+	Type     reflect.Type
+	Format   string // the tag's fmt= (id, digest, date...)
+	lang     model.Lang
 }
 
 func jsonName(f reflect.StructField) (string, bool) {
-	tag := f.Tag.Get("json")
-	name, opts, _ := strings.Cut(tag, ",")
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 	if name == "-" {
 		return "", false
 	}
 	if name == "" {
 		name = f.Name
 	}
-	_ = opts
 	return name, true
 }
 
-var enumType = reflect.TypeOf((*model.Enum)(nil)).Elem()
+var (
+	enumType = reflect.TypeOf((*model.Enum)(nil)).Elem()
+	timeType = reflect.TypeOf(time.Time{})
+)
+
+// reservedFlags are the flags every command has.
+var reservedFlags = map[string]bool{"profile": true, "output": true, "timeout": true, "quiet": true, "file": true, "sign": true,
+	"sm2-key": true, "help": true, "lang": true, "dry-run": true, "after-block": true}
 
 // fields lists the flags of a request type (embedded structs flattened; the signature
-// is handled by --sign).
-// reservedFlags are the flags every command has.
-var reservedFlags = map[string]bool{"profile": true, "output": true, "timeout": true, "quiet": true, "file": true, "sign": true, "sm2-key": true, "help": true}
+// is handled by --sign), with help in English.
+func fields(t reflect.Type) []field { return fieldsIn(t, model.EN) }
 
-func fields(t reflect.Type) []field {
+// fieldsIn lists the flags of a request type with help in lang.
+func fieldsIn(t reflect.Type, lang model.Lang) []field {
+	out := collectFields(t, lang)
+	taken := map[string]bool{}
+	for _, f := range out {
+		taken[f.Flag] = true
+	}
+	for i, f := range out {
+		if f.Kind == kindFen {
+			if y := strings.TrimSuffix(f.Flag, "-fen"); !taken[y] && !reservedFlags[y] {
+				out[i].YuanFlag = y
+				taken[y] = true
+			}
+		}
+		out[i].Help = out[i].help()
+	}
+	return out
+}
+
+func collectFields(t reflect.Type, lang model.Lang) []field {
 	var out []field
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -86,14 +118,14 @@ func fields(t reflect.Type) []field {
 			continue
 		}
 		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			out = append(out, fields(f.Type)...)
+			out = append(out, collectFields(f.Type, lang)...)
 			continue
 		}
 		name, ok := jsonName(f)
 		if !ok || name == "signature" {
 			continue
 		}
-		fl := field{JSON: name, Flag: Kebab(name), Field: f}
+		fl := field{JSON: name, Flag: Kebab(name), Type: f.Type, lang: lang}
 		if reservedFlags[fl.Flag] {
 			// a request field named like a global flag (Profile:Set's "profile") would
 			// shadow it, and -p would stop working on that command
@@ -101,42 +133,64 @@ func fields(t reflect.Type) []field {
 		}
 		tag := f.Tag.Get("pdl")
 		fl.Req = strings.HasPrefix(tag, "req") || strings.Contains(tag, ",req")
+		fl.Format = tagValue(tag, "fmt")
 		ft := f.Type
+		if ft.Kind() == reflect.Pointer && ft.Elem().Kind() != reflect.Struct {
+			ft = ft.Elem() // *int64, *bool: optional scalars
+		}
 		switch {
+		case ft.Kind() == reflect.String && ft.Implements(enumType):
+			fl.Kind, fl.Enum = kindEnum, reflect.Zero(ft).Interface().(model.Enum)
 		case ft.Kind() == reflect.String:
-			fl.Kind = "string"
-			if ft.Implements(enumType) {
-				fl.Enum = reflect.Zero(ft).Interface().(model.Enum).Values()
-			}
+			fl.Kind = kindString
 		case ft.Kind() == reflect.Bool:
-			fl.Kind = "bool"
+			fl.Kind = kindBool
+		case ft.Kind() >= reflect.Int && ft.Kind() <= reflect.Uint64 && strings.HasSuffix(name, "Fen"):
+			fl.Kind = kindFen
 		case ft.Kind() >= reflect.Int && ft.Kind() <= reflect.Uint64:
-			fl.Kind = "int"
+			fl.Kind = kindInt
+		case ft == timeType:
+			fl.Kind = kindTime
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.String:
-			fl.Kind = "strings"
+			fl.Kind = kindStrings
 		default:
-			fl.Kind = "json"
+			fl.Kind = kindJSON
 		}
-		help := name
-		if fl.Req {
-			help += " (required)"
-		}
-		if len(fl.Enum) > 0 {
-			help += ": " + strings.Join(fl.Enum, "|")
-		}
-		if fmtTag := tagValue(tag, "fmt"); fmtTag != "" {
-			help += " [" + fmtTag + "]"
-		}
-		if fl.Kind == "json" {
-			help += " (JSON)"
-		}
-		if fl.Kind == "strings" {
-			help += " (comma-separated or repeated)"
-		}
-		fl.Help = help
 		out = append(out, fl)
 	}
 	return out
+}
+
+// help is the flag's usage line.
+func (f field) help() string {
+	zh := f.lang == model.ZH
+	var b strings.Builder
+	b.WriteString(f.JSON)
+	if f.Req {
+		b.WriteString(tr(f.lang, "（必填）", " (required)"))
+	}
+	switch f.Kind {
+	case kindEnum:
+		b.WriteString(tr(f.lang, "：", ": ") + enumChoices(f.Enum, f.lang))
+		if zh {
+			b.WriteString("（可用中文名）")
+		}
+	case kindFen:
+		b.WriteString(tr(f.lang, "，单位为分（整数）", ", in fen (whole number)"))
+		if f.YuanFlag != "" {
+			b.WriteString(tr(f.lang, "；或用 --%s 以元为单位", "; or --%s in yuan", f.YuanFlag))
+		}
+	case kindTime:
+		b.WriteString(tr(f.lang, "：北京时间 \"2026-10-22 10:00:00\" 或 RFC 3339", `: Beijing time "2026-10-22 10:00:00" or RFC 3339`))
+	case kindStrings:
+		b.WriteString(tr(f.lang, "（列表：逗号、顿号分隔或重复给出）", " (list: comma-separated, 、 or repeated)"))
+	case kindJSON:
+		b.WriteString(tr(f.lang, "（JSON，@文件名 读取文件）：", " (JSON, @file reads a file): ") + shapeOf(f.Type, 0))
+	}
+	if f.Format != "" {
+		b.WriteString(" [" + f.Format + "]")
+	}
+	return b.String()
 }
 
 func tagValue(tag, key string) string {
@@ -148,24 +202,40 @@ func tagValue(tag, key string) string {
 	return ""
 }
 
+// yuanHelp is the usage line of a fen field's yuan twin.
+func (f field) yuanHelp() string {
+	return tr(f.lang, "%s，单位为元（最多两位小数，精确换算为分）；或用 --%s 以分为单位", "%s in yuan (at most two decimals, converted exactly to fen); or --%s in fen", f.JSON, f.Flag)
+}
+
 // addFlags declares the request's flags on fs.
 func addFlags(fs *pflag.FlagSet, fl []field) {
 	for _, f := range fl {
 		switch f.Kind {
-		case "bool":
+		case kindBool:
 			fs.Bool(f.Flag, false, f.Help)
-		case "int":
-			fs.Int64(f.Flag, 0, f.Help)
-		case "strings":
-			fs.StringSlice(f.Flag, nil, f.Help)
+		case kindInt:
+			fs.Var(&intValue{flag: f.Flag, field: f.JSON, lang: f.lang}, f.Flag, f.Help)
+		case kindFen:
+			fs.Var(&fenValue{flag: f.Flag, yuanFlag: f.YuanFlag, field: f.JSON, lang: f.lang}, f.Flag, f.Help)
+			if f.YuanFlag != "" {
+				fs.Var(&yuanValue{flag: f.YuanFlag, fenFlag: f.Flag, field: f.JSON, lang: f.lang}, f.YuanFlag, f.yuanHelp())
+			}
+		case kindEnum:
+			fs.Var(&enumValue{e: f.Enum, flag: f.Flag, field: f.JSON, lang: f.lang}, f.Flag, f.Help)
+		case kindStrings:
+			fs.Var(&listValue{}, f.Flag, f.Help)
+		case kindTime:
+			fs.Var(&timeValue{flag: f.Flag, field: f.JSON, lang: f.lang}, f.Flag, f.Help)
 		default:
 			fs.String(f.Flag, "", f.Help)
 		}
 	}
 }
 
-// readInput loads a JSON or YAML object from a file ("-" = stdin).
-func readInput(path string, stdin io.Reader) (map[string]any, error) {
+// readInput loads a JSON or YAML object from a file ("-" = stdin). A syntax error names
+// its line and column; a key given twice is refused (INPUT_DUPLICATE_KEY), as the
+// chaincode would, rather than silently keeping one value.
+func readInput(path string, stdin io.Reader, lang model.Lang) (map[string]any, error) {
 	var raw []byte
 	var err error
 	if path == "-" {
@@ -174,22 +244,130 @@ func readInput(path string, stdin io.Reader) (map[string]any, error) {
 		raw, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, usagef("input %s: %v", path, err)
+		return nil, localf(err, "%s", tr(lang, "读取请求文件 %s：%v", "input %s: %v", path, err))
 	}
-	out := map[string]any{}
 	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		if err := checkJSON(raw); err != nil {
+			return nil, jsonInputErr(path, raw, err, lang)
+		}
+		out := map[string]any{}
+		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if err := dec.Decode(&out); err != nil {
-			return nil, usagef("input %s: not valid JSON: %v", path, err)
+			return nil, jsonInputErr(path, raw, err, lang)
 		}
 		return out, nil
 	}
+	out := map[string]any{}
 	if err := yaml.Unmarshal(raw, &out); err != nil {
-		return nil, usagef("input %s: not valid JSON or YAML: %v", path, err)
+		return nil, inputErr(model.CodeMalformed, "", "", "%s", tr(lang, "请求文件 %s 不是合法的 JSON 或 YAML：%v", "input %s: not valid JSON or YAML: %v", path, err))
 	}
 	return normalizeYAML(out).(map[string]any), nil
+}
+
+// dupKeyError is a JSON object with a key twice.
+type dupKeyError struct {
+	key    string
+	offset int64
+}
+
+func (e *dupKeyError) Error() string {
+	return fmt.Sprintf("key %q appears twice in the same object", e.key)
+}
+
+// checkJSON walks a JSON document, refusing duplicate keys (with their offset).
+func checkJSON(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var walk func() error
+	walk = func() error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		d, ok := tok.(json.Delim)
+		if !ok {
+			return nil
+		}
+		switch d {
+		case '{':
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				if seen[k] {
+					quoted, _ := json.Marshal(k)
+					return &dupKeyError{key: k, offset: dec.InputOffset() - int64(len(quoted))}
+				}
+				seen[k] = true
+				if err := walk(); err != nil {
+					return err
+				}
+			}
+		case '[':
+			for dec.More() {
+				if err := walk(); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = dec.Token()
+		return err
+	}
+	if err := walk(); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &json.SyntaxError{Offset: dec.InputOffset()}
+	}
+	return nil
+}
+
+// jsonInputErr reports a JSON problem of an input file at its line and column.
+func jsonInputErr(path string, raw []byte, err error, lang model.Lang) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var de *dupKeyError
+	offset := int64(-1)
+	code := model.CodeMalformed
+	field := ""
+	switch {
+	case errors.As(err, &se):
+		offset = se.Offset
+	case errors.As(err, &te):
+		offset, code, field = te.Offset, model.CodeBadFormat, te.Field
+	case errors.As(err, &de):
+		offset, code, field = de.offset, model.CodeDuplicateKey, de.key
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		offset = int64(len(raw))
+	}
+	if offset < 0 {
+		return inputErr(code, field, "", "%s", tr(lang, "请求文件 %s 不是合法的 JSON：%v", "input %s: not valid JSON: %v", path, err))
+	}
+	line, col := lineCol(raw, offset)
+	what := err.Error()
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		what = tr(lang, "文件在 JSON 对象结束之前就结束了", "the file ends before the JSON object does")
+	case se != nil && se.Error() == "":
+		what = tr(lang, "JSON 对象之后还有多余的内容", "data after the JSON object")
+	}
+	return inputErr(code, field, "", "%s", tr(lang, "请求文件 %s 第 %d 行第 %d 列：JSON 错误：%s", "input %s line %d, column %d: not valid JSON: %s", path, line, col, what))
+}
+
+// lineCol converts the byte offset of a character to its 1-based line and column (in
+// characters).
+func lineCol(raw []byte, offset int64) (int, int) {
+	if offset > int64(len(raw)) {
+		offset = int64(len(raw))
+	}
+	before := raw[:offset]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return line, len([]rune(string(before[start:]))) + 1
 }
 
 // normalizeYAML converts YAML-decoded values to what encoding/json marshals (yaml.v3
@@ -222,43 +400,33 @@ func normalizeYAML(v any) any {
 }
 
 // BuildRequest merges the input file and the flags that were set into a request object,
-// checks it strictly against the request type (unknown fields and type mismatches are
-// usage errors before anything is sent), and fills an empty id.
+// checks its shape against the request type (unknown fields and type mismatches are
+// usage errors before anything is sent), and fills an empty id. Required fields are
+// not checked here: the chaincode answers for them (INPUT_MISSING_FIELD, exit 2),
+// after its own checks, so pdl never says more than the ledger would.
 func BuildRequest(fs *pflag.FlagSet, fl []field, t reflect.Type, file string, stdin io.Reader) (map[string]any, bool, error) {
+	lang := model.EN
+	if len(fl) > 0 {
+		lang = fl[0].lang
+	}
 	obj := map[string]any{}
 	if file != "" {
 		var err error
-		if obj, err = readInput(file, stdin); err != nil {
+		if obj, err = readInput(file, stdin, lang); err != nil {
 			return nil, false, err
+		}
+		// enum fields of a file take labels too (每月 for monthly), as flags do
+		for _, f := range fl {
+			if s, ok := obj[f.JSON].(string); ok && f.Kind == kindEnum {
+				if v, ok := model.ParseEnum(f.Enum, s); ok {
+					obj[f.JSON] = v
+				}
+			}
 		}
 	}
 	for _, f := range fl {
-		if !fs.Changed(f.Flag) {
-			continue
-		}
-		switch f.Kind {
-		case "bool":
-			v, _ := fs.GetBool(f.Flag)
-			obj[f.JSON] = v
-		case "int":
-			v, _ := fs.GetInt64(f.Flag)
-			obj[f.JSON] = v
-		case "strings":
-			v, _ := fs.GetStringSlice(f.Flag)
-			obj[f.JSON] = v
-		case "json":
-			s, _ := fs.GetString(f.Flag)
-			var v any
-			if err := json.Unmarshal([]byte(s), &v); err != nil {
-				return nil, false, usagef("--%s: not valid JSON: %v", f.Flag, err)
-			}
-			obj[f.JSON] = v
-		default:
-			s, _ := fs.GetString(f.Flag)
-			if len(f.Enum) > 0 && !contains(f.Enum, s) {
-				return nil, false, usagef("--%s %q: allowed values are %s", f.Flag, s, strings.Join(f.Enum, ", "))
-			}
-			obj[f.JSON] = s
+		if err := setFromFlag(fs, f, obj); err != nil {
+			return nil, false, err
 		}
 	}
 	generated := false
@@ -278,9 +446,68 @@ func BuildRequest(fs *pflag.FlagSet, fl []field, t reflect.Type, file string, st
 			known = append(known, f.JSON)
 		}
 		sort.Strings(known)
-		return nil, false, usagef("request: %v (fields: %s)", err, strings.Join(known, ", "))
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, false, inputErr(model.CodeBadFormat, te.Field, te.Type.String(), "%s", tr(lang, "字段 %s：应为 %s，实际是 JSON %s", "field %s: expected %s, got JSON %s", te.Field, te.Type, te.Value))
+		}
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return nil, false, inputErr(model.CodeUnknownField, name, "", "%s", tr(lang, "请求中有未知字段 %q（可用字段：%s）", "request: unknown field %q (fields: %s)", name, strings.Join(known, ", ")))
 	}
 	return obj, generated, nil
+}
+
+// setFromFlag puts a flag's value, if given, into the request object.
+func setFromFlag(fs *pflag.FlagSet, f field, obj map[string]any) error {
+	lang := f.lang
+	if f.YuanFlag != "" && fs.Changed(f.YuanFlag) {
+		if fs.Changed(f.Flag) {
+			return usagef("%s", tr(lang, "--%s 和 --%s 只能给一个", "give --%s or --%s, not both", f.Flag, f.YuanFlag))
+		}
+		obj[f.JSON] = fs.Lookup(f.YuanFlag).Value.(*yuanValue).fen
+		return nil
+	}
+	if !fs.Changed(f.Flag) {
+		return nil
+	}
+	v := fs.Lookup(f.Flag).Value
+	switch f.Kind {
+	case kindBool:
+		b, _ := fs.GetBool(f.Flag)
+		obj[f.JSON] = b
+	case kindInt:
+		obj[f.JSON] = v.(*intValue).n
+	case kindFen:
+		obj[f.JSON] = v.(*fenValue).fen
+	case kindEnum:
+		obj[f.JSON] = v.(*enumValue).value
+	case kindStrings:
+		obj[f.JSON] = append([]string{}, v.(*listValue).items...)
+	case kindTime:
+		obj[f.JSON] = cstJSON(v.(*timeValue).t)
+	case kindJSON:
+		s := v.String()
+		src := "--" + f.Flag
+		if path, ok := strings.CutPrefix(s, "@"); ok {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				return localf(err, "%s", tr(lang, "--%s：读取 %s：%v", "--%s: reading %s: %v", f.Flag, path, err))
+			}
+			s, src = string(raw), path
+		}
+		if err := checkJSON([]byte(s)); err != nil {
+			return jsonInputErr(src, []byte(s), err, lang)
+		}
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		var val any
+		if err := dec.Decode(&val); err != nil {
+			return jsonInputErr(src, []byte(s), err, lang)
+		}
+		obj[f.JSON] = val
+	default:
+		obj[f.JSON] = v.String()
+	}
+	return nil
 }
 
 func isWriteRequest(t reflect.Type) bool {
@@ -291,15 +518,6 @@ func isWriteRequest(t reflect.Type) bool {
 func hasField(fl []field, name string) bool {
 	for _, f := range fl {
 		if f.JSON == name {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -62,21 +63,100 @@ type IngestOptions struct {
 // leaf hash is computed while reading, so a line of any length costs constant memory.
 // It returns the number of lines appended.
 func (s *Store) Ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestOptions) (uint64, error) {
+	_, appended, err := s.ingest(ctx, r, a, opt, placement{at: s.Size()})
+	return appended, err
+}
+
+// placement says where a reader's lines go: its first line is leaf at; lines at positions
+// the tree already holds are compared with the stored leaves (compare) instead of being
+// appended; the first line appended is announced to beforeAppend (the file journal).
+type placement struct {
+	at           uint64
+	compare      bool
+	beforeAppend func(pos uint64, leaf []byte)
+}
+
+// ingest reads r's lines into the tree as p places them and anchors what it appended.
+// It returns the lines read and the lines appended; a stored leaf that differs from the
+// line at its position stops it with a *ContentDiffersError (nothing appended before it).
+func (s *Store) ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestOptions, p placement) (read, appended uint64, err error) {
 	now := opt.Now
 	if now == nil {
 		now = time.Now
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
-	var lines uint64
-	var read int64
-	var lastReport int64
+	if err := s.Flush(); err != nil {
+		return 0, 0, err
+	}
+	var stored *leafReader
+	if p.compare && p.at < s.Size() {
+		if stored, err = s.openLeaves(p.at); err != nil {
+			return 0, 0, err
+		}
+		defer stored.Close()
+	}
 	windowStart := now()
 	pending := uint64(0)
+	pos := p.at
+	var lastReport int64
+	err = readLeaves(ctx, r, func(leaf []byte, bytesRead int64) error {
+		if stored != nil && pos < stored.end {
+			got, err := stored.next()
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(got, leaf) {
+				return &ContentDiffersError{Stream: s.meta.Stream, Line: read + 1, Leaf: pos, Anchored: hex.EncodeToString(got), Got: hex.EncodeToString(leaf)}
+			}
+		} else {
+			if appended == 0 && p.beforeAppend != nil {
+				p.beforeAppend(pos, leaf)
+			}
+			if err := s.AppendLeafHash(leaf); err != nil {
+				return err
+			}
+			appended++
+			pending++
+		}
+		pos++
+		read++
+		if opt.Progress != nil && bytesRead-lastReport >= 64<<10 {
+			opt.Progress(bytesRead, read)
+			lastReport = bytesRead
+		}
+		if opt.BatchLines > 0 && pending >= opt.BatchLines {
+			if err := s.anchorNow(ctx, a, windowStart, now(), nil); err != nil {
+				return err
+			}
+			windowStart = now()
+			pending = 0
+		}
+		return nil
+	}, func(bytesRead int64) {
+		if opt.Progress != nil {
+			opt.Progress(bytesRead, read)
+		}
+	})
+	if err != nil {
+		return read, appended, err
+	}
+	if pending > 0 || opt.Segment != nil {
+		if err := s.anchorNow(ctx, a, windowStart, now(), opt.Segment); err != nil {
+			return read, appended, err
+		}
+	}
+	return read, appended, s.Flush()
+}
+
+// readLeaves calls leaf for the leaf hash of every line of r, with the bytes read so
+// far, and done at the end.
+func readLeaves(ctx context.Context, r io.Reader, leaf func(hash []byte, bytesRead int64) error, done func(bytesRead int64)) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	var read int64
 	h := gm.New()
 	inLine := false
 	for {
 		if err := ctx.Err(); err != nil {
-			return lines, err
+			return err
 		}
 		chunk, err := br.ReadSlice('\n')
 		if len(chunk) > 0 {
@@ -92,48 +172,25 @@ func (s *Store) Ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestO
 			}
 			h.Write(chunk)
 			if complete {
-				if err := s.AppendLeafHash(h.Sum(nil)); err != nil {
-					return lines, err
-				}
 				inLine = false
-				lines++
-				pending++
+				if err := leaf(h.Sum(nil), read); err != nil {
+					return err
+				}
 			}
 		}
 		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
 			if !errors.Is(err, io.EOF) {
-				return lines, err
+				return err
 			}
 			if inLine { // last line without a terminator
-				if err := s.AppendLeafHash(h.Sum(nil)); err != nil {
-					return lines, err
+				if err := leaf(h.Sum(nil), read); err != nil {
+					return err
 				}
-				lines++
-				pending++
 			}
-			break
-		}
-		if opt.Progress != nil && read-lastReport >= 64<<10 {
-			opt.Progress(read, lines)
-			lastReport = read
-		}
-		if opt.BatchLines > 0 && pending >= opt.BatchLines {
-			if err := s.anchorNow(ctx, a, windowStart, now(), nil); err != nil {
-				return lines, err
-			}
-			windowStart = now()
-			pending = 0
+			done(read)
+			return nil
 		}
 	}
-	if opt.Progress != nil {
-		opt.Progress(read, lines)
-	}
-	if pending > 0 || opt.Segment != nil {
-		if err := s.anchorNow(ctx, a, windowStart, now(), opt.Segment); err != nil {
-			return lines, err
-		}
-	}
-	return lines, s.Flush()
 }
 
 // AnchorPending anchors whatever the tree holds beyond the last anchor.

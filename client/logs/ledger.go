@@ -95,14 +95,14 @@ func SyncAnchored(ctx context.Context, c *client.Client, st *Store, stream strin
 	if err := c.Evaluate(ctx, "Logs:Stream", &model.Ref{ID: stream}, &s); err != nil {
 		var re *client.RefusedError
 		if errors.As(err, &re) && re.Code() == model.CodeNotFound {
-			return fmt.Errorf("stream %s is not open on the ledger: open it first (pdl logs open --id %s --log-kind access)", stream, stream)
+			return fmt.Errorf("stream %s is not open on the ledger: open it first (pdl logs open --id %s --log-kind access): %w", stream, stream, err)
 		}
 		return err
 	}
 	local := st.Anchored()
 	switch {
 	case s.Size == local.Size && s.Size > 0 && s.Root != local.Root:
-		return fmt.Errorf("stream %s: the ledger's root at size %d is %s, the local store's is %s", stream, s.Size, s.Root, local.Root)
+		return stateErrf("stream %s: the ledger's root at size %d is %s, the local store's is %s", stream, s.Size, s.Root, local.Root)
 	case s.Size == local.Size:
 		if local.End.IsZero() && !s.WindowEnd.IsZero() {
 			local.End = s.WindowEnd
@@ -110,19 +110,27 @@ func SyncAnchored(ctx context.Context, c *client.Client, st *Store, stream strin
 		}
 		return nil
 	case s.Size < local.Size:
-		return fmt.Errorf("stream %s: the local store says %d leaves are anchored, the ledger only %d", stream, local.Size, s.Size)
+		return stateErrf("stream %s: the local store says %d leaves are anchored, the ledger only %d (wrong network, or a store copied from elsewhere?)", stream, local.Size, s.Size)
 	case s.Size > st.Size():
-		return fmt.Errorf("stream %s: the ledger has %d leaves anchored but this store holds %d (wrong state directory?)", stream, s.Size, st.Size())
+		return stateErrf("stream %s: the ledger has %d leaves anchored but the store in %s holds %d (wrong --state directory?)", stream, s.Size, st.dir, st.Size())
 	}
 	root, err := st.RootAt(s.Size)
 	if err != nil {
 		return err
 	}
 	if hex.EncodeToString(root) != s.Root {
-		return fmt.Errorf("stream %s: the ledger's root at size %d does not match the local tree", stream, s.Size)
+		return stateErrf("stream %s: the ledger's root at size %d does not match the local tree in %s", stream, s.Size, st.dir)
 	}
 	return st.SetAnchored(Anchored{Size: s.Size, Root: s.Root, Anchor: s.LastAnchor, Digest: s.LastDigest, Seq: int(s.Anchors), End: s.WindowEnd})
 }
+
+// StateError is a local store that disagrees with the ledger (or is damaged): nothing
+// to retry, the local state needs looking at.
+type StateError struct{ Msg string }
+
+func (e *StateError) Error() string { return e.Msg }
+
+func stateErrf(format string, a ...any) error { return &StateError{Msg: fmt.Sprintf(format, a...)} }
 
 // anchorAt is the first anchor of stream whose tree has at least size leaves.
 func anchorAt(ctx context.Context, c *client.Client, stream string, size uint64) (*model.Anchor, error) {
@@ -140,7 +148,7 @@ func AnchoredRoot(ctx context.Context, c *client.Client, stream string, size uin
 		return nil, "", err
 	}
 	if a.Size != size {
-		return nil, "", fmt.Errorf("stream %s has no anchor at size %d (the next one is at %d); prove against an anchored size", stream, size, a.Size)
+		return nil, "", &client.RefusedError{Err: model.Errf(model.CodeNotFound, "stream %s has no anchor at size %d (the next one is at %d); prove against an anchored size", stream, size, a.Size)}
 	}
 	root, err := hex.DecodeString(a.Root)
 	return root, a.ID, err

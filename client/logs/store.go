@@ -48,6 +48,9 @@ type meta struct {
 	Hash     string   `json:"hash"`
 	Size     uint64   `json:"size"`
 	Anchored Anchored `json:"anchored"`
+	// Files is the journal of where each file's lines went (files.go), saved with the
+	// tree so that the two never disagree.
+	Files []FileSegment `json:"files,omitempty"`
 }
 
 // Store is a stream's tree on disk. It is not safe for use by two processes at once
@@ -60,6 +63,9 @@ type Store struct {
 	levels   []*levelFile
 	lock     *os.File
 	mu       sync.Mutex
+	// current is the journal segment lines are being appended to (-1: none); its Lines
+	// follow the tree's size at every flush.
+	current int
 }
 
 type levelFile struct {
@@ -77,6 +83,22 @@ func DefaultDir() string {
 	return filepath.Join(home, ".local", "share", "pdledger", "logs")
 }
 
+// ErrNoStore is a stream with no store in the directory looked in.
+var ErrNoStore = errors.New("no local store of the stream")
+
+// OpenExisting opens the store of stream under dir without ever creating one (proofs
+// and verifications read state; they must not leave an empty store behind that a later
+// anchor would mistake for the stream's). It fails with ErrNoStore when there is none.
+func OpenExisting(dir, stream string) (*Store, error) {
+	if _, err := os.Stat(filepath.Join(dir, stream, "meta.json")); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w %s in %s", ErrNoStore, stream, dir)
+		}
+		return nil, err
+	}
+	return Open(dir, stream)
+}
+
 // Open opens (creating if needed) the store of stream under dir.
 func Open(dir, stream string) (*Store, error) {
 	d := filepath.Join(dir, stream)
@@ -91,7 +113,7 @@ func Open(dir, stream string) (*Store, error) {
 		lock.Close()
 		return nil, fmt.Errorf("stream %s is in use by another pdl process: %w", stream, err)
 	}
-	s := &Store{dir: d, h: merkle.SM3, lock: lock, meta: meta{Stream: stream, Hash: "sm3"}}
+	s := &Store{dir: d, h: merkle.SM3, lock: lock, meta: meta{Stream: stream, Hash: "sm3"}, current: -1}
 	if raw, err := os.ReadFile(filepath.Join(d, "meta.json")); err == nil {
 		if err := json.Unmarshal(raw, &s.meta); err != nil {
 			s.release()
@@ -141,6 +163,7 @@ func Open(dir, stream string) (*Store, error) {
 			break
 		}
 	}
+	s.clipJournal()
 	return s, nil
 }
 
@@ -223,6 +246,9 @@ func (s *Store) flushLocked() error {
 		return err
 	}
 	s.meta.Size = s.frontier.Size()
+	if s.current >= 0 {
+		s.meta.Files[s.current].Lines = s.meta.Size - s.meta.Files[s.current].From
+	}
 	mj, _ := json.MarshalIndent(s.meta, "", "  ")
 	// frontier first, then meta: Open checks they agree, and a mismatch is reported
 	// rather than silently trusted.

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -42,41 +43,30 @@ func decodeProof(c *gin.Context, in []string) ([][]byte, bool) {
 }
 
 // logInclusion verifies a log line's inclusion proof against the anchored root of that
-// tree size.
+// tree size. The body is logs.InclusionProof — the very file `pdl logs prove` writes, with
+// the line added (or not: its leafHash is in the proof) — decoded by the same strict
+// decoder the CLI uses, so the two cannot drift apart.
 func (s *Server) logInclusion(c *gin.Context) {
-	var req struct {
-		Stream   string   `json:"stream"`
-		Index    *uint64  `json:"index"`
-		Size     uint64   `json:"size"`
-		Line     *string  `json:"line"`
-		LeafHash string   `json:"leafHash"`
-		Proof    []string `json:"proof"`
-	}
-	if !bindJSON(c, &req, `{"stream","index","size","line" or "leafHash","proof":[hex]}`) {
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		if !tooLarge(c, err, maxBody(c)) {
+			badParam(c, "body", "unreadable: %v", err)
+		}
 		return
 	}
+	req, err := logs.DecodeInclusionProof(raw)
+	var fe *logs.ProofFieldError
 	switch {
-	case req.Stream == "":
-		badParam(c, "stream", "required")
+	case errors.As(err, &fe):
+		badParam(c, fe.Field, "%s", fe.Problem)
 		return
-	case req.Index == nil:
-		badParam(c, "index", "required")
-		return
-	case req.Size == 0 || *req.Index >= req.Size:
-		badParam(c, "size", "must be above index %d", *req.Index)
-		return
-	case (req.Line == nil) == (req.LeafHash == ""):
-		badParam(c, "line", "give exactly one of line and leafHash")
+	case err != nil:
+		badParam(c, "body", "expected %s: %v", inclusionHint, err)
 		return
 	}
-	var leaf []byte
-	if req.Line != nil {
-		leaf = logs.LeafHash([]byte(*req.Line))
-	} else if leaf, _ = hexParam(c, "leafHash", req.LeafHash); leaf == nil {
-		return
-	}
-	proof, ok := decodeProof(c, req.Proof)
-	if !ok {
+	leaf, err := req.Leaf()
+	if errors.As(err, &fe) {
+		badParam(c, fe.Field, "%s", fe.Problem)
 		return
 	}
 	a, ok := s.anchorAt(c, req.Stream, req.Size)
@@ -84,14 +74,20 @@ func (s *Server) logInclusion(c *gin.Context) {
 		return
 	}
 	root, _ := hex.DecodeString(a.Root)
-	err := merkle.VerifyInclusion(merkle.SM3, *req.Index, req.Size, leaf, proof, root)
-	out := gin.H{"verified": err == nil, "stream": req.Stream, "index": *req.Index, "size": req.Size, "root": a.Root,
+	err = req.Verify(leaf, root)
+	out := gin.H{"verified": err == nil, "stream": req.Stream, "index": req.Index, "size": req.Size, "root": a.Root,
 		"anchor": a.ID, "proof": s.index().Proof(c.Request.Context(), a.UpdatedTx)}
 	if err != nil {
 		out["reason"] = err.Error()
+		if req.Root != "" && req.Root != a.Root {
+			out["reason"] = fmt.Sprintf("%v; the proof names root %s, the ledger anchored %s at size %d", err, req.Root, a.Root, req.Size)
+		}
 	}
 	c.JSON(http.StatusOK, out)
 }
+
+// inclusionHint describes the body of POST /api/v1/logs/inclusion.
+const inclusionHint = `the output of pdl logs prove: {"stream","index","size","leafHash" and/or "line","proof":[hex],...}`
 
 // logConsistency verifies that one anchored tree extends another.
 func (s *Server) logConsistency(c *gin.Context) {

@@ -174,10 +174,27 @@ type Problem struct {
 	Param  string `json:"param,omitempty"`
 }
 
+// problem answers an RFC 9457 problem. Title and detail are for people, in the language
+// the caller's Accept-Language prefers (Chinese or English, from the message catalogue,
+// docs/errors.md): the catalogue's title, and the specific detail framed by what was
+// wrong and what to do. Code, status and param are for machines and never change with
+// the language.
 func problem(c *gin.Context, status int, code, param, format string, a ...any) {
+	lang := model.ParseLang(c.GetHeader("Accept-Language"))
+	title, detail := http.StatusText(status), fmt.Sprintf(format, a...)
+	if m, ok := model.Describe(model.Code(code), lang); ok {
+		title = m.Title
+		if lang == model.ZH {
+			detail = m.Wrong + "（" + detail + "）" + m.Action
+		} else {
+			detail = strings.TrimSuffix(detail, ".") + ". " + m.Action
+		}
+	}
 	c.Header("Content-Type", "application/problem+json")
-	c.AbortWithStatusJSON(status, Problem{Type: "https://pdledger.example/problems/" + strings.ToLower(code), Title: http.StatusText(status),
-		Status: status, Detail: fmt.Sprintf(format, a...), Code: code, Param: param})
+	c.Header("Content-Language", string(lang))
+	c.Header("Vary", "Accept-Language")
+	c.AbortWithStatusJSON(status, Problem{Type: "https://pdledger.example/problems/" + strings.ToLower(code), Title: title,
+		Status: status, Detail: detail, Code: code, Param: param})
 	// gin sets application/json; keep the problem type
 	c.Writer.Header().Set("Content-Type", "application/problem+json")
 }

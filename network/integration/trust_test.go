@@ -7,7 +7,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -316,19 +315,8 @@ func TestTrust_BureauDownOperatorFilingsContinue(t *testing.T) {
 // explorerGet calls the running explorer as profile (mutual TLS) and decodes the answer.
 func explorerGet(t *testing.T, n *network.Net, profile, path string, out any) int {
 	t.Helper()
-	p := n.Profiles()[profile]
-	pair, err := tls.LoadX509KeyPair(p.Cert, p.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := os.ReadFile(filepath.Join(n.L.Run, "explorer", "tls", "ca.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca)
-	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}}}}
-	resp, err := hc.Get(p.Explorer + path)
+	hc, base := nettest.ExplorerHTTP(t, profile)
+	resp, err := hc.Get(base + path)
 	if err != nil {
 		t.Fatal(err)
 	}
