@@ -328,6 +328,10 @@ func (c *Client) Submit(ctx context.Context, fn string, req any) (*Result, error
 // SubmitArgs is Submit with raw string arguments (for functions that do not take one
 // JSON request, such as the System:BenchPut baseline).
 func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Result, error) {
+	a, transient, members, err := c.commercialProposal(ctx, fn, a)
+	if err != nil {
+		return nil, err
+	}
 	backoff := c.opts.backoff
 	var last error
 	var lastTx string
@@ -344,7 +348,7 @@ func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Resul
 		if ctx.Err() != nil {
 			break
 		}
-		res, err := c.submitOnce(ctx, fn, a)
+		res, err := c.submitOnce(ctx, fn, a, transient, members)
 		if err == nil {
 			res.Attempts = attempt
 			return res, nil
@@ -367,14 +371,24 @@ func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Resul
 // submitOnce runs one transaction through endorsement, ordering and commit. Its errors
 // keep fabric-gateway's typed error of the phase that failed, for retryable and for
 // callers.
-func (c *Client) submitOnce(ctx context.Context, fn string, a []string) (*Result, error) {
+func (c *Client) submitOnce(ctx context.Context, fn string, a []string, transient map[string][]byte, members []string) (*Result, error) {
 	orgs, err := c.pinned(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if transient != nil {
+		// commercial fields: only the collection's members endorse (EndorsedBy, checked
+		// against them, may narrow it; read-your-writes waited in pinned)
+		if _, explicit := ctx.Value(endorsersKey{}).([]string); !explicit {
+			orgs = members
+		}
+	}
 	popts := []client.ProposalOption{client.WithArguments(a...)}
 	if orgs != nil {
 		popts = append(popts, client.WithEndorsingOrganizations(orgs...))
+	}
+	if transient != nil {
+		popts = append(popts, client.WithTransient(transient))
 	}
 	proposal, err := c.contract.NewProposal(fn, popts...)
 	if err != nil {

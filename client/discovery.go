@@ -106,7 +106,15 @@ func (c *Client) Endorsers(ctx context.Context, fn string, req any) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	proposal, err := c.contract.NewProposal(fn, client.WithArguments(a...))
+	a, transient, members, err := c.commercialProposal(ctx, fn, a)
+	if err != nil {
+		return nil, err
+	}
+	popts := []client.ProposalOption{client.WithArguments(a...)}
+	if transient != nil {
+		popts = append(popts, client.WithTransient(transient), client.WithEndorsingOrganizations(members...))
+	}
+	proposal, err := c.contract.NewProposal(fn, popts...)
 	if err != nil {
 		return nil, err
 	}

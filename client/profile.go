@@ -33,6 +33,9 @@ type Profile struct {
 	// ChannelOrgs are the MSP ids of the channel's peer orgs: the peers read-your-writes
 	// waits for (see Session). Discovery supplies them when absent.
 	ChannelOrgs []string `json:"channelOrgs,omitempty"`
+	// CommercialOrgs are the MSP ids of the commercial collection's members: the only
+	// orgs a commercial request (trade, revenue figures) is sent to.
+	CommercialOrgs []string `json:"commercialOrgs,omitempty"`
 }
 
 // ProfileDir is where profiles are looked up by name: $PDL_PROFILES, else the run

@@ -36,7 +36,7 @@ func (n *Net) Profiles() map[string]*client.Profile {
 			Cert: c.UserCert(org, user), Key: c.UserKey(org, user),
 			Channel: n.T.Channel, Chaincode: n.T.Chaincode.Name, Orderers: orderers,
 			Explorer:    fmt.Sprintf("https://%s:%d", n.T.Host, n.T.Explorer.Port),
-			ChannelOrgs: orgs,
+			ChannelOrgs: orgs, CommercialOrgs: n.T.CommercialMSPIDs(),
 		}
 	}
 	out := map[string]*client.Profile{}

@@ -239,6 +239,8 @@ func CCaaSEnv(t *Topology, l Layout, n *Node, st *State) ([]string, error) {
 		"PDL_BOOTSTRAP_ADMIN=" + admin,
 		"PDL_ORGS=" + strings.Join(t.PeerMSPIDs(), ","),
 		"PDL_AUDITORS=" + indexer,
+		"PDL_MSP=" + n.Org().MSPID,
+		"PDL_COMMERCIAL_ORGS=" + strings.Join(t.CommercialMSPIDs(), ","),
 	}
 	if t.Chaincode.Replay == "allowed" {
 		env = append(env, "PDL_REPLAY=allowed")
@@ -290,7 +292,7 @@ func (t *Topology) collectionsConfig() ([]byte, error) {
 		BlockToLive       int               `json:"blockToLive"`
 		MemberOnlyRead    bool              `json:"memberOnlyRead"`
 		MemberOnlyWrite   bool              `json:"memberOnlyWrite"`
-		EndorsementPolicy map[string]string `json:"endorsementPolicy"`
+		EndorsementPolicy map[string]string `json:"endorsementPolicy,omitempty"`
 	}
 	var out []coll
 	for _, owner := range msps {
@@ -307,6 +309,15 @@ func (t *Topology) collectionsConfig() ([]byte, error) {
 		out = append(out, coll{Name: "guard" + owner, Policy: "OR(" + strings.Join(members, ", ") + ")", RequiredPeerCount: 0,
 			MaxPeerCount: len(t.Peers()) - 1, EndorsementPolicy: map[string]string{"signaturePolicy": ep}})
 	}
+	// The commercial fields (chaincode/model/commercial.go): only the members' peers hold
+	// them, only members' clients read or write them, kept for as long as the ledger.
+	// Writes need the chaincode's endorsement policy (a majority) like any other.
+	var cm []string
+	for _, m := range t.CommercialMSPIDs() {
+		cm = append(cm, "'"+m+".member'")
+	}
+	out = append(out, coll{Name: "commercial", Policy: "OR(" + strings.Join(cm, ", ") + ")", RequiredPeerCount: 0,
+		MaxPeerCount: len(cm) - 1, MemberOnlyRead: true, MemberOnlyWrite: true})
 	return json.MarshalIndent(out, "", "  ")
 }
 

@@ -40,6 +40,9 @@ type Chaincode struct {
 	// Replay "allowed" lets the bureau replay dated history (the demo) through a replay
 	// session the ledger records; any other network leaves it off.
 	Replay string `yaml:"replay"`
+	// CommercialOrgs are the peer orgs (names) whose peers hold the commercial fields —
+	// trade amounts, revenue figures — in the private data collection "commercial".
+	CommercialOrgs []string `yaml:"commercialOrgs"`
 }
 
 // Bureau is the participant Participant:Bootstrap registers.
@@ -164,6 +167,14 @@ func (t *Topology) validate() error {
 			}
 		}
 	}
+	if len(t.Chaincode.CommercialOrgs) == 0 {
+		return fmt.Errorf("chaincode.commercialOrgs: name the peer orgs that hold commercial fields (the bureau's and the operators')")
+	}
+	for _, name := range t.Chaincode.CommercialOrgs {
+		if o := t.Org(name); o == nil || o.Kind != "peer" {
+			return fmt.Errorf("chaincode.commercialOrgs: %q is not a peer org of the topology", name)
+		}
+	}
 	if t.Orderer.ClusterRPCTimeout == "" {
 		t.Orderer.ClusterRPCTimeout = "7s"
 	}
@@ -262,6 +273,18 @@ func (t *Topology) BureauOrg() *Org {
 		name = "Bureau"
 	}
 	return t.Org(name)
+}
+
+// CommercialMSPIDs are the MSP ids of the commercial collection's members, sorted.
+func (t *Topology) CommercialMSPIDs() []string {
+	var out []string
+	for _, name := range t.Chaincode.CommercialOrgs {
+		if o := t.Org(name); o != nil {
+			out = append(out, o.MSPID)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // PeerMSPIDs are the MSP ids of the peer orgs, sorted.

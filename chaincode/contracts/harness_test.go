@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,6 +56,13 @@ var testOrgs = []string{"BureauMSP", "OperatorMSP", "SourceUnitMSP"}
 func bindReq(id, participant string, ident *stubtest.Identity) map[string]any {
 	c := model.IdentityOf(ident.MSP, ident.Cert)
 	return map[string]any{"id": id, "participant": participant, "mspId": c.MSPID, "subject": c.Subject, "issuer": c.Issuer, "keyDigest": c.KeyDigest}
+}
+
+// salt returns fresh salt bytes (deterministic: the harness's sequence).
+func (h *harness) salt() []byte {
+	h.seq++
+	sum := sha256.Sum256([]byte(fmt.Sprintf("salt-%d", h.seq)))
+	return sum[:]
 }
 
 // id returns a fresh request id.
@@ -115,7 +123,17 @@ func (h *harness) call(who *stubtest.Identity, fn string, req any) (string, erro
 		}
 		raw = string(b)
 	}
-	return h.L.Call(who, func(ctx contractapi.TransactionContextInterface) (string, error) {
+	// as the client does: commercial fields travel in the transient map
+	args, transient, err := model.SplitCommercialRequest(fn, []byte(raw), h.salt())
+	if err != nil {
+		args, transient = []byte(raw), nil // not an object: sent as is, for the decoder to refuse
+	}
+	return h.callWith(who, fn, string(args), transient)
+}
+
+// callWith invokes fn with raw arguments and a transient map as given.
+func (h *harness) callWith(who *stubtest.Identity, fn, raw string, transient map[string][]byte) (string, error) {
+	return h.L.CallWith(who, transient, func(ctx contractapi.TransactionContextInterface) (string, error) {
 		return invoke(ctx, fn, raw)
 	})
 }

@@ -38,6 +38,11 @@ type Settings struct {
 	// an index (System:Digests) besides org admins, the bureau and regulators: the
 	// explorer's indexer, which reads raw blocks anyway.
 	Auditors []string
+	// MSP is this server's org, and CommercialOrgs the members of the commercial fields'
+	// collection: a server outside it refuses commercial requests (COMMERCIAL_NOT_MEMBER)
+	// and its queries never read the collection. Both empty: a member (unit tests).
+	MSP            string
+	CommercialOrgs []string
 }
 
 // DefaultTimeWindow is the skew allowed between a proposal's timestamp and an endorser's
@@ -99,6 +104,8 @@ func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 	s.BootstrapAdmin = strings.ToLower(getenv("PDL_BOOTSTRAP_ADMIN"))
 	s.Orgs = list(getenv("PDL_ORGS"))
 	s.Auditors = list(strings.ToLower(getenv("PDL_AUDITORS")))
+	s.MSP = strings.TrimSpace(getenv("PDL_MSP"))
+	s.CommercialOrgs = list(getenv("PDL_COMMERCIAL_ORGS"))
 	// A server without them would let any admin bootstrap the ledger with any org list
 	// (and an owner policy of one org): refuse to start instead.
 	switch {
@@ -106,6 +113,9 @@ func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 		return s, fmt.Errorf("PDL_BOOTSTRAP_MSP and PDL_BOOTSTRAP_ADMIN must name the bureau's MSP and its admin certificate (SHA-256)")
 	case len(s.Orgs) < 2:
 		return s, fmt.Errorf("PDL_ORGS must list the channel's peer orgs (at least two), comma-separated")
+	case s.MSP == "" || len(s.CommercialOrgs) == 0:
+		// without them a non-member's server would take commercial requests
+		return s, fmt.Errorf("PDL_MSP (this org's MSP id) and PDL_COMMERCIAL_ORGS (the members of collection %q) must be set", "commercial")
 	}
 	return s, nil
 }

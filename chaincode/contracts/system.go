@@ -113,6 +113,15 @@ func (c *SystemContract) History(ctx contractapi.TransactionContextInterface, re
 				e.Version = version.GetMeta().Version
 				if tx.CanRead(version) {
 					e.Value = json.RawMessage(m.Value)
+					if version.GetMeta().Commercial != nil {
+						// each version's commercial fields from its own entry, or withheld
+						if err := tx.fillCommercial(version); err != nil {
+							return nil, err
+						}
+						if e.Value, err = json.Marshal(version); err != nil {
+							return nil, model.Errf(model.CodeInternal, "history of %s %q: %v", req.Kind, req.ID, err)
+						}
+					}
 					readable++
 				} else {
 					e.Hidden = true

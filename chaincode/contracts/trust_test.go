@@ -386,15 +386,16 @@ func TestDigests_ForAuditorsOnly(t *testing.T) {
 	h.ok(indexer, "System:Digests", req)
 }
 
-// TestSettings_FailClosed: a chaincode server without the bootstrap admin or the org list
-// refuses to start.
+// TestSettings_FailClosed: a chaincode server without the bootstrap admin, the org list,
+// its own org or the commercial collection's members refuses to start.
 func TestSettings_FailClosed(t *testing.T) {
-	env := map[string]string{"PDL_BOOTSTRAP_MSP": "BureauMSP", "PDL_BOOTSTRAP_ADMIN": "ab", "PDL_ORGS": "BureauMSP,OperatorMSP,SourceUnitMSP"}
+	env := map[string]string{"PDL_BOOTSTRAP_MSP": "BureauMSP", "PDL_BOOTSTRAP_ADMIN": "ab", "PDL_ORGS": "BureauMSP,OperatorMSP,SourceUnitMSP",
+		"PDL_MSP": "OperatorMSP", "PDL_COMMERCIAL_ORGS": "BureauMSP,OperatorMSP"}
 	get := func(k string) string { return env[k] }
 	if _, err := SettingsFromEnv(get); err != nil {
 		t.Fatalf("complete settings: %v", err)
 	}
-	for _, drop := range []string{"PDL_BOOTSTRAP_MSP", "PDL_BOOTSTRAP_ADMIN", "PDL_ORGS"} {
+	for _, drop := range []string{"PDL_BOOTSTRAP_MSP", "PDL_BOOTSTRAP_ADMIN", "PDL_ORGS", "PDL_MSP", "PDL_COMMERCIAL_ORGS"} {
 		v := env[drop]
 		delete(env, drop)
 		if _, err := SettingsFromEnv(get); err == nil {

@@ -47,6 +47,10 @@ type Tx struct {
 	// what the opening steps of a write (WriteOption) resolved: see Who and Auth
 	who  *Caller
 	auth *model.Authorization
+	// a commercial function's write (commercial.go): its fields came from the transient
+	// map with this salt
+	commercial bool
+	salt       []byte
 }
 
 // Caller is the transaction's submitter.
@@ -339,6 +343,11 @@ func (tx *Tx) getRecord(kind model.Kind, id string, out any, guard bool) (bool, 
 	if err := json.Unmarshal(raw, out); err != nil {
 		return false, model.Errf(model.CodeInternal, "stored %s %q is unreadable: %v", kind, id, err)
 	}
+	if rec, ok := out.(model.Record); ok && !pending {
+		if err := tx.fillCommercial(rec); err != nil {
+			return false, err
+		}
+	}
 	return true, nil
 }
 
@@ -407,7 +416,7 @@ func (tx *Tx) Update(r model.Record, action string) error {
 
 func (tx *Tx) store(r model.Record, action string) error {
 	m := r.GetMeta()
-	raw, err := json.Marshal(r)
+	raw, err := tx.encodeStored(r)
 	if err != nil {
 		return model.Errf(model.CodeInternal, "encode %s %q: %v", m.Kind, m.ID, err)
 	}
@@ -603,7 +612,13 @@ func Write[R any, PR interface {
 		return "", err
 	}
 	req := PR(new(R))
-	if err := model.Decode([]byte(raw), req); err != nil {
+	body := []byte(raw)
+	if names := model.CommercialRequestFields(fn); names != nil {
+		if body, err = tx.commercialRequest(fn, body, names); err != nil {
+			return "", err
+		}
+	}
+	if err := model.Decode(body, req); err != nil {
 		return "", err
 	}
 	caller, err := tx.Caller()
@@ -619,9 +634,12 @@ func Write[R any, PR interface {
 	if sig != nil {
 		req.SetSignature(sig)
 	}
-	digest := gm.SumHex(append([]byte(fn+"\n"), canon...))
 	entryKey := tx.Key(model.KindRequest, fn, req.RequestID())
 	prev, err := tx.getRaw(entryKey)
+	if err != nil {
+		return "", err
+	}
+	digest, err := tx.requestDigest(fn, req.RequestID(), canon, prev != nil)
 	if err != nil {
 		return "", err
 	}
@@ -649,11 +667,7 @@ func Write[R any, PR interface {
 		if !tx.CanRead(rec) {
 			return "", model.Errf(model.CodeAccessDenied, "request %q committed in transaction %s; %s %q is not readable by the caller now", req.RequestID(), e.TxID, e.Kind, e.ID)
 		}
-		cur, err := json.Marshal(rec)
-		if err != nil {
-			return "", model.Errf(model.CodeInternal, "encode result: %v", err)
-		}
-		return string(cur), nil
+		return answer(rec)
 	}
 	for _, open := range opts {
 		if err := open(tx, req); err != nil {
@@ -672,14 +686,13 @@ func Write[R any, PR interface {
 	if err := tx.putRaw(entryKey, entry); err != nil {
 		return "", err
 	}
+	if err := tx.keepRequestSalt(fn, req.RequestID()); err != nil {
+		return "", err
+	}
 	if err := tx.emit(); err != nil {
 		return "", err
 	}
-	res, err := json.Marshal(rec)
-	if err != nil {
-		return "", model.Errf(model.CodeInternal, "encode result: %v", err)
-	}
-	return string(res), nil
+	return answer(rec)
 }
 
 // WriteOption is an opening step of a write: who may call, the SM2 signature, the
@@ -836,11 +849,7 @@ func Read[R any](ctx contractapi.TransactionContextInterface, fn, raw string, h 
 	if err != nil {
 		return "", err
 	}
-	res, err := json.Marshal(v)
-	if err != nil {
-		return "", model.Errf(model.CodeInternal, "encode result: %v", err)
-	}
-	return string(res), nil
+	return answer(v)
 }
 
 // visibleRecords loads the records of kind with the given ids (sorted, each once) and

@@ -38,6 +38,12 @@ const (
 	CodeTxTimeSkew    Code = "TX_TIME_SKEW"         // the proposal's timestamp is outside the endorser's window
 	CodeDisabled      Code = "FUNCTION_DISABLED"    // the function is off on this chaincode server
 	CodeUnguarded     Code = "RECORD_UNGUARDED"     // a record created without its owner's endorsement
+	// CodeCommercialInArgs: a commercial field (or the signature over one) sent in the
+	// arguments, which every peer keeps in the block, instead of the transient map.
+	CodeCommercialInArgs Code = "COMMERCIAL_IN_ARGUMENTS"
+	// CodeCommercialNotMember: a commercial request sent to a peer of an org outside the
+	// commercial collection, which must not see it.
+	CodeCommercialNotMember Code = "COMMERCIAL_NOT_MEMBER"
 )
 
 // Error is every refusal the chaincode returns. It travels to clients as the JSON object

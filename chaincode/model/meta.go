@@ -65,6 +65,9 @@ type Meta struct {
 	UpdatedAt     time.Time `json:"updatedAt"`
 	Public        bool      `json:"public"`
 	RequestDigest string    `json:"requestDigest,omitempty"`
+	// Commercial stands for the withheld commercial fields of a trade or revenue report
+	// (commercial.go); nil for every other kind.
+	Commercial *CommercialRef `json:"commercial,omitempty"`
 }
 
 // GetMeta lets generic code reach the embedded Meta.

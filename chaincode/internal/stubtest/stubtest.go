@@ -56,6 +56,13 @@ type Ledger struct {
 	seq     int
 	Events  []Event
 	calls   map[string]int // peer round trips by shim call, since the last ResetCalls
+	// Members lists, per collection, the MSPs that are its members (memberOnlyRead and
+	// memberOnlyWrite apply to the caller's MSP, and a peer outside it holds none of its
+	// data); a collection not listed is open to every org.
+	Members map[string][]string
+	// PeerMSP is the org of the peer that runs the next calls ("": a member of every
+	// collection).
+	PeerMSP string
 }
 
 // NewLedger starts an empty ledger whose clock begins at start and advances by one
@@ -95,6 +102,11 @@ func (l *Ledger) ResetCalls() {
 // Call runs fn as one transaction submitted by id. On success the writes and the event
 // commit; on error nothing does (as on a peer, where a failed endorsement writes nothing).
 func (l *Ledger) Call(id *Identity, fn func(ctx contractapi.TransactionContextInterface) (string, error)) (string, error) {
+	return l.CallWith(id, nil, fn)
+}
+
+// CallWith is Call with a proposal's transient map.
+func (l *Ledger) CallWith(id *Identity, transient map[string][]byte, fn func(ctx contractapi.TransactionContextInterface) (string, error)) (string, error) {
 	l.mu.Lock()
 	l.seq++
 	txid := fmt.Sprintf("tx%06d", l.seq)
@@ -102,7 +114,8 @@ func (l *Ledger) Call(id *Identity, fn func(ctx contractapi.TransactionContextIn
 	l.Now = l.Now.Add(l.Step)
 	l.mu.Unlock()
 
-	stub := &Stub{l: l, txID: txid, ts: ts, writes: map[string][]byte{}, pwrites: map[string]map[string][]byte{}, vpWrites: map[string][]byte{}}
+	stub := &Stub{l: l, txID: txid, ts: ts, writes: map[string][]byte{}, pwrites: map[string]map[string][]byte{}, vpWrites: map[string][]byte{},
+		creatorMSP: id.MSP, transient: transient}
 	ctx := &contractapi.TransactionContext{}
 	ctx.SetStub(stub)
 	ctx.SetClientIdentity(id)
@@ -224,6 +237,55 @@ type Stub struct {
 	vpWrites     map[string][]byte
 	eventName    string
 	eventPayload []byte
+	creatorMSP   string
+	transient    map[string][]byte
+}
+
+// GetTransient returns the proposal's transient map.
+func (s *Stub) GetTransient() (map[string][]byte, error) {
+	out := make(map[string][]byte, len(s.transient))
+	for k, v := range s.transient {
+		out[k] = append([]byte(nil), v...)
+	}
+	return out, nil
+}
+
+// member reports whether msp belongs to collection ("" always does).
+func (l *Ledger) member(collection, msp string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, listed := l.Members[collection]
+	if !listed || msp == "" {
+		return true
+	}
+	for _, x := range m {
+		if x == msp {
+			return true
+		}
+	}
+	return false
+}
+
+// GetPrivateData returns a committed private value as a peer does: an error for a caller
+// outside the collection (memberOnlyRead), nil on a peer outside it (it holds no data).
+func (s *Stub) GetPrivateData(collection, key string) ([]byte, error) {
+	s.l.count("GetPrivateData", 1)
+	if collection == "" || key == "" {
+		return nil, fmt.Errorf("collection and key must not be empty")
+	}
+	if !s.l.member(collection, s.creatorMSP) {
+		return nil, fmt.Errorf("tx creator does not have read access permission on privatedata in chaincodeName:pdl collectionName: %s", collection)
+	}
+	if !s.l.member(collection, s.l.PeerMSP) {
+		return nil, nil
+	}
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	v, ok := s.l.private[collection][key]
+	if !ok {
+		return nil, nil
+	}
+	return append([]byte(nil), v...), nil
 }
 
 // PutPrivateData buffers a private data write (committed with the transaction).
@@ -234,6 +296,9 @@ func (s *Stub) PutPrivateData(collection, key string, value []byte) error {
 	}
 	if len(value) == 0 {
 		return fmt.Errorf("value must not be empty")
+	}
+	if !s.l.member(collection, s.creatorMSP) {
+		return fmt.Errorf("tx creator does not have write access permission on privatedata in chaincodeName:pdl collectionName: %s", collection)
 	}
 	if s.pwrites[collection] == nil {
 		s.pwrites[collection] = map[string][]byte{}
