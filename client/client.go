@@ -282,6 +282,9 @@ func (c *Client) EvaluateRaw(ctx context.Context, fn string, rawArgs ...string) 
 // evaluate retries what retryable allows (a peer restarting, a gateway that has not yet
 // seen another org) a few times within the evaluate timeout.
 func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, error) {
+	if err := checkEvaluable(fn); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Evaluate)
 	defer cancel()
 	for attempt := 1; ; attempt++ {
@@ -328,6 +331,9 @@ func (c *Client) Submit(ctx context.Context, fn string, req any) (*Result, error
 // SubmitArgs is Submit with raw string arguments (for functions that do not take one
 // JSON request, such as the System:BenchPut baseline).
 func (c *Client) SubmitArgs(ctx context.Context, fn string, a ...string) (*Result, error) {
+	if err := checkSubmittable(fn); err != nil {
+		return nil, err
+	}
 	a, transient, members, err := c.commercialProposal(ctx, fn, a)
 	if err != nil {
 		return nil, err

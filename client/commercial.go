@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+
 	"github.com/pdledger/pdledger/chaincode/model"
 )
 
@@ -26,6 +28,11 @@ func (c *Client) commercialProposal(ctx context.Context, fn string, a []string) 
 	if len(members) == 0 {
 		return nil, nil, nil, fmt.Errorf("%s carries commercial fields, and profile %q names no commercialOrgs (the members of collection %q) to send them to; recreate the profile (make up)",
 			fn, c.Profile.Name, model.CommercialCollection)
+	}
+	if !slices.Contains(members, c.Profile.MSPID) {
+		// the gateway peer of the profile's own org receives the whole proposal
+		return nil, nil, nil, fmt.Errorf("%s carries commercial fields: this identity's org %s is not a member of collection %q (members: %s), and its gateway would receive them",
+			fn, c.Profile.MSPID, model.CommercialCollection, strings.Join(members, ", "))
 	}
 	if len(a) != 1 {
 		return nil, nil, nil, fmt.Errorf("%s takes one JSON request", fn)
@@ -47,4 +54,54 @@ func (c *Client) commercialProposal(ctx context.Context, fn string, a []string) 
 		return nil, nil, nil, fmt.Errorf("%s request: %w", fn, err)
 	}
 	return []string{string(args)}, transient, members, nil
+}
+
+// checkSubmittable refuses what Submit must never send: a query (its answer would be
+// signed by the endorsers and go into a block, commercial fields included).
+func checkSubmittable(fn string) error {
+	if f, ok := model.Function(fn); ok && !f.Write {
+		return fmt.Errorf("%s is a query: evaluate it (a submitted query's answer would go into the block for every peer)", fn)
+	}
+	return nil
+}
+
+// checkEvaluable refuses to evaluate a commercial write: the arguments would carry its
+// commercial fields to whichever peer the gateway picks.
+func checkEvaluable(fn string) error {
+	if model.CommercialRequestFields(fn) != nil {
+		return fmt.Errorf("%s carries commercial fields: submit it (evaluating would send them as arguments)", fn)
+	}
+	return nil
+}
+
+// DryRun runs the write fn against the ledger as it stands without submitting it: it is
+// evaluated on one peer, or — for a commercial write, whose fields may reach members'
+// peers only and only in the transient map — endorsed by the commercial collection's
+// members and then dropped. Refusals come back as from Submit.
+func (c *Client) DryRun(ctx context.Context, fn string, req any) ([]byte, error) {
+	a, err := args(req)
+	if err != nil {
+		return nil, err
+	}
+	if model.CommercialRequestFields(fn) == nil {
+		return c.evaluate(ctx, fn, a)
+	}
+	a, transient, members, err := c.commercialProposal(ctx, fn, a)
+	if err != nil {
+		return nil, err
+	}
+	proposal, err := c.contract.NewProposal(fn, client.WithArguments(a...), client.WithTransient(transient), client.WithEndorsingOrganizations(members...))
+	if err != nil {
+		return nil, err
+	}
+	ectx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Endorse)
+	defer cancel()
+	tx, err := proposal.EndorseWithContext(ectx)
+	if err != nil {
+		if e := refusal(err); e != nil {
+			return nil, &RefusedError{Err: e, TxID: proposal.TransactionID()}
+		}
+		return nil, &NetworkError{Op: "endorse " + fn, TxID: proposal.TransactionID(), Err: err}
+	}
+	return tx.Result(), nil
 }

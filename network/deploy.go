@@ -312,12 +312,21 @@ func (t *Topology) collectionsConfig() ([]byte, error) {
 	// The commercial fields (chaincode/model/commercial.go): only the members' peers hold
 	// them, only members' clients read or write them, kept for as long as the ledger.
 	// Writes need the chaincode's endorsement policy (a majority) like any other.
-	var cm []string
-	for _, m := range t.CommercialMSPIDs() {
-		cm = append(cm, "'"+m+".member'")
+	// Writes into it need every member org's peer (a collection endorsement policy, which
+	// also covers new keys and purges): two orgs that together make a majority could
+	// otherwise overwrite or purge the third's entries with a modified chaincode server.
+	// Every commercial transaction is endorsed by all members anyway (the client pins it).
+	var cm, cp []string
+	peers := 0
+	for _, name := range t.Chaincode.CommercialOrgs {
+		o := t.Org(name)
+		cm = append(cm, "'"+o.MSPID+".member'")
+		cp = append(cp, "'"+o.MSPID+".peer'")
+		peers += len(o.Nodes)
 	}
 	out = append(out, coll{Name: "commercial", Policy: "OR(" + strings.Join(cm, ", ") + ")", RequiredPeerCount: 0,
-		MaxPeerCount: len(cm) - 1, MemberOnlyRead: true, MemberOnlyWrite: true})
+		MaxPeerCount: peers - 1, MemberOnlyRead: true, MemberOnlyWrite: true,
+		EndorsementPolicy: map[string]string{"signaturePolicy": "AND(" + strings.Join(cp, ", ") + ")"}})
 	return json.MarshalIndent(out, "", "  ")
 }
 

@@ -130,7 +130,9 @@ func (tx *Tx) keepRequestSalt(fn, id string) error {
 	return nil
 }
 
-// mayFill reports whether this transaction may read rec's commercial fields back.
+// mayFill reports whether this transaction may read rec's commercial fields back from
+// the collection. Writes never do except commercial ones, whose endorsers are all
+// members: a write's read set and answer must be the same on every endorser.
 func (tx *Tx) mayFill(rec model.Record) bool {
 	switch {
 	case tx.readOnly:
@@ -143,11 +145,18 @@ func (tx *Tx) mayFill(rec model.Record) bool {
 
 // fillCommercial reads a loaded record's commercial fields back from the collection when
 // the transaction may, checking them against the digest on the channel; otherwise it
-// marks them withheld.
+// marks them withheld. A record stored before the fields moved (no reference) still has
+// them in its public JSON: they are marked withheld for readers who may not see them.
 func (tx *Tx) fillCommercial(rec model.Record) error {
 	m := rec.GetMeta()
+	if model.CommercialFields(m.Kind) == nil {
+		return nil
+	}
 	ref := m.Commercial
-	if ref == nil || model.CommercialFields(m.Kind) == nil {
+	if ref == nil {
+		if !model.CanReadCommercial(rec, tx.Reader()) {
+			m.Commercial = &model.CommercialRef{Withheld: true} // Digest "": a record from before
+		}
 		return nil
 	}
 	if !tx.mayFill(rec) {
@@ -155,14 +164,14 @@ func (tx *Tx) fillCommercial(rec model.Record) error {
 		return nil
 	}
 	raw, err := tx.stub.GetPrivateData(model.CommercialCollection, model.CommercialKey(m.Kind, m.ID, ref.Tx))
-	if err != nil {
-		return model.Errf(model.CodeInternal, "commercial fields of %s %q: %v", m.Kind, m.ID, err)
-	}
-	if raw == nil {
-		// not (yet) on this peer: a member peer that was down when it committed pulls it
-		// from the others
-		ref.Withheld = true
-		return nil
+	if err != nil || raw == nil {
+		if tx.readOnly {
+			// a member peer that has not received them yet (the peer answers an error while
+			// the hash is committed and the value is missing): the query answers without them
+			ref.Withheld = true
+			return nil
+		}
+		return model.Errf(model.CodeInternal, "commercial fields of %s %q (tx %s) are not on this peer: %v", m.Kind, m.ID, ref.Tx, err)
 	}
 	var e model.CommercialEntry
 	if err := json.Unmarshal(raw, &e); err != nil {
@@ -179,36 +188,60 @@ func (tx *Tx) fillCommercial(rec model.Record) error {
 	return nil
 }
 
+// unchangedFields fails if a record whose commercial fields this transaction did not read
+// carries any: they would be dropped (the stored entry stays as it was), so a handler
+// that set them outside a commercial function is a bug to surface, not to hide.
+func unchangedFields(kind model.Kind, id string, fields []byte) error {
+	zero, err := json.Marshal(model.NewRecord(kind))
+	if err != nil {
+		return err
+	}
+	_, want, err := model.SplitCommercial(kind, zero)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(fields, want) {
+		return model.Errf(model.CodeInternal, "commercial fields of %s %q changed by a transaction that did not read them (%s)", kind, id, fields)
+	}
+	return nil
+}
+
 // encodeStored is the JSON a record is stored (and announced) as. For a kind with
 // commercial fields: the public part and a CommercialRef; a commercial function writes
 // changed fields into the collection under a new entry, any other write keeps the
-// record's entry as it is.
+// record's entry as it is (and may not change them).
 func (tx *Tx) encodeStored(r model.Record) ([]byte, error) {
 	m := r.GetMeta()
-	if model.CommercialFields(m.Kind) == nil || (m.Commercial == nil && !tx.commercial) {
+	loaded := m.Commercial
+	legacy := loaded != nil && loaded.Digest == ""
+	if model.CommercialFields(m.Kind) == nil || ((loaded == nil || legacy) && !tx.commercial) {
 		// no commercial fields, or a record from before they moved: stored as it is
+		if legacy {
+			m.Commercial = nil
+			defer func() { m.Commercial = loaded }()
+		}
 		return json.Marshal(r)
 	}
-	loaded := m.Commercial
 	defer func() { m.Commercial = loaded }()
+	m.Commercial = nil
+	full, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	_, fields, err := model.SplitCommercial(m.Kind, full)
+	if err != nil {
+		return nil, err
+	}
 	var ref model.CommercialRef
 	switch {
-	case !tx.commercial || (loaded != nil && loaded.Withheld):
+	case loaded != nil && !legacy && (!tx.commercial || loaded.Withheld):
+		if err := unchangedFields(m.Kind, m.ID, fields); err != nil {
+			return nil, err
+		}
+		ref = model.CommercialRef{Digest: loaded.Digest, Tx: loaded.Tx}
+	case loaded != nil && !legacy && loaded.Salt != nil && gm.SumHex(append(append([]byte(nil), loaded.Salt...), fields...)) == loaded.Digest:
 		ref = model.CommercialRef{Digest: loaded.Digest, Tx: loaded.Tx}
 	default:
-		m.Commercial = nil
-		full, err := json.Marshal(r)
-		if err != nil {
-			return nil, err
-		}
-		_, fields, err := model.SplitCommercial(m.Kind, full)
-		if err != nil {
-			return nil, err
-		}
-		if loaded != nil && loaded.Salt != nil && gm.SumHex(append(append([]byte(nil), loaded.Salt...), fields...)) == loaded.Digest {
-			ref = model.CommercialRef{Digest: loaded.Digest, Tx: loaded.Tx}
-			break
-		}
 		entry, err := json.Marshal(model.CommercialEntry{Salt: hex.EncodeToString(tx.salt), Fields: fields})
 		if err != nil {
 			return nil, err
@@ -220,12 +253,28 @@ func (tx *Tx) encodeStored(r model.Record) ([]byte, error) {
 		loaded = &model.CommercialRef{Digest: ref.Digest, Tx: ref.Tx, Salt: tx.salt}
 	}
 	m.Commercial = &ref
-	full, err := json.Marshal(r)
+	full, err = json.Marshal(r)
 	if err != nil {
 		return nil, err
 	}
 	public, _, err := model.SplitCommercial(m.Kind, full)
 	return public, err
+}
+
+// withholdAll marks a write's answer withheld: the answer is part of what every endorser
+// signs and so goes into the block (Fabric's "protecting private data responses"); the
+// caller has the values it sent, and reads them back with a query.
+func withholdAll(rec model.Record) {
+	m := rec.GetMeta()
+	if model.CommercialFields(m.Kind) == nil {
+		return
+	}
+	if m.Commercial == nil {
+		m.Commercial = &model.CommercialRef{}
+	}
+	ref := *m.Commercial
+	ref.Withheld = true
+	m.Commercial = &ref
 }
 
 // answer encodes a write's or query's answer, leaving out withheld commercial fields.

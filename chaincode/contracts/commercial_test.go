@@ -18,12 +18,28 @@ func commercialMembers(h *harness) {
 	h.L.Members = map[string][]string{model.CommercialCollection: {"BureauMSP", "OperatorMSP"}}
 }
 
-// fileTrade files a signed trade as op with amount and returns it as answered.
+// fileTrade files a signed trade as op with amount and returns it as op reads it back.
+// The write's own answer goes into the block, so it must withhold the fields.
 func fileTrade(h *harness, id string, amount int64) *model.Trade {
 	h.t.Helper()
+	h.ok(h.as("op"), "Trade:File", h.trade("op", tradeReq(id, "p1", scCredit, 1, amount)))
+	notInBlock(h, `"amountFen"`, `"buyer"`, `"quantity"`, `"signature"`, buyerUSCC, "某银行")
 	var tr model.Trade
-	h.okInto(h.as("op"), "Trade:File", h.trade("op", tradeReq(id, "p1", scCredit, 1, amount)), &tr)
+	h.okInto(h.as("op"), "Trade:Get", map[string]any{"id": id}, &tr)
 	return &tr
+}
+
+// notInBlock fails if the last transaction's read keys, public writes, answer (which
+// every endorser signs) or event carry any of leaks.
+func notInBlock(h *harness, leaks ...string) {
+	h.t.Helper()
+	b := h.L.LastTx()
+	text := b.Text()
+	for _, leak := range leaks {
+		if strings.Contains(text, leak) {
+			h.t.Fatalf("transaction %s puts %s into the block:\n%s", b.TxID, leak, text)
+		}
+	}
 }
 
 // TestCommercial_FieldsOffTheChannel: a trade's buyer, quantity, amount and signature are
@@ -170,9 +186,9 @@ func TestCommercial_RevenueVersionsProvable(t *testing.T) {
 	if r1.RevenueFen != 1_150_000 || r1.Commercial == nil {
 		t.Fatalf("report %+v", r1)
 	}
-	var r2 model.Revenue
-	h.okInto(h.as("op"), "Revenue:Correct", h.signed("Revenue:Correct", "op", &model.CorrectRevenueRequest{Request: model.Request{ID: h.id("c")}, Report: "rev-c",
-		RevenueInput: revenueReq("x", 2024, 1_160_000, bp(800)).RevenueInput, Reason: "审计调整"}), &r2)
+	h.ok(h.as("op"), "Revenue:Correct", h.signed("Revenue:Correct", "op", &model.CorrectRevenueRequest{Request: model.Request{ID: h.id("c")}, Report: "rev-c",
+		RevenueInput: revenueReq("x", 2024, 1_160_000, bp(800)).RevenueInput, Reason: "审计调整"}))
+	r2 := h.revenue("rev-c")
 	if r2.RevenueFen != 1_160_000 || r2.Commercial.Tx == r1.Commercial.Tx || len(r2.Corrections) != 1 || r2.Corrections[0].Replaced.RevenueFen != 1_150_000 {
 		t.Fatalf("correction %+v", r2)
 	}
@@ -197,5 +213,70 @@ func TestCommercial_RevenueVersionsProvable(t *testing.T) {
 	}
 	if got := h.revenue("rev-c"); got.RevenueFen != 1_160_000 || got.Obligation.Met == nil {
 		t.Fatalf("bureau reads %d", got.RevenueFen)
+	}
+}
+
+// TestCommercial_BuyerNotInReadSet: where source units use products free of charge
+// (Luohu), the check reads the product's source units whatever the buyer and the amount,
+// so the buyer's code is in no read key; a source unit buyer charged is still refused.
+func TestCommercial_BuyerNotInReadSet(t *testing.T) {
+	h := newMarket(t, "luohu")
+	h.registered("p1", model.ClassIndustry)
+	h.filePrice("op", "p1", model.UnitPerCall, scCredit, 50)
+	for _, amount := range []int64{0, 100} {
+		h.ok(h.as("op"), "Trade:File", tradeReq(h.id("t"), "p1", scCredit, 2, amount))
+		notInBlock(h, buyerUSCC, `"amountFen"`)
+	}
+	var su model.Participant
+	h.okInto(h.Bureau, "Participant:Get", map[string]any{"id": "su2"}, &su)
+	req := tradeReq(h.id("t"), "p1", scCredit, 2, 100)
+	req.Buyer = model.Buyer{Name: su.Name, USCC: su.USCC}
+	h.refused(h.as("op"), "Trade:File", req, model.RuleTradeSourceUnitFree.Code)
+}
+
+// TestCommercial_RevenueFiguresNotInBlock: a report's and a correction's figures, the
+// deviation and the correction's reason stay out of the block; the public obligation
+// names who adjusts what by when, and only the threshold.
+func TestCommercial_RevenueFiguresNotInBlock(t *testing.T) {
+	h := pricedMarket(t)
+	h.advance(time.Hour)
+	h.report("op", revenueReq("rev-b", 2024, 1_150_000, bp(800)))
+	var reported stubtest.BlockTx
+	for _, b := range h.L.Blocks {
+		if strings.Contains(string(b.Event), `"rev-b"`) {
+			reported = b
+		}
+	}
+	if reported.TxID == "" {
+		t.Fatal("no block of the report")
+	}
+	text := reported.Text()
+	for _, leak := range []string{"1150000", `"revenueFen"`, `"deviationBp"`, `"overageFen"`, "+455", "455 bp"} {
+		if strings.Contains(text, leak) {
+			t.Fatalf("the report's transaction carries %s:\n%s", leak, text)
+		}
+	}
+	if !strings.Contains(text, "within 1000 bp") {
+		t.Fatalf("the public obligation lost its threshold:\n%s", text)
+	}
+	h.ok(h.as("op"), "Revenue:Correct", h.signed("Revenue:Correct", "op", &model.CorrectRevenueRequest{Request: model.Request{ID: h.id("c")}, Report: "rev-b",
+		RevenueInput: revenueReq("x", 2024, 1_160_000, bp(800)).RevenueInput, Reason: "审计调整收入 1160000"}))
+	notInBlock(h, "1160000", "1150000", "审计调整", `"corrections"`)
+	if got := h.revenue("rev-b"); got.RevenueFen != 1_160_000 || len(got.Corrections) != 1 || got.Corrections[0].Reason != "审计调整收入 1160000" {
+		t.Fatalf("the operator reads %+v", got)
+	}
+}
+
+// TestCommercial_ReadAfterWriteInOneTransaction: a record written earlier in the same
+// transaction is read back as written (fields included), so a second update keeps them.
+func TestCommercial_ReadAfterWriteInOneTransaction(t *testing.T) {
+	h := pricedMarket(t)
+	h.advance(time.Hour)
+	// 2023 filed late after 2024: the 2023 report's overage cascades into 2024's
+	h.report("op", revenueReq("rv24", 2024, 1_100_000, bp(800)))
+	h.report("op", revenueReq("rv23", 2023, 1_210_000, bp(800)))
+	r24 := h.revenue("rv24")
+	if r24.CarriedInFen == 0 || r24.RevenueFen != 1_100_000 || r24.CostFen != 1_000_000 {
+		t.Fatalf("2024 after the cascade: %+v", r24.RevenueFigures)
 	}
 }

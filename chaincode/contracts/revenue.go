@@ -126,21 +126,16 @@ func evaluate(tx *Tx, prof *profileView, r *model.Revenue, bureau, why string) e
 	if action == "" {
 		return nil
 	}
-	party, what := r.Operator, fmt.Sprintf("adjust prices within the cap (调整具体收费标准): revenue deviates %s from the allowed revenue, within %d bp", bpString(r.DeviationBP), threshold)
+	// The obligation is public (who must adjust what, by when); the deviation itself is a
+	// commercial figure, so the text names only the threshold it was judged against.
+	party, what := r.Operator, fmt.Sprintf("adjust prices within the cap (调整具体收费标准): revenue deviates from the allowed revenue within %d bp", threshold)
 	if action == model.AdjustCap {
-		party, what = bureau, fmt.Sprintf("adjust the price cap (调整上限收费标准): revenue deviates %s from the allowed revenue, beyond %d bp", bpString(r.DeviationBP), threshold)
+		party, what = bureau, fmt.Sprintf("adjust the price cap (调整上限收费标准): revenue deviates from the allowed revenue beyond %d bp", threshold)
 	}
 	now := tx.Now
 	r.Obligation = obligationDeadline(tx, prof, what, party, r.Year)
 	r.ObligationAction, r.ObligationOpened = action, &now
 	return tx.Index(ixRevenueOpen, party, r.ID)
-}
-
-func bpString(bp *int64) string {
-	if bp == nil {
-		return "without bound (allowed revenue 0)"
-	}
-	return fmt.Sprintf("%+d bp", *bp)
 }
 
 // cascade carries a report's overage into the following years' reports already filed

@@ -113,7 +113,7 @@ func (c *SystemContract) History(ctx contractapi.TransactionContextInterface, re
 				e.Version = version.GetMeta().Version
 				if tx.CanRead(version) {
 					e.Value = json.RawMessage(m.Value)
-					if version.GetMeta().Commercial != nil {
+					if model.CommercialFields(req.Kind) != nil {
 						// each version's commercial fields from its own entry, or withheld
 						if err := tx.fillCommercial(version); err != nil {
 							return nil, err

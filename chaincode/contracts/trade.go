@@ -1,7 +1,6 @@
 package contracts
 
 import (
-	"slices"
 	"strconv"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -68,13 +67,16 @@ func (c *TradeContract) File(ctx contractapi.TransactionContextInterface, reques
 			Scenario: req.Scenario, Quantity: req.Quantity, Unit: req.Unit, AmountFen: amount,
 			ContractDigest: req.ContractDigest, SourceUnits: p.SourceUnits, Signature: req.Signature, Profile: prof.Ref(),
 		}
-		if prof.P.Pricing.SourceUnitFreeUse.True() && amount > 0 {
-			ids, err := tx.ScanIDs(ixUSCC, string(model.RoleSourceUnit), req.Buyer.USCC)
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range ids {
-				if slices.Contains(p.SourceUnits, id) {
+		if prof.P.Pricing.SourceUnitFreeUse.True() {
+			// The product's source units are read whatever the buyer and the amount: a
+			// lookup keyed by the buyer's code, or one made only for a paid trade, would put
+			// the commercial fields into the read set every peer receives.
+			for _, id := range p.SourceUnits {
+				var su model.Participant
+				if err := tx.Get(model.KindParticipant, id, &su); err != nil {
+					return nil, err
+				}
+				if amount > 0 && su.USCC == req.Buyer.USCC {
 					return nil, model.RuleTradeSourceUnitFree.ViolationField("amountFen", "0 (pricing.source_unit_free_use, "+prof.Ref()+")",
 						"buyer %s is source unit %s of product %s's data; it uses the product free of charge", req.Buyer.USCC, id, p.ID)
 				}

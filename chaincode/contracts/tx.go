@@ -51,6 +51,9 @@ type Tx struct {
 	// map with this salt
 	commercial bool
 	salt       []byte
+	// records written in this transaction, as the handler left them (commercial fields
+	// included): a later read in the same transaction sees them, not the public form
+	records map[string]model.Record
 }
 
 // Caller is the transaction's submitter.
@@ -340,6 +343,9 @@ func (tx *Tx) getRecord(kind model.Kind, id string, out any, guard bool) (bool, 
 			return false, err
 		}
 	}
+	if mine := tx.records[key]; pending && mine != nil && raw != nil {
+		return true, tx.copyPending(mine, out)
+	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return false, model.Errf(model.CodeInternal, "stored %s %q is unreadable: %v", kind, id, err)
 	}
@@ -349,6 +355,24 @@ func (tx *Tx) getRecord(kind model.Kind, id string, out any, guard bool) (bool, 
 		}
 	}
 	return true, nil
+}
+
+// copyPending hands a later read in the same transaction the record as written,
+// commercial fields and their reference (salt included) kept.
+func (tx *Tx) copyPending(mine model.Record, out any) error {
+	full, err := json.Marshal(mine)
+	if err != nil {
+		return model.Errf(model.CodeInternal, "pending %s: %v", mine.GetMeta().Kind, err)
+	}
+	if err := json.Unmarshal(full, out); err != nil {
+		return model.Errf(model.CodeInternal, "pending %s: %v", mine.GetMeta().Kind, err)
+	}
+	if rec, ok := out.(model.Record); ok {
+		if ref, got := mine.GetMeta().Commercial, rec.GetMeta().Commercial; ref != nil && got != nil {
+			got.Salt = ref.Salt
+		}
+	}
+	return nil
 }
 
 // Get loads a record or fails with NOT_FOUND naming it.
@@ -420,9 +444,14 @@ func (tx *Tx) store(r model.Record, action string) error {
 	if err != nil {
 		return model.Errf(model.CodeInternal, "encode %s %q: %v", m.Kind, m.ID, err)
 	}
-	if err := tx.putRaw(tx.Key(m.Kind, m.ID), raw); err != nil {
+	key := tx.Key(m.Kind, m.ID)
+	if err := tx.putRaw(key, raw); err != nil {
 		return err
 	}
+	if tx.records == nil {
+		tx.records = map[string]model.Record{}
+	}
+	tx.records[key] = r
 	tx.addEvent(model.EventRecord{Kind: m.Kind, ID: m.ID, Version: m.Version, Action: action, Public: m.Public, Data: raw})
 	return nil
 }
@@ -667,6 +696,7 @@ func Write[R any, PR interface {
 		if !tx.CanRead(rec) {
 			return "", model.Errf(model.CodeAccessDenied, "request %q committed in transaction %s; %s %q is not readable by the caller now", req.RequestID(), e.TxID, e.Kind, e.ID)
 		}
+		withholdAll(rec)
 		return answer(rec)
 	}
 	for _, open := range opts {
@@ -692,6 +722,7 @@ func Write[R any, PR interface {
 	if err := tx.emit(); err != nil {
 		return "", err
 	}
+	withholdAll(rec)
 	return answer(rec)
 }
 

@@ -62,7 +62,7 @@ var commercialRecordFields = map[Kind][]string{
 var commercialRequestFields = map[string][]string{
 	"Trade:File":      {"amountFen", "buyer", "quantity", "signature"},
 	"Revenue:Report":  {"costFen", "revenueFen", "signature", "taxFen"},
-	"Revenue:Correct": {"costFen", "revenueFen", "signature", "taxFen"},
+	"Revenue:Correct": {"costFen", "reason", "revenueFen", "signature", "taxFen"},
 }
 
 // CommercialFields are the JSON names of kind's withheld fields (nil: none), sorted.

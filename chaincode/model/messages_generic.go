@@ -81,4 +81,10 @@ func init() {
 	g(CodeUnguarded,
 		Message{"记录缺少所有者背书", "该记录创建时没有所有者组织的背书标记。", "记录须经其所有者组织的节点背书创建。", "联系网络运维核查该记录的来源。"},
 		Message{"Record unguarded", "The record was created without its owner org's endorsement marker.", "Records are created with the endorsement of their owner org's peer.", "Ask the network operators to investigate where the record came from."})
+	g(CodeCommercialInArgs,
+		Message{"商业字段不得放在参数中", "交易的买方、数量、金额，收益的各项数字（及其签名）出现在请求参数里；参数会随区块发给所有组织的节点。", "商业字段只放在提案的临时数据（transient）中，只发给实施机构和运营机构的节点。", "用 pdl 或客户端库提交（它们会自动这样做）；自行构造提案时把这些字段移入 transient 的 pdl.commercial。"},
+		Message{"Commercial field in the arguments", "A trade's buyer, quantity or amount, or a revenue report's figures (or the signature over them), came in the request's arguments, which every org's peer receives in the block.", "Commercial fields travel only in the proposal's transient map, to the bureau's and the operators' peers.", "Submit with pdl or the client library (they do this); in a hand-made proposal move them into the transient entry pdl.commercial."})
+	g(CodeCommercialNotMember,
+		Message{"此节点不保存商业字段", "含商业字段的请求被发到了不属于商业数据集合的组织的节点。", "含商业字段的请求只由实施机构和运营机构的节点背书。", "用 pdl 或客户端库提交（它们只发给成员组织）；数源单位的身份不能提交交易备案或收益报告。"},
+		Message{"Peer outside the commercial collection", "A request with commercial fields reached a peer of an org outside the commercial data collection.", "Requests with commercial fields are endorsed by the bureau's and the operators' peers only.", "Submit with pdl or the client library (they send to member orgs only); a source unit's identity cannot file trades or revenue reports."})
 }

@@ -408,7 +408,12 @@ func functionCommand(a *App, f model.Func, g, verb string) *cobra.Command {
 				}
 			}
 			if !f.Write || dryRun {
-				raw, err := c.EvaluateRaw(ctx, f.Name, mustJSON(payload))
+				var raw []byte
+				if f.Write {
+					raw, err = c.DryRun(ctx, f.Name, payload)
+				} else {
+					raw, err = c.EvaluateRaw(ctx, f.Name, mustJSON(payload))
+				}
 				if err != nil {
 					return err
 				}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	gwclient "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/spf13/cobra"
 
 	"github.com/pdledger/pdledger/chaincode/gm"
@@ -90,11 +91,12 @@ func (d *driver) call(profile, fn string, req any, refusal model.Code, extra ...
 		if req == nil {
 			payload = map[string]any{}
 		}
-		res, err := nettest.Client(d.t, profile).Submit(context.Background(), fn, payload)
-		if err != nil {
-			d.t.Fatalf("%s submitted as a transaction (as %s): %v", fn, profile, err)
+		c := nettest.Client(d.t, profile)
+		if _, err := c.Submit(context.Background(), fn, payload); err == nil || !strings.Contains(err.Error(), "is a query") {
+			d.t.Fatalf("the client submitted query %s: %v", fn, err)
 		}
-		d.reads[fn] = res.TxID
+		// what an attacker's hand-made proposal does: the chaincode must write nothing
+		d.reads[fn] = submitRaw(d.t, c, fn, payload)
 	}
 	return json.RawMessage(r.stdout)
 }
@@ -490,4 +492,30 @@ func libAuthorize(ctx context.Context, t *testing.T, pd, auth, res string, opKey
 			t.Fatal(err)
 		}
 	}
+}
+
+// submitRaw submits fn through the gateway without the client's checks (as a hand-made
+// proposal would) and returns its transaction id once it committed.
+func submitRaw(t *testing.T, c *client.Client, fn string, payload any) string {
+	t.Helper()
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Network().GetContract(c.Profile.Chaincode).NewProposal(fn, gwclient.WithArguments(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := p.Endorse()
+	if err != nil {
+		t.Fatalf("%s endorsed as a transaction: %v", fn, err)
+	}
+	commit, err := tx.Submit()
+	if err != nil {
+		t.Fatalf("%s ordered: %v", fn, err)
+	}
+	if st, err := commit.Status(); err != nil || !st.Successful {
+		t.Fatalf("%s committed: %+v %v", fn, st, err)
+	}
+	return p.TransactionID()
 }

@@ -30,6 +30,33 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
+// BlockTx is what a committed transaction puts into the block every peer of the channel
+// receives, as far as contract code decides it: the keys it read (state keys, range
+// bounds, history keys), its public writes, its answer (part of the signed proposal
+// response) and its event. Private data appear there only as hashes, so they are not
+// listed. Tests search it for what must not leave the members' peers.
+type BlockTx struct {
+	TxID   string
+	Reads  []string
+	Writes map[string][]byte
+	Answer string
+	Event  []byte
+}
+
+// Text is everything in the transaction as one string, for searching.
+func (b BlockTx) Text() string {
+	var sb strings.Builder
+	for _, r := range b.Reads {
+		sb.WriteString(r + "\n")
+	}
+	for k, v := range b.Writes {
+		sb.WriteString(k + "=" + string(v) + "\n")
+	}
+	sb.WriteString(b.Answer + "\n")
+	sb.Write(b.Event)
+	return sb.String()
+}
+
 // Event is a chaincode event set by a committed transaction.
 type Event struct {
 	TxID    string
@@ -63,6 +90,8 @@ type Ledger struct {
 	// PeerMSP is the org of the peer that runs the next calls ("": a member of every
 	// collection).
 	PeerMSP string
+	// Blocks are the committed transactions as the block shows them, oldest first.
+	Blocks []BlockTx
 }
 
 // NewLedger starts an empty ledger whose clock begins at start and advances by one
@@ -153,7 +182,18 @@ func (l *Ledger) CallWith(id *Identity, transient map[string][]byte, fn func(ctx
 	if stub.eventName != "" {
 		l.Events = append(l.Events, Event{TxID: txid, Name: stub.eventName, Payload: stub.eventPayload})
 	}
+	l.Blocks = append(l.Blocks, BlockTx{TxID: txid, Reads: stub.reads, Writes: stub.writes, Answer: out, Event: stub.eventPayload})
 	return out, nil
+}
+
+// LastTx is the last committed transaction as the block shows it.
+func (l *Ledger) LastTx() BlockTx {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.Blocks) == 0 {
+		return BlockTx{}
+	}
+	return l.Blocks[len(l.Blocks)-1]
 }
 
 // ValidationParameter returns the key-level endorsement policy committed for key.
@@ -239,6 +279,7 @@ type Stub struct {
 	eventPayload []byte
 	creatorMSP   string
 	transient    map[string][]byte
+	reads        []string // keys and range bounds read, as the read set records them
 }
 
 // GetTransient returns the proposal's transient map.
@@ -254,6 +295,10 @@ func (s *Stub) GetTransient() (map[string][]byte, error) {
 func (l *Ledger) member(collection, msp string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.memberLocked(collection, msp)
+}
+
+func (l *Ledger) memberLocked(collection, msp string) bool {
 	m, listed := l.Members[collection]
 	if !listed || msp == "" {
 		return true
@@ -276,14 +321,15 @@ func (s *Stub) GetPrivateData(collection, key string) ([]byte, error) {
 	if !s.l.member(collection, s.creatorMSP) {
 		return nil, fmt.Errorf("tx creator does not have read access permission on privatedata in chaincodeName:pdl collectionName: %s", collection)
 	}
-	if !s.l.member(collection, s.l.PeerMSP) {
-		return nil, nil
-	}
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	v, ok := s.l.private[collection][key]
 	if !ok {
 		return nil, nil
+	}
+	if !s.l.memberLocked(collection, s.l.PeerMSP) {
+		// a peer outside the collection has the hash, not the value: Fabric answers an error
+		return nil, fmt.Errorf("private data matching public hash version is not available. Public hash version = {BlockNum: 1, TxNum: 0}, Private data version = <nil>")
 	}
 	return append([]byte(nil), v...), nil
 }
@@ -346,6 +392,7 @@ func (s *Stub) GetTxTimestamp() (*timestamppb.Timestamp, error) { return timesta
 // GetState returns the committed value (not this transaction's pending write).
 func (s *Stub) GetState(key string) ([]byte, error) {
 	s.l.count("GetState", 1)
+	s.reads = append(s.reads, key)
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	v := s.l.state[key]
@@ -476,6 +523,7 @@ func (s *Stub) GetStateByPartialCompositeKeyWithPagination(objectType string, ke
 }
 
 func (s *Stub) scan(start, end string) *iter {
+	s.reads = append(s.reads, start, end)
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	var keys []string
@@ -514,6 +562,7 @@ func (it *iter) Next() (*queryresult.KV, error) {
 // GetHistoryForKey returns committed versions, newest first (as Fabric does).
 func (s *Stub) GetHistoryForKey(key string) (shim.HistoryQueryIteratorInterface, error) {
 	s.l.count("GetHistoryForKey", 1)
+	s.reads = append(s.reads, key)
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	h := s.l.history[key]
