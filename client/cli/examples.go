@@ -143,12 +143,12 @@ var functionExamples = map[string][]example{
 	"Trade:Get":       {ok("-p exchange trade get --id trade-lh-prd-01-a")},
 	"Trade:ByProduct": {ok("-p regulator trade by-product --product lh-prd-01")},
 	// revenue
-	"Revenue:Report": {needs("-p operator revenue report --year 2026 --revenue 1200000.00 --cost 900000.00 --tax 60000.00 --treasury-yield-bp 210 --basis-digest "+exBasis+" --sign",
-		"该年度尚未报告", "no report for that year yet")},
-	"Revenue:Correct": {needs("-p operator revenue correct --report ex-rev-2026 --revenue 1250000.00 --cost 900000.00 --tax 60000.00 --treasury-yield-bp 210 --basis-digest "+exBasis+" --reason 更正收入口径 --sign",
-		"收益报告 ex-rev-2026（revenue report 不加 --dry-run，--id ex-rev-2026）", "the revenue report ex-rev-2026 (revenue report without --dry-run, --id ex-rev-2026)")},
-	"Revenue:Fulfil":      {needs("-p operator revenue fulfil --report ex-rev-2026 --evidence price-lh-prd-01-call --sign", "一项未履行的调整义务和其后的价格备案", "an open obligation and a price filing made after it")},
-	"Revenue:Get":         {needs("-p regulator revenue get --id ex-rev-2026", "收益报告 ex-rev-2026", "the revenue report ex-rev-2026")},
+	"Revenue:Report": {needs("-p operator revenue report --year 2025 --revenue 1200000.00 --cost 900000.00 --tax 60000.00 --treasury-yield-bp 210 --allowed-profit-rate-bp 810 --basis-digest "+exBasis+" --sign",
+		"一个已结束且尚未报告的年度", "a year that has ended and has no report yet")},
+	"Revenue:Correct": {needs("-p operator revenue correct --report ex-rev-2025 --revenue 1250000.00 --cost 900000.00 --tax 60000.00 --treasury-yield-bp 210 --allowed-profit-rate-bp 810 --basis-digest "+exBasis+" --reason 更正收入口径 --sign",
+		"收益报告 ex-rev-2025（revenue report 不加 --dry-run，--id ex-rev-2025）", "the revenue report ex-rev-2025 (revenue report without --dry-run, --id ex-rev-2025)")},
+	"Revenue:Fulfil":      {needs("-p operator revenue fulfil --report ex-rev-2025 --evidence price-lh-prd-01-call --sign", "一项未履行的调整义务和其后的价格备案", "an open obligation and a price filing made after it")},
+	"Revenue:Get":         {needs("-p regulator revenue get --id ex-rev-2025", "收益报告 ex-rev-2025", "the revenue report ex-rev-2025")},
 	"Revenue:Obligations": {ok("-p regulator revenue obligations")},
 	// logs (the function verbs; pdl logs anchor/prove/verify are hand-written)
 	"Logs:Open": {ok("-p operator logs open --id ex-access --log-kind 访问日志 --authorization-id lh-auth-2026 --description 示例访问日志")},
