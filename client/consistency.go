@@ -163,6 +163,12 @@ func (c *Client) awaitCommitted(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read-your-writes: %w", err)
 	}
+	return c.awaitOrgs(ctx, need, orgs)
+}
+
+// awaitOrgs waits until the peers of orgs have committed block need, as awaitCommitted
+// documents.
+func (c *Client) awaitOrgs(ctx context.Context, need uint64, orgs []string) ([]string, error) {
 	deadline := time.Now().Add(c.opts.consistencyWait)
 	pause := 10 * time.Millisecond
 	unreachable := map[string]bool{}
@@ -239,9 +245,17 @@ func EndorsedBy(ctx context.Context, msps ...string) context.Context {
 }
 
 // pinned returns the orgs the call is pinned to: those EndorsedBy names, else the
-// read-your-writes choice (nil: the gateway decides).
+// read-your-writes choice (nil: the gateway decides). Orgs named by EndorsedBy are
+// waited for too — up to the consistency wait — so that an org pinned right after another
+// org's commit is endorsed on the state after it; one that stays behind (or cannot be
+// reached) is still used, as the caller named it, and the ledger's rules decide.
 func (c *Client) pinned(ctx context.Context) ([]string, error) {
 	if orgs, ok := ctx.Value(endorsersKey{}).([]string); ok && len(orgs) > 0 {
+		if need, ok := c.required(ctx); ok {
+			if _, err := c.awaitOrgs(ctx, need, orgs); err != nil && ctx.Err() != nil {
+				return nil, err
+			}
+		}
 		return orgs, nil
 	}
 	return c.awaitCommitted(ctx)
