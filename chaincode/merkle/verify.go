@@ -69,6 +69,30 @@ func checkHash(h Hasher, what string, b []byte) error {
 // following RFC 9162 §2.1.3.2. It does not say whether that root is trusted;
 // VerifyInclusion compares it with one.
 func RootFromInclusionProof(h Hasher, index, size uint64, leafHash []byte, proof [][]byte) ([]byte, error) {
+	steps, err := InclusionSteps(h, index, size, leafHash, proof)
+	if err != nil {
+		return nil, err
+	}
+	if len(steps) == 0 {
+		return bytes.Clone(leafHash), nil
+	}
+	return steps[len(steps)-1].Hash, nil
+}
+
+// Step is one hash of an audit path's walk to the root: the sibling from the proof, on
+// which side it stands, and the parent hash the two make.
+type Step struct {
+	Sibling     []byte
+	SiblingLeft bool
+	Hash        []byte
+}
+
+// InclusionSteps walks the audit path proof from leafHash at index in a tree of size
+// leaves (RFC 9162 §2.1.3.2), one Step per proof hash; the last step's Hash is the root
+// the proof leads to (leafHash itself when the tree has one leaf). It is the walk
+// RootFromInclusionProof does, kept so a person can follow it (the console shows it).
+// Preconditions are checked as RootFromInclusionProof documents.
+func InclusionSteps(h Hasher, index, size uint64, leafHash []byte, proof [][]byte) ([]Step, error) {
 	h = orDefault(h)
 	if index >= size {
 		return nil, fmt.Errorf("%w: leaf index %d in tree of size %d", ErrIndexOutOfRange, index, size)
@@ -85,13 +109,15 @@ func RootFromInclusionProof(h Hasher, index, size uint64, leafHash []byte, proof
 	}
 
 	// RFC 9162 §2.1.3.2 steps 2–5.
+	steps := make([]Step, 0, len(proof))
 	fn, sn := index, size-1
 	r := bytes.Clone(leafHash)
 	for _, p := range proof {
 		if sn == 0 {
 			return nil, fmt.Errorf("%w: inclusion proof too long", ErrProofSize) // unreachable after the length check
 		}
-		if fn&1 == 1 || fn == sn {
+		left := fn&1 == 1 || fn == sn
+		if left {
 			r = h.HashChildren(p, r)
 			if fn&1 == 0 {
 				for fn&1 == 0 && fn != 0 {
@@ -102,13 +128,14 @@ func RootFromInclusionProof(h Hasher, index, size uint64, leafHash []byte, proof
 		} else {
 			r = h.HashChildren(r, p)
 		}
+		steps = append(steps, Step{Sibling: bytes.Clone(p), SiblingLeft: left, Hash: r})
 		fn >>= 1
 		sn >>= 1
 	}
 	if sn != 0 {
 		return nil, fmt.Errorf("%w: inclusion proof too short", ErrProofSize) // unreachable after the length check
 	}
-	return r, nil
+	return steps, nil
 }
 
 // VerifyInclusion checks that proof shows leafHash at index in the tree of

@@ -130,3 +130,14 @@ func ParseKind(s string) (Kind, bool) {
 	}
 	return "", false
 }
+
+// ValueLabels is a copy of the Chinese labels of enumerated values, keyed as
+// EnumLabel looks them up ("<Type>.<value>" before "<value>"): the web console reads them
+// from the explorer so its labels and pdl's are one catalogue.
+func ValueLabels() map[string]string {
+	out := make(map[string]string, len(enumLabels))
+	for k, v := range enumLabels {
+		out[k] = v
+	}
+	return out
+}

@@ -99,13 +99,19 @@ func (p *InclusionProof) Leaf() ([]byte, error) {
 	return given, nil
 }
 
-// Verify checks the proof for leaf against an anchored root.
-func (p *InclusionProof) Verify(leaf, anchoredRoot []byte) error {
+// Path is the proof's audit path as bytes (a hash that is not hex decodes to nothing,
+// which verification then refuses by its size).
+func (p *InclusionProof) Path() [][]byte {
 	path := make([][]byte, len(p.Proof))
 	for i, h := range p.Proof {
 		path[i], _ = hex.DecodeString(h)
 	}
-	return merkle.VerifyInclusion(merkle.SM3, p.Index, p.Size, leaf, path, anchoredRoot)
+	return path
+}
+
+// Verify checks the proof for leaf against an anchored root.
+func (p *InclusionProof) Verify(leaf, anchoredRoot []byte) error {
+	return merkle.VerifyInclusion(merkle.SM3, p.Index, p.Size, leaf, p.Path(), anchoredRoot)
 }
 
 // Prove builds the inclusion proof of leaf index against the tree of the given size

@@ -68,3 +68,43 @@ func TestOpenAPI_CoversEveryRoute(t *testing.T) {
 		}
 	}
 }
+
+// A visitor without a certificate is the public, not an error: the console asks on every
+// page, and a 401 there would be a failed request in every public page.
+func TestAPI_SessionWithoutCertificateIsThePublic(t *testing.T) {
+	srv := newServer(t)
+	resp, err := http.Get(srv.URL + "/api/v1/public/session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s Session
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || resp.StatusCode != 200 || s.Authenticated || s.Caller != nil {
+		t.Fatalf("session without a certificate: %d %+v %v", resp.StatusCode, s, err)
+	}
+}
+
+// The console's words are the catalogue's: every kind and code in both languages.
+func TestAPI_LabelsAreTheCatalogue(t *testing.T) {
+	srv := newServer(t)
+	resp, err := http.Get(srv.URL + "/api/v1/public/labels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var l Labels
+	if err := json.NewDecoder(resp.Body).Decode(&l); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("labels: %d %v", resp.StatusCode, err)
+	}
+	if l.Kinds["product"]["zh"] != "数据产品" || l.Kinds["product"]["en"] != "product" || l.Values["listed"] != "已挂牌" {
+		t.Fatalf("labels: product %v, listed %q", l.Kinds["product"], l.Values["listed"])
+	}
+	for code, byLang := range l.Codes {
+		if byLang["zh"].Title == "" || byLang["en"].Title == "" {
+			t.Fatalf("code %s lacks a title: %+v", code, byLang)
+		}
+	}
+	if l.Codes["ACCESS_DENIED"]["zh"].Title == "" {
+		t.Fatal("ACCESS_DENIED is not in the labels")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -41,19 +42,11 @@ const callerKey = "pdl.caller"
 // and resolves its on-chain binding.
 func (s *Server) authenticate(need access) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.TLS == nil || len(c.Request.TLS.PeerCertificates) == 0 {
-			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "this endpoint needs a client certificate of one of the channel's organizations (mutual TLS)")
+		caller, why := s.identify(c)
+		if caller == nil {
+			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "%s", why)
 			return
 		}
-		certs := c.Request.TLS.PeerCertificates
-		msp := s.mspOf(certs)
-		if msp == "" {
-			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "certificate %q is not issued by any organization of the channel", certs[0].Subject.String())
-			return
-		}
-		id := model.IdentityOf(msp, certs[0])
-		caller := &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, IdentityKey: id.Key()}
-		s.bind(c.Request.Context(), caller)
 		if need == overseer && !caller.Overseer() {
 			problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "only the bureau and regulators may call %s; %s acts for %q (%s)", c.FullPath(), caller.Subject, caller.Participant, caller.Role)
 			return
@@ -61,6 +54,45 @@ func (s *Server) authenticate(need access) gin.HandlerFunc {
 		c.Set(callerKey, caller)
 		c.Next()
 	}
+}
+
+// identify maps the request's client certificate to its organization and the participant
+// bound to it; nil and the reason when there is no certificate of the channel's orgs.
+func (s *Server) identify(c *gin.Context) (*Caller, string) {
+	if c.Request.TLS == nil || len(c.Request.TLS.PeerCertificates) == 0 {
+		return nil, "this endpoint needs a client certificate of one of the channel's organizations (mutual TLS)"
+	}
+	certs := c.Request.TLS.PeerCertificates
+	msp := s.mspOf(certs)
+	if msp == "" {
+		return nil, fmt.Sprintf("certificate %q is not issued by any organization of the channel", certs[0].Subject.String())
+	}
+	id := model.IdentityOf(msp, certs[0])
+	caller := &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, IdentityKey: id.Key()}
+	s.bind(c.Request.Context(), caller)
+	return caller, ""
+}
+
+// Session answers who the caller is without refusing anyone: the console asks it on
+// every page, and a visitor without a certificate is the public, not an error.
+type Session struct {
+	Authenticated bool    `json:"authenticated"`
+	Caller        *Caller `json:"caller,omitempty"`
+	// Reason says why a presented certificate was not accepted.
+	Reason string `json:"reason,omitempty"`
+}
+
+func (s *Server) session(c *gin.Context) {
+	caller, why := s.identify(c)
+	c.Header("Cache-Control", "no-store")
+	if caller == nil {
+		if c.Request.TLS == nil || len(c.Request.TLS.PeerCertificates) == 0 {
+			why = ""
+		}
+		c.JSON(http.StatusOK, Session{Reason: why})
+		return
+	}
+	c.JSON(http.StatusOK, Session{Authenticated: true, Caller: caller})
 }
 
 func (s *Server) mspOf(certs []*x509.Certificate) string {

@@ -76,7 +76,19 @@ func (s *Server) logInclusion(c *gin.Context) {
 	root, _ := hex.DecodeString(a.Root)
 	err = req.Verify(leaf, root)
 	out := gin.H{"verified": err == nil, "stream": req.Stream, "index": req.Index, "size": req.Size, "root": a.Root,
-		"anchor": a.ID, "proof": s.index().Proof(c.Request.Context(), a.UpdatedTx)}
+		"anchor": a.ID, "proof": s.index().Proof(c.Request.Context(), a.UpdatedTx), "leafHash": hex.EncodeToString(leaf)}
+	// the walk from the leaf to the root it leads to, for a person to follow
+	if steps, serr := merkle.InclusionSteps(merkle.SM3, req.Index, req.Size, leaf, req.Path()); serr == nil {
+		view := make([]gin.H, len(steps))
+		for i, st := range steps {
+			side := "right"
+			if st.SiblingLeft {
+				side = "left"
+			}
+			view[i] = gin.H{"sibling": hex.EncodeToString(st.Sibling), "side": side, "hash": hex.EncodeToString(st.Hash)}
+		}
+		out["steps"] = view
+	}
 	if err != nil {
 		out["reason"] = err.Error()
 		if req.Root != "" && req.Root != a.Root {

@@ -121,7 +121,9 @@ func publicKind(kind model.Kind) func(*Server, *gin.Context) {
 		}
 		out := Page[RecordView]{Items: []RecordView{}, Next: next}
 		for i := range rs {
-			out.Items = append(out.Items, RecordView{Kind: rs[i].Kind, ID: rs[i].ID, Version: rs[i].Version, Public: true, Data: rs[i].Data})
+			// every public item links to the transaction that wrote this version
+			out.Items = append(out.Items, RecordView{Kind: rs[i].Kind, ID: rs[i].ID, Version: rs[i].Version, Public: true, Data: rs[i].Data,
+				Proof: s.index().Proof(c.Request.Context(), rs[i].TxID)})
 		}
 		c.JSON(http.StatusOK, out)
 	}
@@ -129,6 +131,8 @@ func publicKind(kind model.Kind) func(*Server, *gin.Context) {
 
 func (s *Server) publicFees(c *gin.Context) {
 	out := gin.H{}
+	// proofs by transaction id: each item's updatedTx names the transaction that wrote it
+	proofs := map[string]*query.Proof{}
 	for _, kind := range []model.Kind{model.KindPriceCap, model.KindPriceFiling} {
 		rs, _, err := s.Store.Records(c.Request.Context(), store.RecordQuery{Kind: string(kind), PublicOnly: true, Limit: 500})
 		if err != nil {
@@ -138,8 +142,10 @@ func (s *Server) publicFees(c *gin.Context) {
 		items := []json.RawMessage{}
 		for _, r := range rs {
 			items = append(items, r.Data)
+			proofs[r.TxID] = s.index().Proof(c.Request.Context(), r.TxID)
 		}
 		out[string(kind)+"s"] = items
 	}
+	out["proofs"] = proofs
 	c.JSON(http.StatusOK, out)
 }

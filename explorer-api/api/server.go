@@ -21,6 +21,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/explorer-api/console"
 	"github.com/pdledger/pdledger/explorer-api/indexer"
 	"github.com/pdledger/pdledger/explorer-api/query"
 	"github.com/pdledger/pdledger/explorer-api/store"
@@ -91,6 +92,8 @@ func routeTable() []route {
 		{"GET", "/api/v1/public/authorizations", "public", "disclosed authorizations: operator, scope, term (Guangdong Art. 23)", public, pageParams(), "", publicKind(model.KindAuthorization)},
 		{"GET", "/api/v1/public/products", "public", "registered products (the public product list)", public, pageParams(), "", publicKind(model.KindProduct)},
 		{"GET", "/api/v1/public/fees", "public", "price caps and filed prices that are public", public, pageParams(), "", (*Server).publicFees},
+		{"GET", "/api/v1/public/session", "identity", "who the caller is, without refusing a visitor without a certificate (the console's login state)", public, nil, "", (*Server).session},
+		{"GET", "/api/v1/public/labels", "public", "the message catalogue: labels of record kinds and enumerated values, and every rule code's title, what was wrong, what is allowed and what to do, in Chinese and English (the console's and pdl's words)", public, nil, "", (*Server).labels},
 		{"GET", "/api/v1/public/catalogue", "public", "the authorized-operation catalogue (catalogued resources)", public, pageParams(), "", publicKind(model.KindResource)},
 
 		{"GET", "/api/v1/whoami", "identity", "how the explorer maps the caller's certificate to a participant", member, nil, "", (*Server).whoami},
@@ -132,6 +135,7 @@ func (s *Server) Router() *gin.Engine {
 		handlers = append(handlers, func(c *gin.Context) { rt.h(s, c) })
 		r.Handle(rt.method, rt.path, handlers...)
 	}
+	console.Register(r)
 	r.NoRoute(func(c *gin.Context) {
 		problem(c, http.StatusNotFound, "NOT_FOUND", "", "no route %s %s; see /openapi.json", c.Request.Method, c.Request.URL.Path)
 	})

@@ -1,0 +1,681 @@
+// PDLedger console. Plain ES module, no framework and no build step: the explorer embeds
+// this file as it is, and an isolated government network needs nothing else. Every page
+// reads /api/v1 — the same answers the CLI and the tests read. Data are put into the
+// page as text nodes only (the script never parses HTML), so a record's text cannot become markup.
+
+const S = { lang: 'zh', labels: null, me: null };
+
+// ---------------------------------------------------------------- words
+
+const UI = {
+  zh: {
+    brandSub: '公共数据授权运营存证', skip: '跳到正文', switchTo: 'English', loading: '加载中…',
+    navHome: '首页', navAuth: '授权公示', navProducts: '产品目录', navFees: '收费标准', navCatalogue: '开放目录',
+    navMine: '我的数据资源', navCheck: '产品核验', navCompliance: '合规看板', navTrail: '审计轨迹', navVerify: '链校验',
+    navOperator: '我的授权', navLogs: '日志证明',
+    public: '公众（未登录）', loginHint: '以公众身份浏览。要查看本单位的数据，请在浏览器中导入本单位证书（pdl identity export --p12）后刷新。',
+    who: '当前身份', participant: '参与方', role: '角色', org: '组织', subject: '证书主题', unbound: '证书未绑定参与方',
+    id: '编号', name: '名称', operator: '运营机构', scope: '授权范围', term: '授权期限', status: '状态', proof: '链上证明',
+    mode: '授权方式', resources: '数据资源', sourceUnit: '数源单位', openness: '开放属性', frequency: '更新频率', domain: '领域',
+    form: '产品形态', class: '类别', regNo: '登记编号', product: '产品', price: '价格', cap: '上限', unit: '计价单位', reason: '依据',
+    block: '区块', tx: '交易', blockHash: '区块哈希', endorsers: '背书组织', time: '时间', version: '版本', action: '操作', actor: '操作方',
+    record: '记录', history: '版本历史', fields: '内容', none: '无', more: '加载更多', end: '已全部加载',
+    provenance: '数据流向', provenanceOf: '数据资源 {0} 的流向', legendOk: '有效/通过', legendWait: '审核中/公示中', legendBad: '终止/拒绝/逾期', legendNone: '其他',
+    clickNode: '点击图中节点查看记录、版本历史和链上证明。', nodes: '节点', myRes: '我的数据资源', usedBy: '使用情况',
+    catalogueStatus: '编目状态', openProvenance: '查看流向',
+    check: '产品核验', checkIntro: '逐个核验数据产品：是否已登记、已审核通过、在有效期内、运营机构授权有效、备案价格不超过上限。',
+    ids: '产品编号（每行一个，或以逗号分隔）', csv: '或上传 CSV 文件（第一列为产品编号）', run: '核验', exportCsv: '导出 CSV', print: '打印',
+    registered: '已登记', approved: '已审核通过', inForce: '有效', authActive: '授权有效', withinCap: '价格不超上限', verdict: '结论',
+    pass: '通过', fail: '不通过', reasons: '原因', yes: '是', no: '否', tooMany: '一次最多核验 100 个产品',
+    compliance: '合规看板', complianceAt: '统计时间', category: '类别', count: '数量', detail: '说明', party: '责任方', due: '期限', rule: '规则',
+    trail: '审计轨迹', kinds: '记录类型（逗号分隔）', from: '起', to: '止', search: '查询', trailHint: '按参与方，或按记录（类型和编号）查询。',
+    kind: '类型',
+    verify: '链校验', verifyIntro: '逐块比对索引与账本：区块哈希链、签名和每笔交易。', verifyRun: '校验', fromBlock: '起始区块', toBlock: '结束区块',
+    verified: '已校验', failures: '失败',
+    logs: '日志证明', logsIntro: '粘贴一行日志和 pdl logs prove 输出的证明 JSON，对照账本上锚定的默克尔根核验。', line: '日志行', proofJson: '证明 JSON',
+    verifyLine: '核验', lineOk: '核验通过：该行日志包含在链上锚定的日志树中。', lineBad: '核验未通过', steps: '核验步骤',
+    stepLeaf: '叶子哈希（SM3）', stepSibling: '第 {0} 步：与兄弟节点合并', stepRoot: '计算所得根与账本锚定根比较', sideLeft: '兄弟节点在左', sideRight: '兄弟节点在右', anchor: '锚定记录', root: '锚定根',
+    operatorPage: '我的授权', deadlines: '期限与义务', publicityEnds: '公示截止', termEnd: '期满',
+    notFound: '页面不存在', back: '返回首页', error: '出错了', loginNeeded: '此页面需要用本单位证书登录。',
+  },
+  en: {
+    brandSub: 'Public data authorized operation ledger', skip: 'Skip to content', switchTo: '中文', loading: 'Loading…',
+    navHome: 'Home', navAuth: 'Authorizations', navProducts: 'Products', navFees: 'Fees', navCatalogue: 'Catalogue',
+    navMine: 'My resources', navCheck: 'Product check', navCompliance: 'Compliance', navTrail: 'Audit trail', navVerify: 'Chain check',
+    navOperator: 'My authorizations', navLogs: 'Log proof',
+    public: 'Public (not logged in)', loginHint: 'Browsing as the public. To see your organization\'s data, import your certificate into the browser (pdl identity export --p12) and reload.',
+    who: 'Identity', participant: 'Participant', role: 'Role', org: 'Organization', subject: 'Certificate subject', unbound: 'certificate bound to no participant',
+    id: 'ID', name: 'Name', operator: 'Operator', scope: 'Scope', term: 'Term', status: 'Status', proof: 'On-chain proof',
+    mode: 'Mode', resources: 'Resources', sourceUnit: 'Source unit', openness: 'Openness', frequency: 'Update frequency', domain: 'Domain',
+    form: 'Form', class: 'Class', regNo: 'Registration no.', product: 'Product', price: 'Price', cap: 'Cap', unit: 'Unit', reason: 'Basis',
+    block: 'Block', tx: 'Transaction', blockHash: 'Block hash', endorsers: 'Endorsing orgs', time: 'Time', version: 'Version', action: 'Action', actor: 'By',
+    record: 'Record', history: 'Version history', fields: 'Content', none: 'none', more: 'Load more', end: 'All loaded',
+    provenance: 'Provenance', provenanceOf: 'Where resource {0} went', legendOk: 'active / approved', legendWait: 'pending / in publicity', legendBad: 'terminated / refused / overdue', legendNone: 'other',
+    clickNode: 'Click a node for its record, version history and proof.', nodes: 'Nodes', myRes: 'My data resources', usedBy: 'Uses',
+    catalogueStatus: 'Catalogue status', openProvenance: 'Provenance',
+    check: 'Product check', checkIntro: 'Check data products: registered, approved, in force, the operator\'s authorization active, filed prices within their caps.',
+    ids: 'Product ids (one per line, or comma-separated)', csv: 'or upload a CSV file (product id in the first column)', run: 'Check', exportCsv: 'Export CSV', print: 'Print',
+    registered: 'Registered', approved: 'Approved', inForce: 'In force', authActive: 'Authorization active', withinCap: 'Price within cap', verdict: 'Verdict',
+    pass: 'pass', fail: 'fail', reasons: 'Reasons', yes: 'yes', no: 'no', tooMany: 'at most 100 products per check',
+    compliance: 'Compliance', complianceAt: 'As of', category: 'Category', count: 'Count', detail: 'Detail', party: 'Party', due: 'Due', rule: 'Rule',
+    trail: 'Audit trail', kinds: 'Record kinds (comma-separated)', from: 'From', to: 'To', search: 'Search', trailHint: 'Search by participant, or by record (kind and id).',
+    kind: 'Kind',
+    verify: 'Chain check', verifyIntro: 'Compares the index with the ledger block by block: hash chain, signatures, every transaction.', verifyRun: 'Verify', fromBlock: 'From block', toBlock: 'To block',
+    verified: 'Verified', failures: 'Failures',
+    logs: 'Log proof', logsIntro: 'Paste a log line and the proof JSON from pdl logs prove; it is checked against the Merkle root anchored on the ledger.', line: 'Log line', proofJson: 'Proof JSON',
+    verifyLine: 'Verify', lineOk: 'Verified: the line is in the log tree anchored on the ledger.', lineBad: 'Not verified', steps: 'Steps',
+    stepLeaf: 'Leaf hash (SM3)', stepSibling: 'Step {0}: combine with sibling', stepRoot: 'Computed root compared with the anchored root', sideLeft: 'sibling on the left', sideRight: 'sibling on the right', anchor: 'Anchor', root: 'Anchored root',
+    operatorPage: 'My authorizations', deadlines: 'Deadlines and obligations', publicityEnds: 'Publicity ends', termEnd: 'Term ends',
+    notFound: 'Page not found', back: 'Back to home', error: 'Something went wrong', loginNeeded: 'This page needs your organization\'s certificate.',
+  },
+};
+
+function t(key, ...args) {
+  let s = (UI[S.lang] && UI[S.lang][key]) || UI.zh[key] || key;
+  args.forEach((a, i) => { s = s.replace('{' + i + '}', a); });
+  return s;
+}
+
+// label of an enumerated value from the explorer's catalogue (the CLI's words).
+function label(value, type) {
+  if (value === undefined || value === null || value === '') return '';
+  const v = String(value);
+  if (S.lang !== 'zh') return v.replaceAll('_', ' ');
+  const L = (S.labels && S.labels.values) || {};
+  return (type && L[type + '.' + v]) || L[v] || v;
+}
+function kindLabel(kind) {
+  const k = S.labels && S.labels.kinds && S.labels.kinds[kind];
+  return (k && k[S.lang]) || kind;
+}
+function codeTitle(code) {
+  const c = S.labels && S.labels.codes && S.labels.codes[code];
+  return (c && c[S.lang] && c[S.lang].title) || code;
+}
+
+// ---------------------------------------------------------------- formatting
+
+const TZ = 'Asia/Shanghai';
+const dateFmt = () => new Intl.DateTimeFormat(S.lang === 'zh' ? 'zh-CN' : 'en-CA', { timeZone: TZ, year: 'numeric', month: S.lang === 'zh' ? 'long' : '2-digit', day: S.lang === 'zh' ? 'numeric' : '2-digit' });
+const timeFmt = () => new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+// A calendar date ("2031-09-20") is a date, not an instant: shown as it is written.
+function fmtDate(s) {
+  if (!s) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (m) return S.lang === 'zh' ? `${+m[1]}年${+m[2]}月${+m[3]}日` : s;
+  const d = new Date(s);
+  if (isNaN(d)) return s;
+  return dateFmt().format(d);
+}
+// An instant in Beijing time: 2026年3月1日 09:30.
+function fmtTime(s) {
+  if (!s) return '';
+  const d = new Date(s);
+  if (isNaN(d)) return s;
+  return `${dateFmt().format(d)} ${timeFmt().format(d)}${S.lang === 'zh' ? '' : ' CST'}`;
+}
+// Money from integer fen: ¥1,234.56.
+function fmtFen(fen) {
+  if (fen === undefined || fen === null || fen === '') return '';
+  const n = BigInt(fen);
+  const neg = n < 0n;
+  const a = neg ? -n : n;
+  const yuan = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const cents = (a % 100n).toString().padStart(2, '0');
+  return `${neg ? '-' : ''}¥${yuan}.${cents}`;
+}
+const short = (h) => (h && h.length > 16 ? h.slice(0, 8) + '…' + h.slice(-6) : h || '');
+
+// ---------------------------------------------------------------- DOM
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids.flat(Infinity)) {
+    if (k === undefined || k === null || k === false) continue;
+    e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  }
+  return e;
+}
+const svg = (tag, attrs, ...kids) => {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) e.setAttribute(k, v);
+  for (const k of kids.flat()) if (k !== undefined && k !== null) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  return e;
+};
+const link = (href, ...kids) => el('a', { href, 'data-link': true }, ...kids);
+const recordHref = (kind, id) => `/console/records/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`;
+const yesNo = (b) => el('span', { class: b ? 'yes' : 'no' }, b ? '✓ ' + t('yes') : '✗ ' + t('no'));
+
+function table(headers, rows, attrs) {
+  return el('table', attrs || {},
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, rows.map((r) => el('tr', r.attrs || {}, (r.cells || r).map((c) => (c instanceof Node && c.tagName === 'TD' ? c : el('td', {}, c)))))));
+}
+
+function proofView(p) {
+  if (!p) return el('span', { class: 'muted' }, t('none'));
+  return el('details', { class: 'proof' },
+    el('summary', {}, `${t('block')} #${p.blockNumber} · ${short(p.blockHash)}`),
+    el('dl', { class: 'kv' },
+      el('dt', {}, t('tx')), el('dd', { class: 'mono', 'data-tx': p.txId }, p.txId),
+      el('dt', {}, t('block')), el('dd', { 'data-block': p.blockNumber }, String(p.blockNumber)),
+      el('dt', {}, t('blockHash')), el('dd', { class: 'mono', 'data-block-hash': p.blockHash }, p.blockHash),
+      el('dt', {}, t('endorsers')), el('dd', {}, (p.endorsingOrgs || []).join(', ')),
+      el('dt', {}, t('time')), el('dd', {}, fmtTime(p.time))));
+}
+
+function problemView(err) {
+  if (err && err.code) {
+    return el('div', { class: 'problem', role: 'alert', 'data-code': err.code },
+      el('strong', {}, codeTitle(err.code) || err.title), ' ', el('code', {}, err.code), el('div', {}, err.detail || ''));
+  }
+  return el('div', { class: 'problem', role: 'alert' }, el('strong', {}, t('error')), el('div', {}, String(err && err.message || err)));
+}
+
+// ---------------------------------------------------------------- API
+
+class Problem extends Error {
+  constructor(status, body) {
+    super(body.detail || body.title || String(status));
+    Object.assign(this, body, { status });
+  }
+}
+
+async function api(path, opts = {}) {
+  const res = await fetch(path, {
+    method: opts.method || 'GET',
+    headers: Object.assign({ 'Accept-Language': S.lang === 'zh' ? 'zh-CN' : 'en', Accept: 'application/json' }, opts.body ? { 'Content-Type': 'application/json' } : {}),
+    body: opts.body ? JSON.stringify(opts.body) : undefined,
+    credentials: 'same-origin',
+  });
+  const text = await res.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch { body = { detail: text }; }
+  if (!res.ok) throw new Problem(res.status, body || {});
+  return body;
+}
+
+// ---------------------------------------------------------------- pages
+
+const main = () => document.getElementById('main');
+function page(title, ...kids) {
+  document.title = `${title} · PDLedger`;
+  const m = main();
+  m.replaceChildren(el('h1', {}, title), ...kids);
+  m.setAttribute('data-page', location.pathname);
+}
+const role = () => (S.me && S.me.active ? S.me.role : '');
+const overseer = () => role() === 'bureau' || role() === 'regulator';
+
+async function home() {
+  const tiles = [];
+  const add = (href, key, text) => tiles.push(link(href, el('strong', {}, t(key)), text || ''));
+  if (role() === 'source_unit') add('/console/mine', 'navMine', t('provenance'));
+  if (role() === 'exchange') add('/console/check', 'navCheck', t('checkIntro'));
+  if (overseer()) { add('/console/compliance', 'navCompliance'); add('/console/trail', 'navTrail'); add('/console/verify', 'navVerify', t('verifyIntro')); }
+  if (role() === 'operator') add('/console/operator', 'navOperator', t('deadlines'));
+  add('/console/public/authorizations', 'navAuth'); add('/console/public/products', 'navProducts');
+  add('/console/public/fees', 'navFees'); add('/console/public/catalogue', 'navCatalogue'); add('/console/logs', 'navLogs', t('logsIntro'));
+  const who = S.me
+    ? el('dl', { class: 'kv', id: 'whoami' },
+      el('dt', {}, t('participant')), el('dd', { 'data-participant': S.me.participant || '' }, S.me.participant || t('unbound')),
+      el('dt', {}, t('role')), el('dd', {}, label(S.me.role)),
+      el('dt', {}, t('org')), el('dd', {}, S.me.mspId),
+      el('dt', {}, t('subject')), el('dd', { class: 'mono' }, S.me.subject))
+    : el('p', { id: 'whoami' }, t('loginHint'));
+  page('PDLedger · ' + t('brandSub'), el('section', { class: 'card' }, el('h2', {}, t('who')), who), el('div', { class: 'tiles' }, tiles));
+}
+
+// public lists: every item with its proof
+const PUBLIC = {
+  authorizations: {
+    title: 'navAuth', path: '/api/v1/public/authorizations',
+    cols: ['id', 'operator', 'mode', 'resources', 'term', 'status'],
+    row: (d) => [d.id, d.operator, label(d.mode), (d.resourceIds || []).join('、'), `${fmtDate(d.termStart)} – ${fmtDate(d.termEnd)}`, label(d.status, 'AuthStatus')],
+  },
+  products: {
+    title: 'navProducts', path: '/api/v1/public/products',
+    cols: ['id', 'name', 'operator', 'form', 'class', 'regNo', 'status'],
+    row: (d) => [d.id, d.name, d.operator, label(d.form), label(d.class), d.registrationNo || '', label(d.status, 'ProductStatus')],
+  },
+  catalogue: {
+    title: 'navCatalogue', path: '/api/v1/public/catalogue',
+    cols: ['id', 'name', 'sourceUnit', 'openness', 'frequency', 'domain', 'catalogueStatus'],
+    row: (d) => [d.id, d.name, d.sourceUnit, label(d.openness, 'Openness'), label(d.updateFrequency), d.domain, label(d.catalogue, 'CatalogueStatus')],
+  },
+};
+
+async function publicList(name) {
+  const P = PUBLIC[name];
+  const body = el('tbody');
+  const tbl = el('table', { 'data-list': name }, el('thead', {}, el('tr', {}, [...P.cols, 'proof'].map((c) => el('th', { scope: 'col' }, t(c))))), body);
+  const more = el('button', { type: 'button', class: 'secondary noprint' }, t('more'));
+  let cursor = '';
+  const load = async () => {
+    const r = await api(`${P.path}?limit=100${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+    for (const it of r.items) body.append(el('tr', { 'data-id': it.id }, P.row(it.data).map((c) => el('td', {}, c)), el('td', {}, proofView(it.proof))));
+    cursor = r.next || '';
+    more.hidden = !cursor;
+  };
+  more.addEventListener('click', () => load().catch((e) => main().append(problemView(e))));
+  await load();
+  page(t(P.title), tbl, more);
+}
+
+async function publicFees() {
+  const r = await api('/api/v1/public/fees');
+  const proofs = r.proofs || {};
+  const caps = table([t('id'), t('class'), t('unit'), t('cap'), t('reason'), t('status'), t('proof')],
+    (r.pricecaps || []).map((d) => ({ attrs: { 'data-id': d.id }, cells: [d.id, label(d.class), label(d.unit), el('td', { class: 'num' }, fmtFen(d.capFen)), d.reason || '', label(d.status, 'PriceStatus'), proofView(proofs[d.updatedTx])] })));
+  const filings = table([t('id'), t('product'), t('operator'), t('unit'), t('price'), t('cap'), t('status'), t('proof')],
+    (r.pricefilings || []).map((d) => ({ attrs: { 'data-id': d.id }, cells: [d.id, d.product, d.operator, label(d.unit), el('td', { class: 'num' }, fmtFen(d.priceFen)), el('td', { class: 'num' }, fmtFen(d.capFen)), label(d.status, 'PriceStatus'), proofView(proofs[d.updatedTx])] })));
+  page(t('navFees'), el('h2', {}, kindLabel('pricecap')), caps, el('h2', {}, kindLabel('pricefiling')), filings);
+}
+
+// a record's fields, its proof and every version; nested objects as nested lists
+function valueView(k, v) {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) {
+    if (v.every((x) => x === null || typeof x !== 'object')) return v.map((x) => label(x)).join('、');
+    return el('ol', { class: 'nested' }, v.map((x) => el('li', {}, valueView(k, x))));
+  }
+  if (typeof v === 'object') {
+    const dl = el('dl', { class: 'kv nested' });
+    for (const [kk, vv] of Object.entries(v)) dl.append(el('dt', {}, kk), el('dd', {}, valueView(kk, vv)));
+    return dl;
+  }
+  if (/Fen$/.test(k) && typeof v === 'number') return fmtFen(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return fmtDate(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return fmtTime(v);
+  if (typeof v === 'string' && /^[0-9a-f]{64,}$/.test(v)) return el('span', { class: 'mono' }, v);
+  if (typeof v === 'boolean') return v ? t('yes') : t('no');
+  return label(v);
+}
+
+function fieldsView(data) {
+  const skip = new Set(['kind', 'id', 'version', 'createdTx', 'updatedTx']);
+  const dl = el('dl', { class: 'kv' });
+  for (const [k, v] of Object.entries(data || {})) {
+    if (skip.has(k)) continue;
+    dl.append(el('dt', {}, k), el('dd', {}, valueView(k, v)));
+  }
+  return dl;
+}
+
+async function recordPanel(kind, id) {
+  const [rec, hist] = await Promise.all([api(`/api/v1/records/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`),
+    api(`/api/v1/records/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/history`)]);
+  const versions = hist.versions || [];
+  return el('div', { class: 'record', 'data-kind': kind, 'data-id': id },
+    el('h2', {}, `${kindLabel(kind)} ${id}`),
+    el('section', { class: 'card' }, el('h3', {}, t('proof')), proofView(rec.proof)),
+    el('section', { class: 'card' }, el('h3', {}, t('fields')), fieldsView(rec.data)),
+    el('section', { class: 'card' }, el('h3', {}, t('history')),
+      table([t('version'), t('time'), t('action'), t('actor'), t('tx'), t('block')], versions.map((v) => ({ attrs: { 'data-version': v.version, 'data-tx': v.txId },
+        cells: [String(v.version), fmtTime(v.time), label(v.action), (v.data && v.data.updatedBy && v.data.updatedBy.participant) || '',
+          el('span', { class: 'mono', title: v.txId }, short(v.txId)), String(v.blockNumber)] }))),
+    ));
+}
+
+async function recordPage(kind, id) {
+  const panel = await recordPanel(kind, id);
+  page(`${kindLabel(kind)} ${id}`, panel);
+}
+
+// provenance graph: the resource at the left, each generation one column to the right
+const STATUS_CLASS = {
+  active: 'ok', approved: 'ok', catalogued: 'ok', listed: 'ok', registered: 'ok', accepted: 'ok', bound: 'ok',
+  pending: 'wait', publicized: 'wait', submitted: 'wait', proposed: 'wait', open: 'wait', reported: 'wait',
+  terminated: 'bad', refused: 'bad', rejected: 'bad', revoked: 'bad', overdue: 'bad', failed: 'bad', expired: 'bad', suspended: 'bad', withdrawn: 'bad',
+};
+
+function layout(root) {
+  const nodes = []; const edges = []; const cols = [];
+  const walk = (n, depth, parent) => {
+    const key = `${n.kind}/${n.id}`;
+    cols[depth] = (cols[depth] || 0) + 1;
+    nodes.push({ n, key, depth, row: cols[depth] - 1 });
+    if (parent) edges.push([parent, key]);
+    for (const c of n.children || []) walk(c, depth + 1, key);
+  };
+  walk(root, 0, null);
+  return { nodes, edges, rows: Math.max(...cols) };
+}
+
+async function provenancePage(id) {
+  const tree = await api(`/api/v1/resources/${encodeURIComponent(id)}/provenance`);
+  const { nodes, edges, rows } = layout(tree);
+  const W = 180, H = 46, GX = 44, GY = 14;
+  const pos = {};
+  const depthCount = {};
+  nodes.forEach((x) => { depthCount[x.depth] = (depthCount[x.depth] || 0) + 1; });
+  const height = rows * (H + GY) + GY;
+  nodes.forEach((x) => {
+    const offset = (height - depthCount[x.depth] * (H + GY)) / 2;
+    pos[x.key] = { x: GX / 2 + x.depth * (W + GX), y: offset + x.row * (H + GY) + GY / 2 };
+  });
+  const width = (Math.max(...nodes.map((x) => x.depth)) + 1) * (W + GX);
+  const side = el('div', { class: 'side', id: 'node-panel', 'aria-live': 'polite' }, el('p', { class: 'muted' }, t('clickNode')));
+  const g = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': t('provenanceOf', id) });
+  for (const [a, b] of edges) {
+    const p = pos[a], q = pos[b];
+    g.append(svg('path', { class: 'edge', 'data-from': a, 'data-to': b, d: `M${p.x + W},${p.y + H / 2} C${p.x + W + GX / 2},${p.y + H / 2} ${q.x - GX / 2},${q.y + H / 2} ${q.x},${q.y + H / 2}` }));
+  }
+  let selected = null;
+  const open = async (x, gnode) => {
+    if (selected) selected.classList.remove('selected');
+    selected = gnode; gnode.classList.add('selected');
+    side.replaceChildren(el('p', {}, t('loading')));
+    try { side.replaceChildren(await recordPanel(x.n.kind, x.n.id)); } catch (e) { side.replaceChildren(problemView(e)); }
+  };
+  for (const x of nodes) {
+    const p = pos[x.key];
+    const cls = STATUS_CLASS[x.n.status] || 'none';
+    const title = `${kindLabel(x.n.kind)} ${x.n.id}${x.n.status ? ' · ' + label(x.n.status) : ''}`;
+    const gnode = svg('g', { class: `node st-${cls}`, tabindex: 0, role: 'button', 'aria-label': title, 'data-kind': x.n.kind, 'data-id': x.n.id, 'data-status': x.n.status || '', transform: `translate(${p.x},${p.y})` },
+      svg('title', {}, title),
+      svg('rect', { width: W, height: H }),
+      svg('text', { x: 8, y: 18 }, kindLabel(x.n.kind) + (x.n.status ? ' · ' + label(x.n.status) : '')),
+      svg('text', { x: 8, y: 36, class: 'mono' }, x.n.id.length > 22 ? x.n.id.slice(0, 21) + '…' : x.n.id));
+    gnode.addEventListener('click', () => open(x, gnode));
+    gnode.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(x, gnode); } });
+    g.append(gnode);
+  }
+  const legend = el('div', { class: 'legend' }, [['ok', 'legendOk'], ['wait', 'legendWait'], ['bad', 'legendBad'], ['none', 'legendNone']].map(([c, k]) => el('span', {}, el('i', { class: 'lg-' + c }), t(k))));
+  // the graph over the page's width (a resource's descendants are five generations deep),
+  // the clicked record below it
+  page(t('provenanceOf', id), legend, el('div', { class: 'stack' }, el('div', { class: 'graph', id: 'graph' }, g), side));
+}
+
+async function minePage() {
+  if (!S.me) throw new Problem(401, { code: 'UNAUTHENTICATED', detail: t('loginNeeded') });
+  const r = await api('/api/v1/me/uses');
+  const rows = (r.resources || []).map((res) => {
+    const uses = [];
+    const walk = (n) => { for (const c of n.children || []) { uses.push(c); walk(c); } };
+    walk(res);
+    const count = {};
+    uses.forEach((u) => { count[u.kind] = (count[u.kind] || 0) + 1; });
+    return { attrs: { 'data-id': res.id }, cells: [res.id, (res.data && res.data.name) || '', label(res.status, 'CatalogueStatus'),
+      Object.keys(count).sort().map((k) => `${kindLabel(k)} ${count[k]}`).join('，') || t('none'), link(`/console/resources/${encodeURIComponent(res.id)}/provenance`, t('openProvenance'))] };
+  });
+  page(t('myRes'), table([t('id'), t('name'), t('catalogueStatus'), t('usedBy'), t('provenance')], rows, { 'data-list': 'mine' }));
+}
+
+// product check: ids typed or from a CSV file; verdicts exportable and printable
+const HEADER = /^(product|products|id|product ?id|产品|产品编号|编号)$/i;
+const uniq = (list) => [...new Set(list.filter((x) => x && !HEADER.test(x)))];
+// typed: one per line or separated by commas, Chinese commas, 、 or semicolons
+const parseTyped = (text) => uniq(text.split(/[\s,，、;；]+/).map((x) => x.trim()));
+// a CSV file: the first column of every row (quoted or not), a header row skipped
+const parseCsv = (text) => uniq(text.replace(/^\ufeff/, '').split(/\r?\n/).map((line) => {
+  const m = /^\s*"((?:[^"]|"")*)"/.exec(line);
+  return (m ? m[1].replaceAll('""', '"') : line.split(/[,\t;]/)[0]).trim();
+}));
+
+async function checkPage() {
+  const ids = el('textarea', { id: 'check-ids', rows: 5, 'aria-describedby': 'check-intro' });
+  const file = el('input', { type: 'file', id: 'check-csv', accept: '.csv,text/csv,text/plain' });
+  const out = el('div', { id: 'check-result', 'aria-live': 'polite' });
+  let last = [];
+  const exportBtn = el('button', { type: 'button', class: 'secondary noprint', id: 'check-export', hidden: true }, t('exportCsv'));
+  const printBtn = el('button', { type: 'button', class: 'secondary noprint', id: 'check-print', hidden: true, onclick: () => window.print() }, t('print'));
+  const run = async (list) => {
+    out.replaceChildren(el('p', {}, t('loading')));
+    if (list.length > 100) { out.replaceChildren(problemView(new Error(t('tooMany')))); return; }
+    try {
+      const r = await api('/api/v1/products/check', { method: 'POST', body: { ids: list } });
+      last = r.checks || [];
+      out.replaceChildren(table([t('product'), t('registered'), t('approved'), t('inForce'), t('authActive'), t('withinCap'), t('verdict'), t('reasons'), t('proof')],
+        last.map((c) => ({ attrs: { 'data-product': c.product, 'data-ok': String(!!c.ok), 'data-found': String(!!c.found) },
+          cells: [c.product, yesNo(c.registered), yesNo(c.approved), yesNo(c.inForce), yesNo(c.authorizationActive), yesNo(c.pricesWithinCap),
+            el('span', { class: c.ok ? 'yes' : 'no' }, c.ok ? t('pass') : t('fail')), (c.reasons || []).join('；'), proofView(c.proof)] }))));
+      exportBtn.hidden = printBtn.hidden = false;
+    } catch (e) { out.replaceChildren(problemView(e)); }
+  };
+  exportBtn.addEventListener('click', () => {
+    const q = (s) => `"${String(s ?? '').replaceAll('"', '""')}"`;
+    const head = [t('product'), t('registered'), t('approved'), t('inForce'), t('authActive'), t('withinCap'), t('verdict'), t('reasons'), t('tx'), t('block'), t('blockHash')];
+    const lines = [head.map(q).join(',')].concat(last.map((c) => [c.product, c.registered, c.approved, c.inForce, c.authorizationActive, c.pricesWithinCap, c.ok ? t('pass') : t('fail'),
+      (c.reasons || []).join('; '), c.proof && c.proof.txId, c.proof && c.proof.blockNumber, c.proof && c.proof.blockHash].map(q).join(',')));
+    const blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }); // BOM: Excel opens UTF-8 Chinese correctly
+    const a = el('a', { href: URL.createObjectURL(blob), download: 'product-check.csv' });
+    document.body.append(a); a.click(); a.remove();
+  });
+  const form = el('form', { class: 'noprint', onsubmit: (e) => { e.preventDefault(); run(parseTyped(ids.value)); } },
+    el('label', { for: 'check-ids' }, t('ids'), ids),
+    el('label', { for: 'check-csv' }, t('csv'), file),
+    el('p', {}, el('button', { type: 'submit', class: 'primary', id: 'check-run' }, t('run')), ' ', exportBtn, ' ', printBtn));
+  file.addEventListener('change', async () => {
+    const f = file.files[0];
+    if (!f) return;
+    const text = await f.text();
+    const list = parseCsv(text);
+    ids.value = list.join('\n');
+    run(list);
+  });
+  page(t('check'), el('p', { id: 'check-intro' }, t('checkIntro')), form, out);
+}
+
+async function compliancePage() {
+  const r = await api('/api/v1/compliance');
+  const findings = r.findings || [];
+  const counts = r.counts || {};
+  const list = el('div', { id: 'findings' });
+  const show = (cat) => {
+    const rows = findings.filter((f) => !cat || f.category === cat).map((f) => ({ attrs: { 'data-category': f.category },
+      cells: [label(f.category), f.kind ? link(recordHref(f.kind, f.id), `${kindLabel(f.kind)} ${f.id}`) : f.id || '', f.detail || '', f.party || '', fmtTime(f.due), f.rule || ''] }));
+    list.replaceChildren(table([t('category'), t('record'), t('detail'), t('party'), t('due'), t('rule')], rows));
+  };
+  const tiles = el('div', { class: 'tiles', id: 'counts' }, Object.keys(counts).sort().map((k) =>
+    el('a', { href: '#findings', 'data-category': k, 'data-count': counts[k], onclick: (e) => { e.preventDefault(); show(k); list.scrollIntoView(); } },
+      el('strong', {}, label(k)), el('span', { class: 'count' }, String(counts[k])))));
+  show('');
+  page(t('compliance'), el('p', { class: 'muted' }, `${t('complianceAt')} ${fmtTime(r.at)}`), tiles, el('h2', {}, t('detail')), list);
+}
+
+async function trailPage() {
+  const params = new URLSearchParams(location.search);
+  const f = (name, attrs) => el('input', Object.assign({ id: 'trail-' + name, name, value: params.get(name) || '' }, attrs || {}));
+  const kindSel = el('select', { id: 'trail-kind', name: 'kind' }, el('option', { value: '' }, '—'),
+    Object.keys((S.labels && S.labels.kinds) || {}).map((k) => el('option', { value: k, selected: params.get('kind') === k }, kindLabel(k))));
+  const form = el('form', { class: 'filters', method: 'get', action: '/console/trail' },
+    el('label', {}, t('party'), f('party')), el('label', {}, t('kind'), kindSel), el('label', {}, t('id'), f('id')),
+    el('label', {}, t('kinds'), f('kinds')), el('label', {}, t('from'), f('from', { type: 'date' })), el('label', {}, t('to'), f('to', { type: 'date' })),
+    el('button', { type: 'submit', class: 'primary' }, t('search')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) q.set(k, v);
+    navigate('/console/trail?' + q.toString());
+  });
+  const body = el('tbody');
+  const tbl = el('table', { id: 'trail' }, el('thead', {}, el('tr', {}, [t('time'), t('record'), t('action'), t('actor'), t('tx'), t('block')].map((h) => el('th', { scope: 'col' }, h)))), body);
+  const more = el('button', { type: 'button', class: 'secondary', hidden: true }, t('more'));
+  page(t('trail'), el('p', { class: 'muted' }, t('trailHint')), form);
+  if (!params.get('party') && !params.get('id')) return;
+  const q = new URLSearchParams({ limit: '100' });
+  for (const k of ['party', 'kind', 'id', 'kinds']) if (params.get(k)) q.set(k, params.get(k));
+  // calendar dates are Beijing days
+  if (params.get('from')) q.set('from', params.get('from') + 'T00:00:00+08:00');
+  if (params.get('to')) q.set('to', params.get('to') + 'T23:59:59+08:00');
+  let cursor = '';
+  const load = async () => {
+    if (cursor) q.set('cursor', cursor);
+    const r = await api('/api/v1/trail?' + q.toString());
+    for (const it of r.items) {
+      body.append(el('tr', { 'data-tx': it.txId, 'data-kind': it.kind, 'data-id': it.id },
+        el('td', {}, fmtTime(it.time)), el('td', {}, link(recordHref(it.kind, it.id), `${kindLabel(it.kind)} ${it.id}`)),
+        el('td', {}, label(it.action)), el('td', {}, it.actor || ''), el('td', { class: 'mono' }, short(it.txId)), el('td', {}, String(it.blockNumber))));
+    }
+    cursor = r.next || '';
+    more.hidden = !cursor;
+  };
+  more.addEventListener('click', () => load().catch((e) => main().append(problemView(e))));
+  main().append(tbl, more);
+  await load();
+}
+
+async function verifyPage() {
+  const from = el('input', { id: 'verify-from', type: 'number', min: 0, value: 0 });
+  const to = el('input', { id: 'verify-to', type: 'number', min: 0 });
+  const out = el('div', { id: 'verify-result', 'aria-live': 'polite' });
+  const form = el('form', { class: 'filters', onsubmit: async (e) => {
+    e.preventDefault();
+    out.replaceChildren(el('p', {}, t('loading')));
+    try {
+      const q = new URLSearchParams({ from: from.value || '0' });
+      if (to.value) q.set('to', to.value);
+      const r = await api('/api/v1/verify?' + q.toString());
+      const bad = r.mismatches || [];
+      out.replaceChildren(el('section', { class: r.ok ? 'verdict-ok' : 'verdict-bad', 'data-ok': String(!!r.ok) },
+        el('strong', {}, r.ok ? `${t('verified')}: ${t('block')} ${r.from}–${r.to}` : `${t('failures')}: ${bad.length}`),
+        el('dl', { class: 'kv' }, Object.entries(r).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))])),
+        bad.length ? el('pre', { class: 'mono' }, JSON.stringify(bad, null, 2)) : null));
+    } catch (err) { out.replaceChildren(problemView(err)); }
+  } }, el('label', {}, t('fromBlock'), from), el('label', {}, t('toBlock'), to), el('button', { type: 'submit', class: 'primary' }, t('verifyRun')));
+  page(t('verify'), el('p', {}, t('verifyIntro')), form, out);
+}
+
+async function logsPage() {
+  const line = el('textarea', { id: 'log-line', rows: 2 });
+  const proof = el('textarea', { id: 'log-proof', rows: 8, class: 'mono' });
+  const out = el('div', { id: 'log-result', 'aria-live': 'polite' });
+  const form = el('form', { onsubmit: async (e) => {
+    e.preventDefault();
+    let body;
+    try { body = JSON.parse(proof.value); } catch (err) { out.replaceChildren(problemView(new Error(`${t('proofJson')}: ${err.message}`))); return; }
+    // the pasted line is what is proved: its leaf hash is computed from it, not taken from the file
+    if (line.value !== '') { body.line = line.value.replace(/\r?\n$/, ''); delete body.leafHash; }
+    out.replaceChildren(el('p', {}, t('loading')));
+    try {
+      const r = await api('/api/v1/logs/inclusion', { method: 'POST', body });
+      const walk = r.steps || [];
+      const computed = walk.length ? walk[walk.length - 1].hash : r.leafHash;
+      const steps = el('ol', { class: 'steps', id: 'log-steps' },
+        el('li', {}, `${t('stepLeaf')}: `, el('span', { class: 'mono' }, r.leafHash || '')),
+        walk.map((st, i) => el('li', { 'data-step': i + 1 }, `${t('stepSibling', i + 1)} (${st.side === 'left' ? t('sideLeft') : t('sideRight')}) `,
+          el('span', { class: 'mono' }, st.sibling), ' → ', el('span', { class: 'mono' }, st.hash))),
+        el('li', {}, `${t('stepRoot')}: `, el('span', { class: 'mono' }, computed || ''), computed === r.root ? ' = ' : ' ≠ ', el('span', { class: 'mono' }, r.root)));
+      out.replaceChildren(el('section', { class: r.verified ? 'verdict-ok' : 'verdict-bad', 'data-verified': String(!!r.verified) },
+        el('strong', {}, r.verified ? t('lineOk') : t('lineBad')), r.reason ? el('p', {}, r.reason) : null,
+        el('dl', { class: 'kv' }, el('dt', {}, t('anchor')), el('dd', {}, r.anchor || ''), el('dt', {}, t('root')), el('dd', { class: 'mono' }, r.root || '')),
+        el('h3', {}, t('steps')), steps, el('h3', {}, t('proof')), proofView(r.proof)));
+    } catch (err) { out.replaceChildren(problemView(err)); }
+  } }, el('label', { for: 'log-line' }, t('line'), line), el('label', { for: 'log-proof' }, t('proofJson'), proof),
+  el('p', {}, el('button', { type: 'submit', class: 'primary', id: 'log-verify' }, t('verifyLine'))));
+  page(t('logs'), el('p', {}, t('logsIntro')), form, out);
+}
+
+async function operatorPage() {
+  if (!S.me) throw new Problem(401, { code: 'UNAUTHENTICATED', detail: t('loginNeeded') });
+  const items = [];
+  let cursor = '';
+  do {
+    const r = await api(`/api/v1/public/authorizations?limit=500${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+    items.push(...r.items.filter((it) => it.data.operator === S.me.participant));
+    cursor = r.next || '';
+  } while (cursor);
+  const rows = items.map((it) => ({ attrs: { 'data-id': it.id }, cells: [link(recordHref('authorization', it.id), it.id), label(it.data.status, 'AuthStatus'),
+    `${fmtDate(it.data.termStart)} – ${fmtDate(it.data.termEnd)}`, fmtTime(it.data.publicityEnds), proofView(it.proof)] }));
+  page(t('operatorPage'), table([t('id'), t('status'), t('term'), t('publicityEnds'), t('proof')], rows));
+}
+
+// ---------------------------------------------------------------- routing
+
+const ROUTES = [
+  [/^\/console\/?$/, home],
+  [/^\/console\/public\/(authorizations|products|catalogue)$/, (m) => publicList(m[1])],
+  [/^\/console\/public\/fees$/, publicFees],
+  [/^\/console\/records\/([^/]+)\/([^/]+)$/, (m) => recordPage(decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
+  [/^\/console\/resources\/([^/]+)\/provenance$/, (m) => provenancePage(decodeURIComponent(m[1]))],
+  [/^\/console\/mine$/, minePage],
+  [/^\/console\/check$/, checkPage],
+  [/^\/console\/compliance$/, compliancePage],
+  [/^\/console\/trail$/, trailPage],
+  [/^\/console\/verify$/, verifyPage],
+  [/^\/console\/logs$/, logsPage],
+  [/^\/console\/operator$/, operatorPage],
+];
+
+function nav() {
+  const items = [['/console/', 'navHome'], ['/console/public/authorizations', 'navAuth'], ['/console/public/products', 'navProducts'],
+    ['/console/public/fees', 'navFees'], ['/console/public/catalogue', 'navCatalogue']];
+  if (role() === 'source_unit') items.push(['/console/mine', 'navMine']);
+  if (role() === 'exchange') items.push(['/console/check', 'navCheck']);
+  if (role() === 'operator') items.push(['/console/operator', 'navOperator']);
+  if (overseer()) items.push(['/console/compliance', 'navCompliance'], ['/console/trail', 'navTrail'], ['/console/verify', 'navVerify']);
+  items.push(['/console/logs', 'navLogs']);
+  const n = document.getElementById('nav');
+  n.setAttribute('aria-label', S.lang === 'zh' ? '主导航' : 'Main');
+  n.replaceChildren(...items.map(([href, key]) => {
+    const a = link(href, t(key));
+    if (location.pathname === href || (href !== '/console/' && location.pathname.startsWith(href))) a.setAttribute('aria-current', 'page');
+    return a;
+  }));
+  document.getElementById('who').textContent = S.me ? `${S.me.participant || t('unbound')} · ${label(S.me.role)}` : t('public');
+  document.getElementById('lang').textContent = S.lang === 'zh' ? 'EN' : '中文';
+  document.getElementById('lang').setAttribute('aria-label', t('switchTo'));
+  document.getElementById('brand-sub').textContent = t('brandSub');
+  document.getElementById('skip').textContent = t('skip');
+  document.getElementById('foot').textContent = `PDLedger · ${S.lang === 'zh' ? '时间均为北京时间' : 'times are Beijing time (CST)'}`;
+  document.documentElement.lang = S.lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+async function render() {
+  main().removeAttribute('data-ready'); // set again when this page has rendered (the tests wait for it)
+  nav();
+  const path = location.pathname;
+  for (const [re, fn] of ROUTES) {
+    const m = re.exec(path);
+    if (!m) continue;
+    main().replaceChildren(el('p', { class: 'loading' }, t('loading')));
+    try { await fn(m); } catch (e) { page(t('error'), problemView(e), el('p', {}, link('/console/', t('back')))); }
+    main().setAttribute('data-ready', path + location.search);
+    return;
+  }
+  page(t('notFound'), el('p', {}, link('/console/', t('back'))));
+  main().setAttribute('data-ready', path);
+}
+
+function navigate(href) {
+  history.pushState(null, '', href);
+  render();
+  main().focus();
+}
+
+document.addEventListener('click', (e) => {
+  const a = e.target.closest && e.target.closest('a[data-link]');
+  if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  navigate(a.getAttribute('href'));
+});
+window.addEventListener('popstate', render);
+
+async function start() {
+  const saved = localStorage.getItem('pdl.lang');
+  S.lang = saved || ((navigator.languages || [navigator.language]).find((l) => /^(zh|en)/i.test(l)) || 'zh').slice(0, 2).toLowerCase();
+  document.getElementById('lang').addEventListener('click', () => {
+    S.lang = S.lang === 'zh' ? 'en' : 'zh';
+    localStorage.setItem('pdl.lang', S.lang);
+    render();
+  });
+  const [labels, me] = await Promise.all([api('/api/v1/public/labels').catch(() => null), whoami()]);
+  S.labels = labels; S.me = me;
+  await render();
+}
+
+// the caller as the explorer maps its certificate; null for a visitor without one
+async function whoami() {
+  const r = await api('/api/v1/public/session');
+  return r.authenticated ? r.caller : null;
+}
+
+start();

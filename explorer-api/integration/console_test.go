@@ -1,0 +1,373 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/client/demo"
+	"github.com/pdledger/pdledger/network/nettest"
+)
+
+// The console in headless Chromium against the live network and the demo ledger: each
+// party logs in with its own certificate (mutual TLS, as a U-Key login does), and what
+// every page shows equals what /api/v1 answers the same party. A console error or a
+// failed request fails the test.
+func TestConsole_PagesShowWhatTheAPIAnswers(t *testing.T) {
+	ensureDemo(t)
+	e := newExplorer(t, "")
+	e.waitReady(height(t), 3*time.Minute)
+
+	t.Run("PublicWithoutCertificate", func(t *testing.T) { consolePublic(t, e) })
+	t.Run("SourceUnitProvenanceGraph", func(t *testing.T) { consoleProvenance(t, e) })
+	t.Run("OtherSourceUnitRefused", func(t *testing.T) { consoleRefused(t, e) })
+	t.Run("RegulatorDashboardAndTrail", func(t *testing.T) { consoleRegulator(t, e) })
+	t.Run("ExchangeChecksACSV", func(t *testing.T) { consoleExchange(t, e) })
+	t.Run("LogLineProof", func(t *testing.T) { consoleLogProof(t, e) })
+}
+
+type listItem struct {
+	ID    string `json:"id"`
+	Proof *struct {
+		BlockHash string `json:"blockHash"`
+	} `json:"proof"`
+}
+
+func consolePublic(t *testing.T, e *explorer) {
+	pg := e.newPage(t, "")
+	pg.open("/console/")
+	if got := evalAs[string](pg, `document.getElementById('whoami').textContent`); !strings.Contains(got, "以公众身份浏览") {
+		t.Fatalf("a visitor without a certificate is not shown as the public: %q", got)
+	}
+	if lang := evalAs[string](pg, `document.documentElement.lang`); lang != "zh-CN" {
+		t.Fatalf("page language %q, want zh-CN first", lang)
+	}
+	for _, name := range []string{"products", "authorizations", "catalogue"} {
+		var api struct{ Items []listItem }
+		e.get("", "/api/v1/public/"+name+"?limit=100", &api)
+		pg.open("/console/public/" + name)
+		rows := evalAs[[]listItem](pg, `[...document.querySelectorAll('table[data-list] tbody tr')].map(r => ({id: r.dataset.id,
+			proof: {blockHash: (r.querySelector('[data-block-hash]') || {}).textContent || ''}}))`)
+		if len(rows) != len(api.Items) || len(rows) == 0 {
+			t.Fatalf("%s: the page lists %d items, the API %d", name, len(rows), len(api.Items))
+		}
+		for i := range rows {
+			if rows[i].ID != api.Items[i].ID || api.Items[i].Proof == nil || rows[i].Proof.BlockHash != api.Items[i].Proof.BlockHash {
+				t.Fatalf("%s row %d: page %+v, API %s %+v", name, i, rows[i], api.Items[i].ID, api.Items[i].Proof)
+			}
+		}
+		pg.screenshot("public-" + name)
+	}
+	pg.open("/console/public/fees")
+	if n := evalAs[int](pg, `document.querySelectorAll('[data-block-hash]').length`); n == 0 {
+		t.Fatal("the fees page shows no proofs")
+	}
+	// English on request, from the same catalogue
+	pg.do(chromedp.Click(chromedp.CSS("#lang")), pg.ready("/console/public/fees"))
+	if h := evalAs[string](pg, `document.querySelector('h1').textContent`); h != "Fees" {
+		t.Fatalf("after switching to English the title is %q", h)
+	}
+	pg.do(chromedp.Click(chromedp.CSS("#lang")), pg.ready("/console/public/fees"))
+	pg.check()
+}
+
+type provNode struct {
+	Kind     string     `json:"kind"`
+	ID       string     `json:"id"`
+	Children []provNode `json:"children"`
+}
+
+func (n provNode) walk(parent string, nodes, edges *[]string) {
+	key := n.Kind + "/" + n.ID
+	*nodes = append(*nodes, key)
+	if parent != "" {
+		*edges = append(*edges, parent+">"+key)
+	}
+	for _, c := range n.Children {
+		c.walk(key, nodes, edges)
+	}
+}
+
+func consoleProvenance(t *testing.T, e *explorer) {
+	const profile, resource = "sourceunit-user1", "lh-res-01"
+	var me struct {
+		Participant string `json:"participant"`
+	}
+	e.get(profile, "/api/v1/whoami", &me)
+	pg := e.newPage(t, profile)
+	pg.open("/console/")
+	if got := evalAs[string](pg, `document.querySelector('[data-participant]').textContent`); got != me.Participant || me.Participant == "" {
+		t.Fatalf("logged in as %q, the API says %q", got, me.Participant)
+	}
+	pg.screenshot("home-sourceunit")
+
+	var tree provNode
+	e.get(profile, "/api/v1/resources/"+resource+"/provenance", &tree)
+	var wantNodes, wantEdges []string
+	tree.walk("", &wantNodes, &wantEdges)
+	pg.open("/console/resources/" + resource + "/provenance")
+	nodes := evalAs[[]string](pg, `[...document.querySelectorAll('#graph g.node')].map(g => g.dataset.kind + '/' + g.dataset.id)`)
+	edges := evalAs[[]string](pg, `[...document.querySelectorAll('#graph path.edge')].map(p => p.dataset.from + '>' + p.dataset.to)`)
+	slices.Sort(nodes)
+	slices.Sort(edges)
+	slices.Sort(wantNodes)
+	slices.Sort(wantEdges)
+	if !slices.Equal(nodes, wantNodes) || !slices.Equal(edges, wantEdges) {
+		t.Fatalf("graph differs from the API's provenance:\n nodes %v\n want  %v\n edges %v\n want  %v", nodes, wantNodes, edges, wantEdges)
+	}
+	if !slices.Contains(nodes, "product/lh-prd-01") {
+		t.Fatalf("the provenance of %s shows no product: %v", resource, nodes)
+	}
+
+	// a click on the product shows its history and a proof whose block hash is the peer's
+	pg.do(chromedp.Click(chromedp.CSS(`#graph g.node[data-kind="product"][data-id="lh-prd-01"]`)),
+		chromedp.WaitReady(chromedp.CSS(`#node-panel .record[data-id="lh-prd-01"] [data-block-hash]`)))
+	proof := evalAs[struct {
+		Block    uint64 `json:"block"`
+		Hash     string `json:"hash"`
+		Versions int    `json:"versions"`
+	}](pg, `(() => { const r = document.querySelector('#node-panel .record');
+		return {block: +r.querySelector('[data-block]').textContent, hash: r.querySelector('[data-block-hash]').textContent,
+			versions: r.querySelectorAll('tr[data-version]').length}; })()`)
+	blk, err := nettest.Client(t, "indexer").Block(context.Background(), proof.Block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peer := hex.EncodeToString(client.HeaderHash(blk.Header)); proof.Hash != peer {
+		t.Fatalf("block %d: the console shows hash %s, the peer has %s", proof.Block, proof.Hash, peer)
+	}
+	var hist struct {
+		Versions []struct{} `json:"versions"`
+	}
+	e.get(profile, "/api/v1/records/product/lh-prd-01/history", &hist)
+	if proof.Versions != len(hist.Versions) || proof.Versions == 0 {
+		t.Fatalf("history: the console shows %d versions, the API %d", proof.Versions, len(hist.Versions))
+	}
+	pg.screenshot("provenance")
+
+	pg.open("/console/mine")
+	if ids := evalAs[[]string](pg, `[...document.querySelectorAll('table[data-list=mine] tbody tr')].map(r => r.dataset.id)`); !slices.Contains(ids, resource) {
+		t.Fatalf("my resources %v lack %s", ids, resource)
+	}
+	pg.screenshot("mine")
+	pg.check()
+}
+
+func consoleRefused(t *testing.T, e *explorer) {
+	// a resource registered but not catalogued is its source unit's own
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res := nettest.ID("it-ui-r")
+	if _, err := nettest.Client(t, "sourceunit-user15").Submit(ctx, "Resource:Register", map[string]any{"id": res, "name": "界面测试资源", "summary": "x",
+		"dataItems": []string{"名称"}, "dataType": "t", "openness": "conditional", "grade": 1, "domain": "d", "coverage": "c", "updateFrequency": "yearly"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for e.call("sourceunit-user15", "GET", "/api/v1/records/resource/"+res, nil, nil) != 200 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not indexed after a minute", res)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	other := demo.UnitProfile(10)
+	if st := e.call(other, "GET", "/api/v1/resources/"+res+"/provenance", nil, nil); st != 403 {
+		t.Fatalf("the API answers %s's provenance to another source unit with %d, want 403", res, st)
+	}
+	pg := e.newPage(t, other)
+	pg.allow(403)
+	pg.open("/console/resources/" + res + "/provenance")
+	if code := evalAs[string](pg, `(document.querySelector('.problem[data-code]') || {dataset: {}}).dataset.code || ''`); code != "ACCESS_DENIED" {
+		t.Fatalf("another source unit sees %q on %s's provenance, want the ACCESS_DENIED refusal", code, res)
+	}
+	if n := evalAs[int](pg, `document.querySelectorAll('#graph g.node').length`); n != 0 {
+		t.Fatalf("a refused page drew %d nodes", n)
+	}
+	pg.screenshot("refused")
+	pg.check()
+}
+
+func consoleRegulator(t *testing.T, e *explorer) {
+	const profile = "regulator"
+	var rep struct {
+		Counts map[string]int `json:"counts"`
+	}
+	e.get(profile, "/api/v1/compliance", &rep)
+	pg := e.newPage(t, profile)
+	pg.open("/console/compliance")
+	counts := evalAs[map[string]int](pg, `Object.fromEntries([...document.querySelectorAll('#counts a[data-category]')].map(a => [a.dataset.category, +a.dataset.count]))`)
+	if len(counts) == 0 || len(counts) != len(rep.Counts) {
+		t.Fatalf("dashboard counts %v, API %v", counts, rep.Counts)
+	}
+	for k, v := range rep.Counts {
+		if counts[k] != v {
+			t.Fatalf("dashboard counts %v, API %v", counts, rep.Counts)
+		}
+	}
+	// a count drills down to its records
+	var cat string
+	for k := range rep.Counts {
+		cat = k
+		break
+	}
+	pg.do(chromedp.Click(chromedp.CSS(`#counts a[data-category="` + cat + `"]`)))
+	rows := evalAs[[]string](pg, `[...document.querySelectorAll('#findings tbody tr')].map(r => r.dataset.category)`)
+	if len(rows) != rep.Counts[cat] {
+		t.Fatalf("drill-down into %s shows %d rows, the count is %d", cat, len(rows), rep.Counts[cat])
+	}
+	for _, c := range rows {
+		if c != cat {
+			t.Fatalf("drill-down into %s shows a %s finding", cat, c)
+		}
+	}
+	pg.screenshot("compliance")
+
+	// the timeline filter returns what the API returns
+	var trail struct {
+		Items []struct {
+			TxID string `json:"txId"`
+			Kind string `json:"kind"`
+			ID   string `json:"id"`
+		} `json:"items"`
+	}
+	e.get(profile, "/api/v1/trail?party=op-lhdata&kinds=product,pricefiling&limit=100", &trail)
+	pg.open("/console/trail?party=op-lhdata&kinds=product%2Cpricefiling")
+	pg.do(chromedp.WaitReady(chromedp.CSS(`#trail tbody tr`)))
+	got := evalAs[[]string](pg, `[...document.querySelectorAll('#trail tbody tr')].map(r => r.dataset.tx + ' ' + r.dataset.kind + '/' + r.dataset.id)`)
+	var want []string
+	for _, it := range trail.Items {
+		want = append(want, it.TxID+" "+it.Kind+"/"+it.ID)
+	}
+	if !slices.Equal(got, want) || len(want) == 0 {
+		t.Fatalf("timeline shows %v, the API %v", got, want)
+	}
+	pg.screenshot("trail")
+
+	pg.open("/console/verify")
+	pg.do(chromedp.SetValue(chromedp.CSS("#verify-to"), "20"), chromedp.Click(chromedp.CSS(`#main form button[type=submit]`)),
+		chromedp.WaitReady(chromedp.CSS(`#verify-result [data-ok]`)))
+	if ok := evalAs[string](pg, `document.querySelector('#verify-result [data-ok]').dataset.ok`); ok != "true" {
+		t.Fatalf("chain verification of blocks 0-20 in the console: %s", pg.eval(`document.getElementById('verify-result').textContent`))
+	}
+	pg.check()
+}
+
+func consoleExchange(t *testing.T, e *explorer) {
+	const profile = "exchange"
+	ids := []string{"lh-prd-01", "lh-prd-08", "no-such-product"} // listed, refused at review, unknown
+	var api struct {
+		Checks []struct {
+			Product string `json:"product"`
+			OK      bool   `json:"ok"`
+			Found   bool   `json:"found"`
+		} `json:"checks"`
+	}
+	if st := e.call(profile, "POST", "/api/v1/products/check", map[string]any{"ids": ids}, &api); st != 200 {
+		t.Fatalf("product check: %d", st)
+	}
+	if !api.Checks[0].OK || api.Checks[1].OK || api.Checks[2].OK {
+		t.Fatalf("the demo's products are not what this test expects: %+v", api.Checks)
+	}
+	dir := t.TempDir()
+	csvFile := filepath.Join(dir, "products.csv")
+	if err := os.WriteFile(csvFile, []byte("\ufeff产品编号,备注\r\n"+ids[0]+",已挂牌\r\n\""+ids[1]+"\",审核未通过\r\n"+ids[2]+",不存在\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pg := e.newPage(t, profile)
+	pg.open("/console/check")
+	pg.do(chromedp.SetUploadFiles(chromedp.CSS("#check-csv"), []string{csvFile}), chromedp.WaitReady(chromedp.CSS(`#check-result tr[data-product]`)))
+	type verdict struct {
+		Product string `json:"product"`
+		OK      string `json:"ok"`
+		Found   string `json:"found"`
+	}
+	got := evalAs[[]verdict](pg, `[...document.querySelectorAll('#check-result tr[data-product]')].map(r => ({product: r.dataset.product, ok: r.dataset.ok, found: r.dataset.found}))`)
+	if len(got) != len(api.Checks) {
+		t.Fatalf("the console shows %d verdicts for %d products: %+v", len(got), len(api.Checks), got)
+	}
+	for i, c := range api.Checks {
+		if got[i].Product != c.Product || got[i].OK != boolText(c.OK) || got[i].Found != boolText(c.Found) {
+			t.Fatalf("verdict %d: console %+v, API %+v", i, got[i], c)
+		}
+	}
+	pg.screenshot("check")
+
+	// the export is a CSV Excel opens (UTF-8 with BOM) with one row per product
+	pg.do(chromedp.Click(chromedp.CSS("#check-export")))
+	out := filepath.Join(pg.downloads, "product-check.csv")
+	deadline := time.Now().Add(30 * time.Second)
+	var raw []byte
+	for {
+		var err error
+		if raw, err = os.ReadFile(out); err == nil && len(raw) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(pg.downloads)
+			t.Fatalf("no export in %s after 30 s (%v)", pg.downloads, entries)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff"))).ReadAll()
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("export: %v, %d rows:\n%s", err, len(recs), raw)
+	}
+	for i, c := range api.Checks {
+		want := "不通过"
+		if c.OK {
+			want = "通过"
+		}
+		if recs[i+1][0] != c.Product || recs[i+1][6] != want {
+			t.Fatalf("export row %d: %v, want %s %s", i+1, recs[i+1], c.Product, want)
+		}
+	}
+	pg.check()
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func consoleLogProof(t *testing.T, e *explorer) {
+	n := nettest.Net(t)
+	state := filepath.Join(n.L.Run, "demo-logs", "state")
+	proof, err := exec.Command(pdlBin, "-p", "operator", "logs", "prove", "--stream", demo.DemoStream, "--index", "1234", "--state", state, "-o", "json").Output()
+	if err != nil {
+		t.Fatalf("pdl logs prove: %v", err)
+	}
+	line := nthLine(t, filepath.Join(n.L.Run, "demo-logs", "files"), 1234)
+	pg := e.newPage(t, "operator")
+	verify := func(line string) (string, int) {
+		pg.open("/console/logs")
+		pg.do(chromedp.SetValue(chromedp.CSS("#log-line"), line), chromedp.SetValue(chromedp.CSS("#log-proof"), string(proof)),
+			chromedp.Click(chromedp.CSS("#log-verify")), chromedp.WaitReady(chromedp.CSS(`#log-result [data-verified]`)))
+		return evalAs[string](pg, `document.querySelector('#log-result [data-verified]').dataset.verified`),
+			evalAs[int](pg, `document.querySelectorAll('#log-steps li[data-step]').length`)
+	}
+	ok, steps := verify(line)
+	if ok != "true" || steps == 0 {
+		t.Fatalf("line 1234 with pdl's proof: verified=%s, %d steps shown", ok, steps)
+	}
+	pg.screenshot("log-proof")
+	changed := []rune(line)
+	changed[len(changed)/2] = map[bool]rune{true: 'x', false: 'y'}[changed[len(changed)/2] != 'x']
+	if ok, _ := verify(string(changed)); ok != "false" {
+		t.Fatalf("a line with one character changed verified: %s", ok)
+	}
+	pg.screenshot("log-proof-changed")
+	pg.check()
+}
