@@ -74,6 +74,28 @@ func consolePublic(t *testing.T, e *explorer) {
 	if n := evalAs[int](pg, `document.querySelectorAll('[data-block-hash]').length`); n == 0 {
 		t.Fatal("the fees page shows no proofs")
 	}
+	// the price chart: one price line and one cap line per product, a point per filing
+	var fees struct {
+		Filings []struct {
+			Product string `json:"product"`
+		} `json:"pricefilings"`
+	}
+	e.get("", "/api/v1/public/fees", &fees)
+	want := map[string]int{}
+	for _, f := range fees.Filings {
+		want["price:"+f.Product]++
+		want["cap:"+f.Product]++
+	}
+	got := evalAs[map[string]int](pg, `Object.fromEntries(echarts.getInstanceByDom(document.getElementById('prices-chart')).getOption().series.map(s => [s.id, s.data.length]))`)
+	if len(want) == 0 || len(got) != len(want) {
+		t.Fatalf("price chart series %v, the API's filings give %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Fatalf("price chart series %v, the API's filings give %v", got, want)
+		}
+	}
+	pg.screenshot("public-fees")
 	// English on request, from the same catalogue
 	pg.do(chromedp.Click(chromedp.CSS("#lang")), pg.ready("/console/public/fees"))
 	if h := evalAs[string](pg, `document.querySelector('h1').textContent`); h != "Fees" {
@@ -231,6 +253,40 @@ func consoleRegulator(t *testing.T, e *explorer) {
 			t.Fatalf("drill-down into %s shows a %s finding", cat, c)
 		}
 	}
+	// the deadlines calendar counts the findings due on each Beijing day of its year
+	var all struct {
+		Findings []struct {
+			Due *time.Time `json:"due"`
+		} `json:"findings"`
+	}
+	e.get(profile, "/api/v1/compliance", &all)
+	perDay := map[string]int{}
+	last := ""
+	for _, f := range all.Findings {
+		if f.Due == nil {
+			continue
+		}
+		d := f.Due.In(cst).Format("2006-01-02")
+		perDay[d]++
+		last = max(last, d)
+	}
+	lastDay, _ := time.ParseInLocation("2006-01-02", last, cst)
+	from := lastDay.AddDate(-1, 0, 0).Format("2006-01-02")
+	wantCal := map[string]int{}
+	for d, n := range perDay {
+		if d >= from {
+			wantCal[d] = n
+		}
+	}
+	gotCal := evalAs[map[string]int](pg, `Object.fromEntries(echarts.getInstanceByDom(document.getElementById('deadlines-chart')).getOption().series[0].data)`)
+	if len(wantCal) == 0 || len(gotCal) != len(wantCal) {
+		t.Fatalf("deadlines calendar %v, the API's findings give %v", gotCal, wantCal)
+	}
+	for d, n := range wantCal {
+		if gotCal[d] != n {
+			t.Fatalf("deadlines calendar %v, the API's findings give %v", gotCal, wantCal)
+		}
+	}
 	pg.screenshot("compliance")
 
 	// the timeline filter returns what the API returns
@@ -334,6 +390,8 @@ func consoleExchange(t *testing.T, e *explorer) {
 	}
 	pg.check()
 }
+
+var cst = time.FixedZone("CST", 8*3600)
 
 func boolText(b bool) string {
 	if b {

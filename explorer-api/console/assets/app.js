@@ -3,6 +3,8 @@
 // reads /api/v1 — the same answers the CLI and the tests read. Data are put into the
 // page as text nodes only (the script never parses HTML), so a record's text cannot become markup.
 
+import { draw, disposeAll, pricesOption, deadlinesOption } from './charts.js';
+
 const S = { lang: 'zh', labels: null, me: null };
 
 // ---------------------------------------------------------------- words
@@ -36,6 +38,7 @@ const UI = {
     verifyLine: '核验', lineOk: '核验通过：该行日志包含在链上锚定的日志树中。', lineBad: '核验未通过', steps: '核验步骤',
     stepLeaf: '叶子哈希（SM3）', stepSibling: '第 {0} 步：与兄弟节点合并', stepRoot: '计算所得根与账本锚定根比较', sideLeft: '兄弟节点在左', sideRight: '兄弟节点在右', anchor: '锚定记录', root: '锚定根',
     operatorPage: '我的授权', deadlines: '期限与义务', publicityEnds: '公示截止', termEnd: '期满',
+    pricesChart: '各产品备案价格与上限', deadlinesChart: '期限日历（按到期日）', yuan: '元', items: '项',
     notFound: '页面不存在', back: '返回首页', error: '出错了', loginNeeded: '此页面需要用本单位证书登录。',
   },
   en: {
@@ -66,6 +69,7 @@ const UI = {
     verifyLine: 'Verify', lineOk: 'Verified: the line is in the log tree anchored on the ledger.', lineBad: 'Not verified', steps: 'Steps',
     stepLeaf: 'Leaf hash (SM3)', stepSibling: 'Step {0}: combine with sibling', stepRoot: 'Computed root compared with the anchored root', sideLeft: 'sibling on the left', sideRight: 'sibling on the right', anchor: 'Anchor', root: 'Anchored root',
     operatorPage: 'My authorizations', deadlines: 'Deadlines and obligations', publicityEnds: 'Publicity ends', termEnd: 'Term ends',
+    pricesChart: 'Filed prices against their caps, per product', deadlinesChart: 'Deadlines by due date', yuan: 'yuan', items: 'items',
     notFound: 'Page not found', back: 'Back to home', error: 'Something went wrong', loginNeeded: 'This page needs your organization\'s certificate.',
   },
 };
@@ -276,7 +280,9 @@ async function publicFees() {
     (r.pricecaps || []).map((d) => ({ attrs: { 'data-id': d.id }, cells: [d.id, label(d.class), label(d.unit), el('td', { class: 'num' }, fmtFen(d.capFen)), d.reason || '', label(d.status, 'PriceStatus'), proofView(proofs[d.updatedTx])] })));
   const filings = table([t('id'), t('product'), t('operator'), t('unit'), t('price'), t('cap'), t('status'), t('proof')],
     (r.pricefilings || []).map((d) => ({ attrs: { 'data-id': d.id }, cells: [d.id, d.product, d.operator, label(d.unit), el('td', { class: 'num' }, fmtFen(d.priceFen)), el('td', { class: 'num' }, fmtFen(d.capFen)), label(d.status, 'PriceStatus'), proofView(proofs[d.updatedTx])] })));
-  page(t('navFees'), el('h2', {}, kindLabel('pricecap')), caps, el('h2', {}, kindLabel('pricefiling')), filings);
+  const chart = el('div', { id: 'prices-chart', class: 'chart', role: 'img', 'aria-label': t('pricesChart') });
+  page(t('navFees'), el('h2', {}, t('pricesChart')), chart, el('h2', {}, kindLabel('pricecap')), caps, el('h2', {}, kindLabel('pricefiling')), filings);
+  await draw(chart, pricesOption(r.pricefilings || [], { price: t('price'), cap: t('cap'), yuan: t('yuan') }));
 }
 
 // a record's fields, its proof and every version; nested objects as nested lists
@@ -478,7 +484,10 @@ async function compliancePage() {
     el('a', { href: '#findings', 'data-category': k, 'data-count': counts[k], onclick: (e) => { e.preventDefault(); show(k); list.scrollIntoView(); } },
       el('strong', {}, label(k)), el('span', { class: 'count' }, String(counts[k])))));
   show('');
-  page(t('compliance'), el('p', { class: 'muted' }, `${t('complianceAt')} ${fmtTime(r.at)}`), tiles, el('h2', {}, t('detail')), list);
+  const calendar = el('div', { id: 'deadlines-chart', class: 'chart calendar', role: 'img', 'aria-label': t('deadlinesChart') });
+  page(t('compliance'), el('p', { class: 'muted' }, `${t('complianceAt')} ${fmtTime(r.at)}`), tiles,
+    el('h2', {}, t('deadlinesChart')), calendar, el('h2', {}, t('detail')), list);
+  await draw(calendar, deadlinesOption(findings, { items: t('items'), lang: S.lang }));
 }
 
 async function trailPage() {
@@ -631,6 +640,7 @@ function nav() {
 
 async function render() {
   main().removeAttribute('data-ready'); // set again when this page has rendered (the tests wait for it)
+  disposeAll();
   nav();
   const path = location.pathname;
   for (const [re, fn] of ROUTES) {

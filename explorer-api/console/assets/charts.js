@@ -1,0 +1,97 @@
+// Charts for the console, drawn with Apache ECharts 6.1.0 (vendor/echarts-6.1.0, pinned and
+// embedded: the de facto charting library of Chinese government dashboards, and one an
+// isolated network can serve itself). The library is loaded only by pages that chart.
+
+const ECHARTS = '/console/assets/vendor/echarts-6.1.0/echarts.min.js';
+let loading = null;
+
+function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = ECHARTS;
+      s.onload = () => resolve(window.echarts);
+      s.onerror = () => reject(new Error('ECharts did not load'));
+      document.head.append(s);
+    });
+  }
+  return loading;
+}
+
+const live = new Set();
+const resizeAll = () => live.forEach((c) => c.resize());
+window.addEventListener('resize', resizeAll);
+
+// draw renders option into el once it is in the page; the chart follows the window's size
+// until disposeAll (every page change) releases it.
+export async function draw(el, option) {
+  const echarts = await loadECharts();
+  const chart = echarts.init(el, null, { renderer: 'canvas', locale: document.documentElement.lang === 'en' ? 'EN' : 'ZH' });
+  chart.setOption(option);
+  live.add(chart);
+  return chart;
+}
+
+export function disposeAll() {
+  live.forEach((c) => c.dispose());
+  live.clear();
+}
+
+const PALETTE = ['#0b57d0', '#1e7b34', '#b3261e', '#8a5a00', '#6a1b9a', '#00796b', '#c2185b', '#455a64'];
+
+// pricesOption: each product's filed prices over time (a step line, yuan) against the cap
+// each filing was made under (dashed). filings are pricefiling records.
+export function pricesOption(filings, words) {
+  const byProduct = new Map();
+  for (const f of filings) {
+    if (!byProduct.has(f.product)) byProduct.set(f.product, []);
+    byProduct.get(f.product).push(f);
+  }
+  const series = [];
+  [...byProduct.keys()].sort().forEach((product, i) => {
+    const fs = byProduct.get(product).slice().sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+    const color = PALETTE[i % PALETTE.length];
+    series.push({ name: `${product} ${words.price}`, id: `price:${product}`, type: 'line', step: 'end', color, symbolSize: 7,
+      data: fs.map((f) => [f.createdAt, f.priceFen / 100, f.id]) });
+    series.push({ name: `${product} ${words.cap}`, id: `cap:${product}`, type: 'line', step: 'end', color, symbol: 'none',
+      lineStyle: { type: 'dashed', width: 1.5 }, data: fs.map((f) => [f.createdAt, f.capFen / 100, f.cap]) });
+  });
+  return {
+    aria: { enabled: true },
+    animation: false,
+    tooltip: { trigger: 'item', valueFormatter: (v) => `¥${Number(v).toFixed(2)}` },
+    legend: { type: 'scroll', top: 0 },
+    grid: { left: 56, right: 24, top: 48, bottom: 40 },
+    xAxis: { type: 'time' },
+    yAxis: { type: 'value', name: words.yuan, axisLabel: { formatter: (v) => `¥${v}` } },
+    series,
+  };
+}
+
+// deadlinesOption: findings with a due date on a calendar, one cell per Beijing day,
+// coloured by how many fall due that day (the last twelve months up to the latest).
+export function deadlinesOption(findings, words) {
+  const day = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  const count = new Map();
+  for (const f of findings) {
+    if (!f.due) continue;
+    const d = day(f.due);
+    count.set(d, (count.get(d) || 0) + 1);
+  }
+  const days = [...count.keys()].sort();
+  const last = days.length ? days[days.length - 1] : day(new Date().toISOString());
+  const from = new Date(last + 'T00:00:00+08:00');
+  from.setUTCFullYear(from.getUTCFullYear() - 1);
+  const first = days.find((d) => d >= day(from.toISOString())) || last;
+  const max = Math.max(1, ...count.values());
+  return {
+    aria: { enabled: true },
+    animation: false,
+    tooltip: { formatter: (p) => `${p.value[0]}：${p.value[1]} ${words.items}` },
+    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#fff3cd', '#b3261e'] } },
+    calendar: { range: [first, last], cellSize: ['auto', 16], top: 28, left: 48, right: 24, bottom: 48,
+      dayLabel: { nameMap: words.lang === 'zh' ? 'ZH' : 'EN', firstDay: 1 }, monthLabel: { nameMap: words.lang === 'zh' ? 'ZH' : 'EN' }, yearLabel: { show: false } },
+    series: [{ id: 'deadlines', type: 'heatmap', coordinateSystem: 'calendar', data: days.filter((d) => d >= first).map((d) => [d, count.get(d)]) }],
+  };
+}
