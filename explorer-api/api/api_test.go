@@ -108,3 +108,23 @@ func TestAPI_LabelsAreTheCatalogue(t *testing.T) {
 		t.Fatal("ACCESS_DENIED is not in the labels")
 	}
 }
+
+// The fees answer keeps its shape (a map of lists) unless proofs are asked for.
+func TestAPI_FeesProofsOnlyWhenAsked(t *testing.T) {
+	srv := newServer(t)
+	for q, want := range map[string]bool{"": false, "?proofs=1": true} {
+		resp, err := http.Get(srv.URL + "/api/v1/public/fees" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]json.RawMessage
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if _, has := body["proofs"]; resp.StatusCode != 200 || has != want {
+			t.Fatalf("fees%s: %d, proofs present %v", q, resp.StatusCode, has)
+		}
+		if _, ok := body["pricecaps"]; !ok {
+			t.Fatalf("fees%s: %v", q, body)
+		}
+	}
+}

@@ -146,6 +146,9 @@ func (s *Server) publicFees(c *gin.Context) {
 		}
 		out[string(kind)+"s"] = items
 	}
-	out["proofs"] = proofs
+	if c.Query("proofs") == "1" {
+		// opt-in, so the answer keeps the shape clients decode (a map of lists)
+		out["proofs"] = proofs
+	}
 	c.JSON(http.StatusOK, out)
 }

@@ -91,7 +91,7 @@ func routeTable() []route {
 
 		{"GET", "/api/v1/public/authorizations", "public", "disclosed authorizations: operator, scope, term (Guangdong Art. 23)", public, pageParams(), "", publicKind(model.KindAuthorization)},
 		{"GET", "/api/v1/public/products", "public", "registered products (the public product list)", public, pageParams(), "", publicKind(model.KindProduct)},
-		{"GET", "/api/v1/public/fees", "public", "price caps and filed prices that are public", public, pageParams(), "", (*Server).publicFees},
+		{"GET", "/api/v1/public/fees", "public", "price caps and filed prices that are public", public, []param{q("proofs", "1: add \"proofs\", each item's transaction proof by transaction id")}, "", (*Server).publicFees},
 		{"GET", "/api/v1/public/session", "identity", "who the caller is, without refusing a visitor without a certificate (the console's login state)", public, nil, "", (*Server).session},
 		{"GET", "/api/v1/public/labels", "public", "the message catalogue: labels of record kinds and enumerated values, and every rule code's title, what was wrong, what is allowed and what to do, in Chinese and English (the console's and pdl's words)", public, nil, "", (*Server).labels},
 		{"GET", "/api/v1/public/catalogue", "public", "the authorized-operation catalogue (catalogued resources)", public, pageParams(), "", publicKind(model.KindResource)},

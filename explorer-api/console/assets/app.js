@@ -274,7 +274,7 @@ async function publicList(name) {
 }
 
 async function publicFees() {
-  const r = await api('/api/v1/public/fees');
+  const r = await api('/api/v1/public/fees?proofs=1');
   const proofs = r.proofs || {};
   const caps = table([t('id'), t('class'), t('unit'), t('cap'), t('reason'), t('status'), t('proof')],
     (r.pricecaps || []).map((d) => ({ attrs: { 'data-id': d.id }, cells: [d.id, label(d.class), label(d.unit), el('td', { class: 'num' }, fmtFen(d.capFen)), d.reason || '', label(d.status, 'PriceStatus'), proofView(proofs[d.updatedTx])] })));
