@@ -67,6 +67,9 @@ var enumLabels = map[string]string{
 	"close": "关闭", "rectify": "责令整改", "terminate": "终止授权",
 	"security": "安全报告", "partner_supervision": "协作单位监督报告", "annual_operation": "年度运营报告",
 	"complaint": "投诉", "objection": "异议", "dispute": "争议", "data_quality": "数据质量反馈",
+	// compliance findings (the explorer's report categories; "overdue" is above)
+	"expired_not_recorded": "期满未记录", "log_gap": "日志锚定中断", "price_above_cap": "价格超上限",
+	"revenue_deviation": "收益偏离", "terminated_but_used": "终止后仍在使用", "unanswered_case": "投诉异议未答复",
 }
 
 // enumTypeName is the type's own name ("UpdateFrequency").

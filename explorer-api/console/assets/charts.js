@@ -49,13 +49,21 @@ export function pricesOption(filings, words) {
     byProduct.get(f.product).push(f);
   }
   const series = [];
+  const now = new Date().toISOString();
+  // a filing holds until the next one: each line is drawn on to today (the point at today
+  // carries no filing id, so it is not a filing)
+  const toToday = (pts) => (pts.length ? pts.concat([[now, pts[pts.length - 1][1], '']]) : pts);
   [...byProduct.keys()].sort().forEach((product, i) => {
     const fs = byProduct.get(product).slice().sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
     const color = PALETTE[i % PALETTE.length];
     series.push({ name: `${product} ${words.price}`, id: `price:${product}`, type: 'line', step: 'end', color, symbolSize: 7,
-      data: fs.map((f) => [f.createdAt, f.priceFen / 100, f.id]) });
-    series.push({ name: `${product} ${words.cap}`, id: `cap:${product}`, type: 'line', step: 'end', color, symbol: 'none',
-      lineStyle: { type: 'dashed', width: 1.5 }, data: fs.map((f) => [f.createdAt, f.capFen / 100, f.cap]) });
+      data: toToday(fs.map((f) => [f.createdAt, f.priceFen / 100, f.id])) });
+    // a public-interest product may have no cap
+    const capped = fs.filter((f) => typeof f.capFen === 'number');
+    if (capped.length) {
+      series.push({ name: `${product} ${words.cap}`, id: `cap:${product}`, type: 'line', step: 'end', color, symbol: 'none',
+        lineStyle: { type: 'dashed', width: 1.5 }, data: toToday(capped.map((f) => [f.createdAt, f.capFen / 100, f.cap])) });
+    }
   });
   return {
     aria: { enabled: true },
