@@ -326,7 +326,8 @@ func consoleRegulator(t *testing.T, e *explorer) {
 
 func consoleExchange(t *testing.T, e *explorer) {
 	const profile = "exchange"
-	ids := []string{"lh-prd-01", "lh-prd-08", "no-such-product"} // listed, refused at review, unknown
+	// listed, refused at review, unknown (and shaped like a spreadsheet formula)
+	ids := []string{"lh-prd-01", "lh-prd-08", "=no-such-product"}
 	var api struct {
 		Checks []struct {
 			Product string `json:"product"`
@@ -389,8 +390,12 @@ func consoleExchange(t *testing.T, e *explorer) {
 		if c.OK {
 			want = "通过"
 		}
-		if recs[i+1][0] != c.Product || recs[i+1][6] != want {
-			t.Fatalf("export row %d: %v, want %s %s", i+1, recs[i+1], c.Product, want)
+		product := c.Product
+		if strings.HasPrefix(product, "=") {
+			product = "'" + product // kept text in a spreadsheet
+		}
+		if recs[i+1][0] != product || recs[i+1][6] != want {
+			t.Fatalf("export row %d: %v, want %s %s", i+1, recs[i+1], product, want)
 		}
 	}
 	pg.check()

@@ -447,7 +447,9 @@ async function checkPage() {
     } catch (e) { out.replaceChildren(problemView(e)); }
   };
   exportBtn.addEventListener('click', () => {
-    const q = (s) => `"${String(s ?? '').replaceAll('"', '""')}"`;
+    // a cell that starts like a formula is kept text: a typed id such as =HYPERLINK(...) must
+    // not run when a desk opens the export in a spreadsheet
+    const q = (s) => { let v = String(s ?? ''); if (/^[=+\-@\t\r]/.test(v)) v = "'" + v; return `"${v.replaceAll('"', '""')}"`; };
     const head = [t('product'), t('registered'), t('approved'), t('inForce'), t('authActive'), t('withinCap'), t('verdict'), t('reasons'), t('tx'), t('block'), t('blockHash')];
     const lines = [head.map(q).join(',')].concat(last.map((c) => [c.product, c.registered, c.approved, c.inForce, c.authorizationActive, c.pricesWithinCap, c.ok ? t('pass') : t('fail'),
       (c.reasons || []).join('; '), c.proof && c.proof.txId, c.proof && c.proof.blockNumber, c.proof && c.proof.blockHash].map(q).join(',')));
