@@ -14,6 +14,9 @@ import (
 // identity's private key and is meant to be carried to a browser.
 const MinP12Password = 8
 
+// P12Iterations is the PBKDF2-SHA256 round count of exported files (OWASP's 2023 figure).
+const P12Iterations = 600000
+
 // ExportPKCS12 is the profile's enrollment certificate and private key as a
 // password-protected PKCS#12 file (AES-256 and PBKDF2, the 2023 profile every current
 // browser and NSS import), for logging in to the web console with the identity, the way
@@ -44,7 +47,9 @@ func ExportPKCS12(p *Profile, password string) ([]byte, *x509.Certificate, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("profile %s: key: %w", p.Name, err)
 	}
-	der, err := pkcs12.Modern2023.Encode(key, cert, nil, password)
+	// far more PBKDF2 rounds than the profile's default 2048: the file holds a private key
+	// and may be carried around, and its password is typed by a person
+	der, err := pkcs12.Modern2023.WithIterations(P12Iterations).Encode(key, cert, nil, password)
 	if err != nil {
 		return nil, nil, fmt.Errorf("profile %s: PKCS#12: %w", p.Name, err)
 	}

@@ -27,7 +27,7 @@ start)
       echo "    try: curl --cacert $ca $url/api/v1/public/products"
       echo "    console (web, 中文): $url/console/ — public pages need no certificate; to log in as a party,"
       echo "      trust $ca in the browser (Authorities) and import an identity:"
-      echo "      PDL_P12_PASSWORD=<8+ chars> .bin/pdl -p sourceunit-user1 identity export --p12 su-fgj.p12"
+      echo "      .bin/pdl -p sourceunit-user1 identity export --p12 su-fgj.p12 --password-file <file with 8+ chars>"
       exit 0
     fi
     alive || { echo "explorer exited; see $logf" >&2; tail -20 "$logf" >&2; exit 1; }

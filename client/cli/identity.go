@@ -34,7 +34,7 @@ Import it in Chromium/Chrome under Settings → Privacy and security → Securit
 certificates → Import (Firefox: Settings → Privacy & Security → Certificates → View Certificates → Your
 Certificates → Import). The browser must also trust the console's TLS certificate authority (.run/explorer/tls/ca.pem
 written by make up, imported under Authorities). Then open the console and pick this certificate when asked.`),
-		Example:     "  PDL_P12_PASSWORD='请换成你的口令' pdl -p sourceunit-user1 identity export --p12 su-fgj.p12",
+		Example:     "  PDL_P12_PASSWORD=\"$(cat ~/.pdl-p12-password)\" pdl -p sourceunit-user1 identity export --p12 su-fgj.p12",
 		Args:        cobra.NoArgs,
 		Annotations: map[string]string{"group": "identity"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -61,7 +61,17 @@ written by make up, imported under Authorities). Then open the console and pick 
 			if err != nil {
 				return localf(err, "%v", err)
 			}
-			if err := os.WriteFile(out, der, 0o600); err != nil {
+			// a new file only: an existing one (or a link planted in its place) keeps its own
+			// permissions and owner, which a private key must not inherit
+			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return localf(err, "%s", a.tr("写入 %s：%v（不覆盖已有文件）", "write %s: %v (an existing file is not overwritten)", out, err))
+			}
+			if _, err := f.Write(der); err != nil {
+				f.Close()
+				return localf(err, "%v", err)
+			}
+			if err := f.Close(); err != nil {
 				return localf(err, "%v", err)
 			}
 			abs, _ := filepath.Abs(out)

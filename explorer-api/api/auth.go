@@ -42,6 +42,8 @@ const callerKey = "pdl.caller"
 // and resolves its on-chain binding.
 func (s *Server) authenticate(need access) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		// what one identity may read is not for a shared cache
+		c.Header("Cache-Control", "no-store")
 		caller, why := s.identify(c)
 		if caller == nil {
 			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "%s", why)

@@ -39,11 +39,16 @@ func Register(r *gin.Engine) {
 		p := c.Param("path")
 		if rest, ok := strings.CutPrefix(p, "/assets/"); ok {
 			name := path.Clean(rest)
-			if _, err := fs.Stat(static, name); err != nil || name == "index.html" {
+			if fi, err := fs.Stat(static, name); err != nil || fi.IsDir() || name == "index.html" {
 				c.Status(http.StatusNotFound)
 				return
 			}
-			c.Header("Cache-Control", "no-cache") // revalidated: a new explorer build ships new assets
+			if strings.HasPrefix(name, "vendor/") {
+				// a vendored release lives under its version: it never changes at that path
+				c.Header("Cache-Control", "public, max-age=31536000, immutable")
+			} else {
+				c.Header("Cache-Control", "no-cache") // revalidated: a new explorer build ships new assets
+			}
 			c.Request.URL.Path = "/" + name
 			files.ServeHTTP(c.Writer, c.Request)
 			return

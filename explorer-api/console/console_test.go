@@ -56,7 +56,7 @@ func TestConsole_AssetsServedAndNothingElse(t *testing.T) {
 			t.Fatalf("%s: %d %q", path, w.Code, w.Header().Get("Content-Type"))
 		}
 	}
-	for _, path := range []string{"/console/assets/missing.js", "/console/assets/../console.go", "/console/assets/%2e%2e/console.go", "/console/assets/index.html"} {
+	for _, path := range []string{"/console/assets/missing.js", "/console/assets/../console.go", "/console/assets/%2e%2e/console.go", "/console/assets/index.html", "/console/assets/", "/console/assets/vendor/"} {
 		if w := get(r, path); w.Code != 404 {
 			t.Fatalf("%s: %d, want 404", path, w.Code)
 		}

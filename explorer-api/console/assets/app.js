@@ -76,7 +76,7 @@ const UI = {
 
 function t(key, ...args) {
   let s = (UI[S.lang] && UI[S.lang][key]) || UI.zh[key] || key;
-  args.forEach((a, i) => { s = s.replace('{' + i + '}', a); });
+  args.forEach((a, i) => { s = s.replace('{' + i + '}', () => String(a)); });
   return s;
 }
 
@@ -110,6 +110,7 @@ function fmtDate(s) {
   if (m) return S.lang === 'zh' ? `${+m[1]}年${+m[2]}月${+m[3]}日` : s;
   const d = new Date(s);
   if (isNaN(d)) return s;
+  if (d.getUTCFullYear() < 1000) return ''; // Go's zero time: no date
   return dateFmt().format(d);
 }
 // An instant in Beijing time: 2026年3月1日 09:30.
@@ -117,6 +118,7 @@ function fmtTime(s) {
   if (!s) return '';
   const d = new Date(s);
   if (isNaN(d)) return s;
+  if (d.getUTCFullYear() < 1000) return ''; // Go's zero time: no time
   return `${dateFmt().format(d)} ${timeFmt().format(d)}${S.lang === 'zh' ? '' : ' CST'}`;
 }
 // Money from integer fen: ¥1,234.56.
@@ -198,6 +200,7 @@ async function api(path, opts = {}) {
     headers: Object.assign({ 'Accept-Language': S.lang === 'zh' ? 'zh-CN' : 'en', Accept: 'application/json' }, opts.body ? { 'Content-Type': 'application/json' } : {}),
     body: opts.body ? JSON.stringify(opts.body) : undefined,
     credentials: 'same-origin',
+    signal: S.abort ? S.abort.signal : undefined, // a page left behind stops asking
   });
   const text = await res.text();
   let body = null;
@@ -226,7 +229,8 @@ async function home() {
   if (overseer()) { add('/console/compliance', 'navCompliance'); add('/console/trail', 'navTrail'); add('/console/verify', 'navVerify', t('verifyIntro')); }
   if (role() === 'operator') add('/console/operator', 'navOperator', t('deadlines'));
   add('/console/public/authorizations', 'navAuth'); add('/console/public/products', 'navProducts');
-  add('/console/public/fees', 'navFees'); add('/console/public/catalogue', 'navCatalogue'); add('/console/logs', 'navLogs', t('logsIntro'));
+  add('/console/public/fees', 'navFees'); add('/console/public/catalogue', 'navCatalogue');
+  if (S.me) add('/console/logs', 'navLogs', t('logsIntro'));
   const who = S.me
     ? el('dl', { class: 'kv', id: 'whoami' },
       el('dt', {}, t('participant')), el('dd', { 'data-participant': S.me.participant || '' }, S.me.participant || t('unbound')),
@@ -516,7 +520,11 @@ async function trailPage() {
   for (const k of ['party', 'kind', 'id', 'kinds']) if (params.get(k)) q.set(k, params.get(k));
   // calendar dates are Beijing days
   if (params.get('from')) q.set('from', params.get('from') + 'T00:00:00+08:00');
-  if (params.get('to')) q.set('to', params.get('to') + 'T23:59:59+08:00');
+  if (params.get('to')) { // the whole Beijing day: up to the next day's midnight (the store's end is exclusive)
+    const end = new Date(params.get('to') + 'T00:00:00+08:00');
+    end.setUTCDate(end.getUTCDate() + 1);
+    q.set('to', end.toISOString());
+  }
   let cursor = '';
   const load = async () => {
     if (cursor) q.set('cursor', cursor);
@@ -623,7 +631,7 @@ function nav() {
   if (role() === 'exchange') items.push(['/console/check', 'navCheck']);
   if (role() === 'operator') items.push(['/console/operator', 'navOperator']);
   if (overseer()) items.push(['/console/compliance', 'navCompliance'], ['/console/trail', 'navTrail'], ['/console/verify', 'navVerify']);
-  items.push(['/console/logs', 'navLogs']);
+  if (S.me) items.push(['/console/logs', 'navLogs']); // the proof check is for the channel's members
   const n = document.getElementById('nav');
   n.setAttribute('aria-label', S.lang === 'zh' ? '主导航' : 'Main');
   n.replaceChildren(...items.map(([href, key]) => {
@@ -640,7 +648,14 @@ function nav() {
   document.documentElement.lang = S.lang === 'zh' ? 'zh-CN' : 'en';
 }
 
+let renderGen = 0;
+
 async function render() {
+  // a newer render wins: the previous page's requests are aborted and its results dropped
+  const my = ++renderGen;
+  if (S.abort) S.abort.abort();
+  S.abort = new AbortController();
+  S.shown = location.pathname + location.search;
   main().removeAttribute('data-ready'); // set again when this page has rendered (the tests wait for it)
   disposeAll();
   nav();
@@ -649,7 +664,13 @@ async function render() {
     const m = re.exec(path);
     if (!m) continue;
     main().replaceChildren(el('p', { class: 'loading' }, t('loading')));
-    try { await fn(m); } catch (e) { page(t('error'), problemView(e), el('p', {}, link('/console/', t('back')))); }
+    try {
+      await fn(m);
+    } catch (e) {
+      if (my !== renderGen || e.name === 'AbortError') return;
+      page(t('error'), problemView(e), el('p', {}, link('/console/', t('back'))));
+    }
+    if (my !== renderGen) return;
     main().setAttribute('data-ready', path + location.search);
     return;
   }
@@ -669,7 +690,9 @@ document.addEventListener('click', (e) => {
   e.preventDefault();
   navigate(a.getAttribute('href'));
 });
-window.addEventListener('popstate', render);
+window.addEventListener('popstate', () => {
+  if (location.pathname + location.search !== S.shown) render(); // a change of #hash only (the skip link) is not a new page
+});
 
 async function start() {
   const saved = localStorage.getItem('pdl.lang');
@@ -686,8 +709,9 @@ async function start() {
 
 // the caller as the explorer maps its certificate; null for a visitor without one
 async function whoami() {
-  const r = await api('/api/v1/public/session');
-  return r.authenticated ? r.caller : null;
+  // the page works for the public even when this answer does not come (rate limit, network)
+  const r = await api('/api/v1/public/session').catch(() => null);
+  return r && r.authenticated ? r.caller : null;
 }
 
 start();

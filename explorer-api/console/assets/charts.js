@@ -68,7 +68,8 @@ export function pricesOption(filings, words) {
   return {
     aria: { enabled: true },
     animation: false,
-    tooltip: { trigger: 'item', valueFormatter: (v) => `¥${Number(v).toFixed(2)}` },
+    // rich-text tooltips: the HTML ones need inline styles, which the console's CSP forbids
+    tooltip: { trigger: 'item', renderMode: 'richText', valueFormatter: (v) => `¥${Number(v).toFixed(2)}` },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 56, right: 24, top: 48, bottom: 40 },
     xAxis: { type: 'time' },
@@ -83,7 +84,7 @@ export function deadlinesOption(findings, words) {
   const day = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
   const count = new Map();
   for (const f of findings) {
-    if (!f.due) continue;
+    if (!f.due || new Date(f.due).getUTCFullYear() < 1000) continue; // no due date (Go's zero time)
     const d = day(f.due);
     count.set(d, (count.get(d) || 0) + 1);
   }
@@ -96,7 +97,7 @@ export function deadlinesOption(findings, words) {
   return {
     aria: { enabled: true },
     animation: false,
-    tooltip: { formatter: (p) => `${p.value[0]}：${p.value[1]} ${words.items}` },
+    tooltip: { renderMode: 'richText', formatter: (p) => `${p.value[0]}：${p.value[1]} ${words.items}` },
     visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#fff3cd', '#b3261e'] } },
     calendar: { range: [first, last], cellSize: ['auto', 16], top: 28, left: 48, right: 24, bottom: 48,
       dayLabel: { nameMap: words.lang === 'zh' ? 'ZH' : 'EN', firstDay: 1 }, monthLabel: { nameMap: words.lang === 'zh' ? 'ZH' : 'EN' }, yearLabel: { show: false } },
