@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help up down status test unit integration deploy upgrade install-fabric tools bench fuzz
+.PHONY: help up down status test unit integration deploy upgrade install-fabric tools bench fuzz test-policy-texts
 
 help:
 	@echo "make up        start network + chaincode + explorer + demo data"
@@ -45,6 +45,11 @@ integration: install-fabric tools
 
 bench: install-fabric tools
 	@bash scripts/bench
+
+# The preset quotes checked verbatim against the policy texts (not in the repository):
+# PDL_POLICY_TEXTS names their directory; the suite fails when a text is missing.
+test-policy-texts:
+	@go test -count=1 -tags policytexts -run TestProfile_QuotesAppearInSeed -v ./chaincode/policy/
 
 fuzz:
 	@bash scripts/fuzz.sh

@@ -69,7 +69,7 @@ if [[ $mode == all || $mode == unit ]]; then
   static() {
     unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.run/*') 2>/dev/null || true)
     if [[ -n $unformatted ]]; then echo "gofmt needed:"; echo "$unformatted"; return 1; fi
-    go vet ./... && go vet -tags integration ./... && bash scripts/staticcheck.sh
+    go vet ./... && go vet -tags integration ./... && go vet -tags policytexts ./chaincode/policy/ && bash scripts/staticcheck.sh
   }
   run_phase "static checks" static.log static
   phase_end
@@ -77,6 +77,17 @@ if [[ $mode == all || $mode == unit ]]; then
   phase "unit tests"
   run_phase "unit tests" unit.log go test -count=1 ./...
   phase_end
+
+  # The preset quotes against the policy texts, which are not in the repository: a
+  # separate suite (make test-policy-texts), run here whenever the texts are found.
+  texts=${PDL_POLICY_TEXTS:-$(cd .. && pwd)/shared/seeds}
+  if [[ -d $texts ]]; then
+    phase "policy quotes against the texts in $texts"
+    run_phase "policy quotes" policy-texts.log env PDL_POLICY_TEXTS="$texts" go test -count=1 -tags policytexts -run TestProfile_QuotesAppearInSeed ./chaincode/policy/
+    phase_end
+  else
+    echo "policy texts not found at $texts: the quote suite is not part of this run (make test-policy-texts PDL_POLICY_TEXTS=DIR)"
+  fi
 
   phase "fuzz (bounded)"
   run_phase "fuzz" fuzz.log bash scripts/fuzz.sh "${PDL_FUZZTIME:-5s}"
