@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -342,39 +343,71 @@ func verifyCmd(a *App) *cobra.Command {
 			if cmd.Flags().Changed("to") {
 				q.Set("to", strconv.FormatInt(to, 10))
 			}
-			return a.withExplorer(cmd, func(ctx context.Context, e *explorerClient) error {
-				raw, err := e.get(ctx, "/api/v1/verify", q)
-				if err != nil {
-					return err
-				}
-				if err := a.print(raw, view{}); err != nil {
-					return err
-				}
-				var rep struct {
-					OK         bool `json:"ok"`
-					Mismatches []struct {
-						Block  uint64 `json:"block"`
-						Code   string `json:"code"`
-						Detail string `json:"detail"`
-					} `json:"mismatches"`
-				}
-				if err := json.Unmarshal(raw, &rep); err != nil {
-					return fmt.Errorf("explorer answer: %w", err)
-				}
-				if rep.OK {
-					return nil
-				}
-				code, detail := model.CodeIndexRecordDiffers, ""
-				if len(rep.Mismatches) > 0 {
-					m := rep.Mismatches[0]
-					code, detail = model.Code(m.Code), a.tr("区块 %d：%s（共 %d 处不一致）", "block %d: %s (%d mismatches in all)", m.Block, m.Detail, len(rep.Mismatches))
-				}
-				return refusal(code, "%s", detail)
-			})
+			e, err := a.explorer()
+			if err != nil {
+				return err
+			}
+			// the timeout holds per page: a long range is many pages
+			rep, err := verifyPages(cmd.Context(), e, q, a.Timeout)
+			if err != nil {
+				return err
+			}
+			raw, err := json.Marshal(rep)
+			if err != nil {
+				return err
+			}
+			if err := a.print(raw, view{}); err != nil {
+				return err
+			}
+			if rep.OK {
+				return nil
+			}
+			code, detail := model.CodeIndexRecordDiffers, ""
+			if len(rep.Mismatches) > 0 {
+				m := rep.Mismatches[0]
+				code, detail = model.Code(m.Code), a.tr("区块 %d：%s（共 %d 处不一致）", "block %d: %s (%d mismatches in all)", m.Block, m.Detail, len(rep.Mismatches))
+			}
+			return refusal(code, "%s", detail)
 		},
 	}
 	cmd.Flags().Int64Var(&from, "from", 0, a.tr("起始区块", "first block"))
 	cmd.Flags().Int64Var(&to, "to", 0, a.tr("截止区块（默认最后一个已索引区块）", "last block (default: the last indexed)"))
 	_ = cmd.MarkFlagRequired("from")
 	return cmd
+}
+
+// verifyPages asks for the range in q and follows the explorer's pages (it verifies a
+// bounded number of blocks per request) until the range is done, summing them into one
+// report.
+func verifyPages(ctx context.Context, e *explorerClient, q url.Values, timeout time.Duration) (*model.VerifyReport, error) {
+	var all *model.VerifyReport
+	for {
+		pctx, cancel := context.WithTimeout(ctx, timeout)
+		raw, err := e.get(pctx, "/api/v1/verify", q)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		var page model.VerifyReport
+		if err := json.Unmarshal(raw, &page); err != nil {
+			return nil, fmt.Errorf("explorer answer: %w", err)
+		}
+		if all == nil {
+			all = &page
+			all.OK = true
+		} else {
+			all.To, all.BlocksChecked, all.StateChecked = page.To, all.BlocksChecked+page.BlocksChecked, all.StateChecked+page.StateChecked
+			all.Seconds += page.Seconds
+			all.Mismatches = append(all.Mismatches, page.Mismatches...)
+		}
+		all.OK = all.OK && page.OK
+		if all.Mismatches == nil {
+			all.Mismatches = []model.VerifyMismatch{}
+		}
+		if page.Next == nil || *page.Next <= page.From {
+			all.Next = nil
+			return all, nil
+		}
+		q.Set("from", strconv.FormatUint(*page.Next, 10))
+	}
 }

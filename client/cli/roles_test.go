@@ -1,6 +1,11 @@
 package cli
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,5 +59,38 @@ func TestProgress_RateAndETA(t *testing.T) {
 	}
 	if strings.Contains(line, "\n") {
 		t.Fatal("progress spans lines")
+	}
+}
+
+// TestVerify_PagesFollowedToTheEnd: pdl verify follows the explorer's pages of a long
+// range and reports them as one, failing if any page found a mismatch.
+func TestVerify_PagesFollowedToTheEnd(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		from := r.URL.Query().Get("from")
+		asked = append(asked, from+"-"+r.URL.Query().Get("to"))
+		switch from {
+		case "0":
+			fmt.Fprint(w, `{"from":0,"to":1000,"blocksChecked":1000,"next":1000,"ok":true,"mismatches":[],"recordsComparedWithState":7,"seconds":1.5}`)
+		case "1000":
+			fmt.Fprint(w, `{"from":1000,"to":2000,"blocksChecked":1000,"next":2000,"ok":false,"mismatches":[{"block":1500,"code":"INDEX_RECORD_DIFFERS","detail":"x"}],"recordsComparedWithState":3,"seconds":1}`)
+		case "2000":
+			fmt.Fprint(w, `{"from":2000,"to":2301,"blocksChecked":301,"ok":true,"mismatches":[],"recordsComparedWithState":1,"seconds":0.5}`)
+		default:
+			http.Error(w, "unexpected page "+from, http.StatusBadRequest)
+		}
+	}))
+	defer srv.Close()
+	e := &explorerClient{base: srv.URL, hc: srv.Client(), lang: model.EN}
+	q := url.Values{"from": {"0"}, "to": {"2300"}}
+	rep, err := verifyPages(context.Background(), e, q, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(asked, " "); got != "0-2300 1000-2300 2000-2300" {
+		t.Fatalf("pages asked: %s", got)
+	}
+	if rep.OK || rep.From != 0 || rep.To != 2301 || rep.BlocksChecked != 2301 || rep.StateChecked != 11 || rep.Next != nil || len(rep.Mismatches) != 1 || rep.Mismatches[0].Block != 1500 {
+		t.Fatalf("combined report: %+v", rep)
 	}
 }

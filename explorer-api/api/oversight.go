@@ -62,7 +62,8 @@ func (s *Server) compliance(c *gin.Context) {
 	c.JSON(http.StatusOK, report)
 }
 
-// verifyChain compares the index with the ledger over blocks from..to (both optional).
+// verifyChain compares the index with the ledger over blocks from..to (both optional), a
+// page of at most query.DefaultVerifyBlocks at a time.
 func (s *Server) verifyChain(c *gin.Context) {
 	from, ok := blockParam(c, "from")
 	if !ok {
@@ -72,11 +73,7 @@ func (s *Server) verifyChain(c *gin.Context) {
 	if !ok {
 		return
 	}
-	first := uint64(0)
-	if from != nil {
-		first = *from
-	}
-	report, err := s.index().Verify(c.Request.Context(), first, to)
+	report, err := s.index().Verify(c.Request.Context(), from, to)
 	if err != nil {
 		s.storeErr(c, "checkpoint", err)
 		return

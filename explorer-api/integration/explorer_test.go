@@ -493,6 +493,8 @@ func TestExplorer_Kill9MidSyncIndexEqualsLedger(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	var atKill ready
+	e.try("/readyz", &atKill)
 	e.kill9()
 	e.start()
 	r := e.waitReady(h, 3*time.Minute)
@@ -515,14 +517,23 @@ func TestExplorer_Kill9MidSyncIndexEqualsLedger(t *testing.T) {
 			t.Fatalf("block %d: index %s/%d txs, ledger %s/%d", n, got.Hash, got.TxCount, want, len(b.GetData().GetData()))
 		}
 	}
+	// row by row around the point of the kill (every block's hash and transaction count
+	// were compared above), and the newest page
 	var ver struct {
-		OK bool `json:"ok"`
+		OK            bool   `json:"ok"`
+		BlocksChecked uint64 `json:"blocksChecked"`
+		Mismatches    []any  `json:"mismatches"`
+	}
+	around := max(atKill.Indexer.Next, 200) - 200
+	e.get("regulator", fmt.Sprintf("/api/v1/verify?from=%d&to=%d", around, around+400), &ver)
+	if !ver.OK || ver.BlocksChecked == 0 {
+		t.Fatalf("verification around block %d, where the explorer was killed: %+v", atKill.Indexer.Next, ver)
 	}
 	e.get("regulator", "/api/v1/verify", &ver)
 	if !ver.OK {
-		t.Fatal("verification after the restart found mismatches")
+		t.Fatalf("verification of the newest blocks after the restart: %+v", ver)
 	}
-	nettest.Report(t, "explorer-kill9", map[string]any{"blocks": h})
+	nettest.Report(t, "explorer-kill9", map[string]any{"blocks": h, "killedAt": atKill.Indexer.Next})
 }
 
 // TestExplorer_TamperedRowReported changes one indexed record version behind the
@@ -536,13 +547,25 @@ func TestExplorer_TamperedRowReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	// the blocks that hold the rows about to be tampered with: lh-res-08's current
+	// version and lh-prd-01's latest (a verification checks a bounded range of blocks)
+	var resBlock, prdBlock int64
+	if err := st.DB().QueryRow(`SELECT block FROM records WHERE kind = 'resource' AND id = 'lh-res-08'`).Scan(&resBlock); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DB().QueryRow(`SELECT MAX(block) FROM record_versions WHERE kind = 'product' AND id = 'lh-prd-01'`).Scan(&prdBlock); err != nil {
+		t.Fatal(err)
+	}
+	ranges := []string{fmt.Sprintf("from=%d&to=%d", resBlock, resBlock), fmt.Sprintf("from=%d&to=%d", prdBlock, prdBlock)}
 	var clean struct {
 		OK    bool `json:"ok"`
 		State int  `json:"recordsComparedWithState"`
 	}
-	e.get("regulator", "/api/v1/verify", &clean)
-	if !clean.OK || clean.State < 100 {
-		t.Fatalf("verification of the untouched index: %+v", clean)
+	for _, rg := range ranges {
+		e.get("regulator", "/api/v1/verify?"+rg, &clean)
+		if !clean.OK || clean.State < 1 {
+			t.Fatalf("verification of the untouched index (%s): %+v", rg, clean)
+		}
 	}
 	// a current record row changed behind the indexer (lh-res-08): world state (System:Digests) no
 	// longer matches the index
@@ -563,7 +586,7 @@ func TestExplorer_TamperedRowReported(t *testing.T) {
 			Detail string `json:"detail"`
 		} `json:"mismatches"`
 	}
-	e.get("regulator", "/api/v1/verify", &ver)
+	e.get("regulator", "/api/v1/verify?"+ranges[1], &ver)
 	if ver.OK {
 		t.Fatal("verification missed the tampered row")
 	}
@@ -576,6 +599,7 @@ func TestExplorer_TamperedRowReported(t *testing.T) {
 	if !hit {
 		t.Fatalf("mismatches do not name lh-prd-01: %+v", ver.Mismatches)
 	}
+	e.get("regulator", "/api/v1/verify?"+ranges[0], &ver)
 	stateHit := false
 	for _, m := range ver.Mismatches {
 		stateHit = stateHit || m.Code == "INDEX_STATE_DIFFERS" && strings.Contains(m.Detail, "lh-res-08")

@@ -41,6 +41,8 @@ type Index struct {
 	// TimeWindow: transactions whose claimed time is farther than this from their block's
 	// are flagged (DefaultTimeWindow when zero).
 	TimeWindow time.Duration
+	// VerifyBlocks is the most blocks one Verify checks (DefaultVerifyBlocks when zero).
+	VerifyBlocks int
 }
 
 // ErrAccessDenied is a record the caller may not read. It is distinct from

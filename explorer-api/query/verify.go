@@ -18,44 +18,56 @@ import (
 )
 
 // Mismatch is one difference between the index and the ledger.
-type Mismatch struct {
-	Block  uint64 `json:"block"`
-	Code   string `json:"code"`
-	Detail string `json:"detail"`
-}
+type Mismatch = model.VerifyMismatch
 
 // Verification is a chain verification report over blocks [From, To).
-type Verification struct {
-	From          uint64 `json:"from"`
-	To            uint64 `json:"to"`
-	BlocksChecked uint64 `json:"blocksChecked"`
-	OK            bool   `json:"ok"`
-	// ComparedWith says what the index was held to: the peer's blocks and world state,
-	// or (without a Ledger) the raw blocks the index stored.
-	ComparedWith string     `json:"comparedWith"`
-	Mismatches   []Mismatch `json:"mismatches"`
-	// StateChecked counts the records compared with world state.
-	StateChecked int     `json:"recordsComparedWithState"`
-	Seconds      float64 `json:"seconds"`
+type Verification = model.VerifyReport
+
+func mismatch(block uint64, code, detail string) Mismatch {
+	return Mismatch{Block: block, Code: code, Detail: detail}
 }
+
+// DefaultVerifyBlocks is the most blocks one Verify checks unless Index.VerifyBlocks says
+// otherwise.
+const DefaultVerifyBlocks = model.DefaultVerifyBlocks
 
 // Verify re-reads each block from the peer and compares it with the index: the block
 // hash, the hash chain, and every row derived from it (transactions, record versions),
 // so a changed row in the index is found; then it holds the records last written in
-// those blocks against world state. It checks blocks from through last (nil: through the
-// last indexed block; never past it). Only the checkpoint read fails it: every other
-// difference or failure is a Mismatch of the report.
-func (ix *Index) Verify(ctx context.Context, from uint64, last *uint64) (*Verification, error) {
+// those blocks against world state.
+//
+// It checks blocks first through last, never past the last indexed block and at most
+// VerifyBlocks of them: with first nil, the range ends at last (nil: the last indexed
+// block) and starts VerifyBlocks before, so the default is the newest page; with first
+// set, a longer range stops early and Next names where the next page starts. Only the
+// checkpoint read fails it: every other difference or failure is a Mismatch of the report.
+func (ix *Index) Verify(ctx context.Context, first, last *uint64) (*Verification, error) {
 	next, _, err := ix.Store.Checkpoint(ctx)
 	if err != nil {
 		return nil, err
 	}
-	to := next
-	if last != nil {
-		to = *last + 1
+	end := next
+	if last != nil && *last < next {
+		end = *last + 1
 	}
-	if to > next {
-		to = next
+	page := uint64(DefaultVerifyBlocks)
+	if ix.VerifyBlocks > 0 {
+		page = uint64(ix.VerifyBlocks)
+	}
+	from := uint64(0)
+	if first != nil {
+		from = *first
+	} else if end > page {
+		from = end - page
+	}
+	to := end
+	var more *uint64
+	if to > from && to-from > page {
+		to = from + page
+		more = &to
+	}
+	if from > to {
+		to = from
 	}
 	started := time.Now()
 	problems := []Mismatch{}
@@ -63,34 +75,34 @@ func (ix *Index) Verify(ctx context.Context, from uint64, last *uint64) (*Verifi
 	for n := from; n < to; n++ {
 		stored, err := ix.Store.Block(ctx, n)
 		if err != nil {
-			problems = append(problems, Mismatch{n, "INDEX_BLOCK_MISSING", err.Error()})
+			problems = append(problems, mismatch(n, "INDEX_BLOCK_MISSING", err.Error()))
 			continue
 		}
 		if n > from && !bytes.Equal(stored.PrevHash, prevHash) {
-			problems = append(problems, Mismatch{n, "INDEX_CHAIN_BROKEN", "stored previous hash does not match the stored hash of block " + strconv.FormatUint(n-1, 10)})
+			problems = append(problems, mismatch(n, "INDEX_CHAIN_BROKEN", "stored previous hash does not match the stored hash of block "+strconv.FormatUint(n-1, 10)))
 		}
 		prevHash = stored.Hash
 		raw := stored.Raw
 		source := "index"
 		if ix.Ledger != nil {
 			if raw, err = ix.Ledger.BlockBytes(ctx, n); err != nil {
-				problems = append(problems, Mismatch{n, "LEDGER_UNREADABLE", err.Error()})
+				problems = append(problems, mismatch(n, "LEDGER_UNREADABLE", err.Error()))
 				continue
 			}
 			source = "ledger"
 		}
 		var b common.Block
 		if err := proto.Unmarshal(raw, &b); err != nil {
-			problems = append(problems, Mismatch{n, "BLOCK_UNREADABLE", source + ": " + err.Error()})
+			problems = append(problems, mismatch(n, "BLOCK_UNREADABLE", source+": "+err.Error()))
 			continue
 		}
 		want, err := indexer.Convert(&b, ix.Chaincode)
 		if err != nil {
-			problems = append(problems, Mismatch{n, "BLOCK_UNREADABLE", err.Error()})
+			problems = append(problems, mismatch(n, "BLOCK_UNREADABLE", err.Error()))
 			continue
 		}
 		if !bytes.Equal(want.Hash, stored.Hash) {
-			problems = append(problems, Mismatch{n, "INDEX_BLOCK_HASH_DIFFERS", fmt.Sprintf("index has %x, %s has %x", stored.Hash, source, want.Hash)})
+			problems = append(problems, mismatch(n, "INDEX_BLOCK_HASH_DIFFERS", fmt.Sprintf("index has %x, %s has %x", stored.Hash, source, want.Hash)))
 		}
 		problems = append(problems, ix.compareRows(ctx, n, want)...)
 	}
@@ -100,7 +112,7 @@ func (ix *Index) Verify(ctx context.Context, from uint64, last *uint64) (*Verifi
 		stateChecked, sp = ix.compareState(ctx, from, to)
 		problems = append(problems, sp...)
 	}
-	return &Verification{From: from, To: to, BlocksChecked: to - from, OK: len(problems) == 0,
+	return &Verification{From: from, To: to, BlocksChecked: to - from, Next: more, OK: len(problems) == 0,
 		ComparedWith: map[bool]string{true: "ledger (peer)", false: "stored raw blocks"}[ix.Ledger != nil],
 		Mismatches:   problems, StateChecked: stateChecked, Seconds: time.Since(started).Seconds()}, nil
 }
@@ -113,15 +125,9 @@ func (ix *Index) compareState(ctx context.Context, from, to uint64) (int, []Mism
 	checked := 0
 	after := ""
 	for {
-		rs, next, err := ix.Store.Records(ctx, store.RecordQuery{Limit: 500, After: after, NoParties: true})
+		batch, next, err := ix.Store.Records(ctx, store.RecordQuery{Limit: 500, After: after, NoParties: true, Blocks: &store.BlockRange{From: from, To: to}})
 		if err != nil {
-			return checked, append(out, Mismatch{0, "INDEX_UNREADABLE", err.Error()})
-		}
-		var batch []store.Record
-		for _, r := range rs {
-			if r.Block >= from && r.Block < to {
-				batch = append(batch, r)
-			}
+			return checked, append(out, mismatch(0, "INDEX_UNREADABLE", err.Error()))
 		}
 		for i := 0; i < len(batch); i += 200 {
 			part := batch[i:min(i+200, len(batch))]
@@ -131,16 +137,16 @@ func (ix *Index) compareState(ctx context.Context, from, to uint64) (int, []Mism
 			}
 			ds, err := ix.Ledger.StateDigests(ctx, refs)
 			if err != nil || len(ds) != len(part) {
-				return checked, append(out, Mismatch{part[0].Block, "LEDGER_UNREADABLE", fmt.Sprintf("state digests: %v (%d answers for %d records)", err, len(ds), len(part))})
+				return checked, append(out, mismatch(part[0].Block, "LEDGER_UNREADABLE", fmt.Sprintf("state digests: %v (%d answers for %d records)", err, len(ds), len(part))))
 			}
 			for j, r := range part {
 				checked++
 				d := ds[j]
 				switch {
 				case d.Missing:
-					out = append(out, Mismatch{r.Block, "INDEX_STATE_DIFFERS", fmt.Sprintf("%s %s v%d is indexed but not in world state", r.Kind, r.ID, r.Version)})
+					out = append(out, mismatch(r.Block, "INDEX_STATE_DIFFERS", fmt.Sprintf("%s %s v%d is indexed but not in world state", r.Kind, r.ID, r.Version)))
 				case d.Version != r.Version || d.Digest != gm.SumHex(r.Data):
-					out = append(out, Mismatch{r.Block, "INDEX_STATE_DIFFERS", fmt.Sprintf("%s %s: index has v%d (tx %s), world state has v%d with other content", r.Kind, r.ID, r.Version, r.TxID, d.Version)})
+					out = append(out, mismatch(r.Block, "INDEX_STATE_DIFFERS", fmt.Sprintf("%s %s: index has v%d (tx %s), world state has v%d with other content", r.Kind, r.ID, r.Version, r.TxID, d.Version)))
 				}
 			}
 		}
@@ -157,21 +163,21 @@ func (ix *Index) compareRows(ctx context.Context, n uint64, want *store.Block) [
 	var out []Mismatch
 	got, err := ix.Store.TxsOfBlock(ctx, n)
 	if err != nil {
-		return []Mismatch{{n, "INDEX_TXS_UNREADABLE", err.Error()}}
+		return []Mismatch{mismatch(n, "INDEX_TXS_UNREADABLE", err.Error())}
 	}
 	if len(got) != len(want.Txs) {
-		return []Mismatch{{n, "INDEX_TX_COUNT_DIFFERS", fmt.Sprintf("index has %d transactions, the block %d", len(got), len(want.Txs))}}
+		return []Mismatch{mismatch(n, "INDEX_TX_COUNT_DIFFERS", fmt.Sprintf("index has %d transactions, the block %d", len(got), len(want.Txs)))}
 	}
 	for i, w := range want.Txs {
 		g := got[i]
 		if g.ID != w.ID || g.Valid != w.Valid || g.ValidationCode != w.ValidationCode || g.EventType != w.EventType || g.CreatorMSP != w.CreatorMSP {
-			out = append(out, Mismatch{n, "INDEX_TX_DIFFERS", fmt.Sprintf("tx %d: index (%s %s %s) vs block (%s %s %s)", i, g.ID, g.ValidationCode, g.EventType, w.ID, w.ValidationCode, w.EventType)})
+			out = append(out, mismatch(n, "INDEX_TX_DIFFERS", fmt.Sprintf("tx %d: index (%s %s %s) vs block (%s %s %s)", i, g.ID, g.ValidationCode, g.EventType, w.ID, w.ValidationCode, w.EventType)))
 			continue
 		}
 		for _, rc := range w.Records {
 			vs, err := ix.Store.RecordVersions(ctx, rc.Kind, rc.ID)
 			if err != nil {
-				out = append(out, Mismatch{n, "INDEX_RECORD_MISSING", fmt.Sprintf("%s %s: %v", rc.Kind, rc.ID, err)})
+				out = append(out, mismatch(n, "INDEX_RECORD_MISSING", fmt.Sprintf("%s %s: %v", rc.Kind, rc.ID, err)))
 				continue
 			}
 			found := false
@@ -179,12 +185,12 @@ func (ix *Index) compareRows(ctx context.Context, n uint64, want *store.Block) [
 				if v.TxID == w.ID {
 					found = true
 					if !jsonEqual(v.Data, rc.Data) || v.Version != rc.Version {
-						out = append(out, Mismatch{n, "INDEX_RECORD_DIFFERS", fmt.Sprintf("%s %s v%d written by tx %s differs from the ledger", rc.Kind, rc.ID, rc.Version, w.ID)})
+						out = append(out, mismatch(n, "INDEX_RECORD_DIFFERS", fmt.Sprintf("%s %s v%d written by tx %s differs from the ledger", rc.Kind, rc.ID, rc.Version, w.ID)))
 					}
 				}
 			}
 			if !found {
-				out = append(out, Mismatch{n, "INDEX_RECORD_MISSING", fmt.Sprintf("%s %s v%d of tx %s is not indexed", rc.Kind, rc.ID, rc.Version, w.ID)})
+				out = append(out, mismatch(n, "INDEX_RECORD_MISSING", fmt.Sprintf("%s %s v%d of tx %s is not indexed", rc.Kind, rc.ID, rc.Version, w.ID)))
 			}
 		}
 	}
@@ -201,7 +207,7 @@ func (ix *Index) compareRows(ctx context.Context, n uint64, want *store.Block) [
 			}
 			last := vs[len(vs)-1]
 			if cur.TxID == last.TxID && !jsonEqual(cur.Data, last.Data) {
-				out = append(out, Mismatch{n, "INDEX_RECORD_DIFFERS", fmt.Sprintf("current %s %s differs from its last indexed version", rc.Kind, rc.ID)})
+				out = append(out, mismatch(n, "INDEX_RECORD_DIFFERS", fmt.Sprintf("current %s %s differs from its last indexed version", rc.Kind, rc.ID)))
 			}
 		}
 	}

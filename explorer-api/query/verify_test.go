@@ -132,26 +132,67 @@ func verifyLedger(t *testing.T) *fabricLedger {
 	return f
 }
 
+var zero uint64
+
 // TestVerify_IndexEqualsItsBlocks: an untouched index verifies against the raw blocks
 // it stored and against the peer (blocks and world state), over any range.
 func TestVerify_IndexEqualsItsBlocks(t *testing.T) {
 	f := verifyLedger(t)
 	ctx := context.Background()
-	v, err := f.index().Verify(ctx, 0, nil)
+	v, err := f.index().Verify(ctx, &zero, nil)
 	if err != nil || !v.OK || v.From != 0 || v.To != 3 || v.BlocksChecked != 3 || v.ComparedWith != "stored raw blocks" || v.StateChecked != 0 {
 		t.Fatalf("%+v %v (%s)", v, err, codes(v))
 	}
 	ix := f.index()
 	ix.Ledger = f
-	if v, err = ix.Verify(ctx, 0, nil); err != nil || !v.OK || v.ComparedWith != "ledger (peer)" || v.StateChecked != 3 {
+	if v, err = ix.Verify(ctx, &zero, nil); err != nil || !v.OK || v.ComparedWith != "ledger (peer)" || v.StateChecked != 3 {
 		t.Fatalf("against the peer: %+v %v (%s)", v, err, codes(v))
 	}
-	one, beyond := uint64(1), uint64(99)
-	if v, _ = ix.Verify(ctx, 1, &one); v.From != 1 || v.To != 2 || v.BlocksChecked != 1 || v.StateChecked != 2 {
+	one, two, beyond := uint64(1), uint64(2), uint64(99)
+	if v, _ = ix.Verify(ctx, &one, &one); v.From != 1 || v.To != 2 || v.BlocksChecked != 1 || v.StateChecked != 2 {
 		t.Fatalf("block 1 only: %+v", v)
 	}
-	if v, _ = ix.Verify(ctx, 2, &beyond); v.To != 3 || v.BlocksChecked != 1 {
+	if v, _ = ix.Verify(ctx, &two, &beyond); v.To != 3 || v.BlocksChecked != 1 {
 		t.Fatalf("a range past the index ends at its checkpoint: %+v", v)
+	}
+}
+
+// TestVerify_LongRangePaged: one verification checks at most VerifyBlocks blocks; a
+// longer range says where its next page starts, and without a first block the newest
+// page is checked.
+func TestVerify_LongRangePaged(t *testing.T) {
+	f := verifyLedger(t)
+	ctx := context.Background()
+	ix := f.index()
+	ix.Ledger = f
+	ix.VerifyBlocks = 2
+	v, err := ix.Verify(ctx, nil, nil)
+	if err != nil || !v.OK || v.From != 1 || v.To != 3 || v.Next != nil || v.BlocksChecked != 2 {
+		t.Fatalf("default range: %+v %v", v, err)
+	}
+	if v, _ = ix.Verify(ctx, &zero, nil); v.From != 0 || v.To != 2 || v.Next == nil || *v.Next != 2 || !v.OK {
+		t.Fatalf("first page: %+v", v)
+	}
+	if v, _ = ix.Verify(ctx, v.Next, nil); v.From != 2 || v.To != 3 || v.Next != nil || !v.OK {
+		t.Fatalf("second page: %+v", v)
+	}
+	one := uint64(1)
+	if v, _ = ix.Verify(ctx, nil, &one); v.From != 0 || v.To != 2 || v.Next != nil {
+		t.Fatalf("the page ending at block 1: %+v", v)
+	}
+	// a version tampered in block 2 is reported for block 2 by the second page only (the
+	// first page sees the current row unlike that version, at block 0 where r1 began)
+	if _, err := f.st.DB().Exec(`UPDATE record_versions SET data = replace(data, '楼栋数据 v2', '篡改') WHERE kind = ? AND id = ? AND block = 2`, string(model.KindResource), "r1"); err != nil {
+		t.Fatal(err)
+	}
+	v, _ = ix.Verify(ctx, &zero, nil)
+	for _, m := range v.Mismatches {
+		if m.Block >= v.To {
+			t.Fatalf("the first page reports a block it did not check: %s", codes(v))
+		}
+	}
+	if v, _ = ix.Verify(ctx, v.Next, nil); v.OK || !strings.Contains(codes(v), "2 INDEX_RECORD_DIFFERS") {
+		t.Fatalf("the second page: %s", codes(v))
 	}
 }
 
@@ -169,7 +210,7 @@ func TestVerify_ChangedRowsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	// each block writing r1 or p1 finds its current version unlike its last indexed one
-	v, err := f.index().Verify(ctx, 0, nil)
+	v, err := f.index().Verify(ctx, &zero, nil)
 	if err != nil || v.OK || codes(v) != "0 INDEX_RECORD_DIFFERS, 1 INDEX_RECORD_DIFFERS, 1 INDEX_RECORD_DIFFERS, 2 INDEX_RECORD_DIFFERS" {
 		t.Fatalf("tampered index: %v (%s)", err, codes(v))
 	}
@@ -189,7 +230,7 @@ func TestVerify_ChangedRowsReported(t *testing.T) {
 	delete(f.state, model.RecordRef{Kind: model.KindApplication, ID: "a1"})
 	ix := f.index()
 	ix.Ledger = f
-	if v, _ = ix.Verify(ctx, 0, nil); codes(v) != "0 INDEX_RECORD_DIFFERS, 1 INDEX_BLOCK_HASH_DIFFERS, 1 INDEX_TX_COUNT_DIFFERS, 2 INDEX_RECORD_DIFFERS, 1 INDEX_STATE_DIFFERS, 2 INDEX_STATE_DIFFERS" {
+	if v, _ = ix.Verify(ctx, &zero, nil); codes(v) != "0 INDEX_RECORD_DIFFERS, 1 INDEX_BLOCK_HASH_DIFFERS, 1 INDEX_TX_COUNT_DIFFERS, 2 INDEX_RECORD_DIFFERS, 1 INDEX_STATE_DIFFERS, 2 INDEX_STATE_DIFFERS" {
 		t.Fatalf("against the peer: %s", codes(v))
 	}
 }

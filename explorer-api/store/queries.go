@@ -180,7 +180,12 @@ type RecordQuery struct {
 	Limit      int    // 1..500, default 100
 	After      string // cursor: the last "kind/id" of the previous page
 	NoParties  bool   // leave Record.Parties empty (one query less per record)
+	// Blocks keeps the records whose current version was written in these blocks.
+	Blocks *BlockRange
 }
+
+// BlockRange is the blocks From up to (not including) To.
+type BlockRange struct{ From, To uint64 }
 
 // Records returns a page of current records ordered by kind and id, and the cursor of
 // the next page ("" at the end).
@@ -198,6 +203,9 @@ func (s *Store) Records(ctx context.Context, q RecordQuery) ([]Record, string, e
 	}
 	if q.PublicOnly {
 		where = append(where, `r.public = 1`)
+	}
+	if q.Blocks != nil {
+		where, args = append(where, `r.block >= ? AND r.block < ?`), append(args, int64(q.Blocks.From), int64(q.Blocks.To))
 	}
 	if q.After != "" {
 		k, id, ok := strings.Cut(q.After, "/")

@@ -32,7 +32,7 @@ const UI = {
     compliance: '合规看板', complianceAt: '统计时间', category: '类别', count: '数量', detail: '说明', party: '责任方', due: '期限', rule: '规则',
     trail: '审计轨迹', kinds: '记录类型（逗号分隔）', from: '起', to: '止', search: '查询', trailHint: '按参与方，或按记录（类型和编号）查询。',
     kind: '类型',
-    verify: '链校验', verifyIntro: '逐块比对索引与账本：区块哈希链、签名和每笔交易。', verifyRun: '校验', fromBlock: '起始区块', toBlock: '结束区块',
+    verify: '链校验', verifyIntro: '逐块比对索引与账本：区块哈希链、签名和每笔交易。', verifyRun: '校验', verifyNext: (n) => `每次最多校验一页区块；本页之后从区块 ${n} 继续，再点“校验”。`, fromBlock: '起始区块', toBlock: '结束区块',
     verified: '已校验', failures: '失败',
     logs: '日志证明', logsIntro: '粘贴一行日志和 pdl logs prove 输出的证明 JSON，对照账本上锚定的默克尔根核验。', line: '日志行', proofJson: '证明 JSON',
     verifyLine: '核验', lineOk: '核验通过：该行日志包含在链上锚定的日志树中。', lineBad: '核验未通过', steps: '核验步骤',
@@ -63,7 +63,7 @@ const UI = {
     compliance: 'Compliance', complianceAt: 'As of', category: 'Category', count: 'Count', detail: 'Detail', party: 'Party', due: 'Due', rule: 'Rule',
     trail: 'Audit trail', kinds: 'Record kinds (comma-separated)', from: 'From', to: 'To', search: 'Search', trailHint: 'Search by participant, or by record (kind and id).',
     kind: 'Kind',
-    verify: 'Chain check', verifyIntro: 'Compares the index with the ledger block by block: hash chain, signatures, every transaction.', verifyRun: 'Verify', fromBlock: 'From block', toBlock: 'To block',
+    verify: 'Chain check', verifyIntro: 'Compares the index with the ledger block by block: hash chain, signatures, every transaction.', verifyRun: 'Verify', verifyNext: (n) => `One page of blocks is checked at a time; the next page starts at block ${n} — press Verify again.`, fromBlock: 'From block', toBlock: 'To block',
     verified: 'Verified', failures: 'Failures',
     logs: 'Log proof', logsIntro: 'Paste a log line and the proof JSON from pdl logs prove; it is checked against the Merkle root anchored on the ledger.', line: 'Log line', proofJson: 'Proof JSON',
     verifyLine: 'Verify', lineOk: 'Verified: the line is in the log tree anchored on the ledger.', lineBad: 'Not verified', steps: 'Steps',
@@ -557,7 +557,10 @@ async function verifyPage() {
       out.replaceChildren(el('section', { class: r.ok ? 'verdict-ok' : 'verdict-bad', 'data-ok': String(!!r.ok) },
         el('strong', {}, r.ok ? `${t('verified')}: ${t('block')} ${r.from}–${r.to}` : `${t('failures')}: ${bad.length}`),
         el('dl', { class: 'kv' }, Object.entries(r).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))])),
-        bad.length ? el('pre', { class: 'mono' }, JSON.stringify(bad, null, 2)) : null));
+        bad.length ? el('pre', { class: 'mono' }, JSON.stringify(bad, null, 2)) : null,
+        r.next != null ? el('p', { id: 'verify-next' }, t('verifyNext', r.next)) : null));
+      // the range goes on: the form is ready for its next page
+      if (r.next != null) from.value = String(r.next);
     } catch (err) { out.replaceChildren(problemView(err)); }
   } }, el('label', {}, t('fromBlock'), from), el('label', {}, t('toBlock'), to), el('button', { type: 'submit', class: 'primary' }, t('verifyRun')));
   page(t('verify'), el('p', {}, t('verifyIntro')), form, out);
