@@ -281,6 +281,21 @@ func (c *Client) EvaluateRaw(ctx context.Context, fn string, rawArgs ...string) 
 
 // evaluate retries what retryable allows (a peer restarting, a gateway that has not yet
 // seen another org) a few times within the evaluate timeout.
+// endorse collects fn's endorsements under the endorse timeout. A chaincode refusal
+// becomes a RefusedError and any other failure a NetworkError, both carrying the tx id.
+func (c *Client) endorse(ctx context.Context, fn string, proposal *client.Proposal) (*client.Transaction, error) {
+	ectx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Endorse)
+	defer cancel()
+	tx, err := proposal.EndorseWithContext(ectx)
+	if err != nil {
+		if e := refusal(err); e != nil {
+			return nil, &RefusedError{Err: e, TxID: proposal.TransactionID()}
+		}
+		return nil, &NetworkError{Op: "endorse " + fn, TxID: proposal.TransactionID(), Err: err}
+	}
+	return tx, nil
+}
+
 func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, error) {
 	if err := checkEvaluable(fn); err != nil {
 		return nil, err
@@ -406,14 +421,9 @@ func (c *Client) submitOnce(ctx context.Context, fn string, a []string, transien
 		}
 	}
 	txID := proposal.TransactionID()
-	ectx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Endorse)
-	tx, err := proposal.EndorseWithContext(ectx)
-	cancel()
+	tx, err := c.endorse(ctx, fn, proposal)
 	if err != nil {
-		if e := refusal(err); e != nil {
-			return nil, &RefusedError{Err: e, TxID: txID}
-		}
-		return nil, &NetworkError{Op: "endorse " + fn, TxID: txID, Err: err}
+		return nil, err
 	}
 	sctx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Submit)
 	commit, err := tx.SubmitWithContext(sctx)

@@ -94,14 +94,9 @@ func (c *Client) DryRun(ctx context.Context, fn string, req any) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	ectx, cancel := context.WithTimeout(ctx, c.opts.timeouts.Endorse)
-	defer cancel()
-	tx, err := proposal.EndorseWithContext(ectx)
+	tx, err := c.endorse(ctx, fn, proposal)
 	if err != nil {
-		if e := refusal(err); e != nil {
-			return nil, &RefusedError{Err: e, TxID: proposal.TransactionID()}
-		}
-		return nil, &NetworkError{Op: "endorse " + fn, TxID: proposal.TransactionID(), Err: err}
+		return nil, err
 	}
 	return tx.Result(), nil
 }

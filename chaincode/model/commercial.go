@@ -103,25 +103,30 @@ func CanReadCommercial(r Record, who Reader) bool {
 // commercial fields removed) and the commercial fields (a JSON object). Both come out
 // with their keys sorted, so the split is deterministic.
 func SplitCommercial(kind Kind, raw []byte) (public, fields []byte, err error) {
-	names := CommercialFields(kind)
+	return splitFields(raw, CommercialFields(kind))
+}
+
+// splitFields moves the named fields of a JSON object into their own object; both
+// objects are marshalled with sorted keys.
+func splitFields(raw []byte, names []string) (rest, fields []byte, err error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, nil, err
 	}
-	priv := map[string]json.RawMessage{}
+	moved := map[string]json.RawMessage{}
 	for _, n := range names {
 		if v, ok := obj[n]; ok {
-			priv[n] = v
+			moved[n] = v
 			delete(obj, n)
 		}
 	}
-	if public, err = json.Marshal(obj); err != nil {
+	if rest, err = json.Marshal(obj); err != nil {
 		return nil, nil, err
 	}
-	if fields, err = json.Marshal(priv); err != nil {
+	if fields, err = json.Marshal(moved); err != nil {
 		return nil, nil, err
 	}
-	return public, fields, nil
+	return rest, fields, nil
 }
 
 var withheldMark = []byte(`"withheld":true`)
@@ -172,21 +177,7 @@ func SplitCommercialRequest(fn string, raw []byte, salt []byte) (args []byte, tr
 	if names == nil {
 		return raw, nil, nil
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, nil, err
-	}
-	priv := map[string]json.RawMessage{}
-	for _, n := range names {
-		if v, ok := obj[n]; ok {
-			priv[n] = v
-			delete(obj, n)
-		}
-	}
-	if args, err = json.Marshal(obj); err != nil {
-		return nil, nil, err
-	}
-	fields, err := json.Marshal(priv)
+	args, fields, err := splitFields(raw, names)
 	if err != nil {
 		return nil, nil, err
 	}
