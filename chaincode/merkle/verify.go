@@ -89,7 +89,7 @@ type Step struct {
 
 // InclusionSteps walks the audit path proof from leafHash at index in a tree of size
 // leaves (RFC 9162 §2.1.3.2), one Step per proof hash; the last step's Hash is the root
-// the proof leads to (leafHash itself when the tree has one leaf). It is the walk
+// the proof leads to. A one-leaf tree has no steps: its root is leafHash. It is the walk
 // RootFromInclusionProof does, kept so a person can follow it (the console shows it).
 // Preconditions are checked as RootFromInclusionProof documents.
 func InclusionSteps(h Hasher, index, size uint64, leafHash []byte, proof [][]byte) ([]Step, error) {

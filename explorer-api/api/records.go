@@ -131,7 +131,10 @@ func publicKind(kind model.Kind) func(*Server, *gin.Context) {
 
 func (s *Server) publicFees(c *gin.Context) {
 	out := gin.H{}
-	// proofs by transaction id: each item's updatedTx names the transaction that wrote it
+	// proofs by transaction id (each item's updatedTx names the transaction that wrote
+	// it), opt-in so the answer keeps the shape clients decode (a map of lists); a proof
+	// costs a block lookup, so none is made unless asked for
+	withProofs := c.Query("proofs") == "1"
 	proofs := map[string]*query.Proof{}
 	for _, kind := range []model.Kind{model.KindPriceCap, model.KindPriceFiling} {
 		rs, _, err := s.Store.Records(c.Request.Context(), store.RecordQuery{Kind: string(kind), PublicOnly: true, Limit: 500})
@@ -142,12 +145,13 @@ func (s *Server) publicFees(c *gin.Context) {
 		items := []json.RawMessage{}
 		for _, r := range rs {
 			items = append(items, r.Data)
-			proofs[r.TxID] = s.index().Proof(c.Request.Context(), r.TxID)
+			if withProofs {
+				proofs[r.TxID] = s.index().Proof(c.Request.Context(), r.TxID)
+			}
 		}
 		out[string(kind)+"s"] = items
 	}
-	if c.Query("proofs") == "1" {
-		// opt-in, so the answer keeps the shape clients decode (a map of lists)
+	if withProofs {
 		out["proofs"] = proofs
 	}
 	c.JSON(http.StatusOK, out)

@@ -28,7 +28,7 @@ type Finding struct {
 	ID       string    `json:"id"`
 	Detail   string    `json:"detail"`
 	Party    string    `json:"party,omitempty"`
-	Due      time.Time `json:"due,omitempty"`
+	Due      time.Time `json:"due,omitzero"`
 	Rule     string    `json:"rule,omitempty"`
 }
 

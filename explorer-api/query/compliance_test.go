@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -72,5 +73,22 @@ func TestCompliance_EmptyIndexReportsNothing(t *testing.T) {
 	r, err := newLedger(t).index().Compliance(context.Background(), time.Now())
 	if err != nil || r.Findings == nil || len(r.Findings) != 0 || len(r.Counts) != 0 {
 		t.Fatalf("%+v %v", r, err)
+	}
+}
+
+// TestCompliance_FindingWithoutDueHasNoDueOnTheWire: a finding with no deadline leaves
+// "due" out rather than sending Go's zero time (year 1), which a reader would take for a
+// date long past.
+func TestCompliance_FindingWithoutDueHasNoDueOnTheWire(t *testing.T) {
+	raw, err := json.Marshal(Finding{Category: "unanswered_case", Kind: "case", ID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), `"due"`) {
+		t.Fatalf("a finding without a deadline: %s", raw)
+	}
+	raw, _ = json.Marshal(Finding{Category: "overdue", Due: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)})
+	if !strings.Contains(string(raw), `"due":"`) {
+		t.Fatalf("a finding with a deadline: %s", raw)
 	}
 }

@@ -32,7 +32,7 @@ const UI = {
     compliance: '合规看板', complianceAt: '统计时间', category: '类别', count: '数量', detail: '说明', party: '责任方', due: '期限', rule: '规则',
     trail: '审计轨迹', kinds: '记录类型（逗号分隔）', from: '起', to: '止', search: '查询', trailHint: '按参与方，或按记录（类型和编号）查询。',
     kind: '类型',
-    verify: '链校验', verifyIntro: '逐块比对索引与账本：区块哈希链、签名和每笔交易。', verifyRun: '校验', verifyNext: (n) => `每次最多校验一页区块；本页之后从区块 ${n} 继续，再点“校验”。`, fromBlock: '起始区块', toBlock: '结束区块',
+    verify: '链校验', verifyIntro: '逐块比对索引与账本：区块哈希链、签名和每笔交易。', verifyRun: '校验', verifyNext: '每次最多校验一页区块；下一页从区块 {0} 开始，再点“校验”继续。', fromBlock: '起始区块', toBlock: '结束区块',
     verified: '已校验', failures: '失败',
     logs: '日志证明', logsIntro: '粘贴一行日志和 pdl logs prove 输出的证明 JSON，对照账本上锚定的默克尔根核验。', line: '日志行', proofJson: '证明 JSON',
     verifyLine: '核验', lineOk: '核验通过：该行日志包含在链上锚定的日志树中。', lineBad: '核验未通过', steps: '核验步骤',
@@ -63,7 +63,7 @@ const UI = {
     compliance: 'Compliance', complianceAt: 'As of', category: 'Category', count: 'Count', detail: 'Detail', party: 'Party', due: 'Due', rule: 'Rule',
     trail: 'Audit trail', kinds: 'Record kinds (comma-separated)', from: 'From', to: 'To', search: 'Search', trailHint: 'Search by participant, or by record (kind and id).',
     kind: 'Kind',
-    verify: 'Chain check', verifyIntro: 'Compares the index with the ledger block by block: hash chain, signatures, every transaction.', verifyRun: 'Verify', verifyNext: (n) => `One page of blocks is checked at a time; the next page starts at block ${n} — press Verify again.`, fromBlock: 'From block', toBlock: 'To block',
+    verify: 'Chain check', verifyIntro: 'Compares the index with the ledger block by block: hash chain, signatures, every transaction.', verifyRun: 'Verify', verifyNext: 'One page of blocks is checked at a time; the next page starts at block {0} — press Verify to go on.', fromBlock: 'From block', toBlock: 'To block',
     verified: 'Verified', failures: 'Failures',
     logs: 'Log proof', logsIntro: 'Paste a log line and the proof JSON from pdl logs prove; it is checked against the Merkle root anchored on the ledger.', line: 'Log line', proofJson: 'Proof JSON',
     verifyLine: 'Verify', lineOk: 'Verified: the line is in the log tree anchored on the ledger.', lineBad: 'Not verified', steps: 'Steps',
@@ -74,8 +74,14 @@ const UI = {
   },
 };
 
+// own is obj[key] only when obj itself holds key: keys come from ledger data, and a
+// status named "constructor" must not find Object.prototype's.
+function own(obj, key) {
+  return obj && Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 function t(key, ...args) {
-  let s = (UI[S.lang] && UI[S.lang][key]) || UI.zh[key] || key;
+  let s = own(UI[S.lang], key) || own(UI.zh, key) || key;
   args.forEach((a, i) => { s = s.replace('{' + i + '}', () => String(a)); });
   return s;
 }
@@ -86,15 +92,15 @@ function label(value, type) {
   const v = String(value);
   if (S.lang !== 'zh') return v.replaceAll('_', ' ');
   const L = (S.labels && S.labels.values) || {};
-  return (type && L[type + '.' + v]) || L[v] || v;
+  return (type && own(L, type + '.' + v)) || own(L, v) || v;
 }
 function kindLabel(kind) {
-  const k = S.labels && S.labels.kinds && S.labels.kinds[kind];
-  return (k && k[S.lang]) || kind;
+  const k = own(S.labels && S.labels.kinds, kind);
+  return own(k, S.lang) || kind;
 }
 function codeTitle(code) {
-  const c = S.labels && S.labels.codes && S.labels.codes[code];
-  return (c && c[S.lang] && c[S.lang].title) || code;
+  const c = own(own(S.labels && S.labels.codes, code), S.lang);
+  return (c && c.title) || code;
 }
 
 // ---------------------------------------------------------------- formatting
@@ -387,7 +393,7 @@ async function provenancePage(id) {
   };
   for (const x of nodes) {
     const p = pos[x.key];
-    const cls = STATUS_CLASS[x.n.status] || 'none';
+    const cls = own(STATUS_CLASS, x.n.status) || 'none';
     const title = `${kindLabel(x.n.kind)} ${x.n.id}${x.n.status ? ' · ' + label(x.n.status) : ''}`;
     const gnode = svg('g', { class: `node st-${cls}`, tabindex: 0, role: 'button', 'aria-label': title, 'data-kind': x.n.kind, 'data-id': x.n.id, 'data-status': x.n.status || '', transform: `translate(${p.x},${p.y})` },
       svg('title', {}, title),
@@ -411,7 +417,7 @@ async function minePage() {
     const uses = [];
     const walk = (n) => { for (const c of n.children || []) { uses.push(c); walk(c); } };
     walk(res);
-    const count = {};
+    const count = Object.create(null); // keyed by record kinds from the ledger
     uses.forEach((u) => { count[u.kind] = (count[u.kind] || 0) + 1; });
     return { attrs: { 'data-id': res.id }, cells: [res.id, (res.data && res.data.name) || '', label(res.status, 'CatalogueStatus'),
       Object.keys(count).sort().map((k) => `${kindLabel(k)} ${count[k]}`).join('，') || t('none'), link(`/console/resources/${encodeURIComponent(res.id)}/provenance`, t('openProvenance'))] };
