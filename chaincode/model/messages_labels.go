@@ -67,6 +67,12 @@ var enumLabels = map[string]string{
 	"close": "关闭", "rectify": "责令整改", "terminate": "终止授权",
 	"security": "安全报告", "partner_supervision": "协作单位监督报告", "annual_operation": "年度运营报告",
 	"complaint": "投诉", "objection": "异议", "dispute": "争议", "data_quality": "数据质量反馈",
+	// what a deadline asks (model.Deadline.What; the texts that carry no Chinese of their own)
+	"Deadline.agreement filing": "协议备案", "Deadline.bureau assessment": "实施机构审核",
+	"Deadline.source unit confirmation": "数源单位确认", "Deadline.partner application initial review": "运营机构初审",
+	"Deadline.data deletion confirmation": "数据删除确认", "Deadline.incident report": "安全事件报告",
+	"Deadline.answer to a complaint": "答复投诉", "Deadline.answer to a objection": "答复异议",
+	"Deadline.answer to a dispute": "答复争议", "Deadline.answer to a data_quality": "答复数据质量反馈",
 	// compliance findings (the explorer's report categories; "overdue" is above)
 	"expired_not_recorded": "期满未记录", "log_gap": "日志锚定中断", "price_above_cap": "价格超上限",
 	"revenue_deviation": "收益偏离", "terminated_but_used": "终止后仍在使用", "unanswered_case": "投诉异议未答复",

@@ -102,6 +102,8 @@ func routeTable() []route {
 
 		{"GET", "/api/v1/resources/:id/provenance", "source units", "where a resource went: authorizations, applications, grants, products, prices, trades descending from it, with who did what when", member, []param{p("id", "resource id")}, "", (*Server).provenance},
 		{"GET", "/api/v1/me/uses", "source units", "every use of the caller's resources (source units)", member, nil, "", (*Server).myUses},
+		{"GET", "/api/v1/me/records", "identity", "the caller's own records of a kind, public or not (an operator's authorizations), with proofs", member, with(pageParams(), q("kind", "record kind (required)")), "", (*Server).myRecords},
+		{"GET", "/api/v1/me/obligations", "identity", "the open deadlines the caller must meet (filings, reports, reviews, rectifications, deletion confirmations), the earliest first, overdue ones marked", member, nil, "", (*Server).myObligations},
 
 		{"GET", "/api/v1/products/:id/check", "exchanges", "is the product registered, approved, in force, its operator's authorization active, its filed prices within their caps — with proof", member, []param{p("id", "product id")}, "", (*Server).productCheck},
 		{"POST", "/api/v1/products/check", "exchanges", "the product check for up to 100 products", member, nil, `{"ids": ["product id", ...]}`, (*Server).productCheckBatch},

@@ -27,18 +27,60 @@ func (s *Server) provenance(c *gin.Context) {
 	}
 }
 
+// meErr answers a failed query about the caller's own records: 403 IDENTITY_UNBOUND for
+// an identity that acts for no active participant, else as storeErr. It reports whether
+// err was a failure.
+func (s *Server) meErr(c *gin.Context, what string, err error) bool {
+	switch {
+	case errors.Is(err, query.ErrUnbound):
+		problem(c, http.StatusForbidden, "IDENTITY_UNBOUND", "", "%s is not bound to an active participant", callerOf(c).Subject)
+	case err != nil:
+		s.storeErr(c, what, err)
+	default:
+		return false
+	}
+	return true
+}
+
 // myUses answers a source unit's "where did my data go": the provenance of every
 // resource it is a unit of.
 func (s *Server) myUses(c *gin.Context) {
 	caller := callerOf(c)
 	trees, err := s.index().Uses(c.Request.Context(), caller.Reader())
-	switch {
-	case errors.Is(err, query.ErrUnbound):
-		problem(c, http.StatusForbidden, "IDENTITY_UNBOUND", "", "%s is not bound to an active participant", caller.Subject)
-	case err != nil:
-		s.storeErr(c, "provenance", err)
-	default:
+	if !s.meErr(c, "provenance", err) {
 		c.JSON(http.StatusOK, gin.H{"participant": caller.Participant, "resources": trees})
+	}
+}
+
+// myRecords lists a page of the caller's own records of one kind with their proofs.
+func (s *Server) myRecords(c *gin.Context) {
+	kind := model.Kind(c.Query("kind"))
+	if model.NewRecord(kind) == nil {
+		badParam(c, "kind", "%q is not a record kind", kind)
+		return
+	}
+	limit, ok := limitParam(c, 100, 500)
+	if !ok {
+		return
+	}
+	rs, next, err := s.index().Mine(c.Request.Context(), callerOf(c).Reader(), kind, limit, c.Query("cursor"))
+	if s.meErr(c, "records", err) {
+		return
+	}
+	out := Page[RecordView]{Items: []RecordView{}, Next: next}
+	for i := range rs {
+		out.Items = append(out.Items, s.view(c, &rs[i]))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// myObligations lists the open deadlines the caller must meet.
+func (s *Server) myObligations(c *gin.Context) {
+	caller := callerOf(c)
+	now := s.now()
+	obs, complete, err := s.index().Obligations(c.Request.Context(), caller.Reader(), now)
+	if !s.meErr(c, "records", err) {
+		c.JSON(http.StatusOK, gin.H{"participant": caller.Participant, "at": now, "complete": complete, "obligations": obs})
 	}
 }
 

@@ -37,6 +37,7 @@ func TestConsole_PagesShowWhatTheAPIAnswers(t *testing.T) {
 	t.Run("RegulatorDashboardAndTrail", func(t *testing.T) { consoleRegulator(t, e) })
 	t.Run("ExchangeChecksACSV", func(t *testing.T) { consoleExchange(t, e) })
 	t.Run("LogLineProof", func(t *testing.T) { consoleLogProof(t, e) })
+	t.Run("OperatorAuthorizationsAndObligations", func(t *testing.T) { consoleObligations(t, e) })
 }
 
 type listItem struct {
@@ -429,4 +430,90 @@ func consoleLogProof(t *testing.T, e *explorer) {
 	}
 	pg.screenshot("log-proof-changed")
 	pg.check()
+}
+
+// consoleObligations: the operator's page lists its own authorizations (disclosed or
+// not) and the deadlines it must meet, as GET /api/v1/me/records and /api/v1/me/obligations
+// answer; every bound party's "my obligations" page shows its own, and the bureau, whose
+// reviews the demo leaves overdue, has some.
+func consoleObligations(t *testing.T, e *explorer) {
+	type obligation struct {
+		Kind    string `json:"kind"`
+		ID      string `json:"id"`
+		Path    string `json:"path"`
+		Overdue bool   `json:"overdue"`
+	}
+	obligationsOf := func(profile string) []string {
+		var ans struct {
+			Complete    bool         `json:"complete"`
+			Obligations []obligation `json:"obligations"`
+		}
+		e.get(profile, "/api/v1/me/obligations", &ans)
+		if !ans.Complete {
+			t.Fatalf("%s: obligations incomplete", profile)
+		}
+		out := []string{}
+		for _, o := range ans.Obligations {
+			out = append(out, o.Kind+"/"+o.ID+"/"+o.Path+" "+boolText(o.Overdue))
+		}
+		return out
+	}
+	shown := func(pg *page) []string {
+		return evalAs[[]string](pg, `[...document.querySelectorAll('#obligations tbody tr')].map(r => r.dataset.id + ' ' + r.dataset.overdue)`)
+	}
+
+	var auths struct {
+		Items []struct {
+			ID     string `json:"id"`
+			Public bool   `json:"public"`
+		} `json:"items"`
+	}
+	e.get("operator", "/api/v1/me/records?kind=authorization&limit=500", &auths)
+	var ids []string
+	for _, it := range auths.Items {
+		ids = append(ids, it.ID)
+	}
+	if !slices.Contains(ids, "lh-auth-2026") {
+		t.Fatalf("the operator's own authorizations lack lh-auth-2026: %v", ids)
+	}
+	var prob struct {
+		Code string `json:"code"`
+	}
+	if st := e.call("operator", "GET", "/api/v1/me/records?kind=nokind", nil, &prob); st != 400 || prob.Code != "BAD_PARAMETER" {
+		t.Fatalf("an unknown kind: %d %+v", st, prob)
+	}
+	if st := e.call("", "GET", "/api/v1/me/obligations", nil, &prob); st != 401 {
+		t.Fatalf("obligations without a certificate: %d", st)
+	}
+
+	pg := e.newPage(t, "operator")
+	pg.open("/console/operator")
+	if got := evalAs[[]string](pg, `[...document.querySelectorAll('#my-authorizations tbody tr')].map(r => r.dataset.id)`); !slices.Equal(got, ids) {
+		t.Fatalf("the operator page lists %v, the API %v", got, ids)
+	}
+	want := obligationsOf("operator")
+	if got := shown(pg); !slices.Equal(got, want) {
+		t.Fatalf("the operator page shows obligations %v, the API %v", got, want)
+	}
+	if len(want) == 0 && evalAs[int](pg, `document.querySelectorAll('#obligations-none').length`) != 1 {
+		t.Fatal("no obligations, and the page does not say so")
+	}
+	pg.screenshot("operator")
+	pg.check()
+
+	for _, profile := range []string{"sourceunit-user1", "bureau"} {
+		want := obligationsOf(profile)
+		if profile == "bureau" && len(want) == 0 {
+			t.Fatal("the bureau has no open deadline, though the demo leaves reviews overdue")
+		}
+		pg := e.newPage(t, profile)
+		pg.open("/console/obligations")
+		if got := shown(pg); !slices.Equal(got, want) {
+			t.Fatalf("%s: the page shows %v, the API %v", profile, got, want)
+		}
+		if profile == "bureau" {
+			pg.screenshot("obligations-bureau")
+		}
+		pg.check()
+	}
 }

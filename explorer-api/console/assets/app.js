@@ -14,7 +14,7 @@ const UI = {
     brandSub: '公共数据授权运营存证', skip: '跳到正文', switchTo: 'English', loading: '加载中…',
     navHome: '首页', navAuth: '授权公示', navProducts: '产品目录', navFees: '收费标准', navCatalogue: '开放目录',
     navMine: '我的数据资源', navCheck: '产品核验', navCompliance: '合规看板', navTrail: '审计轨迹', navVerify: '链校验',
-    navOperator: '我的授权', navLogs: '日志证明',
+    navOperator: '我的授权', navLogs: '日志证明', navObligations: '我的待办',
     public: '公众（未登录）', loginHint: '以公众身份浏览。要查看本单位的数据，请在浏览器中导入本单位证书（pdl identity export --p12）后刷新。',
     who: '当前身份', participant: '参与方', role: '角色', org: '组织', subject: '证书主题', unbound: '证书未绑定参与方',
     id: '编号', name: '名称', operator: '运营机构', scope: '授权范围', term: '授权期限', status: '状态', proof: '链上证明',
@@ -37,7 +37,9 @@ const UI = {
     logs: '日志证明', logsIntro: '粘贴一行日志和 pdl logs prove 输出的证明 JSON，对照账本上锚定的默克尔根核验。', line: '日志行', proofJson: '证明 JSON',
     verifyLine: '核验', lineOk: '核验通过：该行日志包含在链上锚定的日志树中。', lineBad: '核验未通过', steps: '核验步骤',
     stepLeaf: '叶子哈希（SM3）', stepSibling: '第 {0} 步：与兄弟节点合并', stepRoot: '计算所得根与账本锚定根比较', sideLeft: '兄弟节点在左', sideRight: '兄弟节点在右', anchor: '锚定记录', root: '锚定根',
-    operatorPage: '我的授权', deadlines: '期限与义务', publicityEnds: '公示截止', termEnd: '期满',
+    operatorPage: '我的授权', deadlines: '期限与义务', obligations: '待办期限',
+    obligationsIntro: '本单位须在期限前完成的事项（备案、报告、审核、整改、数据删除确认），按到期时间排列；期限按工作日和节假日日历计算。',
+    what: '事项', overdue: '已逾期', open: '未到期', calendarWeekendsOnly: '仅按周末计算（该年无节假日数据）', incomplete: '记录过多，只列出了部分', publicityEnds: '公示截止', termEnd: '期满',
     pricesChart: '各产品备案价格与上限', deadlinesChart: '期限日历（按到期日）', yuan: '元', items: '项',
     notFound: '页面不存在', back: '返回首页', error: '出错了', loginNeeded: '此页面需要用本单位证书登录。',
   },
@@ -45,7 +47,7 @@ const UI = {
     brandSub: 'Public data authorized operation ledger', skip: 'Skip to content', switchTo: '中文', loading: 'Loading…',
     navHome: 'Home', navAuth: 'Authorizations', navProducts: 'Products', navFees: 'Fees', navCatalogue: 'Catalogue',
     navMine: 'My resources', navCheck: 'Product check', navCompliance: 'Compliance', navTrail: 'Audit trail', navVerify: 'Chain check',
-    navOperator: 'My authorizations', navLogs: 'Log proof',
+    navOperator: 'My authorizations', navLogs: 'Log proof', navObligations: 'My obligations',
     public: 'Public (not logged in)', loginHint: 'Browsing as the public. To see your organization\'s data, import your certificate into the browser (pdl identity export --p12) and reload.',
     who: 'Identity', participant: 'Participant', role: 'Role', org: 'Organization', subject: 'Certificate subject', unbound: 'certificate bound to no participant',
     id: 'ID', name: 'Name', operator: 'Operator', scope: 'Scope', term: 'Term', status: 'Status', proof: 'On-chain proof',
@@ -68,7 +70,9 @@ const UI = {
     logs: 'Log proof', logsIntro: 'Paste a log line and the proof JSON from pdl logs prove; it is checked against the Merkle root anchored on the ledger.', line: 'Log line', proofJson: 'Proof JSON',
     verifyLine: 'Verify', lineOk: 'Verified: the line is in the log tree anchored on the ledger.', lineBad: 'Not verified', steps: 'Steps',
     stepLeaf: 'Leaf hash (SM3)', stepSibling: 'Step {0}: combine with sibling', stepRoot: 'Computed root compared with the anchored root', sideLeft: 'sibling on the left', sideRight: 'sibling on the right', anchor: 'Anchor', root: 'Anchored root',
-    operatorPage: 'My authorizations', deadlines: 'Deadlines and obligations', publicityEnds: 'Publicity ends', termEnd: 'Term ends',
+    operatorPage: 'My authorizations', deadlines: 'Deadlines and obligations', obligations: 'Obligations due',
+    obligationsIntro: 'What your organization must do by a deadline (filings, reports, reviews, rectifications, deletion confirmations), the earliest first; working days follow the holiday calendar.',
+    what: 'What', overdue: 'Overdue', open: 'Open', calendarWeekendsOnly: 'weekends only (no holiday data for that year)', incomplete: 'too many records: the list is partial', publicityEnds: 'Publicity ends', termEnd: 'Term ends',
     pricesChart: 'Filed prices against their caps, per product', deadlinesChart: 'Deadlines by due date', yuan: 'yuan', items: 'items',
     notFound: 'Page not found', back: 'Back to home', error: 'Something went wrong', loginNeeded: 'This page needs your organization\'s certificate.',
   },
@@ -236,6 +240,7 @@ async function home() {
   if (role() === 'operator') add('/console/operator', 'navOperator', t('deadlines'));
   add('/console/public/authorizations', 'navAuth'); add('/console/public/products', 'navProducts');
   add('/console/public/fees', 'navFees'); add('/console/public/catalogue', 'navCatalogue');
+  if (S.me && S.me.active && S.me.participant) add('/console/obligations', 'navObligations', t('obligationsIntro'));
   if (S.me) add('/console/logs', 'navLogs', t('logsIntro'));
   const who = S.me
     ? el('dl', { class: 'kv', id: 'whoami' },
@@ -602,18 +607,38 @@ async function logsPage() {
   page(t('logs'), el('p', {}, t('logsIntro')), form, out);
 }
 
+// obligationsView is the table of open deadlines the caller must meet (GET /api/v1/me/obligations).
+function obligationsView(r) {
+  const rows = (r.obligations || []).map((o) => ({ attrs: { 'data-id': `${o.kind}/${o.id}/${o.path}`, 'data-overdue': String(!!o.overdue) },
+    cells: [link(recordHref(o.kind, o.id), `${kindLabel(o.kind)} ${o.id}`), label(o.what, 'Deadline'),
+      el('span', { class: 'badge ' + (o.overdue ? 'no' : 'lg-wait') }, o.overdue ? t('overdue') : t('open')),
+      el('span', { title: o.calendarCovered ? '' : t('calendarWeekendsOnly') }, fmtTime(o.due), o.calendarCovered ? '' : ' *'), o.rule || ''] }));
+  return el('section', { id: 'obligations' },
+    el('h2', {}, t('obligations')), el('p', {}, t('obligationsIntro')),
+    r.complete === false ? el('p', { class: 'verdict-bad' }, t('incomplete')) : null,
+    rows.length ? table([t('record'), t('what'), t('status'), t('due'), t('rule')], rows) : el('p', { class: 'muted', id: 'obligations-none' }, t('none')));
+}
+
+async function obligationsPage() {
+  if (!S.me) throw new Problem(401, { code: 'UNAUTHENTICATED', detail: t('loginNeeded') });
+  page(t('navObligations'), obligationsView(await api('/api/v1/me/obligations')));
+}
+
 async function operatorPage() {
   if (!S.me) throw new Problem(401, { code: 'UNAUTHENTICATED', detail: t('loginNeeded') });
+  // its own authorizations, disclosed or not
   const items = [];
   let cursor = '';
   do {
-    const r = await api(`/api/v1/public/authorizations?limit=500${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
-    items.push(...r.items.filter((it) => it.data.operator === S.me.participant));
+    const r = await api(`/api/v1/me/records?kind=authorization&limit=500${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+    items.push(...r.items);
     cursor = r.next || '';
   } while (cursor);
+  const obligations = await api('/api/v1/me/obligations');
   const rows = items.map((it) => ({ attrs: { 'data-id': it.id }, cells: [link(recordHref('authorization', it.id), it.id), label(it.data.status, 'AuthStatus'),
     `${fmtDate(it.data.termStart)} – ${fmtDate(it.data.termEnd)}`, fmtTime(it.data.publicityEnds), proofView(it.proof)] }));
-  page(t('operatorPage'), table([t('id'), t('status'), t('term'), t('publicityEnds'), t('proof')], rows));
+  page(t('operatorPage'), table([t('id'), t('status'), t('term'), t('publicityEnds'), t('proof')], rows, { id: 'my-authorizations' }),
+    obligationsView(obligations));
 }
 
 // ---------------------------------------------------------------- routing
@@ -631,6 +656,7 @@ const ROUTES = [
   [/^\/console\/verify$/, verifyPage],
   [/^\/console\/logs$/, logsPage],
   [/^\/console\/operator$/, operatorPage],
+  [/^\/console\/obligations$/, obligationsPage],
 ];
 
 function nav() {
@@ -640,6 +666,7 @@ function nav() {
   if (role() === 'exchange') items.push(['/console/check', 'navCheck']);
   if (role() === 'operator') items.push(['/console/operator', 'navOperator']);
   if (overseer()) items.push(['/console/compliance', 'navCompliance'], ['/console/trail', 'navTrail'], ['/console/verify', 'navVerify']);
+  if (S.me && S.me.active && S.me.participant) items.push(['/console/obligations', 'navObligations']);
   if (S.me) items.push(['/console/logs', 'navLogs']); // the proof check is for the channel's members
   const n = document.getElementById('nav');
   n.setAttribute('aria-label', S.lang === 'zh' ? '主导航' : 'Main');
