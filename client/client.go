@@ -279,8 +279,6 @@ func (c *Client) EvaluateRaw(ctx context.Context, fn string, rawArgs ...string) 
 	return c.evaluate(ctx, fn, rawArgs)
 }
 
-// evaluate retries what retryable allows (a peer restarting, a gateway that has not yet
-// seen another org) a few times within the evaluate timeout.
 // endorse collects fn's endorsements under the endorse timeout. A chaincode refusal
 // becomes a RefusedError and any other failure a NetworkError, both carrying the tx id.
 func (c *Client) endorse(ctx context.Context, fn string, proposal *client.Proposal) (*client.Transaction, error) {
@@ -296,6 +294,8 @@ func (c *Client) endorse(ctx context.Context, fn string, proposal *client.Propos
 	return tx, nil
 }
 
+// evaluate retries what retryable allows (a peer restarting, a gateway that has not yet
+// seen another org) a few times within the evaluate timeout.
 func (c *Client) evaluate(ctx context.Context, fn string, a []string) ([]byte, error) {
 	if err := checkEvaluable(fn); err != nil {
 		return nil, err

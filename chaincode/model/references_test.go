@@ -76,3 +76,23 @@ func TestReferences_OfAnApplication(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadlineKinds_FromTheRecordTypes: the kinds that carry obligations are found in
+// the types — an authorization's filing, an application's review steps, a revenue
+// obligation — and kinds without any (a trade, a partner) are not listed.
+func TestDeadlineKinds_FromTheRecordTypes(t *testing.T) {
+	got := map[Kind]bool{}
+	for _, k := range DeadlineKinds() {
+		got[k] = true
+	}
+	for _, k := range []Kind{KindAuthorization, KindApplication, KindProduct, KindRevenue, KindRectification, KindCase, KindIncident} {
+		if !got[k] {
+			t.Errorf("%s holds deadlines but is not listed: %v", k, DeadlineKinds())
+		}
+	}
+	for _, k := range []Kind{KindTrade, KindPartner, KindResource} {
+		if got[k] {
+			t.Errorf("%s holds no deadline but is listed", k)
+		}
+	}
+}

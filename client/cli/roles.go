@@ -386,6 +386,10 @@ func verifyPages(ctx context.Context, e *explorerClient, q url.Values, timeout t
 		raw, err := e.get(pctx, "/api/v1/verify", q)
 		cancel()
 		if err != nil {
+			if all != nil {
+				// say how far the range got: the pages before were verified
+				return nil, fmt.Errorf("blocks %d–%d verified (%d mismatches), then block %s: %w", all.From, all.To-1, len(all.Mismatches), q.Get("from"), err)
+			}
 			return nil, err
 		}
 		var page model.VerifyReport

@@ -53,6 +53,22 @@ func TestAPI_BadParameterNamed(t *testing.T) {
 	}
 }
 
+// A cursor the store did not hand out is the caller's mistake (400 naming the
+// parameter), not the index failing (500).
+func TestAPI_BadCursorIsABadParameter(t *testing.T) {
+	srv := newServer(t)
+	resp, err := http.Get(srv.URL + "/api/v1/public/products?cursor=nocursorslash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p Problem
+	_ = json.NewDecoder(resp.Body).Decode(&p)
+	if resp.StatusCode != 400 || p.Code != "BAD_PARAMETER" || p.Param != "cursor" {
+		t.Fatalf("a bad cursor: %d %+v", resp.StatusCode, p)
+	}
+}
+
 func TestOpenAPI_CoversEveryRoute(t *testing.T) {
 	doc := OpenAPI()
 	paths := doc["paths"].(map[string]map[string]any)

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/explorer-api/query"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -74,6 +76,10 @@ func (s *Server) verifyChain(c *gin.Context) {
 		return
 	}
 	report, err := s.index().Verify(c.Request.Context(), from, to)
+	if errors.Is(err, query.ErrBadRange) {
+		badParam(c, "from", "%s", err.Error())
+		return
+	}
 	if err != nil {
 		s.storeErr(c, "checkpoint", err)
 		return

@@ -103,7 +103,7 @@ func routeTable() []route {
 		{"GET", "/api/v1/resources/:id/provenance", "source units", "where a resource went: authorizations, applications, grants, products, prices, trades descending from it, with who did what when", member, []param{p("id", "resource id")}, "", (*Server).provenance},
 		{"GET", "/api/v1/me/uses", "source units", "every use of the caller's resources (source units)", member, nil, "", (*Server).myUses},
 		{"GET", "/api/v1/me/records", "identity", "the caller's own records of a kind, public or not (an operator's authorizations), with proofs", member, with(pageParams(), q("kind", "record kind (required)")), "", (*Server).myRecords},
-		{"GET", "/api/v1/me/obligations", "identity", "the open deadlines the caller must meet (filings, reports, reviews, rectifications, deletion confirmations), the earliest first, overdue ones marked", member, nil, "", (*Server).myObligations},
+		{"GET", "/api/v1/me/obligations", "identity", "the open deadlines the caller must meet (reviews and confirmations of applications, rectifications, deletion confirmations, price adjustments, answers to complaints; for the bureau also agreement filings and product reviews), the earliest first, overdue ones marked", member, nil, "", (*Server).myObligations},
 
 		{"GET", "/api/v1/products/:id/check", "exchanges", "is the product registered, approved, in force, its operator's authorization active, its filed prices within their caps — with proof", member, []param{p("id", "product id")}, "", (*Server).productCheck},
 		{"POST", "/api/v1/products/check", "exchanges", "the product check for up to 100 products", member, nil, `{"ids": ["product id", ...]}`, (*Server).productCheckBatch},
@@ -212,6 +212,10 @@ func badParam(c *gin.Context, name, format string, a ...any) {
 func (s *Server) storeErr(c *gin.Context, what string, err error) {
 	if errors.Is(err, store.ErrNotFound) {
 		problem(c, http.StatusNotFound, "NOT_FOUND", "", "%s not found", what)
+		return
+	}
+	if errors.Is(err, store.ErrBadCursor) {
+		badParam(c, "cursor", "%q is not a cursor of this list: pass the \"next\" of the previous page", c.Query("cursor"))
 		return
 	}
 	s.Log.Error("store", "what", what, "err", err)

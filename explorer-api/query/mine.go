@@ -48,54 +48,64 @@ type Obligation struct {
 	TxID            string `json:"txId"`
 }
 
-// MaxObligationRecords bounds the records Obligations reads for one participant.
+// MaxObligationRecords bounds the records Obligations reads for one caller.
 const MaxObligationRecords = 20000
 
 // Obligations lists the open deadlines (model.Deadline.Open) that who must meet — its
 // participant is the deadline's party — in the records who may read, the earliest
-// due first; Overdue is judged at now. complete is false when the participant is a
-// party to more than MaxObligationRecords records and the rest were not read. An
+// due first; Overdue is judged at now. complete is false when more than
+// MaxObligationRecords records of the kinds that hold deadlines were to be read. An
 // identity bound to no active participant has none (ErrUnbound).
 func (ix *Index) Obligations(ctx context.Context, who model.Reader, now time.Time) (obligations []Obligation, complete bool, err error) {
 	if who.Participant == "" || !who.Active {
 		return nil, false, ErrUnbound
 	}
-	// the records who may read: its own, or every record for the bureau and regulators,
-	// whose reviews stand in records they are not a party to
-	q := store.RecordQuery{Party: who.Participant, Limit: 500, NoParties: true}
+	// the records who may read — its own, or every record for the bureau and regulators,
+	// whose reviews stand in records they are not a party to — of the kinds that can hold
+	// a deadline (a trade or a log anchor never does, and there are many of them)
+	party := who.Participant
 	if who.Role == model.RoleBureau || who.Role == model.RoleRegulator {
-		q.Party = ""
+		party = ""
 	}
 	out := []Obligation{}
-	complete = true
-	for read := 0; ; {
-		if read >= MaxObligationRecords {
-			complete = false
-			break
-		}
-		rs, next, err := ix.Store.Records(ctx, q)
-		if err != nil {
-			return nil, false, err
-		}
-		read += len(rs)
-		for _, r := range rs {
-			var v any
-			if json.Unmarshal(r.Data, &v) != nil {
-				continue
+	read := 0
+	for _, kind := range model.DeadlineKinds() {
+		q := store.RecordQuery{Kind: string(kind), Party: party, Limit: 500, NoParties: true}
+		for {
+			if read >= MaxObligationRecords {
+				sortByDue(out)
+				return out, false, nil
 			}
-			deadlines(v, "", func(path string, d model.Deadline) {
-				if d.Party != who.Participant || !d.Open() {
-					return
+			rs, next, err := ix.Store.Records(ctx, q)
+			if err != nil {
+				return nil, false, err
+			}
+			read += len(rs)
+			for _, r := range rs {
+				var v any
+				if json.Unmarshal(r.Data, &v) != nil {
+					continue
 				}
-				out = append(out, Obligation{Kind: r.Kind, ID: r.ID, Path: path[1:], What: d.What, Due: d.Due, Rule: d.Rule,
-					Overdue: d.Overdue(now), CalendarCovered: d.Covered, TxID: r.TxID})
-			})
+				deadlines(v, "", func(path string, d model.Deadline) {
+					// a deadline is a field of a record, never the record itself
+					if path == "" || d.Party != who.Participant || !d.Open() {
+						return
+					}
+					out = append(out, Obligation{Kind: r.Kind, ID: r.ID, Path: path[1:], What: d.What, Due: d.Due, Rule: d.Rule,
+						Overdue: d.Overdue(now), CalendarCovered: d.Covered, TxID: r.TxID})
+				})
+			}
+			if next == "" {
+				break
+			}
+			q.After = next
 		}
-		if next == "" {
-			break
-		}
-		q.After = next
 	}
+	sortByDue(out)
+	return out, true, nil
+}
+
+// sortByDue orders obligations by due time; equal ones keep their record order.
+func sortByDue(out []Obligation) {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	return out, complete, nil
 }

@@ -46,8 +46,10 @@ func TestObligations_OpenDeadlinesOfTheCallerByDueDate(t *testing.T) {
 	met := day(3, 1)
 	l.put(
 		&model.Authorization{Meta: meta(model.KindAuthorization, "a1", false), Operator: "op",
-			Filing:   &model.Deadline{What: "agreement filing", Party: "op", Due: day(7, 10), Rule: "authorization.agreement_filing_working_days=10 (guangdong v1)", Covered: true},
+			Filing:   &model.Deadline{What: "agreement filing", Party: "bureau", Due: day(7, 10), Rule: "authorization.agreement_filing_working_days=10 (guangdong v1)", Covered: true},
 			Deletion: &model.Deadline{What: "data deletion confirmation", Party: "op", Due: day(5, 20), Rule: "exit.data_deletion_required"}},
+		&model.Revenue{Meta: meta(model.KindRevenue, "rv-op", false), Operator: "op",
+			Obligation: &model.Deadline{What: "adjust prices within the cap (调整具体收费标准)", Party: "op", Due: day(7, 1), Rule: "pricing.adjust", Covered: true}},
 		&model.Authorization{Meta: meta(model.KindAuthorization, "a2", true), Operator: "op",
 			Filing: &model.Deadline{What: "agreement filing", Party: "op", Due: day(2, 1), Rule: "r", Met: &met}},
 		&model.Application{Meta: meta(model.KindApplication, "app1", false), Operator: "op", Steps: []model.ReviewStep{
@@ -68,22 +70,28 @@ func TestObligations_OpenDeadlinesOfTheCallerByDueDate(t *testing.T) {
 	for _, o := range obs {
 		got = append(got, o.Kind+"/"+o.ID+" "+o.Path+" "+map[bool]string{true: "overdue", false: "open"}[o.Overdue])
 	}
-	want := "authorization/a1 deletion overdue | application/app1 steps[0].deadline open | authorization/a1 filing open"
+	want := "authorization/a1 deletion overdue | application/app1 steps[0].deadline open | revenue/rv-op obligation open"
 	if strings.Join(got, " | ") != want {
 		t.Fatalf("op's obligations:\n%s\nwant\n%s", strings.Join(got, " | "), want)
 	}
-	if o := obs[2]; o.What != "agreement filing" || !o.CalendarCovered || !o.Due.Equal(day(7, 10)) || o.TxID == "" {
-		t.Fatalf("filing obligation: %+v", o)
+	if o := obs[2]; o.What != "adjust prices within the cap (调整具体收费标准)" || !o.CalendarCovered || !o.Due.Equal(day(7, 1)) || o.TxID == "" {
+		t.Fatalf("price adjustment obligation: %+v", o)
 	}
 	// a source unit's waived review is not its obligation any more; the bureau's is
 	su := model.Reader{Participant: "su1", Role: model.RoleSourceUnit, Active: true}
 	if obs, _, _ := l.index().Obligations(context.Background(), su, now); len(obs) != 0 {
 		t.Fatalf("su1: %+v", obs)
 	}
-	// due at the end of 1 June (CST): not yet overdue at 08:00 that day
+	// the bureau's review (due at the end of 1 June, CST: not yet overdue at 08:00 that
+	// day) in an application it is not a party to, and the agreement filing
 	bureau := model.Reader{Participant: "bureau", Role: model.RoleBureau, Active: true}
-	if obs, _, _ := l.index().Obligations(context.Background(), bureau, now); len(obs) != 1 || obs[0].ID != "app1" || obs[0].Path != "steps[1].deadline" || obs[0].Overdue {
-		t.Fatalf("the bureau's review in an application it is not a party to: %+v", obs)
+	got = nil
+	obs, _, _ = l.index().Obligations(context.Background(), bureau, now)
+	for _, o := range obs {
+		got = append(got, o.Kind+"/"+o.ID+" "+o.Path+" "+map[bool]string{true: "overdue", false: "open"}[o.Overdue])
+	}
+	if want := "application/app1 steps[1].deadline open | authorization/a1 filing open"; strings.Join(got, " | ") != want {
+		t.Fatalf("the bureau's obligations:\n%s\nwant\n%s", strings.Join(got, " | "), want)
 	}
 	if _, _, err := l.index().Obligations(context.Background(), model.Reader{}, now); !errors.Is(err, ErrUnbound) {
 		t.Fatalf("no participant: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -16,6 +17,9 @@ import (
 	"github.com/pdledger/pdledger/explorer-api/indexer"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
+
+// ErrBadRange is a verification range that names no indexed block.
+var ErrBadRange = errors.New("bad block range")
 
 // Mismatch is one difference between the index and the ledger.
 type Mismatch = model.VerifyMismatch
@@ -40,11 +44,19 @@ const DefaultVerifyBlocks = model.DefaultVerifyBlocks
 // VerifyBlocks of them: with first nil, the range ends at last (nil: the last indexed
 // block) and starts VerifyBlocks before, so the default is the newest page; with first
 // set, a longer range stops early and Next names where the next page starts. Only the
-// checkpoint read fails it: every other difference or failure is a Mismatch of the report.
+// checkpoint read and a range that names no indexed block (ErrBadRange) fail it: every
+// other difference or failure is a Mismatch of the report. The first block of a range is
+// linked to the block before it, so pages verified one after another check every link.
 func (ix *Index) Verify(ctx context.Context, first, last *uint64) (*Verification, error) {
 	next, _, err := ix.Store.Checkpoint(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if first != nil && last != nil && *last < *first {
+		return nil, fmt.Errorf("%w: the last block %d comes before the first %d", ErrBadRange, *last, *first)
+	}
+	if first != nil && *first >= next {
+		return nil, fmt.Errorf("%w: block %d is not indexed yet (the index holds blocks below %d)", ErrBadRange, *first, next)
 	}
 	end := next
 	if last != nil && *last < next {
@@ -72,13 +84,19 @@ func (ix *Index) Verify(ctx context.Context, first, last *uint64) (*Verification
 	started := time.Now()
 	problems := []Mismatch{}
 	var prevHash []byte
+	linked := false // prevHash holds the stored hash of block n-1
+	if from > 0 {
+		if prev, err := ix.Store.Block(ctx, from-1); err == nil {
+			prevHash, linked = prev.Hash, true
+		}
+	}
 	for n := from; n < to; n++ {
 		stored, err := ix.Store.Block(ctx, n)
 		if err != nil {
 			problems = append(problems, mismatch(n, "INDEX_BLOCK_MISSING", err.Error()))
 			continue
 		}
-		if n > from && !bytes.Equal(stored.PrevHash, prevHash) {
+		if (n > from || linked) && !bytes.Equal(stored.PrevHash, prevHash) {
 			problems = append(problems, mismatch(n, "INDEX_CHAIN_BROKEN", "stored previous hash does not match the stored hash of block "+strconv.FormatUint(n-1, 10)))
 		}
 		prevHash = stored.Hash

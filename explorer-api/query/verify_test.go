@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -232,5 +233,32 @@ func TestVerify_ChangedRowsReported(t *testing.T) {
 	ix.Ledger = f
 	if v, _ = ix.Verify(ctx, &zero, nil); codes(v) != "0 INDEX_RECORD_DIFFERS, 1 INDEX_BLOCK_HASH_DIFFERS, 1 INDEX_TX_COUNT_DIFFERS, 2 INDEX_RECORD_DIFFERS, 1 INDEX_STATE_DIFFERS, 2 INDEX_STATE_DIFFERS" {
 		t.Fatalf("against the peer: %s", codes(v))
+	}
+}
+
+// TestVerify_PageLinkedToTheBlockBefore: a page's first block is held to the hash of the
+// block before it, so a chain broken at a page boundary is found by the page after it;
+// a range naming no indexed block is refused.
+func TestVerify_PageLinkedToTheBlockBefore(t *testing.T) {
+	f := verifyLedger(t)
+	ctx := context.Background()
+	ix := f.index()
+	ix.VerifyBlocks = 2
+	if _, err := f.st.DB().Exec(`UPDATE blocks SET prev_hash = ? WHERE number = 2`, []byte("not the hash of block 1")); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ix.Verify(ctx, &zero, nil)
+	if err != nil || !v.OK || v.Next == nil {
+		t.Fatalf("the first page, blocks 0 and 1: %+v %v", v, err)
+	}
+	if v, _ = ix.Verify(ctx, v.Next, nil); v.OK || codes(v) != "2 INDEX_CHAIN_BROKEN" {
+		t.Fatalf("the second page starts at the broken link: %s", codes(v))
+	}
+	one, two, three := uint64(1), uint64(2), uint64(3)
+	if _, err := ix.Verify(ctx, &three, nil); !errors.Is(err, ErrBadRange) {
+		t.Fatalf("a first block past the index: %v", err)
+	}
+	if _, err := ix.Verify(ctx, &two, &one); !errors.Is(err, ErrBadRange) {
+		t.Fatalf("a last block before the first: %v", err)
 	}
 }

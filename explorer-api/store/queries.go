@@ -210,7 +210,7 @@ func (s *Store) Records(ctx context.Context, q RecordQuery) ([]Record, string, e
 	if q.After != "" {
 		k, id, ok := strings.Cut(q.After, "/")
 		if !ok {
-			return nil, "", fmt.Errorf("bad cursor %q", q.After)
+			return nil, "", fmt.Errorf("%w %q", ErrBadCursor, q.After)
 		}
 		where, args = append(where, `(r.kind > ? OR (r.kind = ? AND r.id > ?))`), append(args, k, k, id)
 	}

@@ -28,6 +28,9 @@ import (
 // ErrNotFound is returned for a missing row.
 var ErrNotFound = errors.New("not found")
 
+// ErrBadCursor is a page cursor the store did not hand out.
+var ErrBadCursor = errors.New("bad cursor")
+
 // ErrOutOfOrder is returned by ApplyBlock for a block that is not the next one, or
 // that does not link to the previous block.
 var ErrOutOfOrder = errors.New("block out of order")

@@ -38,7 +38,7 @@ const UI = {
     verifyLine: '核验', lineOk: '核验通过：该行日志包含在链上锚定的日志树中。', lineBad: '核验未通过', steps: '核验步骤',
     stepLeaf: '叶子哈希（SM3）', stepSibling: '第 {0} 步：与兄弟节点合并', stepRoot: '计算所得根与账本锚定根比较', sideLeft: '兄弟节点在左', sideRight: '兄弟节点在右', anchor: '锚定记录', root: '锚定根',
     operatorPage: '我的授权', deadlines: '期限与义务', obligations: '待办期限',
-    obligationsIntro: '本单位须在期限前完成的事项（备案、报告、审核、整改、数据删除确认），按到期时间排列；期限按工作日和节假日日历计算。',
+    obligationsIntro: '本单位须在期限前完成的事项（用数申请的审核与确认、限期整改、数据删除确认、调整收费、答复投诉；实施机构还有协议备案和产品审核），按到期时间排列；期限按工作日和节假日日历计算。',
     what: '事项', overdue: '已逾期', open: '未到期', calendarWeekendsOnly: '仅按周末计算（该年无节假日数据）', incomplete: '记录过多，只列出了部分', publicityEnds: '公示截止', termEnd: '期满',
     pricesChart: '各产品备案价格与上限', deadlinesChart: '期限日历（按到期日）', yuan: '元', items: '项',
     notFound: '页面不存在', back: '返回首页', error: '出错了', loginNeeded: '此页面需要用本单位证书登录。',
@@ -71,7 +71,7 @@ const UI = {
     verifyLine: 'Verify', lineOk: 'Verified: the line is in the log tree anchored on the ledger.', lineBad: 'Not verified', steps: 'Steps',
     stepLeaf: 'Leaf hash (SM3)', stepSibling: 'Step {0}: combine with sibling', stepRoot: 'Computed root compared with the anchored root', sideLeft: 'sibling on the left', sideRight: 'sibling on the right', anchor: 'Anchor', root: 'Anchored root',
     operatorPage: 'My authorizations', deadlines: 'Deadlines and obligations', obligations: 'Obligations due',
-    obligationsIntro: 'What your organization must do by a deadline (filings, reports, reviews, rectifications, deletion confirmations), the earliest first; working days follow the holiday calendar.',
+    obligationsIntro: 'What your organization must do by a deadline (reviews and confirmations of use applications, rectifications, deletion confirmations, price adjustments, answers to complaints; for the bureau also agreement filings and product reviews), the earliest first; working days follow the holiday calendar.',
     what: 'What', overdue: 'Overdue', open: 'Open', calendarWeekendsOnly: 'weekends only (no holiday data for that year)', incomplete: 'too many records: the list is partial', publicityEnds: 'Publicity ends', termEnd: 'Term ends',
     pricesChart: 'Filed prices against their caps, per product', deadlinesChart: 'Deadlines by due date', yuan: 'yuan', items: 'items',
     notFound: 'Page not found', back: 'Back to home', error: 'Something went wrong', loginNeeded: 'This page needs your organization\'s certificate.',
@@ -566,7 +566,7 @@ async function verifyPage() {
       const r = await api('/api/v1/verify?' + q.toString());
       const bad = r.mismatches || [];
       out.replaceChildren(el('section', { class: r.ok ? 'verdict-ok' : 'verdict-bad', 'data-ok': String(!!r.ok) },
-        el('strong', {}, r.ok ? `${t('verified')}: ${t('block')} ${r.from}–${r.to}` : `${t('failures')}: ${bad.length}`),
+        el('strong', {}, r.ok ? `${t('verified')}: ${t('block')} ${r.from}–${Math.max(r.from, r.to - 1)}` : `${t('failures')}: ${bad.length}`),
         el('dl', { class: 'kv' }, Object.entries(r).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))])),
         bad.length ? el('pre', { class: 'mono' }, JSON.stringify(bad, null, 2)) : null,
         r.next != null ? el('p', { id: 'verify-next' }, t('verifyNext', r.next)) : null));
