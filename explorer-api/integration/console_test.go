@@ -498,6 +498,51 @@ func consoleObligations(t *testing.T, e *explorer) {
 	if len(want) == 0 && evalAs[int](pg, `document.querySelectorAll('#obligations-none').length`) != 1 {
 		t.Fatal("no obligations, and the page does not say so")
 	}
+	// its log streams, and the anchoring chart of the most recently anchored ones: one
+	// point per anchor
+	var streams struct {
+		Items []struct {
+			ID   string `json:"id"`
+			Data struct {
+				Anchors   int       `json:"anchors"`
+				WindowEnd time.Time `json:"windowEnd"`
+			} `json:"data"`
+		} `json:"items"`
+	}
+	e.get("operator", "/api/v1/me/records?kind=logstream&limit=500", &streams)
+	var streamIDs []string
+	type charted struct {
+		id      string
+		anchors int
+		end     time.Time
+	}
+	var anchored []charted
+	for _, s := range streams.Items {
+		streamIDs = append(streamIDs, s.ID)
+		if s.Data.Anchors > 0 {
+			anchored = append(anchored, charted{s.ID, s.Data.Anchors, s.Data.WindowEnd})
+		}
+	}
+	slices.SortStableFunc(anchored, func(a, b charted) int {
+		if c := b.end.Compare(a.end); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	wantChart := map[string]int{}
+	for _, s := range anchored[:min(8, len(anchored))] {
+		wantChart["anchors:"+s.id] = s.anchors
+	}
+	if !slices.Contains(streamIDs, demo.DemoStream) || len(wantChart) == 0 {
+		t.Fatalf("the operator's streams %v lack the demo's anchored stream %s", streamIDs, demo.DemoStream)
+	}
+	if got := evalAs[[]string](pg, `[...document.querySelectorAll('#my-streams tbody tr')].map(r => r.dataset.id)`); !slices.Equal(got, streamIDs) {
+		t.Fatalf("the operator page lists streams %v, the API %v", got, streamIDs)
+	}
+	gotChart := evalAs[map[string]int](pg, `Object.fromEntries(echarts.getInstanceByDom(document.getElementById('anchoring-chart')).getOption().series.map(s => [s.id, s.data.length]))`)
+	if !maps.Equal(gotChart, wantChart) {
+		t.Fatalf("anchoring chart (points per stream) %v, the API's streams give %v", gotChart, wantChart)
+	}
 	pg.screenshot("operator")
 	pg.check()
 

@@ -3,7 +3,7 @@
 // reads /api/v1 — the same answers the CLI and the tests read. Data are put into the
 // page as text nodes only (the script never parses HTML), so a record's text cannot become markup.
 
-import { draw, disposeAll, pricesOption, deadlinesOption } from './charts.js';
+import { draw, disposeAll, pricesOption, deadlinesOption, anchoringOption } from './charts.js';
 
 const S = { lang: 'zh', labels: null, me: null };
 
@@ -37,7 +37,8 @@ const UI = {
     logs: '日志证明', logsIntro: '粘贴一行日志和 pdl logs prove 输出的证明 JSON，对照账本上锚定的默克尔根核验。', line: '日志行', proofJson: '证明 JSON',
     verifyLine: '核验', lineOk: '核验通过：该行日志包含在链上锚定的日志树中。', lineBad: '核验未通过', steps: '核验步骤',
     stepLeaf: '叶子哈希（SM3）', stepSibling: '第 {0} 步：与兄弟节点合并', stepRoot: '计算所得根与账本锚定根比较', sideLeft: '兄弟节点在左', sideRight: '兄弟节点在右', anchor: '锚定记录', root: '锚定根',
-    operatorPage: '我的授权', deadlines: '期限与义务', obligations: '待办期限',
+    operatorPage: '我的授权', deadlines: '期限与义务', obligations: '待办期限', streams: '我的日志流',
+    anchoringChart: '日志存证覆盖：各日志流已存证的日志行数（最近存证的 {0} 个日志流）', anchoredLines: '已存证行数', windowEnd: '最近存证窗口截止',
     obligationsIntro: '本单位须在期限前完成的事项（用数申请的审核与确认、限期整改、数据删除确认、调整收费、答复投诉；实施机构还有协议备案和产品审核），按到期时间排列；期限按工作日和节假日日历计算。',
     what: '事项', overdue: '已逾期', open: '未到期', calendarWeekendsOnly: '仅按周末计算（该年无节假日数据）', incomplete: '记录过多，只列出了部分', publicityEnds: '公示截止', termEnd: '期满',
     pricesChart: '各产品备案价格与上限', deadlinesChart: '期限日历（按到期日）', yuan: '元', items: '项',
@@ -70,7 +71,8 @@ const UI = {
     logs: 'Log proof', logsIntro: 'Paste a log line and the proof JSON from pdl logs prove; it is checked against the Merkle root anchored on the ledger.', line: 'Log line', proofJson: 'Proof JSON',
     verifyLine: 'Verify', lineOk: 'Verified: the line is in the log tree anchored on the ledger.', lineBad: 'Not verified', steps: 'Steps',
     stepLeaf: 'Leaf hash (SM3)', stepSibling: 'Step {0}: combine with sibling', stepRoot: 'Computed root compared with the anchored root', sideLeft: 'sibling on the left', sideRight: 'sibling on the right', anchor: 'Anchor', root: 'Anchored root',
-    operatorPage: 'My authorizations', deadlines: 'Deadlines and obligations', obligations: 'Obligations due',
+    operatorPage: 'My authorizations', deadlines: 'Deadlines and obligations', obligations: 'Obligations due', streams: 'My log streams',
+    anchoringChart: 'Log anchoring coverage: lines anchored per stream (the {0} most recently anchored streams)', anchoredLines: 'Lines anchored', windowEnd: 'Last anchored window ends',
     obligationsIntro: 'What your organization must do by a deadline (reviews and confirmations of use applications, rectifications, deletion confirmations, price adjustments, answers to complaints; for the bureau also agreement filings and product reviews), the earliest first; working days follow the holiday calendar.',
     what: 'What', overdue: 'Overdue', open: 'Open', calendarWeekendsOnly: 'weekends only (no holiday data for that year)', incomplete: 'too many records: the list is partial', publicityEnds: 'Publicity ends', termEnd: 'Term ends',
     pricesChart: 'Filed prices against their caps, per product', deadlinesChart: 'Deadlines by due date', yuan: 'yuan', items: 'items',
@@ -624,21 +626,48 @@ async function obligationsPage() {
   page(t('navObligations'), obligationsView(await api('/api/v1/me/obligations')));
 }
 
-async function operatorPage() {
-  if (!S.me) throw new Problem(401, { code: 'UNAUTHENTICATED', detail: t('loginNeeded') });
-  // its own authorizations, disclosed or not
+// mine lists every record of a kind the caller is a party to (GET /api/v1/me/records).
+async function mine(kind) {
   const items = [];
   let cursor = '';
   do {
-    const r = await api(`/api/v1/me/records?kind=authorization&limit=500${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+    const r = await api(`/api/v1/me/records?kind=${kind}&limit=500${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
     items.push(...r.items);
     cursor = r.next || '';
   } while (cursor);
-  const obligations = await api('/api/v1/me/obligations');
+  return items;
+}
+
+// ANCHORING_STREAMS bounds the streams charted (one history request each).
+const ANCHORING_STREAMS = 8;
+
+async function operatorPage() {
+  if (!S.me) throw new Problem(401, { code: 'UNAUTHENTICATED', detail: t('loginNeeded') });
+  // its own authorizations and log streams, disclosed or not
+  const [items, streams, obligations] = await Promise.all([mine('authorization'), mine('logstream'), api('/api/v1/me/obligations')]);
   const rows = items.map((it) => ({ attrs: { 'data-id': it.id }, cells: [link(recordHref('authorization', it.id), it.id), label(it.data.status, 'AuthStatus'),
     `${fmtDate(it.data.termStart)} – ${fmtDate(it.data.termEnd)}`, fmtTime(it.data.publicityEnds), proofView(it.proof)] }));
+  const streamRows = streams.map((it) => ({ attrs: { 'data-id': it.id }, cells: [link(recordHref('logstream', it.id), it.id), label(it.data.logKind),
+    el('td', { class: 'num' }, Number(it.data.size || 0).toLocaleString()), el('td', { class: 'num' }, String(it.data.anchors || 0)), fmtTime(it.data.windowEnd), proofView(it.proof)] }));
+  // the most recently anchored streams: one point per anchor, from each stream's versions
+  const charted = streams.filter((it) => it.data.anchors > 0)
+    .sort((a, b) => (Date.parse(b.data.windowEnd) - Date.parse(a.data.windowEnd)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, ANCHORING_STREAMS);
+  const histories = await Promise.all(charted.map((it) => api(`/api/v1/records/logstream/${encodeURIComponent(it.id)}/history`)));
+  const series = charted.map((it, i) => {
+    const points = [];
+    let seen = 0;
+    for (const v of histories[i].versions || []) {
+      if (v.data && v.data.anchors > seen) { seen = v.data.anchors; points.push([v.data.windowEnd, v.data.size, v.data.anchors]); }
+    }
+    return { id: it.id, points };
+  });
+  const chart = el('div', { id: 'anchoring-chart', class: 'chart', role: 'img', 'aria-label': t('anchoringChart', charted.length) });
   page(t('operatorPage'), table([t('id'), t('status'), t('term'), t('publicityEnds'), t('proof')], rows, { id: 'my-authorizations' }),
-    obligationsView(obligations));
+    obligationsView(obligations),
+    el('section', { id: 'streams' }, el('h2', {}, t('streams')),
+      charted.length ? [el('p', {}, t('anchoringChart', charted.length)), chart] : null,
+      table([t('id'), t('kind'), t('anchoredLines'), kindLabel('anchor'), t('windowEnd'), t('proof')], streamRows, { id: 'my-streams' })));
+  if (charted.length) await draw(chart, anchoringOption(series, { lines: t('anchoredLines') }));
 }
 
 // ---------------------------------------------------------------- routing

@@ -104,3 +104,20 @@ export function deadlinesOption(findings, words) {
     series: [{ id: 'deadlines', type: 'heatmap', coordinateSystem: 'calendar', data: days.filter((d) => d >= first).map((d) => [d, count.get(d)]) }],
   };
 }
+
+// anchoringOption: how far each log stream is anchored over time — a step line per stream
+// of the anchored tree size (log lines) at the end of each anchored window, one point per
+// anchor; a flat stretch is a time no anchor covered. streams: [{id, points: [[windowEnd,
+// size, seq]]}].
+export function anchoringOption(streams, words) {
+  return {
+    aria: { enabled: true },
+    animation: false,
+    tooltip: { trigger: 'item', renderMode: 'richText', formatter: (p) => `${p.seriesName}\n#${p.value[2]}：${Number(p.value[1]).toLocaleString()} ${words.lines}` },
+    legend: { type: 'scroll', top: 0 },
+    grid: { left: 72, right: 24, top: 48, bottom: 40 },
+    xAxis: { type: 'time' },
+    yAxis: { type: 'value', name: words.lines, minInterval: 1 },
+    series: streams.map((s, i) => ({ name: s.id, id: `anchors:${s.id}`, type: 'line', step: 'end', color: PALETTE[i % PALETTE.length], symbolSize: 6, data: s.points })),
+  };
+}
