@@ -335,7 +335,7 @@ func verifyCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "verify --from N [--to M]",
 		Short:   a.tr("核对浏览器索引与账本是否一致，逐区块（浏览器 /api/v1/verify）；不一致时退出码 1", "check the explorer's index against the ledger, block by block (explorer /api/v1/verify); exit 1 on a mismatch"),
-		Example: "  pdl -p regulator verify --from 0 --to 50\n  pdl -p regulator verify --from 100 --to 120 -o json",
+		Example: "  pdl -p regulator verify --from 0 --to 50\n  pdl -p regulator verify --from 20 --to 40 -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			q := url.Values{}
