@@ -216,20 +216,27 @@ type ready struct {
 	} `json:"indexer"`
 }
 
-// waitReady waits until the index holds at least min blocks and /readyz is 200.
+// waitReady waits until the index holds at least min blocks and /readyz is 200. It fails
+// when the indexer makes no progress for timeout: a ledger that tests grow by thousands
+// of blocks a run takes longer to index each time, which is not a failure, but a stall is.
 func (e *explorer) waitReady(min uint64, timeout time.Duration) ready {
 	e.t.Helper()
 	deadline := time.Now().Add(timeout)
 	var r ready
+	seen := uint64(0)
 	for time.Now().Before(deadline) {
 		if _, err := os.Stat(filepath.Join(e.dir, "tls", "ca.pem")); err == nil {
-			if st := e.try("/readyz", &r); st == 200 && r.Indexer.Next >= min {
+			st := e.try("/readyz", &r)
+			if st == 200 && r.Indexer.Next >= min {
 				return r
+			}
+			if r.Indexer.Next > seen {
+				seen, deadline = r.Indexer.Next, time.Now().Add(timeout)
 			}
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	e.t.Fatalf("explorer not ready after %s (%+v)\n%s", timeout, r, e.log())
+	e.t.Fatalf("explorer not ready: no indexing progress for %s (%+v)\n%s", timeout, r, e.log())
 	return r
 }
 
@@ -479,7 +486,10 @@ func TestExplorer_Kill9MidSyncIndexEqualsLedger(t *testing.T) {
 	ensureDemo(t)
 	h := height(t)
 	e := newExplorer(t, os.Getenv("PDL_EXPLORER_IT_DSN"))
+	// the deadline moves with the indexer's progress (the ledger grows run by run); a
+	// stall of two minutes fails
 	deadline := time.Now().Add(2 * time.Minute)
+	seen := uint64(0)
 	for {
 		var r ready
 		if _, err := os.Stat(filepath.Join(e.dir, "tls", "ca.pem")); err == nil {
@@ -488,8 +498,11 @@ func TestExplorer_Kill9MidSyncIndexEqualsLedger(t *testing.T) {
 		if r.Indexer.Next >= h/3 {
 			break
 		}
+		if r.Indexer.Next > seen {
+			seen, deadline = r.Indexer.Next, time.Now().Add(2*time.Minute)
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("indexer did not reach block %d\n%s", h/3, e.log())
+			t.Fatalf("indexer did not reach block %d (stalled at %d)\n%s", h/3, seen, e.log())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
