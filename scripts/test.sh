@@ -90,7 +90,7 @@ if [[ $mode == all || $mode == unit ]]; then
   fi
 
   phase "fuzz (bounded)"
-  run_phase "fuzz" fuzz.log bash scripts/fuzz.sh "${PDL_FUZZTIME:-5s}"
+  run_phase "fuzz" fuzz.log bash scripts/fuzz.sh "${PDL_FUZZTIME:-2000x}"
   phase_end
 fi
 
