@@ -39,17 +39,23 @@ func TestAPI_ProtectedNeedsCertificate(t *testing.T) {
 	}
 }
 
-func TestAPI_BadParameterNamed(t *testing.T) {
-	srv := newServer(t)
-	resp, err := http.Get(srv.URL + "/api/v1/public/products?limit=9999")
+// getProblem GETs url and decodes the answer as a problem.
+func getProblem(t *testing.T, url string) (int, Problem) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	var p Problem
 	_ = json.NewDecoder(resp.Body).Decode(&p)
-	if resp.StatusCode != 400 || p.Param != "limit" || !strings.Contains(p.Detail, "500") {
-		t.Fatalf("limit=9999: %d %+v", resp.StatusCode, p)
+	return resp.StatusCode, p
+}
+
+func TestAPI_BadParameterNamed(t *testing.T) {
+	srv := newServer(t)
+	if st, p := getProblem(t, srv.URL+"/api/v1/public/products?limit=9999"); st != 400 || p.Param != "limit" || !strings.Contains(p.Detail, "500") {
+		t.Fatalf("limit=9999: %d %+v", st, p)
 	}
 }
 
@@ -57,15 +63,8 @@ func TestAPI_BadParameterNamed(t *testing.T) {
 // parameter), not the index failing (500).
 func TestAPI_BadCursorIsABadParameter(t *testing.T) {
 	srv := newServer(t)
-	resp, err := http.Get(srv.URL + "/api/v1/public/products?cursor=nocursorslash")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var p Problem
-	_ = json.NewDecoder(resp.Body).Decode(&p)
-	if resp.StatusCode != 400 || p.Code != "BAD_PARAMETER" || p.Param != "cursor" {
-		t.Fatalf("a bad cursor: %d %+v", resp.StatusCode, p)
+	if st, p := getProblem(t, srv.URL+"/api/v1/public/products?cursor=nocursorslash"); st != 400 || p.Code != "BAD_PARAMETER" || p.Param != "cursor" {
+		t.Fatalf("a bad cursor: %d %+v", st, p)
 	}
 }
 

@@ -61,18 +61,11 @@ func deadlines(v any, path string, visit func(path string, d model.Deadline)) {
 // rule here depends on them).
 func (ix *Index) allRecords(ctx context.Context, kind model.Kind) ([]store.Record, error) {
 	var out []store.Record
-	cursor := ""
-	for {
-		rs, next, err := ix.Store.Records(ctx, store.RecordQuery{Kind: string(kind), Limit: 500, After: cursor, NoParties: true})
-		if err != nil {
-			return nil, err
-		}
+	err := ix.pages(ctx, store.RecordQuery{Kind: string(kind), Limit: 500, NoParties: true}, func(rs []store.Record) bool {
 		out = append(out, rs...)
-		if next == "" {
-			return out, nil
-		}
-		cursor = next
-	}
+		return true
+	})
+	return out, err
 }
 
 // Compliance is the compliance report at now: overdue obligations (every open deadline on

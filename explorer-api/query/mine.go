@@ -70,16 +70,11 @@ func (ix *Index) Obligations(ctx context.Context, who model.Reader, now time.Tim
 	out := []Obligation{}
 	read := 0
 	for _, kind := range model.DeadlineKinds() {
+		if read >= MaxObligationRecords {
+			break
+		}
 		q := store.RecordQuery{Kind: string(kind), Party: party, Limit: 500, NoParties: true}
-		for {
-			if read >= MaxObligationRecords {
-				sortByDue(out)
-				return out, false, nil
-			}
-			rs, next, err := ix.Store.Records(ctx, q)
-			if err != nil {
-				return nil, false, err
-			}
+		err := ix.pages(ctx, q, func(rs []store.Record) bool {
 			read += len(rs)
 			for _, r := range rs {
 				var v any
@@ -95,17 +90,13 @@ func (ix *Index) Obligations(ctx context.Context, who model.Reader, now time.Tim
 						Overdue: d.Overdue(now), CalendarCovered: d.Covered, TxID: r.TxID})
 				})
 			}
-			if next == "" {
-				break
-			}
-			q.After = next
+			return read < MaxObligationRecords
+		})
+		if err != nil {
+			return nil, false, err
 		}
 	}
-	sortByDue(out)
-	return out, true, nil
-}
-
-// sortByDue orders obligations by due time; equal ones keep their record order.
-func sortByDue(out []Obligation) {
+	// by due time; equal ones keep their record order
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	return out, read < MaxObligationRecords, nil
 }

@@ -69,3 +69,18 @@ func (ix *Index) Readable(ctx context.Context, who model.Reader, kind model.Kind
 	}
 	return r, nil
 }
+
+// pages reads the records q selects a page (q.Limit records) at a time and hands each
+// page to page, until the last page or until page returns false.
+func (ix *Index) pages(ctx context.Context, q store.RecordQuery, page func([]store.Record) bool) error {
+	for {
+		rs, next, err := ix.Store.Records(ctx, q)
+		if err != nil {
+			return err
+		}
+		if !page(rs) || next == "" {
+			return nil
+		}
+		q.After = next
+	}
+}

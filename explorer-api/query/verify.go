@@ -141,12 +141,8 @@ func (ix *Index) Verify(ctx context.Context, first, last *uint64) (*Verification
 func (ix *Index) compareState(ctx context.Context, from, to uint64) (int, []Mismatch) {
 	var out []Mismatch
 	checked := 0
-	after := ""
-	for {
-		batch, next, err := ix.Store.Records(ctx, store.RecordQuery{Limit: 500, After: after, NoParties: true, Blocks: &store.BlockRange{From: from, To: to}})
-		if err != nil {
-			return checked, append(out, mismatch(0, "INDEX_UNREADABLE", err.Error()))
-		}
+	q := store.RecordQuery{Limit: 500, NoParties: true, Blocks: &store.BlockRange{From: from, To: to}}
+	err := ix.pages(ctx, q, func(batch []store.Record) bool {
 		for i := 0; i < len(batch); i += 200 {
 			part := batch[i:min(i+200, len(batch))]
 			refs := make([]model.RecordRef, len(part))
@@ -155,7 +151,8 @@ func (ix *Index) compareState(ctx context.Context, from, to uint64) (int, []Mism
 			}
 			ds, err := ix.Ledger.StateDigests(ctx, refs)
 			if err != nil || len(ds) != len(part) {
-				return checked, append(out, mismatch(part[0].Block, "LEDGER_UNREADABLE", fmt.Sprintf("state digests: %v (%d answers for %d records)", err, len(ds), len(part))))
+				out = append(out, mismatch(part[0].Block, "LEDGER_UNREADABLE", fmt.Sprintf("state digests: %v (%d answers for %d records)", err, len(ds), len(part))))
+				return false
 			}
 			for j, r := range part {
 				checked++
@@ -168,11 +165,12 @@ func (ix *Index) compareState(ctx context.Context, from, to uint64) (int, []Mism
 				}
 			}
 		}
-		if next == "" {
-			return checked, out
-		}
-		after = next
+		return true
+	})
+	if err != nil {
+		out = append(out, mismatch(0, "INDEX_UNREADABLE", err.Error()))
 	}
+	return checked, out
 }
 
 // compareRows holds the rows indexed for block n against want, the rows the block
