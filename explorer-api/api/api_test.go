@@ -143,3 +143,34 @@ func TestAPI_FeesProofsOnlyWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+// A NUL or bytes that are not UTF-8 in a path, query or body parameter name nothing on
+// the ledger: 400 naming the parameter, on every store (PostgreSQL's text type would
+// refuse the query and the caller would see 500).
+func TestAPI_UncleanTextIsABadParameter(t *testing.T) {
+	srv := newServer(t)
+	for url, param := range map[string]string{
+		"/api/v1/public/products?cursor=product%2Fa%00b": "cursor",
+		"/api/v1/public/products?cursor=%FF%FE":          "cursor",
+		"/api/v1/records/product/p%00x":                  "id",
+		"/api/v1/records/product/%C3%28":                 "id",
+		"/api/v1/public/products?%00=1":                  "query",
+	} {
+		if st, p := getProblem(t, srv.URL+url); st != 400 || p.Code != "BAD_PARAMETER" || p.Param != param {
+			t.Errorf("%s: %d %+v, want 400 BAD_PARAMETER naming %q", url, st, p, param)
+		}
+	}
+	rec := httptest.NewRecorder()
+	c, _ := ginTestContext(rec, "POST", strings.NewReader(`{"ids":["p1","p\u0000"]}`), 1<<20)
+	var v struct {
+		IDs []string `json:"ids"`
+	}
+	if bindJSON(c, &v, "{}") || rec.Code != 400 || !strings.Contains(rec.Body.String(), `"param":"body.ids[1]"`) {
+		t.Errorf("a body id with NUL: %d %s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	c, _ = ginTestContext(rec, "POST", strings.NewReader(`{"ids":["p1","产品2"]}`), 1<<20)
+	if !bindJSON(c, &v, "{}") || len(v.IDs) != 2 {
+		t.Errorf("a clean body refused: %d %s", rec.Code, rec.Body)
+	}
+}

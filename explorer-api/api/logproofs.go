@@ -64,6 +64,10 @@ func (s *Server) logInclusion(c *gin.Context) {
 		badParam(c, "body", "expected %s: %v", inclusionHint, err)
 		return
 	}
+	if !cleanText(req.Stream) {
+		badParam(c, "stream", "%s", uncleanText)
+		return
+	}
 	leaf, err := req.Leaf()
 	if errors.As(err, &fe) {
 		badParam(c, fe.Field, "%s", fe.Problem)

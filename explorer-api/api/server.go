@@ -127,7 +127,7 @@ func routeTable() []route {
 func (s *Server) Router() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery(), s.observe, s.limit())
+	r.Use(gin.Recovery(), s.observe, s.limit(), wellFormed)
 	for _, rt := range routeTable() {
 		rt := rt
 		handlers := []gin.HandlerFunc{}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 func notFound(err error) error {
@@ -209,7 +210,8 @@ func (s *Store) Records(ctx context.Context, q RecordQuery) ([]Record, string, e
 	}
 	if q.After != "" {
 		k, id, ok := strings.Cut(q.After, "/")
-		if !ok {
+		// PostgreSQL's text refuses NUL and invalid UTF-8; no cursor handed out has them
+		if !ok || !utf8.ValidString(q.After) || strings.ContainsRune(q.After, 0) {
 			return nil, "", fmt.Errorf("%w %q", ErrBadCursor, q.After)
 		}
 		where, args = append(where, `(r.kind > ? OR (r.kind = ? AND r.id > ?))`), append(args, k, k, id)

@@ -500,3 +500,18 @@ func TestStore_MigrationsIdempotentOnReopen(t *testing.T) {
 		}
 	})
 }
+
+// A cursor with NUL or bytes that are not UTF-8 is one the store never handed out: both
+// engines answer ErrBadCursor (PostgreSQL would otherwise fail the query itself).
+func TestStore_UncleanCursorIsBadCursor(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		for _, after := range []string{"product/a\x00b", "product/\xff\xfe", "pro\x00duct/a"} {
+			if _, _, err := s.Records(context.Background(), RecordQuery{Kind: "product", After: after}); !errors.Is(err, ErrBadCursor) {
+				t.Errorf("cursor %q: %v, want ErrBadCursor", after, err)
+			}
+		}
+		if _, _, err := s.Records(context.Background(), RecordQuery{Kind: "product", After: "product/是"}); err != nil {
+			t.Errorf("a clean cursor: %v", err)
+		}
+	})
+}
