@@ -76,6 +76,10 @@ var enumLabels = map[string]string{
 	// compliance findings (the explorer's report categories; "overdue" is above)
 	"expired_not_recorded": "期满未记录", "log_gap": "日志锚定中断", "price_above_cap": "价格超上限",
 	"revenue_deviation": "收益偏离", "terminated_but_used": "终止后仍在使用", "unanswered_case": "投诉异议未答复",
+	// why a product check fails (CheckReason; "price_above_cap" is above)
+	"not_found": "未找到该产品或无权查看", "not_registered": "未登记", "not_approved": "未经审核通过",
+	"not_in_force": "非登记或挂牌状态", "authorization_inactive": "运营机构授权未生效",
+	"CheckReason.price_above_cap": "备案价格超过上限",
 }
 
 // enumTypeName is the type's own name ("UpdateFrequency").

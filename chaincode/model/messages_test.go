@@ -129,6 +129,8 @@ func enumTypes() map[reflect.Type]Enum {
 	for _, k := range Kinds() {
 		walk(reflect.TypeOf(NewRecord(k)))
 	}
+	// enumerations the explorer answers that no record or function carries
+	walk(reflect.TypeOf(CheckReason("")))
 	return out
 }
 

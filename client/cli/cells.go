@@ -243,7 +243,7 @@ var enumKeys = map[string]model.Enum{
 	"unit": model.ChargingUnit(""), "logKind": model.LogKind(""), "caseKind": model.CaseKind(""), "reportKind": model.ReportKind(""),
 	"role": model.Role(""), "filerRole": model.Role(""), "inspectorRole": model.Role(""), "decision": nil, "status": nil, "grade": nil,
 	"severity": nil, "category": model.IncidentCategory(""), "type": model.InspectionType(""), "obligationAction": model.ObligationAction(""),
-	"ground": model.TerminationGround(""),
+	"ground": model.TerminationGround(""), "reasons": model.CheckReason(""),
 }
 
 // cell renders a value for a table: times in Beijing time, money in yuan, basis points

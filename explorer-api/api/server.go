@@ -105,7 +105,8 @@ func routeTable() []route {
 		{"GET", "/api/v1/me/records", "identity", "the caller's own records of a kind, public or not (an operator's authorizations), with proofs", member, with(pageParams(), q("kind", "record kind (required)")), "", (*Server).myRecords},
 		{"GET", "/api/v1/me/obligations", "identity", "the open deadlines the caller must meet (reviews and confirmations of applications, rectifications, deletion confirmations, price adjustments, answers to complaints; for the bureau also agreement filings and product reviews), the earliest first, overdue ones marked", member, nil, "", (*Server).myObligations},
 
-		{"GET", "/api/v1/products/:id/check", "exchanges", "is the product registered, approved, in force, its operator's authorization active, its filed prices within their caps — with proof", member, []param{p("id", "product id")}, "", (*Server).productCheck},
+		{"GET", "/api/v1/products/:id/check", "exchanges", "is the product registered, approved, in force, its operator's authorization active, its filed prices within their caps — with proof; reasons are codes (not_found, not_registered, not_approved, not_in_force, authorization_inactive, price_above_cap) labelled by /api/v1/public/labels", member, []param{p("id", "product id")}, "", (*Server).productCheck},
+		{"GET", "/api/v1/products/:id/market", "exchanges", "a product's trades over time against its filed prices and their caps (time, unit price, exchange, transaction of each; quantities and amounts are commercial and not on the channel)", member, []param{p("id", "product id")}, "", (*Server).productMarket},
 		{"POST", "/api/v1/products/check", "exchanges", "the product check for up to 100 products", member, nil, `{"ids": ["product id", ...]}`, (*Server).productCheckBatch},
 
 		{"GET", "/api/v1/trail", "regulators", "the trail of a record or a party, filterable by kinds and time, cursor-paginated", overseer,

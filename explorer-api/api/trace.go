@@ -84,6 +84,19 @@ func (s *Server) myObligations(c *gin.Context) {
 	}
 }
 
+func (s *Server) productMarket(c *gin.Context) {
+	id := c.Param("id")
+	m, err := s.index().Market(c.Request.Context(), callerOf(c).Reader(), id)
+	switch {
+	case errors.Is(err, query.ErrAccessDenied) || errors.Is(err, store.ErrNotFound):
+		s.readErr(c, model.KindProduct, id, err)
+	case err != nil:
+		s.storeErr(c, "market", err)
+	default:
+		c.JSON(http.StatusOK, m)
+	}
+}
+
 func (s *Server) productCheck(c *gin.Context) {
 	out := s.index().Check(c.Request.Context(), callerOf(c).Reader(), c.Param("id"), s.now())
 	if !out.Found {

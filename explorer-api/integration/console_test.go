@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/client/demo"
 	"github.com/pdledger/pdledger/network/nettest"
@@ -38,6 +39,61 @@ func TestConsole_PagesShowWhatTheAPIAnswers(t *testing.T) {
 	t.Run("ExchangeChecksACSV", func(t *testing.T) { consoleExchange(t, e) })
 	t.Run("LogLineProof", func(t *testing.T) { consoleLogProof(t, e) })
 	t.Run("OperatorAuthorizationsAndObligations", func(t *testing.T) { consoleObligations(t, e) })
+	t.Run("ProductTradesAgainstPrices", func(t *testing.T) { consoleMarket(t, e) })
+}
+
+// consoleMarket: a product's page charts and lists exactly the trades and filings the
+// API's market answer gives the caller, and the demo's trades were made at the price
+// their filing names.
+func consoleMarket(t *testing.T, e *explorer) {
+	const product = "lh-prd-01"
+	for _, profile := range []string{"regulator", "exchange"} {
+		var m struct {
+			Filings []struct {
+				ID       string `json:"id"`
+				PriceFen int64  `json:"priceFen"`
+				CapFen   *int64 `json:"capFen"`
+			} `json:"filings"`
+			Trades []struct {
+				ID          string `json:"id"`
+				PriceFen    int64  `json:"priceFen"`
+				PriceFiling string `json:"priceFiling"`
+			} `json:"trades"`
+			Hidden int `json:"hidden"`
+		}
+		e.get(profile, "/api/v1/products/"+product+"/market", &m)
+		if len(m.Trades) < 3 || len(m.Filings) == 0 {
+			t.Fatalf("%s: the demo files 3 trades and a price of %s; the API answers %+v", profile, product, m)
+		}
+		filed := map[string]int64{}
+		for _, f := range m.Filings {
+			filed[f.ID] = f.PriceFen
+			if f.CapFen != nil && f.PriceFen > *f.CapFen {
+				t.Errorf("%s: filing %s at %d fen above its cap %d", profile, f.ID, f.PriceFen, *f.CapFen)
+			}
+		}
+		var want []string
+		for _, tr := range m.Trades {
+			want = append(want, tr.ID)
+			if p, ok := filed[tr.PriceFiling]; !ok || p != tr.PriceFen {
+				t.Errorf("%s: trade %s at %d fen, its filing %q at %d (found %v)", profile, tr.ID, tr.PriceFen, tr.PriceFiling, p, ok)
+			}
+		}
+		pg := e.newPage(t, profile)
+		pg.open("/console/records/product/" + product)
+		if got := evalAs[[]string](pg, `[...document.querySelectorAll('table[data-list=trades] tbody tr')].map(r => r.dataset.id)`); !slices.Equal(got, want) {
+			t.Fatalf("%s: the page lists trades %v, the API %v", profile, got, want)
+		}
+		chart := evalAs[map[string]int](pg, `Object.fromEntries(echarts.getInstanceByDom(document.getElementById('market-chart')).getOption().series.map(s =>
+			[s.id, s.id === 'perDay' ? s.data.reduce((n, d) => n + d[1], 0) : s.data.filter(d => d[2]).length]))`)
+		if chart["trades"] != len(m.Trades) || chart["perDay"] != len(m.Trades) || chart["price"] != len(m.Filings) {
+			t.Fatalf("%s: the chart draws %v for %d trades and %d filings", profile, chart, len(m.Trades), len(m.Filings))
+		}
+		if profile == "regulator" {
+			pg.screenshot("market")
+		}
+		pg.check()
+	}
 }
 
 type listItem struct {
@@ -322,9 +378,10 @@ func consoleExchange(t *testing.T, e *explorer) {
 	ids := []string{"lh-prd-01", "lh-prd-08", "=no-such-product"}
 	var api struct {
 		Checks []struct {
-			Product string `json:"product"`
-			OK      bool   `json:"ok"`
-			Found   bool   `json:"found"`
+			Product string   `json:"product"`
+			OK      bool     `json:"ok"`
+			Found   bool     `json:"found"`
+			Reasons []string `json:"reasons"`
 		} `json:"checks"`
 	}
 	if st := e.call(profile, "POST", "/api/v1/products/check", map[string]any{"ids": ids}, &api); st != 200 {
@@ -345,15 +402,27 @@ func consoleExchange(t *testing.T, e *explorer) {
 		Product string `json:"product"`
 		OK      string `json:"ok"`
 		Found   string `json:"found"`
+		Reasons string `json:"reasons"`
+		Text    string `json:"text"`
 	}
-	got := evalAs[[]verdict](pg, `[...document.querySelectorAll('#check-result tr[data-product]')].map(r => ({product: r.dataset.product, ok: r.dataset.ok, found: r.dataset.found}))`)
+	got := evalAs[[]verdict](pg, `[...document.querySelectorAll('#check-result tr[data-product]')].map(r => ({product: r.dataset.product, ok: r.dataset.ok, found: r.dataset.found,
+		reasons: r.querySelector('[data-reasons]').dataset.reasons, text: r.querySelector('[data-reasons]').textContent}))`)
 	if len(got) != len(api.Checks) {
 		t.Fatalf("the console shows %d verdicts for %d products: %+v", len(got), len(api.Checks), got)
 	}
 	for i, c := range api.Checks {
-		if got[i].Product != c.Product || got[i].OK != boolText(c.OK) || got[i].Found != boolText(c.Found) {
+		// the reasons in Chinese, each the catalogue's label of the API's reason code
+		var labels []string
+		for _, r := range c.Reasons {
+			labels = append(labels, model.EnumLabel(model.CheckReason(""), r, model.ZH))
+		}
+		if got[i].Product != c.Product || got[i].OK != boolText(c.OK) || got[i].Found != boolText(c.Found) ||
+			got[i].Reasons != strings.Join(c.Reasons, " ") || got[i].Text != strings.Join(labels, "；") {
 			t.Fatalf("verdict %d: console %+v, API %+v", i, got[i], c)
 		}
+	}
+	if !slices.Contains(api.Checks[1].Reasons, string(model.CheckNotApproved)) || !slices.Equal(api.Checks[2].Reasons, []string{string(model.CheckNotFound)}) {
+		t.Fatalf("reasons: refused %v, unknown %v", api.Checks[1].Reasons, api.Checks[2].Reasons)
 	}
 	pg.screenshot("check")
 

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -326,7 +327,7 @@ func TestExplorer_EndpointsAnswerForTheDemo(t *testing.T) {
 	if st := e.call("regulator", "POST", "/api/v1/products/check", map[string]any{"ids": []string{"lh-prd-01", "lh-prd-08", "nope"}}, &batch); st != 200 || len(batch.Checks) != 3 {
 		t.Fatalf("batch: %d %+v", st, batch)
 	}
-	if !batch.Checks[0].OK || batch.Checks[1].OK || !strings.Contains(strings.Join(batch.Checks[1].Reasons, ";"), "not approved") {
+	if !batch.Checks[0].OK || batch.Checks[1].OK || !slices.Contains(batch.Checks[1].Reasons, string(model.CheckNotApproved)) {
 		t.Fatalf("batch results %+v", batch.Checks)
 	}
 	if st := e.call("exchange", "POST", "/api/v1/products/check", map[string]any{"ids": []string{}}, &prob); st != 400 || prob.Code != "BAD_PARAMETER" {

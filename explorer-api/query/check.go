@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"time"
 
 	"github.com/pdledger/pdledger/chaincode/model"
@@ -23,8 +22,9 @@ type Check struct {
 	PricesWithinCap     bool         `json:"pricesWithinCap"`
 	Prices              []PriceState `json:"prices,omitempty"`
 	OK                  bool         `json:"ok"`
-	Reasons             []string     `json:"reasons,omitempty"`
-	Proof               *Proof       `json:"proof,omitempty"`
+	// Reasons why the check fails, in model.CheckReason's order; none when OK.
+	Reasons []model.CheckReason `json:"reasons,omitempty"`
+	Proof   *Proof              `json:"proof,omitempty"`
 }
 
 // AuthState is an authorization behind a product.
@@ -59,7 +59,7 @@ func (ix *Index) Check(ctx context.Context, who model.Reader, id string, now tim
 	out := Check{Product: id}
 	r, err := ix.Store.Record(ctx, string(model.KindProduct), id)
 	if err != nil || !CanRead(who, r) {
-		out.Reasons = append(out.Reasons, "no registered product "+id+" is visible to the caller")
+		out.Reasons = append(out.Reasons, model.CheckNotFound)
 		return out
 	}
 	out.Found = true
@@ -126,15 +126,14 @@ func (ix *Index) Check(ctx context.Context, who model.Reader, id string, now tim
 	}
 	for _, c := range []struct {
 		failed bool
-		why    string
-	}{{!out.Registered, "not registered"}, {!out.Approved, "not approved at review"},
-		{!out.InForce, "not in force (status " + out.Status + ")"}, {!out.AuthorizationActive, "the operator's authorization is not active"},
-		{!out.PricesWithinCap, "a filed price is above its cap"}} {
+		why    model.CheckReason
+	}{{!out.Registered, model.CheckNotRegistered}, {!out.Approved, model.CheckNotApproved},
+		{!out.InForce, model.CheckNotInForce}, {!out.AuthorizationActive, model.CheckAuthInactive},
+		{!out.PricesWithinCap, model.CheckPriceAboveCap}} {
 		if c.failed {
 			out.Reasons = append(out.Reasons, c.why)
 		}
 	}
-	sort.Strings(out.Reasons)
 	out.OK = len(out.Reasons) == 0
 	return out
 }

@@ -3,7 +3,7 @@
 // reads /api/v1 — the same answers the CLI and the tests read. Data are put into the
 // page as text nodes only (the script never parses HTML), so a record's text cannot become markup.
 
-import { draw, disposeAll, pricesOption, deadlinesOption, anchoringOption } from './charts.js';
+import { draw, disposeAll, pricesOption, deadlinesOption, anchoringOption, marketOption } from './charts.js';
 
 const S = { lang: 'zh', labels: null, me: null };
 
@@ -41,6 +41,9 @@ const UI = {
     anchoringChart: '日志存证覆盖：各日志流已存证的日志行数（最近存证的 {0} 个日志流）', anchoredLines: '已存证行数', windowEnd: '最近存证窗口截止',
     obligationsIntro: '本单位须在期限前完成的事项（用数申请的审核与确认、限期整改、数据删除确认、调整收费、答复投诉；实施机构还有协议备案和产品审核），按到期时间排列；期限按工作日和节假日日历计算。',
     what: '事项', overdue: '已逾期', open: '未到期', calendarWeekendsOnly: '仅按周末计算（该年无节假日数据）', incomplete: '记录过多，只列出了部分', publicityEnds: '公示截止', termEnd: '期满',
+    marketChart: '成交与备案价格', marketIntro: '每笔交易的成交单价、备案价格及其上限，以及每日成交笔数。交易数量、金额和买方属于商业秘密，只保存在运营机构和实施机构的私有数据中，不在此显示。',
+    tradeUnitPrice: '成交单价', tradesPerDay: '每日成交笔数', tradesWord: '笔', marketHidden: '另有 {0} 条无权查看的交易或备案', exchangeCol: '交易场所',
+    marketPartial: '交易过多，只显示最近的部分',
     pricesChart: '各产品备案价格与上限', deadlinesChart: '期限日历（按到期日）', yuan: '元', items: '项',
     notFound: '页面不存在', back: '返回首页', error: '出错了', loginNeeded: '此页面需要用本单位证书登录。',
   },
@@ -75,6 +78,9 @@ const UI = {
     anchoringChart: 'Log anchoring coverage: lines anchored per stream (the {0} most recently anchored streams)', anchoredLines: 'Lines anchored', windowEnd: 'Last anchored window ends',
     obligationsIntro: 'What your organization must do by a deadline (reviews and confirmations of use applications, rectifications, deletion confirmations, price adjustments, answers to complaints; for the bureau also agreement filings and product reviews), the earliest first; working days follow the holiday calendar.',
     what: 'What', overdue: 'Overdue', open: 'Open', calendarWeekendsOnly: 'weekends only (no holiday data for that year)', incomplete: 'too many records: the list is partial', publicityEnds: 'Publicity ends', termEnd: 'Term ends',
+    marketChart: 'Trades and filed prices', marketIntro: 'The unit price of each trade, the filed price and its cap, and the number of trades per day. Quantities, amounts and buyers are commercial secrets kept in the private data of operators and the bureau, and are not shown here.',
+    tradeUnitPrice: 'Unit price of a trade', tradesPerDay: 'Trades per day', tradesWord: 'trades', marketHidden: '{0} more trades or filings you may not read', exchangeCol: 'Exchange',
+    marketPartial: 'Too many trades: only the latest are shown',
     pricesChart: 'Filed prices against their caps, per product', deadlinesChart: 'Deadlines by due date', yuan: 'yuan', items: 'items',
     notFound: 'Page not found', back: 'Back to home', error: 'Something went wrong', loginNeeded: 'This page needs your organization\'s certificate.',
   },
@@ -349,7 +355,22 @@ async function recordPanel(kind, id) {
 
 async function recordPage(kind, id) {
   const panel = await recordPanel(kind, id);
-  page(`${kindLabel(kind)} ${id}`, panel);
+  if (kind !== 'product') {
+    page(`${kindLabel(kind)} ${id}`, panel);
+    return;
+  }
+  // a product: its trades against its filed prices, each trade listed with its transaction
+  const m = await api(`/api/v1/products/${encodeURIComponent(id)}/market`);
+  const chart = el('div', { id: 'market-chart', class: 'chart', role: 'img', 'aria-label': t('marketChart') });
+  const trades = table([t('id'), t('time'), t('unit'), t('tradeUnitPrice'), t('exchangeCol'), t('tx'), t('block')],
+    (m.trades || []).map((tr) => ({ attrs: { 'data-id': tr.id }, cells: [tr.id, fmtTime(tr.at), label(tr.unit), el('td', { class: 'num' }, fmtFen(tr.priceFen)),
+      tr.exchange || '', el('span', { class: 'mono', title: tr.txId }, short(tr.txId)), String(tr.blockNumber)] })), { 'data-list': 'trades' });
+  const notes = [];
+  if (m.hidden) notes.push(el('p', { class: 'muted' }, t('marketHidden', m.hidden)));
+  if (!m.complete) notes.push(el('p', { class: 'muted' }, t('marketPartial')));
+  page(`${kindLabel(kind)} ${id}`, panel, el('section', { class: 'card', id: 'market' }, el('h3', {}, t('marketChart')),
+    el('p', { class: 'muted' }, t('marketIntro')), chart, ...notes, trades));
+  await draw(chart, marketOption(m, { price: t('price'), cap: t('cap'), trade: t('tradeUnitPrice'), perDay: t('tradesPerDay'), trades: t('tradesWord'), yuan: t('yuan') }));
 }
 
 // provenance graph: the resource at the left, each generation one column to the right
@@ -433,6 +454,10 @@ async function minePage() {
 }
 
 // product check: ids typed or from a CSV file; verdicts exportable and printable
+// why a check fails: the API's model.CheckReason values, read by their catalogue labels
+function reasonsText(c) {
+  return (c.reasons || []).map((r) => label(r, 'CheckReason')).join(S.lang === 'zh' ? '；' : '; ');
+}
 const HEADER = /^(product|products|id|product ?id|产品|产品编号|编号)$/i;
 const uniq = (list) => [...new Set(list.filter((x) => x && !HEADER.test(x)))];
 // typed: one per line or separated by commas, Chinese commas, 、 or semicolons
@@ -459,7 +484,8 @@ async function checkPage() {
       out.replaceChildren(table([t('product'), t('registered'), t('approved'), t('inForce'), t('authActive'), t('withinCap'), t('verdict'), t('reasons'), t('proof')],
         last.map((c) => ({ attrs: { 'data-product': c.product, 'data-ok': String(!!c.ok), 'data-found': String(!!c.found) },
           cells: [c.product, yesNo(c.registered), yesNo(c.approved), yesNo(c.inForce), yesNo(c.authorizationActive), yesNo(c.pricesWithinCap),
-            el('span', { class: c.ok ? 'yes' : 'no' }, c.ok ? t('pass') : t('fail')), (c.reasons || []).join('；'), proofView(c.proof)] }))));
+            el('span', { class: c.ok ? 'yes' : 'no' }, c.ok ? t('pass') : t('fail')),
+            el('span', { 'data-reasons': (c.reasons || []).join(' ') }, reasonsText(c)), proofView(c.proof)] }))));
       exportBtn.hidden = printBtn.hidden = false;
     } catch (e) { out.replaceChildren(problemView(e)); }
   };
@@ -469,7 +495,7 @@ async function checkPage() {
     const q = (s) => { let v = String(s ?? ''); if (/^[=+\-@\t\r]/.test(v)) v = "'" + v; return `"${v.replaceAll('"', '""')}"`; };
     const head = [t('product'), t('registered'), t('approved'), t('inForce'), t('authActive'), t('withinCap'), t('verdict'), t('reasons'), t('tx'), t('block'), t('blockHash')];
     const lines = [head.map(q).join(',')].concat(last.map((c) => [c.product, c.registered, c.approved, c.inForce, c.authorizationActive, c.pricesWithinCap, c.ok ? t('pass') : t('fail'),
-      (c.reasons || []).join('; '), c.proof && c.proof.txId, c.proof && c.proof.blockNumber, c.proof && c.proof.blockHash].map(q).join(',')));
+      reasonsText(c), c.proof && c.proof.txId, c.proof && c.proof.blockNumber, c.proof && c.proof.blockHash].map(q).join(',')));
     const blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' }); // BOM: Excel opens UTF-8 Chinese correctly
     const a = el('a', { href: URL.createObjectURL(blob), download: 'product-check.csv' });
     document.body.append(a); a.click(); a.remove();

@@ -121,3 +121,45 @@ export function anchoringOption(streams, words) {
     series: streams.map((s, i) => ({ name: s.id, id: `anchors:${s.id}`, type: 'line', step: 'end', color: PALETTE[i % PALETTE.length], symbolSize: 6, data: s.points })),
   };
 }
+
+// marketOption: one product's trades over time against its filed prices — each trade a
+// point at its unit price (yuan), the filed price a step line and the cap each filing was
+// made under dashed (a cap cut that left a price above it is drawn where it happened),
+// and the number of trades per Beijing day as bars on the right axis. m is the answer of
+// /api/v1/products/:id/market.
+export function marketOption(m, words) {
+  const now = new Date().toISOString();
+  const filings = m.filings || [];
+  const trades = m.trades || [];
+  const toToday = (pts) => (pts.length ? pts.concat([[now, pts[pts.length - 1][1], '']]) : pts);
+  const price = toToday(filings.map((f) => [f.at, f.priceFen / 100, f.id]));
+  const capPts = [];
+  for (const f of filings) {
+    if (typeof f.capFen === 'number') capPts.push([f.at, f.capFen / 100, f.id]);
+    if (f.flag) capPts.push([f.flag.at, f.flag.capFen / 100, f.flag.cap || f.id]);
+  }
+  capPts.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const day = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  const perDay = new Map();
+  for (const tr of trades) perDay.set(day(tr.at), (perDay.get(day(tr.at)) || 0) + 1);
+  const series = [
+    { name: words.price, id: 'price', type: 'line', step: 'end', color: PALETTE[0], symbolSize: 7, data: price },
+    { name: words.trade, id: 'trades', type: 'scatter', color: PALETTE[1], symbolSize: 9, data: trades.map((tr) => [tr.at, tr.priceFen / 100, tr.id]) },
+    { name: words.perDay, id: 'perDay', type: 'bar', yAxisIndex: 1, color: '#9fb7d9', barMaxWidth: 18,
+      data: [...perDay.keys()].sort().map((d) => [d + 'T12:00:00+08:00', perDay.get(d)]) },
+  ];
+  if (capPts.length) {
+    series.push({ name: words.cap, id: 'cap', type: 'line', step: 'end', color: PALETTE[2], symbol: 'none', lineStyle: { type: 'dashed', width: 1.5 }, data: toToday(capPts) });
+  }
+  return {
+    aria: { enabled: true },
+    animation: false,
+    tooltip: { trigger: 'item', renderMode: 'richText',
+      formatter: (p) => (p.seriesId === 'perDay' ? `${p.value[0].slice(0, 10)}：${p.value[1]} ${words.trades}` : `${p.seriesName} ${p.value[2] || ''}\n¥${Number(p.value[1]).toFixed(2)}`) },
+    legend: { top: 0 },
+    grid: { left: 56, right: 56, top: 48, bottom: 40 },
+    xAxis: { type: 'time' },
+    yAxis: [{ type: 'value', name: words.yuan, axisLabel: { formatter: (v) => `¥${v}` } }, { type: 'value', name: words.trades, minInterval: 1, splitLine: { show: false } }],
+    series,
+  };
+}
