@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,5 +207,53 @@ func TestErrorsDoc_UpToDate(t *testing.T) {
 	}
 	if string(raw) != ErrorsMarkdown() {
 		t.Fatal("docs/errors.md is stale: go run ./chaincode/cmd/errorsdoc > docs/errors.md")
+	}
+}
+
+// TestLabels_EveryRecordFieldNamed: every JSON field of every record kind, at any depth,
+// has a Chinese label, so a record page reads in Chinese.
+func TestLabels_EveryRecordFieldNamed(t *testing.T) {
+	missing := map[string][]string{}
+	seen := map[reflect.Type]bool{}
+	var walk func(rt reflect.Type, where string)
+	walk = func(rt reflect.Type, where string) {
+		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice || rt.Kind() == reflect.Map {
+			rt = rt.Elem()
+		}
+		if rt.Kind() != reflect.Struct || seen[rt] || rt.PkgPath() != reflect.TypeOf(Meta{}).PkgPath() {
+			return
+		}
+		seen[rt] = true
+		for i := 0; i < rt.NumField(); i++ {
+			f := rt.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.Anonymous && name == "" {
+				walk(f.Type, where)
+				continue
+			}
+			if name == "-" || !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if FieldLabel(name, ZH) == name {
+				missing[name] = append(missing[name], where+"."+f.Name)
+			}
+			walk(f.Type, where+"."+f.Name)
+		}
+	}
+	for _, k := range Kinds() {
+		walk(reflect.TypeOf(NewRecord(k)), string(k))
+	}
+	if len(missing) > 0 {
+		names := make([]string, 0, len(missing))
+		for n := range missing {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			t.Errorf("field %q has no Chinese label (%s)", n, strings.Join(missing[n], ", "))
+		}
 	}
 }

@@ -153,39 +153,9 @@ func orderKeys(keys []string) []string {
 // hiddenKey: fields no table shows (JSON and YAML keep everything).
 func hiddenKey(k string) bool { return k == "requestDigest" }
 
-// labelsZH are the Chinese names of fields, for headers and detail rows.
-var labelsZH = map[string]string{
-	"id": "编号", "name": "名称", "role": "角色", "status": "状态", "mspId": "组织", "kind": "类型", "version": "版本",
-	"updatedAt": "更新时间", "createdAt": "创建时间", "updatedBy": "更新者", "createdBy": "创建者", "updatedTx": "更新交易", "createdTx": "创建交易",
-	"public": "公开", "participant": "参与方", "subject": "对象", "issuer": "签发者", "identityKey": "身份键", "bound": "已绑定", "active": "有效",
-	"sourceUnit": "数源单位", "catalogue": "编目状态", "openness": "开放属性", "grade": "等级", "updateFrequency": "更新频率",
-	"resourceVersion": "资源版本", "operator": "运营机构", "mode": "授权模式", "termStart": "起始日", "termEnd": "截止日",
-	colDue: "下一期限", colActor: "操作方", colAction: "操作", "authorization": "授权", "authorizationId": "授权", "partner": "协作单位",
-	"agreementEnd": "协议截止", "applicationId": "申请", "scenario": "场景", "scenarios": "场景", "method": "使用方式", "validFrom": "有效期起",
-	"validTo": "有效期止", "form": "产品形态", "class": "类别", "registrationNo": "登记号", "unit": "计费单位", "product": "产品",
-	"capFen": "上限", "priceFen": "价格", "buyer": "买方", "quantity": "数量", "amountFen": "金额", "year": "年度",
-	"revenueFen": "收入", "costFen": "成本", "taxFen": "税费", "allowedFen": "允许收入", "obligationAction": "调整义务", "owner": "所有者",
-	"logKind": "日志类型", "size": "树大小", "anchors": "存证数", "root": "根哈希", "windowStart": "时间窗口起", "windowEnd": "时间窗口止",
-	"stream": "日志流", "seq": "序号", "inspector": "检查方", "type": "类型", "period": "期间", "outcome": "结果", "severity": "级别",
-	"category": "类别", "reportKind": "报告类型", "due": "期限", "late": "逾期", "caseKind": "案件类型", "title": "标题", "addressee": "受理方",
-	"openedBy": "开启方", "expiresAt": "到期时间", "closedAt": "关闭时间", "time": "时间", "txId": "交易", "blockNumber": "区块", "detail": "说明",
-	"party": "当事方", "rule": "依据", "code": "代码", "ok": "通过", "reasons": "原因", "found": "已找到", "registered": "已登记",
-	"approved": "审核通过", "inForce": "有效", "authorizationActive": "授权有效", "pricesWithinCap": "价格未超上限", "file": "文件",
-	"from": "起", "to": "止", "lines": "行数", "new": "新增行", "lastAnchor": "最新存证", "verified": "验证通过", "anchor": "存证",
-	"leafHash": "叶子哈希", "index": "行号", "uscc": "统一社会信用代码", "sm2PublicKey": "SM2 公钥", "summary": "摘要", "dataItems": "数据项",
-	"dataType": "数据类型", "domain": "领域", "coverage": "覆盖范围", "personalInfo": "含个人信息", "resourceIds": "资源", "grantIds": "用数批复",
-	"checked": "已检查", "more": "还有", "digest": "摘要", "profile": "政策配置", "reason": "理由", "description": "描述", "steps": "审核环节",
-	"decision": "决定", "deadline": "期限", "met": "完成时间", "filing": "备案", "rel": "关系", "hiddenChildren": "不可见的下级",
-	"treeSize": "树大小", "proof": "证明", "hash": "哈希算法", "plainSm3": "明文 SM3", "sealedSm3": "密文 SM3", "archive": "归档文件",
-	"restored": "恢复文件", "matchesLedger": "与账本一致", "anchoredIn": "存证", "against": "比对对象", "error": "错误", "files": "文件",
-	"rootFrom": "起始根", "rootTo": "目标根", "profiles": "配置文件", "org": "组织", "bureauMsp": "实施机构组织", "bureauParticipant": "实施机构",
-	"orgs": "组织", "tx": "交易", "blocksChecked": "已核对区块", "comparedWith": "比对对象", "mismatches": "不一致", "counts": "计数",
-	"findings": "发现", "at": "时间", "items": "条目", "next": "下一页", "checks": "检查", "prices": "价格", "authorizations": "授权",
-	"caps": "价格上限", "usageFrom": "使用起", "usageTo": "使用止", "dataList": "数据清单", "grantId": "用数批复", "filer": "提交方",
-	"respondent": "被投诉方", "answer": "答复", "evidenceDigest": "证据摘要", "listingRef": "挂牌编号", "agreed": "同意", "lastDigest": "最新摘要",
-	"logRetentionUntil": "日志保存至", "termMonths": "期限（月）", "publicityEnds": "公示截止", "publicityStart": "公示开始",
-	"occurredAt": "发生时间", "detectedAt": "发现时间", "value": "内容", "isDelete": "删除", "hidden": "不可见",
-}
+// labelsZH are the Chinese names of fields, for headers and detail rows: the model's
+// catalogue (model.FieldLabel) and the columns only pdl's tables have.
+var labelsZH = map[string]string{colDue: "下一期限", colActor: "操作方", colAction: "操作"}
 
 // header is a column's heading.
 func (t *tabler) header(c string) string {
@@ -214,6 +184,8 @@ func (t *tabler) pathLabel(path string) string {
 	parts := strings.Split(path, ".")
 	for i, p := range parts {
 		if l, ok := labelsZH[p]; ok {
+			parts[i] = l
+		} else if l := model.FieldLabel(p, model.ZH); l != p {
 			parts[i] = l
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -121,6 +122,9 @@ func TestAPI_LabelsAreTheCatalogue(t *testing.T) {
 	}
 	if l.Codes["ACCESS_DENIED"]["zh"].Title == "" {
 		t.Fatal("ACCESS_DENIED is not in the labels")
+	}
+	if l.Fields["createdAt"] != model.FieldLabel("createdAt", model.ZH) || l.Fields["reviewDeadline"] != "审核期限" {
+		t.Fatalf("field labels: createdAt %q, reviewDeadline %q", l.Fields["createdAt"], l.Fields["reviewDeadline"])
 	}
 }
 

@@ -16,12 +16,14 @@ type Labels struct {
 	// Values maps an enumerated value, or "<Type>.<value>" where a value means different
 	// things in different types, to its Chinese label; the English label is the value.
 	Values map[string]string `json:"values"`
+	// Fields maps a JSON field name to its Chinese label; the English label is the name.
+	Fields map[string]string `json:"fields"`
 	// Codes maps every catalogued code to its message per language.
 	Codes map[string]map[string]model.Message `json:"codes"`
 }
 
 func labelCatalogue() Labels {
-	out := Labels{Kinds: map[string]map[string]string{}, Values: model.ValueLabels(), Codes: map[string]map[string]model.Message{}}
+	out := Labels{Kinds: map[string]map[string]string{}, Values: model.ValueLabels(), Fields: model.FieldLabels(), Codes: map[string]map[string]model.Message{}}
 	for _, k := range model.Kinds() {
 		out.Kinds[string(k)] = map[string]string{}
 		for _, l := range model.Langs() {

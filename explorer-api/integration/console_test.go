@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -81,6 +82,12 @@ func consoleMarket(t *testing.T, e *explorer) {
 		}
 		pg := e.newPage(t, profile)
 		pg.open("/console/records/product/" + product)
+		// the record's fields under their catalogue names
+		for _, f := range []string{"createdAt", "reviewDeadline", "registrationNo"} {
+			if got := evalAs[string](pg, fmt.Sprintf(`(document.querySelector('.record dt[data-field=%q]') || {}).textContent || ''`, f)); got != model.FieldLabel(f, model.ZH) || got == f {
+				t.Fatalf("%s: field %s is labelled %q, the catalogue says %q", profile, f, got, model.FieldLabel(f, model.ZH))
+			}
+		}
 		if got := evalAs[[]string](pg, `[...document.querySelectorAll('table[data-list=trades] tbody tr')].map(r => r.dataset.id)`); !slices.Equal(got, want) {
 			t.Fatalf("%s: the page lists trades %v, the API %v", profile, got, want)
 		}
@@ -421,7 +428,8 @@ func consoleExchange(t *testing.T, e *explorer) {
 			t.Fatalf("verdict %d: console %+v, API %+v", i, got[i], c)
 		}
 	}
-	if !slices.Contains(api.Checks[1].Reasons, string(model.CheckNotApproved)) || !slices.Equal(api.Checks[2].Reasons, []string{string(model.CheckNotFound)}) {
+	// the refused product is not public, so to the exchange it is not found, like the unknown one
+	if !slices.Equal(api.Checks[1].Reasons, []string{string(model.CheckNotFound)}) || !slices.Equal(api.Checks[2].Reasons, []string{string(model.CheckNotFound)}) {
 		t.Fatalf("reasons: refused %v, unknown %v", api.Checks[1].Reasons, api.Checks[2].Reasons)
 	}
 	pg.screenshot("check")

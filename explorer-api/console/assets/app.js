@@ -317,7 +317,7 @@ function valueView(k, v) {
   }
   if (typeof v === 'object') {
     const dl = el('dl', { class: 'kv nested' });
-    for (const [kk, vv] of Object.entries(v)) dl.append(el('dt', {}, kk), el('dd', {}, valueView(kk, vv)));
+    for (const [kk, vv] of Object.entries(v)) dl.append(fieldTerm(kk), el('dd', {}, valueView(kk, vv)));
     return dl;
   }
   if (/Fen$/.test(k) && typeof v === 'number') return fmtFen(v);
@@ -333,9 +333,15 @@ function fieldsView(data) {
   const dl = el('dl', { class: 'kv' });
   for (const [k, v] of Object.entries(data || {})) {
     if (skip.has(k)) continue;
-    dl.append(el('dt', {}, k), el('dd', {}, valueView(k, v)));
+    dl.append(fieldTerm(k), el('dd', {}, valueView(k, v)));
   }
   return dl;
+}
+
+// a field's name as people read it (the catalogue's label), the JSON name in its title
+function fieldTerm(k) {
+  const l = S.lang === 'zh' ? own(S.labels && S.labels.fields, k) : '';
+  return el('dt', { 'data-field': k, title: k }, l || k);
 }
 
 async function recordPanel(kind, id) {

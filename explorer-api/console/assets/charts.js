@@ -38,6 +38,15 @@ export function disposeAll() {
   live.clear();
 }
 
+// timeAxis: a time axis labelled in Beijing time whatever the browser's own zone (the
+// console's dates are CST throughout): 10月28日, or 2026年 on a year's first label.
+const CST = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
+const CST_EN = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric' });
+function timeAxis() {
+  const en = document.documentElement.lang === 'en';
+  return { type: 'time', axisLabel: { hideOverlap: true, formatter: (v) => (en ? CST_EN : CST).format(new Date(v)) } };
+}
+
 const PALETTE = ['#0b57d0', '#1e7b34', '#b3261e', '#8a5a00', '#6a1b9a', '#00796b', '#c2185b', '#455a64'];
 
 // pricesOption: each product's filed prices over time (a step line, yuan) against the cap
@@ -72,7 +81,7 @@ export function pricesOption(filings, words) {
     tooltip: { trigger: 'item', renderMode: 'richText', valueFormatter: (v) => `¥${Number(v).toFixed(2)}` },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 56, right: 24, top: 48, bottom: 40 },
-    xAxis: { type: 'time' },
+    xAxis: timeAxis(),
     yAxis: { type: 'value', name: words.yuan, axisLabel: { formatter: (v) => `¥${v}` } },
     series,
   };
@@ -116,7 +125,7 @@ export function anchoringOption(streams, words) {
     tooltip: { trigger: 'item', renderMode: 'richText', formatter: (p) => `${p.seriesName}\n#${p.value[2]}：${Number(p.value[1]).toLocaleString()} ${words.lines}` },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 72, right: 24, top: 48, bottom: 40 },
-    xAxis: { type: 'time' },
+    xAxis: timeAxis(),
     yAxis: { type: 'value', name: words.lines, minInterval: 1 },
     series: streams.map((s, i) => ({ name: s.id, id: `anchors:${s.id}`, type: 'line', step: 'end', color: PALETTE[i % PALETTE.length], symbolSize: 6, data: s.points })),
   };
@@ -158,7 +167,7 @@ export function marketOption(m, words) {
       formatter: (p) => (p.seriesId === 'perDay' ? `${p.value[0].slice(0, 10)}：${p.value[1]} ${words.trades}` : `${p.seriesName} ${p.value[2] || ''}\n¥${Number(p.value[1]).toFixed(2)}`) },
     legend: { top: 0 },
     grid: { left: 56, right: 56, top: 48, bottom: 40 },
-    xAxis: { type: 'time' },
+    xAxis: timeAxis(),
     yAxis: [{ type: 'value', name: words.yuan, axisLabel: { formatter: (v) => `¥${v}` } }, { type: 'value', name: words.trades, minInterval: 1, splitLine: { show: false } }],
     series,
   };
