@@ -40,7 +40,7 @@ export function disposeAll() {
 
 // timeAxis: a time axis labelled in Beijing time whatever the browser's own zone (the
 // console's dates are CST throughout): 10月28日, or 2026年 on a year's first label.
-const CST = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
+const CST = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'long', day: 'numeric' });
 const CST_EN = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric' });
 function timeAxis() {
   const en = document.documentElement.lang === 'en';
