@@ -1,11 +1,9 @@
 package logs
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -96,6 +94,7 @@ func (s *Store) ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestO
 	}
 	windowStart := now()
 	pending := uint64(0)
+	var inflight *anchoring // the last batch's anchor, recorded while the next is hashed
 	pos := p.at
 	var lastReport int64
 	err = readLeaves(ctx, r, func(leaf []byte, bytesRead int64) error {
@@ -124,8 +123,16 @@ func (s *Store) ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestO
 			lastReport = bytesRead
 		}
 		if opt.BatchLines > 0 && pending >= opt.BatchLines {
-			if err := s.anchorNow(ctx, a, windowStart, now(), nil); err != nil {
+			if err := inflight.wait(); err != nil {
 				return err
+			}
+			b, prev, ok, err := s.prepareAnchor(windowStart, now(), nil)
+			if err != nil {
+				return err
+			}
+			inflight = nil
+			if ok {
+				inflight = s.startAnchor(ctx, a, b, prev)
 			}
 			windowStart = now()
 			pending = 0
@@ -136,6 +143,9 @@ func (s *Store) ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestO
 			opt.Progress(bytesRead, read)
 		}
 	})
+	if werr := inflight.wait(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		return read, appended, err
 	}
@@ -147,81 +157,46 @@ func (s *Store) ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestO
 	return read, appended, s.Flush()
 }
 
-// readLeaves calls leaf for the leaf hash of every line of r, with the bytes read so
-// far, and done at the end.
-func readLeaves(ctx context.Context, r io.Reader, leaf func(hash []byte, bytesRead int64) error, done func(bytesRead int64)) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var read int64
-	h := gm.New()
-	inLine := false
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		chunk, err := br.ReadSlice('\n')
-		if len(chunk) > 0 {
-			if !inLine {
-				h.Reset()
-				h.Write([]byte{0})
-				inLine = true
-			}
-			read += int64(len(chunk))
-			complete := chunk[len(chunk)-1] == '\n'
-			if complete {
-				chunk = chunk[:len(chunk)-1]
-			}
-			h.Write(chunk)
-			if complete {
-				inLine = false
-				if err := leaf(h.Sum(nil), read); err != nil {
-					return err
-				}
-			}
-		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			if !errors.Is(err, io.EOF) {
-				return err
-			}
-			if inLine { // last line without a terminator
-				if err := leaf(h.Sum(nil), read); err != nil {
-					return err
-				}
-			}
-			done(read)
-			return nil
-		}
-	}
-}
-
 // AnchorPending anchors whatever the tree holds beyond the last anchor.
 func (s *Store) AnchorPending(ctx context.Context, a Anchorer, windowStart, windowEnd time.Time) error {
 	return s.anchorNow(ctx, a, windowStart, windowEnd, nil)
 }
 
 func (s *Store) anchorNow(ctx context.Context, a Anchorer, start, end time.Time, seg *Segment) error {
-	if err := s.Flush(); err != nil {
+	b, prev, ok, err := s.prepareAnchor(start, end, seg)
+	if err != nil || !ok {
 		return err
 	}
-	prev := s.Anchored()
+	return s.submitAnchor(ctx, a, b, prev)
+}
+
+// prepareAnchor flushes the tree and computes the batch that anchors its growth since the
+// last anchor: sizes, roots, the consistency proof and the time window. ok is false when
+// there is nothing to anchor.
+func (s *Store) prepareAnchor(start, end time.Time, seg *Segment) (b Batch, prev Anchored, ok bool, err error) {
+	if err := s.Flush(); err != nil {
+		return b, prev, false, err
+	}
+	prev = s.Anchored()
 	size := s.Size()
 	if size == prev.Size {
 		if seg != nil {
-			return fmt.Errorf("nothing new to anchor with the sealed segment: the tree has %d leaves, all anchored", size)
+			return b, prev, false, fmt.Errorf("nothing new to anchor with the sealed segment: the tree has %d leaves, all anchored", size)
 		}
-		return nil
+		return b, prev, false, nil
 	}
 	prevRoot, err := hex.DecodeString(prev.Root)
 	if err != nil || (prev.Size > 0 && len(prevRoot) != HashSize) {
-		return fmt.Errorf("stored anchored root %q: %v", prev.Root, err)
+		return b, prev, false, fmt.Errorf("stored anchored root %q: %v", prev.Root, err)
 	}
 	if prev.Size == 0 {
 		prevRoot = s.h.EmptyRoot()
 	}
 	proof, err := s.ConsistencyProof(prev.Size, size)
 	if err != nil {
-		return err
+		return b, prev, false, err
 	}
-	b := Batch{PrevSize: prev.Size, Size: size, PrevRoot: prevRoot, Root: s.Root(), Proof: proof, WindowStart: start, WindowEnd: end, Segment: seg}
+	b = Batch{PrevSize: prev.Size, Size: size, PrevRoot: prevRoot, Root: s.Root(), Proof: proof, WindowStart: start, WindowEnd: end, Segment: seg}
 	if !prev.End.IsZero() && b.WindowStart.Before(prev.End) {
 		// windows may not overlap (the chaincode refuses it): start where the last ended
 		b.WindowStart = prev.End
@@ -229,10 +204,41 @@ func (s *Store) anchorNow(ctx context.Context, a Anchorer, start, end time.Time,
 	if b.WindowEnd.Before(b.WindowStart) {
 		b.WindowEnd = b.WindowStart
 	}
+	return b, prev, true, nil
+}
+
+// submitAnchor records batch b on the ledger and, once it is there, as the last anchor.
+func (s *Store) submitAnchor(ctx context.Context, a Anchorer, b Batch, prev Anchored) error {
 	got, err := a.Anchor(ctx, s.meta.Stream, b, prev)
 	if err != nil {
 		return err
 	}
 	got.End = b.WindowEnd
 	return s.SetAnchored(got)
+}
+
+// anchoring is an anchor transaction under way while the next lines are hashed: the
+// ledger's round trip (endorsement, ordering, commit) overlaps the local work instead of
+// adding to it. An anchor names the one before it, so at most one is under way.
+type anchoring struct {
+	done chan struct{}
+	err  error
+}
+
+func (s *Store) startAnchor(ctx context.Context, a Anchorer, b Batch, prev Anchored) *anchoring {
+	an := &anchoring{done: make(chan struct{})}
+	go func() {
+		defer close(an.done)
+		an.err = s.submitAnchor(ctx, a, b, prev)
+	}()
+	return an
+}
+
+// wait answers the anchor's outcome once it is recorded (nil for no anchor).
+func (an *anchoring) wait() error {
+	if an == nil {
+		return nil
+	}
+	<-an.done
+	return an.err
 }

@@ -29,15 +29,18 @@ func (l *ledgerFake) Anchor(_ context.Context, stream string, b Batch, prev Anch
 	if l.reject {
 		return Anchored{}, fmt.Errorf("refused")
 	}
+	// Errorf, not Fatalf: Ingest calls an Anchorer from its own goroutine
 	if b.PrevSize != l.size {
-		l.t.Fatalf("batch from %d, ledger at %d", b.PrevSize, l.size)
+		l.t.Errorf("batch from %d, ledger at %d", b.PrevSize, l.size)
+		return Anchored{}, fmt.Errorf("batch from %d, ledger at %d", b.PrevSize, l.size)
 	}
 	old := l.root
 	if l.size == 0 {
 		old = merkle.SM3.EmptyRoot()
 	}
 	if err := merkle.VerifyConsistency(merkle.SM3, l.size, b.Size, b.Proof, old, b.Root); err != nil {
-		l.t.Fatalf("consistency %d→%d: %v", l.size, b.Size, err)
+		l.t.Errorf("consistency %d→%d: %v", l.size, b.Size, err)
+		return Anchored{}, err
 	}
 	l.size, l.root = b.Size, b.Root
 	l.seq++

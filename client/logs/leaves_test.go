@@ -1,0 +1,197 @@
+package logs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand"
+	"strings"
+	"sync"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+// referenceLeaves is the definition readLeaves must meet: split at '\n' (a final line
+// without one counts, an empty input has no lines), LeafHash each line, and the bytes
+// through the end of each line.
+func referenceLeaves(data []byte) (leaves [][]byte, ends []int64) {
+	pos := int64(0)
+	for len(data) > 0 {
+		line, next := data, len(data)
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, next = data[:i], i+1
+		}
+		leaves = append(leaves, LeafHash(line))
+		pos += int64(next)
+		ends = append(ends, pos)
+		data = data[next:]
+	}
+	return leaves, ends
+}
+
+func collectLeaves(t testing.TB, r io.Reader) (leaves [][]byte, ends []int64, total int64, err error) {
+	total = -1
+	err = readLeaves(context.Background(), r, func(h []byte, n int64) error {
+		leaves = append(leaves, bytes.Clone(h))
+		ends = append(ends, n)
+		return nil
+	}, func(n int64) { total = n })
+	return leaves, ends, total, err
+}
+
+func checkLeaves(t testing.TB, name string, data []byte, r io.Reader) {
+	t.Helper()
+	want, wantEnds := referenceLeaves(data)
+	got, gotEnds, total, err := collectLeaves(t, r)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(got) != len(want) || total != int64(len(data)) {
+		t.Fatalf("%s: %d leaves, %d bytes; want %d leaves, %d bytes", name, len(got), total, len(want), len(data))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) || gotEnds[i] != wantEnds[i] {
+			t.Fatalf("%s: line %d: leaf %x at %d, want %x at %d", name, i+1, got[i], gotEnds[i], want[i], wantEnds[i])
+		}
+	}
+}
+
+// TestReadLeaves_MatchesLineByLineHashing: the parallel reader gives every line's leaf
+// in order, whatever the line lengths and wherever lines fall against its chunks — lines
+// ending exactly at a chunk's end, lines longer than a chunk (also the last one, with and
+// without '\n'), empty lines, no final '\n' — and whatever sizes the reads come in.
+func TestReadLeaves_MatchesLineByLineHashing(t *testing.T) {
+	long := strings.Repeat("x", 3*chunkSize+17)
+	cases := map[string]string{
+		"empty":                 "",
+		"one newline":           "\n",
+		"no final newline":      "a\nbb\nccc",
+		"empty lines":           "\n\n\na\n\n",
+		"line ends at chunk":    strings.Repeat("y", chunkSize-1) + "\n" + "next\n",
+		"line one past chunk":   strings.Repeat("y", chunkSize) + "\n" + "next",
+		"long line first":       long + "\nshort\n",
+		"long line last":        "short\n" + long,
+		"long line then more":   "a\n" + long + "\n" + long + "\nb\n",
+		"exactly one chunk":     strings.Repeat("z", chunkSize),
+		"chunk of newlines":     strings.Repeat("\n", chunkSize+3),
+		"crlf kept in the line": "a\r\nb\r\n",
+	}
+	rng := rand.New(rand.NewSource(7))
+	var b strings.Builder
+	for b.Len() < 5*chunkSize {
+		b.WriteString(strings.Repeat("l", rng.Intn(300)))
+		b.WriteByte('\n')
+	}
+	cases["many lines over chunks"] = b.String()
+	for name, data := range cases {
+		checkLeaves(t, name, []byte(data), strings.NewReader(data))
+		checkLeaves(t, name+" (one byte reads)", []byte(data), iotest.OneByteReader(strings.NewReader(data)))
+		checkLeaves(t, name+" (half reads)", []byte(data), iotest.HalfReader(strings.NewReader(data)))
+	}
+}
+
+// TestReadLeaves_StopsOnCallerErrorAndReadError: an error from the leaf callback stops
+// the reading and is returned; so is an error of the reader, with nothing after it.
+func TestReadLeaves_StopsOnCallerErrorAndReadError(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 200000; i++ {
+		b.WriteString("line of a log that goes on for a while\n")
+	}
+	stop := errors.New("enough")
+	calls := 0
+	err := readLeaves(context.Background(), strings.NewReader(b.String()), func([]byte, int64) error {
+		calls++
+		if calls == 1000 {
+			return stop
+		}
+		return nil
+	}, func(int64) { t.Fatal("done after an error") })
+	if !errors.Is(err, stop) || calls != 1000 {
+		t.Fatalf("caller error: %v after %d calls", err, calls)
+	}
+	broken := errors.New("disk gone")
+	err = readLeaves(context.Background(), io.MultiReader(strings.NewReader("a\nb\n"), iotest.ErrReader(broken)), func([]byte, int64) error { return nil },
+		func(int64) { t.Fatal("done after a read error") })
+	if !errors.Is(err, broken) {
+		t.Fatalf("read error: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := readLeaves(ctx, strings.NewReader(b.String()), func([]byte, int64) error { return nil }, func(int64) {}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+}
+
+func FuzzReadLeaves(f *testing.F) {
+	f.Add([]byte("a\nb\n"), uint8(1))
+	f.Add([]byte("\n\nx"), uint8(3))
+	f.Add([]byte(""), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, mode uint8) {
+		var r io.Reader = bytes.NewReader(data)
+		switch mode % 3 {
+		case 1:
+			r = iotest.OneByteReader(r)
+		case 2:
+			r = iotest.HalfReader(r)
+		}
+		checkLeaves(t, "fuzz", data, r)
+	})
+}
+
+// slowLedger is a ledgerFake whose anchors take a while, counting how many are under way
+// at once, and failing the anchor numbered failAt (from 1; 0: none).
+type slowLedger struct {
+	ledgerFake
+	mu              sync.Mutex
+	busy, most, num int
+	failAt          int
+}
+
+func (l *slowLedger) Anchor(ctx context.Context, stream string, b Batch, prev Anchored) (Anchored, error) {
+	l.mu.Lock()
+	l.busy++
+	l.num++
+	l.most = max(l.most, l.busy)
+	fail := l.num == l.failAt
+	l.mu.Unlock()
+	defer func() { l.mu.Lock(); l.busy--; l.mu.Unlock() }()
+	time.Sleep(5 * time.Millisecond)
+	if fail {
+		return Anchored{}, errors.New("orderer unavailable")
+	}
+	return l.ledgerFake.Anchor(ctx, stream, b, prev)
+}
+
+// TestIngest_AnchorsOverlapHashingOneAtATime: a batch's anchor is recorded while the next
+// lines are hashed, but never two at once (each names the one before), every batch
+// extends the last one recorded, and a failed anchor fails the ingest with the anchors
+// before it kept.
+func TestIngest_AnchorsOverlapHashingOneAtATime(t *testing.T) {
+	led := &slowLedger{ledgerFake: ledgerFake{t: t}}
+	s, err := Open(t.TempDir(), "access")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n, err := s.Ingest(context.Background(), strings.NewReader(lines(0, 5000)), led, IngestOptions{BatchLines: 400}); err != nil || n != 5000 {
+		t.Fatalf("ingest: %d %v", n, err)
+	}
+	if led.most != 1 || led.seq != 13 || led.size != 5000 || s.Anchored().Size != 5000 || !bytes.Equal(led.root, s.Root()) {
+		t.Fatalf("at most %d at once, %d anchors, ledger at %d, store anchored %d", led.most, led.seq, led.size, s.Anchored().Size)
+	}
+
+	bad := &slowLedger{ledgerFake: ledgerFake{t: t}, failAt: 2}
+	s2, err := Open(t.TempDir(), "access")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, err := s2.Ingest(context.Background(), strings.NewReader(lines(0, 5000)), bad, IngestOptions{BatchLines: 400}); err == nil || !strings.Contains(err.Error(), "orderer unavailable") {
+		t.Fatalf("a failed anchor: %v", err)
+	}
+	if s2.Anchored().Size != 400 || bad.seq != 1 {
+		t.Fatalf("after the failed second anchor: anchored %d, %d recorded; want the first (400)", s2.Anchored().Size, bad.seq)
+	}
+}
