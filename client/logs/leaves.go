@@ -36,12 +36,16 @@ type chunk struct {
 
 const leafSize = gm.DigestSize
 
+// maxHashers bounds the cores hashing leaves, and with them the chunks in memory (17 MiB
+// at most): past a few cores the tree, which takes the leaves one by one, is the limit.
+const maxHashers = 8
+
 // readLeaves calls leaf for the leaf hash of every line of r, in order, with the bytes
 // read through the end of that line, and done with the total at the end. A line is its
 // bytes up to (not including) '\n'; a final line without '\n' counts too. leaf must not
 // keep the hash slice after it returns (it is reused).
 func readLeaves(ctx context.Context, r io.Reader, leaf func(hash []byte, bytesRead int64) error, done func(bytesRead int64)) error {
-	workers := runtime.GOMAXPROCS(0)
+	workers := min(runtime.GOMAXPROCS(0), maxHashers)
 	inFlight := 2*workers + 1
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
