@@ -18,13 +18,17 @@ func init() { extraCommandFuncs = append(extraCommandFuncs, benchCmd) }
 
 // BenchReport is what pdl bench prints and writes as JSON.
 type BenchReport struct {
-	Time     time.Time       `json:"time"`
-	Workers  int             `json:"workers"`
-	Seconds  float64         `json:"secondsPerRun"`
-	Baseline bench.Stats     `json:"baseline"`
-	Mix      *bench.Stats    `json:"mix,omitempty"`
-	Ratio    float64         `json:"mixOverBaseline,omitempty"`
-	Logs     *bench.LogStats `json:"logs,omitempty"`
+	Time    time.Time `json:"time"`
+	Workers int       `json:"workers,omitempty"` // without a sweep
+	Seconds float64   `json:"secondsPerRun"`
+	// Baseline and Mix are the runs compared: each workload's peak in a sweep.
+	Baseline bench.Stats  `json:"baseline"`
+	Mix      *bench.Stats `json:"mix,omitempty"`
+	// Ratio is Mix over Baseline committed throughput: at their peaks in a sweep.
+	Ratio         float64            `json:"mixOverBaseline,omitempty"`
+	BaselineSweep *bench.SweepReport `json:"baselineSweep,omitempty"`
+	MixSweep      *bench.SweepReport `json:"mixSweep,omitempty"`
+	Logs          *bench.LogStats    `json:"logs,omitempty"`
 }
 
 func benchCmd(a *App) *cobra.Command {
@@ -32,18 +36,25 @@ func benchCmd(a *App) *cobra.Command {
 	var dur, warm time.Duration
 	var out string
 	var logLines int
-	var skipMix bool
+	var skipMix, sweep bool
+	var sweepFrom, sweepMax int
+	var minGain float64
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: a.tr("对运行中的网络施加闭环负载：基准 PutState 与真实业务组合对比，以及日志存证与原始 SM3 对比", "closed-loop load on the live network: baseline PutState vs. a realistic domain mix, and log anchoring vs. raw SM3"),
-		Long: `Runs N concurrent clients for T seconds each (closed loop: each waits for its commit before the
-next) against (a) System:BenchPut, a bare PutState in the same chaincode — the baseline — and
-(b) a realistic mix of domain transactions, and reports committed tx/s, latency p50/p95/p99 and
-the ratio b/a measured in the same run. Then anchors a generated log end to end (lines/s) and
-compares it with raw SM3 hashing of the same lines on this machine. Prints the results and
-writes them as JSON.`,
+		Long: `Drives closed-loop clients (each waits for its commit before the next) against (a)
+System:BenchPut, a bare PutState in the same chaincode — the baseline — and (b) a realistic mix
+of domain transactions. By default each workload is swept: the clients double from
+--sweep-from until committed throughput stops rising (--min-gain) or --sweep-max, and the
+report gives every step, each workload's peak committed tx/s with latency p50/p95/p99 there and
+at the step nearest half the peak, and the ratio b/a of the peaks, measured in the same run.
+--sweep=false runs --workers clients once instead. Then anchors a generated log end to end
+(lines/s) and compares it with raw SM3 hashing of the same lines on this machine. Prints the
+results and writes them as JSON.`,
 		Example: `  # needs: pdlnet bench on (the baseline function System:BenchPut enabled)
-  pdl -p bureau-admin bench --workers 2 --duration 2s --warmup 1s --baseline-only --log-lines 10000 --out bench.json`,
+  pdl -p bureau-admin bench --sweep=false --workers 2 --duration 2s --warmup 1s --baseline-only --log-lines 10000 --out bench.json
+  # needs: pdlnet bench on
+  pdl -p bureau-admin bench --sweep-from 2 --sweep-max 4 --duration 2s --warmup 1s --baseline-only --log-lines 0`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -52,21 +63,44 @@ writes them as JSON.`,
 			if err != nil {
 				return err
 			}
-			rep := BenchReport{Time: time.Now().UTC(), Workers: workers, Seconds: dur.Seconds()}
+			if sweep && (sweepFrom < 1 || sweepMax < sweepFrom || minGain < 0) {
+				return usagef("--sweep-from %d, --sweep-max %d, --min-gain %g: want 1 ≤ from ≤ max and a gain ≥ 0", sweepFrom, sweepMax, minGain)
+			}
+			rep := BenchReport{Time: time.Now().UTC(), Seconds: dur.Seconds()}
 			prefix := strconv.FormatInt(time.Now().UnixNano(), 36)
-			fmt.Fprintf(a.Stderr, "baseline: System:BenchPut, %d workers, %s\n", workers, dur)
-			rep.Baseline = bench.Run(ctx, "baseline: bare PutState", workers, dur, warm, bench.Baseline(c, prefix))
-			printStats(a, rep.Baseline)
+			sw := bench.SweepOptions{From: sweepFrom, Max: sweepMax, Duration: dur, Warmup: warm, MinGain: minGain}
+			measure := func(name string, do bench.Doer) (bench.Stats, *bench.SweepReport) {
+				if !sweep {
+					fmt.Fprintf(a.Stderr, "%s: %d workers, %s\n", name, workers, dur)
+					st := bench.Run(ctx, name, workers, dur, warm, do)
+					printStats(a, st)
+					return st, nil
+				}
+				fmt.Fprintf(a.Stderr, "%s: sweep from %d workers, %s per step\n", name, sweepFrom, dur)
+				rep := bench.Sweep(ctx, name, sw, do)
+				for _, st := range rep.Steps {
+					printStats(a, st)
+				}
+				fmt.Fprintf(a.Stdout, "%s: peak %.1f tx/s at %d workers", name, rep.Peak.TPS, rep.Peak.Workers)
+				if rep.Half != nil {
+					fmt.Fprintf(a.Stdout, "; at %.1f tx/s (%d workers) p50 %.0f ms p95 %.0f ms p99 %.0f ms", rep.Half.TPS, rep.Half.Workers, rep.Half.P50Ms, rep.Half.P95Ms, rep.Half.P99Ms)
+				}
+				fmt.Fprintln(a.Stdout)
+				return rep.Peak, &rep
+			}
+			if !sweep {
+				rep.Workers = workers
+			}
+			rep.Baseline, rep.BaselineSweep = measure("baseline: bare PutState", bench.Baseline(c, prefix))
 			if !skipMix {
 				mix, err := bench.NewMix(ctx, prefix)
 				if err != nil {
 					return fmt.Errorf("preparing the domain mix: %w", err)
 				}
 				defer mix.Close()
-				fmt.Fprintf(a.Stderr, "mix: %s, %d workers, %s\n", mix.Describe(), workers, dur)
-				st := bench.Run(ctx, "mix: domain transactions", workers, dur, warm, mix.Do)
-				rep.Mix = &st
-				printStats(a, st)
+				fmt.Fprintf(a.Stderr, "mix: %s\n", mix.Describe())
+				st, msw := measure("mix: domain transactions", mix.Do)
+				rep.Mix, rep.MixSweep = &st, msw
 				if rep.Baseline.TPS > 0 {
 					rep.Ratio = st.TPS / rep.Baseline.TPS
 				}
@@ -99,7 +133,11 @@ writes them as JSON.`,
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&workers, "workers", 32, "concurrent closed-loop clients")
+	cmd.Flags().IntVar(&workers, "workers", 32, "concurrent closed-loop clients (with --sweep=false)")
+	cmd.Flags().BoolVar(&sweep, "sweep", true, "double the clients until throughput stops rising, per workload")
+	cmd.Flags().IntVar(&sweepFrom, "sweep-from", 8, "clients at the sweep's first step")
+	cmd.Flags().IntVar(&sweepMax, "sweep-max", 256, "most clients a sweep reaches")
+	cmd.Flags().Float64Var(&minGain, "min-gain", 0.05, "a sweep stops at the first step whose throughput rises less than this fraction")
 	cmd.Flags().DurationVar(&dur, "duration", 20*time.Second, "measured time per workload")
 	cmd.Flags().DurationVar(&warm, "warmup", 3*time.Second, "warm-up before measuring")
 	cmd.Flags().StringVar(&out, "out", "", "write the report as JSON to this file")
