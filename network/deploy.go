@@ -246,7 +246,11 @@ func CCaaSEnv(t *Topology, l Layout, n *Node, st *State) ([]string, error) {
 		env = append(env, "PDL_REPLAY=allowed")
 	}
 	if st.Bench {
-		env = append(env, "PDL_BENCH=on")
+		sock := filepath.Join(l.Run, "pprof", n.Org().Name+".sock")
+		if err := os.MkdirAll(filepath.Dir(sock), 0o700); err != nil {
+			return nil, err
+		}
+		env = append(env, "PDL_BENCH=on", "PDL_PPROF_SOCKET="+sock)
 	}
 	return env, nil
 }

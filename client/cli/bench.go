@@ -29,12 +29,15 @@ type BenchReport struct {
 	BaselineSweep *bench.SweepReport `json:"baselineSweep,omitempty"`
 	MixSweep      *bench.SweepReport `json:"mixSweep,omitempty"`
 	Logs          *bench.LogStats    `json:"logs,omitempty"`
+	// Profiles: the chaincode servers' CPU during a run of the mix at its peak load
+	// (--profile-dir), busiest first.
+	Profiles []bench.ServerProfile `json:"chaincodeProfiles,omitempty"`
 }
 
 func benchCmd(a *App) *cobra.Command {
 	var workers int
 	var dur, warm time.Duration
-	var out string
+	var out, profileDir string
 	var logLines int
 	var skipMix, sweep bool
 	var sweepFrom, sweepMax int
@@ -105,6 +108,19 @@ results and writes them as JSON.`,
 					rep.Ratio = st.TPS / rep.Baseline.TPS
 				}
 				fmt.Fprintf(a.Stdout, "mix/baseline throughput ratio: %.2f\n", rep.Ratio)
+				if profileDir != "" && st.Workers > 0 {
+					fmt.Fprintf(a.Stderr, "profiling the chaincode servers: the mix at %d workers for %s\n", st.Workers, dur)
+					profs, err := bench.ProfileServers(ctx, runDir(), profileDir, dur, func() {
+						bench.Run(ctx, "mix: profiled", st.Workers, dur, 0, mix.Do)
+					})
+					if err != nil {
+						return fmt.Errorf("profiling: %w", err)
+					}
+					rep.Profiles = profs
+					for _, p := range profs {
+						fmt.Fprintf(a.Stdout, "chaincode server %s: %.1f CPU s in %s → %s\n", p.Org, p.CPUSeconds, dur, p.File)
+					}
+				}
 			}
 			if logLines > 0 {
 				dir, err := os.MkdirTemp("", "pdl-bench-logs")
@@ -143,6 +159,7 @@ results and writes them as JSON.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the report as JSON to this file")
 	cmd.Flags().IntVar(&logLines, "log-lines", 1000000, "lines of the generated log to anchor (0: skip)")
 	cmd.Flags().BoolVar(&skipMix, "baseline-only", false, "skip the domain mix")
+	cmd.Flags().StringVar(&profileDir, "profile-dir", "", "after the mix, run it again at its peak while taking CPU profiles of the chaincode servers (bench mode) into this directory")
 	return cmd
 }
 
@@ -152,4 +169,13 @@ func printStats(a *App, s bench.Stats) {
 	for _, e := range s.Errors {
 		fmt.Fprintf(a.Stderr, "  error: %s\n", e)
 	}
+}
+
+// runDir is the network's run directory: $PDL_RUN, else the one holding the profiles.
+func runDir() string {
+	if run := os.Getenv("PDL_RUN"); run != "" {
+		return run
+	}
+	dir, _ := filepath.Abs(client.ProfileDir())
+	return filepath.Dir(dir)
 }

@@ -9,6 +9,9 @@ package main
 
 import (
 	"log"
+	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 
 	"github.com/pdledger/pdledger/chaincode/contracts"
@@ -27,8 +30,28 @@ func main() {
 	if err != nil {
 		log.Fatalf("pdlcc: %v", err)
 	}
+	if sock := os.Getenv("PDL_PPROF_SOCKET"); sock != "" {
+		servePprof(sock)
+	}
 	log.Printf("pdlcc: serving %s on %s (org %s): %s", os.Getenv("CORE_CHAINCODE_ID_NAME"), os.Getenv("CHAINCODE_SERVER_ADDRESS"), os.Getenv("PDL_ORG"), settings)
 	if err := cc.Start(); err != nil {
 		log.Fatalf("pdlcc: %v", err)
 	}
+}
+
+// servePprof serves Go's profiles on a Unix socket (pdlnet sets PDL_PPROF_SOCKET in bench
+// mode only): pdl bench profiles the chaincode servers at the load's peak. A socket in
+// the run directory, not a port: only the machine's owner of that directory reaches it.
+func servePprof(path string) {
+	_ = os.Remove(path) // a socket a killed server left behind
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		log.Printf("pdlcc: no profiles (%v)", err)
+		return
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	go func() { log.Printf("pdlcc: profiles: %v", http.Serve(ln, mux)) }()
+	log.Printf("pdlcc: profiles on %s", path)
 }
