@@ -96,7 +96,11 @@ func (e *explorer) newPage(t *testing.T, profile string) *page {
 			t.Cleanup(stop)
 			pg.ctx = ctx
 			if len(errs) > 0 {
-				t.Logf("chromium started at attempt %d; the failed starts:\n%s", attempt, strings.Join(errs, "\n"))
+				// line by line: make test's terminal shows only lines naming a test file
+				t.Logf("chromium started at attempt %d; the failed starts:", attempt)
+				for _, line := range strings.Split(strings.Join(errs, "\n"), "\n") {
+					t.Logf("  %s", line)
+				}
 			}
 			return pg
 		}
