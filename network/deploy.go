@@ -246,7 +246,8 @@ func CCaaSEnv(t *Topology, l Layout, n *Node, st *State) ([]string, error) {
 		env = append(env, "PDL_REPLAY=allowed")
 	}
 	if st.Bench {
-		sock := filepath.Join(l.Run, "pprof", n.Org().Name+".sock")
+		// named as the server's process (and pid file) is: ccaas.<org>.sock
+		sock := filepath.Join(l.Run, "pprof", CCaaSName(n.Org())+".sock")
 		if err := os.MkdirAll(filepath.Dir(sock), 0o700); err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ type ServerProfile struct {
 }
 
 // ProfileServers runs load while taking a CPU profile of d from every chaincode server
-// that serves profiles on a socket in <run>/pprof (servers in bench mode do), and
+// that serves profiles on a socket <run>/pprof/ccaas.<org>.sock (in bench mode), and
 // measures each server process's CPU time over the same window (/proc, Linux). The
 // profiles go to outDir as ccaas-<org>.cpu.pprof; the answer is busiest first.
 func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, load func()) ([]ServerProfile, error) {
@@ -38,9 +38,11 @@ func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, lo
 	before := make([]float64, len(socks))
 	pids := make([]int, len(socks))
 	for i, s := range socks {
-		org := strings.TrimSuffix(filepath.Base(s), ".sock")
+		// the socket is named as the server's process: ccaas.<org>.sock beside pids/ccaas.<org>.pid
+		proc := strings.TrimSuffix(filepath.Base(s), ".sock")
+		org := strings.TrimPrefix(proc, "ccaas.")
 		out[i] = ServerProfile{Org: org, File: filepath.Join(outDir, "ccaas-"+org+".cpu.pprof")}
-		if pids[i], err = pidOf(filepath.Join(run, "pids", "ccaas."+org+".pid")); err != nil {
+		if pids[i], err = pidOf(filepath.Join(run, "pids", proc+".pid")); err != nil {
 			return nil, err
 		}
 		if before[i], err = cpuSeconds(pids[i]); err != nil {

@@ -24,7 +24,7 @@ func TestProfileServers_ProfilesWhileLoadRuns(t *testing.T) {
 		}
 	}
 	// a socket path short enough for the 108-byte limit, whatever TempDir gives
-	sock := filepath.Join(run, "pprof", "org1.sock")
+	sock := filepath.Join(run, "pprof", "ccaas.org1.sock")
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
 		t.Fatal(err)
