@@ -27,7 +27,7 @@ type ServerProfile struct {
 // measures each server process's CPU time over the same window (/proc, Linux). The
 // profiles go to outDir as ccaas-<org>.cpu.pprof; the answer is busiest first.
 func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, load func()) ([]ServerProfile, error) {
-	socks, err := filepath.Glob(filepath.Join(run, "pprof", "*.sock"))
+	socks, err := filepath.Glob(filepath.Join(run, "pprof", "ccaas.*.sock"))
 	if err != nil || len(socks) == 0 {
 		return nil, fmt.Errorf("no chaincode server serves profiles in %s (pdlnet bench on starts them so)", filepath.Join(run, "pprof"))
 	}
