@@ -85,7 +85,8 @@ func RawHash(path string) (lines int, seconds float64, err error) {
 	return lines, time.Since(start).Seconds(), nil
 }
 
-// AnchorFile ingests a log file into a fresh stream store with anchoring through a.
+// AnchorFile ingests a log file into a fresh stream store with anchoring through a, as
+// pdl logs anchor does (batches coalesce while the ledger records the previous anchor).
 func AnchorFile(ctx context.Context, dir, stream, path string, batch uint64, a logs.Anchorer) (anchors int, seconds float64, err error) {
 	st, err := logs.Open(dir, stream)
 	if err != nil {
@@ -99,7 +100,7 @@ func AnchorFile(ctx context.Context, dir, stream, path string, batch uint64, a l
 	}
 	defer f.Close()
 	start := time.Now()
-	if _, err := st.Ingest(ctx, f, counting, logs.IngestOptions{BatchLines: batch}); err != nil {
+	if _, err := st.Ingest(ctx, f, counting, logs.IngestOptions{BatchLines: batch, Coalesce: true}); err != nil {
 		return 0, 0, err
 	}
 	return counting.n, time.Since(start).Seconds(), nil

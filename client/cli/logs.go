@@ -233,7 +233,7 @@ rotation) is anchored as new with --rotated.`),
 			var after *uint64
 			for _, f := range files {
 				r, err := st.IngestFile(ctx, f, anch, logs.FileOptions{Rotated: rotated, After: after,
-					IngestOptions: logs.IngestOptions{BatchLines: batch, Progress: func(b int64, l uint64) { bar.update(base+b, res.Lines+l) }}})
+					IngestOptions: logs.IngestOptions{BatchLines: batch, Coalesce: true, Progress: func(b int64, l uint64) { bar.update(base+b, res.Lines+l) }}})
 				if err != nil {
 					bar.done()
 					return a.logsErr(err)
@@ -259,7 +259,7 @@ rotation) is anchored as new with --rotated.`),
 		},
 	}
 	a.streamFlags(cmd, &stream, &state)
-	cmd.Flags().Uint64Var(&batch, "batch", 100000, a.tr("每多少行存证一次（0：每个文件一次）", "anchor every this many lines (0: once per file)"))
+	cmd.Flags().Uint64Var(&batch, "batch", 100000, a.tr("每多少行存证一次；上一次存证尚未上链时，之后的行并入下一次（0：每个文件一次）", "anchor every this many lines; lines that arrive while the previous anchor is still being recorded join the next one (0: once per file)"))
 	cmd.Flags().StringVar(&keyFile, "sm2-key", "", a.tr("签署存证的 SM2 密钥（默认 $PDL_SM2_KEY 或 <配置>.sm2.pem）", "SM2 key to sign anchors (default $PDL_SM2_KEY or <profile>.sm2.pem if present)"))
 	cmd.Flags().BoolVar(&rotated, "rotated", false, a.tr("同名但内容不同的文件是日志轮转后的新文件", "a file reusing an anchored name with other content is a new file (log rotation)"))
 	return cmd

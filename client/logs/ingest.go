@@ -50,10 +50,15 @@ type Progress func(bytes int64, lines uint64)
 
 // IngestOptions tune Ingest.
 type IngestOptions struct {
-	BatchLines uint64   // anchor every this many lines (0: once at the end)
-	Progress   Progress // called about every 64 KiB
-	Segment    *Segment // recorded with the final anchor of this ingest (sealing)
-	Now        func() time.Time
+	BatchLines uint64 // anchor every this many lines (0: once at the end)
+	// Coalesce: when a batch is full while the ledger is still recording the anchor
+	// before it, hash on and anchor everything since as soon as that one is recorded,
+	// instead of waiting for it. Anchors then come at least BatchLines apart and as often
+	// as the ledger takes them, so a fast reader is not held to the ledger's round trip.
+	Coalesce bool
+	Progress Progress // called about every 64 KiB
+	Segment  *Segment // recorded with the final anchor of this ingest (sealing)
+	Now      func() time.Time
 }
 
 // Ingest streams r line by line into the tree and anchors the growth. A line is its
@@ -122,7 +127,7 @@ func (s *Store) ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestO
 			opt.Progress(bytesRead, read)
 			lastReport = bytesRead
 		}
-		if opt.BatchLines > 0 && pending >= opt.BatchLines {
+		if opt.BatchLines > 0 && pending >= opt.BatchLines && !(opt.Coalesce && inflight.busy()) {
 			if err := inflight.wait(); err != nil {
 				return err
 			}
@@ -232,6 +237,19 @@ func (s *Store) startAnchor(ctx context.Context, a Anchorer, b Batch, prev Ancho
 		an.err = s.submitAnchor(ctx, a, b, prev)
 	}()
 	return an
+}
+
+// busy reports whether the anchor is still under way.
+func (an *anchoring) busy() bool {
+	if an == nil {
+		return false
+	}
+	select {
+	case <-an.done:
+		return false
+	default:
+		return true
+	}
 }
 
 // wait answers the anchor's outcome once it is recorded (nil for no anchor).

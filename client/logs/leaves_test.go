@@ -195,3 +195,41 @@ func TestIngest_AnchorsOverlapHashingOneAtATime(t *testing.T) {
 		t.Fatalf("after the failed second anchor: anchored %d, %d recorded; want the first (400)", s2.Anchored().Size, bad.seq)
 	}
 }
+
+// heldLedger records its first anchor only once the store holds `until` leaves: the
+// ledger is slow while the reader runs ahead.
+type heldLedger struct {
+	ledgerFake
+	s     *Store
+	until uint64
+	calls int
+}
+
+func (l *heldLedger) Anchor(ctx context.Context, stream string, b Batch, prev Anchored) (Anchored, error) {
+	l.calls++
+	if l.calls == 1 {
+		for l.s.Size() < l.until {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	return l.ledgerFake.Anchor(ctx, stream, b, prev)
+}
+
+// TestIngest_CoalesceAnchorsWhileTheLedgerIsBusy: with Coalesce, batches that fill while
+// an anchor is under way are not waited for but folded into the next anchor, which
+// covers everything since; without it every batch is its own anchor.
+func TestIngest_CoalesceAnchorsWhileTheLedgerIsBusy(t *testing.T) {
+	s, err := Open(t.TempDir(), "access")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	led := &heldLedger{ledgerFake: ledgerFake{t: t}, s: s, until: 5000}
+	if n, err := s.Ingest(context.Background(), strings.NewReader(lines(0, 5000)), led, IngestOptions{BatchLines: 400, Coalesce: true}); err != nil || n != 5000 {
+		t.Fatalf("ingest: %d %v", n, err)
+	}
+	// the first batch (400) was under way until all 5000 were in: one more anchor for the rest
+	if led.seq != 2 || led.size != 5000 || s.Anchored().Size != 5000 || !bytes.Equal(led.root, s.Root()) {
+		t.Fatalf("%d anchors, ledger at %d, store anchored %d; want 2 up to 5000", led.seq, led.size, s.Anchored().Size)
+	}
+}

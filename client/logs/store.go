@@ -190,14 +190,27 @@ func (s *Store) level(l uint) (*levelFile, error) {
 	return s.levels[l], nil
 }
 
-// Size is the number of leaves in the tree.
-func (s *Store) Size() uint64 { return s.frontier.Size() }
+// Size is the number of leaves in the tree. Size, Root and Anchored may be called while
+// an ingest runs (its anchors are recorded from a goroutine of their own).
+func (s *Store) Size() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frontier.Size()
+}
 
 // Root is the root at the current size.
-func (s *Store) Root() []byte { return s.frontier.Root() }
+func (s *Store) Root() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frontier.Root()
+}
 
 // Anchored is the last anchor recorded.
-func (s *Store) Anchored() Anchored { return s.meta.Anchored }
+func (s *Store) Anchored() Anchored {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.meta.Anchored
+}
 
 // AppendLine adds one log line (without its line terminator) as the next leaf.
 func (s *Store) AppendLine(line []byte) error {
