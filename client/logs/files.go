@@ -217,7 +217,7 @@ func firstLeaf(path string) ([]byte, error) {
 	defer f.Close()
 	var first []byte
 	stop := errors.New("stop")
-	err = readLeaves(context.Background(), f, func(h []byte, _ int64) error { first = h; return stop }, func(int64) {})
+	err = readLeaves(context.Background(), f, func(h []byte, _ []int64) error { first = bytes.Clone(h[:HashSize]); return stop }, func(int64) {})
 	if err != nil && !errors.Is(err, stop) {
 		return nil, err
 	}

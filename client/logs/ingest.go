@@ -102,45 +102,51 @@ func (s *Store) ingest(ctx context.Context, r io.Reader, a Anchorer, opt IngestO
 	var inflight *anchoring // the last batch's anchor, recorded while the next is hashed
 	pos := p.at
 	var lastReport int64
-	err = readLeaves(ctx, r, func(leaf []byte, bytesRead int64) error {
-		if stored != nil && pos < stored.end {
-			got, err := stored.next()
-			if err != nil {
-				return err
+	err = readLeaves(ctx, r, func(hashes []byte, ends []int64) error {
+		for j := 0; j < len(ends); {
+			leaf := hashes[j*HashSize : (j+1)*HashSize]
+			if stored != nil && pos < stored.end {
+				got, err := stored.next()
+				if err != nil {
+					return err
+				}
+				if !bytes.Equal(got, leaf) {
+					return &ContentDiffersError{Stream: s.meta.Stream, Line: read + 1, Leaf: pos, Anchored: hex.EncodeToString(got), Got: hex.EncodeToString(leaf)}
+				}
+				pos, read, j = pos+1, read+1, j+1
+			} else {
+				// a run of new leaves, up to the end of the chunk or of the batch
+				run := uint64(len(ends) - j)
+				if opt.BatchLines > 0 && pending < opt.BatchLines {
+					run = min(run, opt.BatchLines-pending)
+				}
+				if appended == 0 && p.beforeAppend != nil {
+					p.beforeAppend(pos, leaf)
+				}
+				if err := s.AppendLeafHashes(hashes[j*HashSize : (j+int(run))*HashSize]); err != nil {
+					return err
+				}
+				appended, pending, pos, read, j = appended+run, pending+run, pos+run, read+run, j+int(run)
 			}
-			if !bytes.Equal(got, leaf) {
-				return &ContentDiffersError{Stream: s.meta.Stream, Line: read + 1, Leaf: pos, Anchored: hex.EncodeToString(got), Got: hex.EncodeToString(leaf)}
+			if bytesRead := ends[j-1]; opt.Progress != nil && bytesRead-lastReport >= 64<<10 {
+				opt.Progress(bytesRead, read)
+				lastReport = bytesRead
 			}
-		} else {
-			if appended == 0 && p.beforeAppend != nil {
-				p.beforeAppend(pos, leaf)
+			if opt.BatchLines > 0 && pending >= opt.BatchLines && !(opt.Coalesce && inflight.busy()) {
+				if err := inflight.wait(); err != nil {
+					return err
+				}
+				b, prev, ok, err := s.prepareAnchor(windowStart, now(), nil)
+				if err != nil {
+					return err
+				}
+				inflight = nil
+				if ok {
+					inflight = s.startAnchor(ctx, a, b, prev)
+				}
+				windowStart = now()
+				pending = 0
 			}
-			if err := s.AppendLeafHash(leaf); err != nil {
-				return err
-			}
-			appended++
-			pending++
-		}
-		pos++
-		read++
-		if opt.Progress != nil && bytesRead-lastReport >= 64<<10 {
-			opt.Progress(bytesRead, read)
-			lastReport = bytesRead
-		}
-		if opt.BatchLines > 0 && pending >= opt.BatchLines && !(opt.Coalesce && inflight.busy()) {
-			if err := inflight.wait(); err != nil {
-				return err
-			}
-			b, prev, ok, err := s.prepareAnchor(windowStart, now(), nil)
-			if err != nil {
-				return err
-			}
-			inflight = nil
-			if ok {
-				inflight = s.startAnchor(ctx, a, b, prev)
-			}
-			windowStart = now()
-			pending = 0
 		}
 		return nil
 	}, func(bytesRead int64) {

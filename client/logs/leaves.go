@@ -40,11 +40,12 @@ const leafSize = gm.DigestSize
 // at most): past a few cores the tree, which takes the leaves one by one, is the limit.
 const maxHashers = 8
 
-// readLeaves calls leaf for the leaf hash of every line of r, in order, with the bytes
-// read through the end of that line, and done with the total at the end. A line is its
-// bytes up to (not including) '\n'; a final line without '\n' counts too. leaf must not
-// keep the hash slice after it returns (it is reused).
-func readLeaves(ctx context.Context, r io.Reader, leaf func(hash []byte, bytesRead int64) error, done func(bytesRead int64)) error {
+// readLeaves hands each the leaf hashes of r's lines, in order, a run at a time: hashes
+// holds len(ends) leaves of leafSize bytes, ends[i] the bytes read through the end of
+// leaf i's line; done gets the total at the end. A line is its bytes up to (not
+// including) '\n'; a final line without '\n' counts too. each must not keep hashes or
+// ends after it returns (they are reused).
+func readLeaves(ctx context.Context, r io.Reader, each func(hashes []byte, ends []int64) error, done func(bytesRead int64)) error {
 	workers := min(runtime.GOMAXPROCS(0), maxHashers)
 	inFlight := 2*workers + 1
 	ctx, cancel := context.WithCancel(ctx)
@@ -96,14 +97,11 @@ func readLeaves(ctx context.Context, r io.Reader, leaf func(hash []byte, bytesRe
 			err = ctx.Err()
 		}
 		if err == nil {
-			if c.long != nil {
-				err = leaf(c.long, c.base)
-			}
-			for i := range c.ends {
-				if err != nil {
-					break
-				}
-				err = leaf(c.leaves[i*leafSize:(i+1)*leafSize], c.ends[i])
+			switch {
+			case c.long != nil:
+				err = each(c.long, []int64{c.base})
+			case len(c.ends) > 0:
+				err = each(c.leaves, c.ends)
 			}
 			if err != nil {
 				cancel() // the reader stops; the chunks in flight are drained
