@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -68,12 +67,7 @@ func uncleanIn(v any, at string) (string, bool) {
 			}
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range sortedKeys(v) {
 			if !cleanText(k) {
 				return at, true
 			}
@@ -95,12 +89,7 @@ func wellFormed(c *gin.Context) {
 		}
 	}
 	q := c.Request.URL.Query()
-	names := make([]string, 0, len(q))
-	for k := range q {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range sortedKeys(q) {
 		if !cleanText(k) {
 			badParam(c, "query", "%s", uncleanText)
 			return
