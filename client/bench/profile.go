@@ -22,11 +22,26 @@ type ServerProfile struct {
 	File       string  `json:"profile"`
 }
 
+// ProcessCPU is the CPU time one of the network's processes used over a profiled run.
+type ProcessCPU struct {
+	Name       string  `json:"name"`
+	CPUSeconds float64 `json:"cpuSeconds"`
+}
+
+// Profile is where a load's CPU went: the chaincode servers with their profiles, and every
+// process of the network (peers, orderers, chaincode servers, explorer, supervisor), each
+// busiest first, over Seconds of wall time.
+type Profile struct {
+	Seconds   float64         `json:"seconds"`
+	Servers   []ServerProfile `json:"chaincodeServers"`
+	Processes []ProcessCPU    `json:"processes"`
+}
+
 // ProfileServers runs load while taking a CPU profile of d from every chaincode server
 // that serves profiles on a socket <run>/pprof/ccaas.<org>.sock (in bench mode), and
-// measures each server process's CPU time over the same window (/proc, Linux). The
-// profiles go to outDir as ccaas-<org>.cpu.pprof; the answer is busiest first.
-func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, load func()) ([]ServerProfile, error) {
+// measures the CPU time of every process with a pid file in <run>/pids over the same
+// window (/proc, Linux). The profiles go to outDir as ccaas-<org>.cpu.pprof.
+func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, load func()) (*Profile, error) {
 	socks, err := filepath.Glob(filepath.Join(run, "pprof", "ccaas.*.sock"))
 	if err != nil || len(socks) == 0 {
 		return nil, fmt.Errorf("no chaincode server serves profiles in %s (pdlnet bench on starts them so)", filepath.Join(run, "pprof"))
@@ -49,7 +64,9 @@ func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, lo
 			return nil, err
 		}
 	}
+	procs := processTimes(run)
 	errs := make(chan error, len(socks))
+	start := time.Now()
 	for i, s := range socks {
 		go func() { errs <- fetchProfile(ctx, s, d, out[i].File) }()
 	}
@@ -71,7 +88,34 @@ func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, lo
 		out[i].CPUSeconds = after - before[i]
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].CPUSeconds > out[b].CPUSeconds })
-	return out, nil
+	prof := &Profile{Seconds: time.Since(start).Seconds(), Servers: out}
+	for name, after := range processTimes(run) {
+		if before, ok := procs[name]; ok {
+			prof.Processes = append(prof.Processes, ProcessCPU{Name: name, CPUSeconds: after - before})
+		}
+	}
+	sort.Slice(prof.Processes, func(a, b int) bool {
+		pa, pb := prof.Processes[a], prof.Processes[b]
+		return pa.CPUSeconds > pb.CPUSeconds || pa.CPUSeconds == pb.CPUSeconds && pa.Name < pb.Name
+	})
+	return prof, nil
+}
+
+// processTimes is the CPU time so far of every live process with a pid file in <run>/pids,
+// by the pid file's name (peer0.bureau, orderer1, ccaas.operator, explorer...).
+func processTimes(run string) map[string]float64 {
+	out := map[string]float64{}
+	files, _ := filepath.Glob(filepath.Join(run, "pids", "*.pid"))
+	for _, f := range files {
+		pid, err := pidOf(f)
+		if err != nil {
+			continue
+		}
+		if t, err := cpuSeconds(pid); err == nil {
+			out[strings.TrimSuffix(filepath.Base(f), ".pid")] = t
+		}
+	}
+	return out
 }
 
 func fetchProfile(ctx context.Context, sock string, d time.Duration, file string) error {

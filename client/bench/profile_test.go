@@ -45,15 +45,23 @@ func TestProfileServers_ProfilesWhileLoadRuns(t *testing.T) {
 			sum = s[:]
 		}
 	}
-	got, err := ProfileServers(context.Background(), run, out, time.Second, busy)
+	// and a process of the network that is not a chaincode server (this one, again)
+	if err := os.WriteFile(filepath.Join(run, "pids", "peer0.org1.pid"), []byte(strconv.Itoa(os.Getpid())+" peer\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prof, err := ProfileServers(context.Background(), run, out, time.Second, busy)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].Org != "org1" || got[0].CPUSeconds <= 0 {
-		t.Fatalf("profiles: %+v", got)
+	got := prof.Servers
+	if len(got) != 1 || got[0].Org != "org1" || got[0].CPUSeconds <= 0 || prof.Seconds < 1 {
+		t.Fatalf("profiles: %+v", prof)
 	}
 	if fi, err := os.Stat(got[0].File); err != nil || fi.Size() == 0 {
 		t.Fatalf("profile file %s: %v", got[0].File, err)
+	}
+	if len(prof.Processes) != 2 || prof.Processes[0].CPUSeconds <= 0 {
+		t.Fatalf("processes: %+v", prof.Processes)
 	}
 	if _, err := ProfileServers(context.Background(), t.TempDir(), out, time.Second, busy); err == nil {
 		t.Fatal("a run directory without profile sockets gave no error")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -29,9 +30,10 @@ type BenchReport struct {
 	BaselineSweep *bench.SweepReport `json:"baselineSweep,omitempty"`
 	MixSweep      *bench.SweepReport `json:"mixSweep,omitempty"`
 	Logs          *bench.LogStats    `json:"logs,omitempty"`
-	// Profiles: the chaincode servers' CPU during a run of the mix at its peak load
-	// (--profile-dir), busiest first.
-	Profiles []bench.ServerProfile `json:"chaincodeProfiles,omitempty"`
+	// Profile and BaselineProfile: where the CPU went during a run of each workload at
+	// its peak load (--profile-dir).
+	Profile         *WorkloadProfile `json:"profile,omitempty"`
+	BaselineProfile *WorkloadProfile `json:"baselineProfile,omitempty"`
 }
 
 func benchCmd(a *App) *cobra.Command {
@@ -95,6 +97,11 @@ results and writes them as JSON.`,
 				rep.Workers = workers
 			}
 			rep.Baseline, rep.BaselineSweep = measure("baseline: bare PutState", bench.Baseline(c, prefix))
+			if profileDir != "" && rep.Baseline.Workers > 0 {
+				if rep.BaselineProfile, err = profileRun(ctx, a, "baseline", filepath.Join(profileDir, "baseline"), rep.Baseline.Workers, dur, bench.Baseline(c, prefix+"p")); err != nil {
+					return err
+				}
+			}
 			if !skipMix {
 				mix, err := bench.NewMix(ctx, prefix)
 				if err != nil {
@@ -109,16 +116,8 @@ results and writes them as JSON.`,
 				}
 				fmt.Fprintf(a.Stdout, "mix/baseline throughput ratio: %.2f\n", rep.Ratio)
 				if profileDir != "" && st.Workers > 0 {
-					fmt.Fprintf(a.Stderr, "profiling the chaincode servers: the mix at %d workers for %s\n", st.Workers, dur)
-					profs, err := bench.ProfileServers(ctx, runDir(), profileDir, dur, func() {
-						bench.Run(ctx, "mix: profiled", st.Workers, dur, 0, mix.Do)
-					})
-					if err != nil {
-						return fmt.Errorf("profiling: %w", err)
-					}
-					rep.Profiles = profs
-					for _, p := range profs {
-						fmt.Fprintf(a.Stdout, "chaincode server %s: %.1f CPU s in %s → %s\n", p.Org, p.CPUSeconds, dur, p.File)
+					if rep.Profile, err = profileRun(ctx, a, "mix", filepath.Join(profileDir, "mix"), st.Workers, dur, mix.Do); err != nil {
+						return err
 					}
 				}
 			}
@@ -159,7 +158,7 @@ results and writes them as JSON.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the report as JSON to this file")
 	cmd.Flags().IntVar(&logLines, "log-lines", 1000000, "lines of the generated log to anchor (0: skip)")
 	cmd.Flags().BoolVar(&skipMix, "baseline-only", false, "skip the domain mix")
-	cmd.Flags().StringVar(&profileDir, "profile-dir", "", "after the mix, run it again at its peak while taking CPU profiles of the chaincode servers (bench mode) into this directory")
+	cmd.Flags().StringVar(&profileDir, "profile-dir", "", "run each workload again at its peak while timing every process of the network and profiling the chaincode servers (bench mode) into DIR/baseline and DIR/mix")
 	return cmd
 }
 
@@ -178,4 +177,36 @@ func runDir() string {
 	}
 	dir, _ := filepath.Abs(client.ProfileDir())
 	return filepath.Dir(dir)
+}
+
+// WorkloadProfile is a profiled run of one workload at its peak: the processes' CPU and
+// the network's CPU time per transaction it committed.
+type WorkloadProfile struct {
+	*bench.Profile
+	Committed  int     `json:"committed"`
+	CPUPerTxMs float64 `json:"cpuPerCommittedTxMs"`
+}
+
+// profileRun runs do with workers clients for dur while profiling the chaincode servers
+// and timing every process of the network, and prints where the CPU went.
+func profileRun(ctx context.Context, a *App, name, dir string, workers int, dur time.Duration, do bench.Doer) (*WorkloadProfile, error) {
+	fmt.Fprintf(a.Stderr, "profiling: %s at %d workers for %s\n", name, workers, dur)
+	var run bench.Stats
+	prof, err := bench.ProfileServers(ctx, runDir(), dir, dur, func() {
+		run = bench.Run(ctx, name+": profiled", workers, dur, 0, do)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("profiling %s: %w", name, err)
+	}
+	out := &WorkloadProfile{Profile: prof, Committed: run.Committed}
+	total := 0.0
+	for _, p := range prof.Processes {
+		total += p.CPUSeconds
+		fmt.Fprintf(a.Stdout, "  %-20s %6.1f CPU s in %.0f s\n", p.Name, p.CPUSeconds, prof.Seconds)
+	}
+	if run.Committed > 0 {
+		out.CPUPerTxMs = total / float64(run.Committed) * 1000
+	}
+	fmt.Fprintf(a.Stdout, "%s: network CPU per committed transaction %.1f ms (%d committed); chaincode profiles in %s\n", name, out.CPUPerTxMs, run.Committed, dir)
+	return out, nil
 }
