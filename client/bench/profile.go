@@ -50,21 +50,16 @@ func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, lo
 		return nil, err
 	}
 	out := make([]ServerProfile, len(socks))
-	before := make([]float64, len(socks))
-	pids := make([]int, len(socks))
+	procs := processTimes(run)
 	for i, s := range socks {
 		// the socket is named as the server's process: ccaas.<org>.sock beside pids/ccaas.<org>.pid
 		proc := strings.TrimSuffix(filepath.Base(s), ".sock")
+		if _, ok := procs[proc]; !ok {
+			return nil, fmt.Errorf("%s: no live process with the pid file %s", s, filepath.Join(run, "pids", proc+".pid"))
+		}
 		org := strings.TrimPrefix(proc, "ccaas.")
 		out[i] = ServerProfile{Org: org, File: filepath.Join(outDir, "ccaas-"+org+".cpu.pprof")}
-		if pids[i], err = pidOf(filepath.Join(run, "pids", proc+".pid")); err != nil {
-			return nil, err
-		}
-		if before[i], err = cpuSeconds(pids[i]); err != nil {
-			return nil, err
-		}
 	}
-	procs := processTimes(run)
 	errs := make(chan error, len(socks))
 	start := time.Now()
 	for i, s := range socks {
@@ -80,18 +75,16 @@ func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, lo
 	if first != nil {
 		return nil, first
 	}
+	after := processTimes(run)
 	for i := range out {
-		after, err := cpuSeconds(pids[i])
-		if err != nil {
-			return nil, err
-		}
-		out[i].CPUSeconds = after - before[i]
+		proc := "ccaas." + out[i].Org
+		out[i].CPUSeconds = after[proc] - procs[proc]
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].CPUSeconds > out[b].CPUSeconds })
 	prof := &Profile{Seconds: time.Since(start).Seconds(), Servers: out}
-	for name, after := range processTimes(run) {
+	for name, t := range after {
 		if before, ok := procs[name]; ok {
-			prof.Processes = append(prof.Processes, ProcessCPU{Name: name, CPUSeconds: after - before})
+			prof.Processes = append(prof.Processes, ProcessCPU{Name: name, CPUSeconds: t - before})
 		}
 	}
 	sort.Slice(prof.Processes, func(a, b int) bool {

@@ -16,7 +16,7 @@ import (
 // sequential, but the leaf hash of one line does not depend on any other, and it is the
 // bulk of the work (a line is several SM3 blocks, a tree node two). So a reader cuts the
 // input into chunks of whole lines, the machine's cores hash the chunks' lines, and the
-// caller receives the leaves in input order. Memory stays bounded: at most chunksInFlight
+// caller receives the leaves in input order. Memory stays bounded: at most 2·cores+1
 // chunks of chunkSize bytes exist at once, whatever the size of the input or of a line.
 
 // chunkSize is the bytes a chunk holds; a line longer than that is hashed by the reader
@@ -27,21 +27,19 @@ const chunkSize = 1 << 20
 type chunk struct {
 	buf    []byte // backing array, chunkSize bytes
 	data   []byte // the lines, each ending in '\n' except possibly the input's last
-	leaves []byte // leafSize bytes per line
+	leaves []byte // HashSize bytes per line
 	ends   []int64
 	base   int64         // input bytes before data
 	long   []byte        // a single line's leaf hashed by the reader (data is empty)
 	done   chan struct{} // closed when leaves and ends are ready
 }
 
-const leafSize = gm.DigestSize
-
 // maxHashers bounds the cores hashing leaves, and with them the chunks in memory (17 MiB
 // at most): past a few cores the tree, which takes the leaves one by one, is the limit.
 const maxHashers = 8
 
 // readLeaves hands each the leaf hashes of r's lines, in order, a run at a time: hashes
-// holds len(ends) leaves of leafSize bytes, ends[i] the bytes read through the end of
+// holds len(ends) leaves of HashSize bytes, ends[i] the bytes read through the end of
 // leaf i's line; done gets the total at the end. A line is its bytes up to (not
 // including) '\n'; a final line without '\n' counts too. each must not keep hashes or
 // ends after it returns (they are reused).

@@ -36,11 +36,11 @@ func referenceLeaves(data []byte) (leaves [][]byte, ends []int64) {
 func collectLeaves(t testing.TB, r io.Reader) (leaves [][]byte, ends []int64, total int64, err error) {
 	total = -1
 	err = readLeaves(context.Background(), r, func(h []byte, e []int64) error {
-		if len(h) != len(e)*leafSize {
+		if len(h) != len(e)*HashSize {
 			t.Errorf("%d bytes of hashes for %d lines", len(h), len(e))
 		}
 		for i := range e {
-			leaves = append(leaves, bytes.Clone(h[i*leafSize:(i+1)*leafSize]))
+			leaves = append(leaves, bytes.Clone(h[i*HashSize:(i+1)*HashSize]))
 		}
 		ends = append(ends, e...)
 		return nil

@@ -222,17 +222,11 @@ func (s *Store) AppendLine(line []byte) error {
 func (s *Store) AppendLeafHash(leaf []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.frontier.Append(leaf, s.writeNode)
-}
-
-// writeNode is the frontier's NodeFunc: a completed node goes to its level's file.
-// Callers hold s.mu.
-func (s *Store) writeNode(level uint, index uint64, hash []byte) error {
-	return s.writeNodes(level, index, hash)
+	return s.frontier.Append(leaf, s.writeNodes)
 }
 
 // writeNodes appends consecutive nodes (HashSize bytes each) of one level, the first
-// being node index. Callers hold s.mu.
+// being node index; with one node it is the frontier's NodeFunc. Callers hold s.mu.
 func (s *Store) writeNodes(level uint, index uint64, hashes []byte) error {
 	lf, err := s.level(level)
 	if err != nil {
@@ -265,7 +259,7 @@ func (s *Store) AppendLeafHashes(leaves []byte) error {
 	defer s.mu.Unlock()
 	const group = HashSize << subtreeHeight
 	one := func() error {
-		err := s.frontier.Append(leaves[:HashSize], s.writeNode)
+		err := s.frontier.Append(leaves[:HashSize], s.writeNodes)
 		leaves = leaves[HashSize:]
 		return err
 	}
@@ -306,7 +300,7 @@ func (s *Store) AppendLeafHashes(leaves []byte) error {
 					return err
 				}
 			}
-			if err := s.frontier.AppendSubtree(subtreeHeight, levels[i][subtreeHeight-1], s.writeNode); err != nil {
+			if err := s.frontier.AppendSubtree(subtreeHeight, levels[i][subtreeHeight-1], s.writeNodes); err != nil {
 				return err
 			}
 		}

@@ -17,13 +17,19 @@ import (
 func (s *Server) provenance(c *gin.Context) {
 	id := c.Param("id")
 	root, err := s.index().Provenance(c.Request.Context(), callerOf(c).Reader(), id)
+	s.answerAbout(c, model.KindResource, id, "provenance", root, err)
+}
+
+// answerAbout answers v, a query's answer about record kind/id: 403 or 404 when the
+// caller may not read that record or it is not indexed, as storeErr for another failure.
+func (s *Server) answerAbout(c *gin.Context, kind model.Kind, id, what string, v any, err error) {
 	switch {
 	case errors.Is(err, query.ErrAccessDenied) || errors.Is(err, store.ErrNotFound):
-		s.readErr(c, model.KindResource, id, err)
+		s.readErr(c, kind, id, err)
 	case err != nil:
-		s.storeErr(c, "provenance", err)
+		s.storeErr(c, what, err)
 	default:
-		c.JSON(http.StatusOK, root)
+		c.JSON(http.StatusOK, v)
 	}
 }
 
@@ -87,14 +93,7 @@ func (s *Server) myObligations(c *gin.Context) {
 func (s *Server) productMarket(c *gin.Context) {
 	id := c.Param("id")
 	m, err := s.index().Market(c.Request.Context(), callerOf(c).Reader(), id)
-	switch {
-	case errors.Is(err, query.ErrAccessDenied) || errors.Is(err, store.ErrNotFound):
-		s.readErr(c, model.KindProduct, id, err)
-	case err != nil:
-		s.storeErr(c, "market", err)
-	default:
-		c.JSON(http.StatusOK, m)
-	}
+	s.answerAbout(c, model.KindProduct, id, "market", m, err)
 }
 
 func (s *Server) productCheck(c *gin.Context) {
