@@ -26,7 +26,9 @@ type Market struct {
 	Product string        `json:"product"`
 	Filings []MarketPrice `json:"filings"` // oldest first
 	Trades  []MarketTrade `json:"trades"`  // oldest first
-	// Hidden counts the product's trades and filings the caller may not read.
+	// Hidden counts the product's trades and filings the caller may not read. It is
+	// counted only for the overseers and the product's operator and source units (see
+	// mayCountHidden); to anyone else the count would itself be the secret.
 	Hidden int `json:"hidden,omitempty"`
 	// Complete is false when the product has more than MarketLimit of either; the newest
 	// are kept.
@@ -64,9 +66,11 @@ type MarketTrade struct {
 // the caller may not read the product. It costs a fixed number of store round trips
 // (one store.Descendants walk one reference deep) whatever the number of trades.
 func (ix *Index) Market(ctx context.Context, who model.Reader, id string) (*Market, error) {
-	if _, err := ix.Readable(ctx, who, model.KindProduct, id); err != nil {
+	pr, err := ix.Readable(ctx, who, model.KindProduct, id)
+	if err != nil {
 		return nil, err
 	}
+	count := mayCountHidden(who, pr)
 	root := store.RecordKey{Kind: string(model.KindProduct), ID: id}
 	d, err := ix.Store.Descendants(ctx, []store.RecordKey{root}, []store.KindPair{
 		{Parent: string(model.KindProduct), Child: string(model.KindPriceFiling)},
@@ -85,7 +89,9 @@ func (ix *Index) Market(ctx context.Context, who model.Reader, id string) (*Mark
 		}
 		seen[k] = true
 		if !CanRead(who, r) {
-			out.Hidden++
+			if count {
+				out.Hidden++
+			}
 			continue
 		}
 		switch model.Kind(r.Kind) {
@@ -114,6 +120,26 @@ func (ix *Index) Market(ctx context.Context, who model.Reader, id string) (*Mark
 		out.Filings, out.Complete = out.Filings[n-MarketLimit:], false
 	}
 	return out, nil
+}
+
+// mayCountHidden: whether who may learn how many of the product's trades and filings
+// it cannot read. A listing exchange of a public product reads the product and its own
+// trades, but the number of the other exchanges' private trades is their commercial
+// business; the overseers, the operator and the source units whose data the product is
+// made of are the ones entitled to know its volume (and they read every trade anyway
+// unless a trade names other units).
+func mayCountHidden(who model.Reader, product *store.Record) bool {
+	if !who.Active || who.Participant == "" {
+		return false
+	}
+	if who.Role == model.RoleBureau || who.Role == model.RoleRegulator {
+		return true
+	}
+	var p model.Product
+	if json.Unmarshal(product.Data, &p) != nil {
+		return false
+	}
+	return who.Participant == p.Operator || slices.Contains(p.SourceUnits, who.Participant)
 }
 
 // blockOf is the block of the transaction that created record k (its first version),

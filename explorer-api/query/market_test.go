@@ -23,7 +23,8 @@ func TestMarket_TradesAgainstFilingsPerReader(t *testing.T) {
 		return m
 	}
 	cap300 := int64(300)
-	l.put(&model.Product{Meta: meta(model.KindProduct, "p1", true), Operator: "op"},
+	l.put(&model.Product{Meta: meta(model.KindProduct, "p1", true), Operator: "op", SourceUnits: []string{"su1"},
+		Listings: []model.Listing{{Exchange: "ex1"}, {Exchange: "ex2"}}},
 		&model.Product{Meta: meta(model.KindProduct, "p-private", false), Operator: "op"})
 	l.put(&model.PriceFiling{Meta: withMeta(at(20), model.KindPriceFiling, "f-new", true), Product: "p1", Operator: "op", Unit: model.ChargingUnit("per_call"), PriceFen: 250, CapFen: &cap300},
 		&model.PriceFiling{Meta: withMeta(at(10), model.KindPriceFiling, "f-old", true), Product: "p1", Operator: "op", PriceFen: 280, CapFen: &cap300, SupersededBy: "f-new"})
@@ -47,7 +48,8 @@ func TestMarket_TradesAgainstFilingsPerReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(m); got != "f-old f-new | t-a t-b" || m.Hidden != 1 || !m.Complete {
+	// ex2's trade is neither shown nor counted: how much another exchange trades is its business
+	if got := ids(m); got != "f-old f-new | t-a t-b" || m.Hidden != 0 || !m.Complete {
 		t.Fatalf("exchange ex1: %s hidden %d complete %v", got, m.Hidden, m.Complete)
 	}
 	if tr := m.Trades[0]; !tr.At.Equal(time.Date(2026, 10, 22, 2, 0, 0, 0, time.UTC)) || tr.PriceFen != 250 || tr.TxID != "tx-oct-22" || tr.Exchange != "ex1" {
@@ -60,6 +62,15 @@ func TestMarket_TradesAgainstFilingsPerReader(t *testing.T) {
 	m, err = ix.Market(ctx, model.Reader{Participant: "rg", Role: model.RoleRegulator, Active: true}, "p1")
 	if err != nil || ids(m) != "f-old f-new | t-a t-other t-b" || m.Hidden != 0 {
 		t.Fatalf("regulator: %v %+v", err, m)
+	}
+	m, err = ix.Market(ctx, model.Reader{Participant: "op", Role: model.RoleOperator, Active: true}, "p1")
+	if err != nil || ids(m) != "f-old f-new | t-a t-other t-b" || m.Hidden != 0 {
+		t.Fatalf("operator: %v %+v", err, m)
+	}
+	// a source unit of the product learns its volume, not the trades that do not name it
+	m, err = ix.Market(ctx, model.Reader{Participant: "su1", Role: model.RoleSourceUnit, Active: true}, "p1")
+	if err != nil || ids(m) != "f-old f-new |" || m.Hidden != 3 {
+		t.Fatalf("source unit: %v %+v", err, m)
 	}
 	if _, err := ix.Market(ctx, model.Reader{Participant: "ex1", Active: true}, "p-private"); !errors.Is(err, ErrAccessDenied) {
 		t.Fatalf("a private product: %v, want ErrAccessDenied", err)
