@@ -165,8 +165,11 @@ func (n *Net) Smoke(ctx context.Context) ([]SmokeResult, error) {
 }
 
 // SetBench restarts every org's chaincode server with the benchmark baseline
-// (System:BenchPut) on or off, and waits until every gateway endorses again. The setting
-// is kept in the run state, so the supervisor restarts a crashed server the same way.
+// (System:BenchPut) and its profile socket on or off, and every peer and orderer with its
+// profile server on or off (one node at a time, each healthy again before the next, so
+// the channel keeps its endorsers and its Raft quorum), then waits until every gateway
+// endorses again. The setting is kept in the run state, so the supervisor restarts a
+// crashed process the same way.
 func (n *Net) SetBench(ctx context.Context, on bool) error {
 	st, err := n.LoadState()
 	if err != nil {
@@ -189,6 +192,17 @@ func (n *Net) SetBench(ctx context.Context, on bool) error {
 			n.Release(CCaaSName(org))
 		}
 	}()
+	if on {
+		var addrs []string
+		for _, node := range append(n.T.Orderers(), n.T.Peers()...) {
+			if a := node.ProfileAddr(); a != "" {
+				addrs = append(addrs, a)
+			}
+		}
+		if busy := WaitPortsFree(addrs, 0); len(busy) > 0 {
+			return fmt.Errorf("profile ports in use by another program: %s", strings.Join(busy, ", "))
+		}
+	}
 	if err := n.SaveState(st); err != nil {
 		return err
 	}
@@ -198,5 +212,48 @@ func (n *Net) SetBench(ctx context.Context, on bool) error {
 		}
 	}
 	n.logf("    chaincode servers restarted with bench %v", on)
+	ops, err := NewOps(n.T, n.L)
+	if err != nil {
+		return err
+	}
+	for _, node := range append(n.T.Orderers(), n.T.Peers()...) {
+		if err := n.restartNode(ctx, ops, node); err != nil {
+			return err
+		}
+		if node.IsOrderer() {
+			if err := n.WaitForLeader(ctx, ReadyTimeout); err != nil {
+				return err
+			}
+		}
+	}
+	n.logf("    peers and orderers restarted with their profile servers %v", on)
 	return n.WaitReady(ctx, ReadyTimeout)
+}
+
+// restartNode stops a peer or orderer and starts it again, held from the supervisor
+// meanwhile, and waits until it reports healthy.
+func (n *Net) restartNode(ctx context.Context, ops *Ops, node *Node) error {
+	if err := n.Hold(node.ID()); err != nil {
+		return err
+	}
+	defer n.Release(node.ID())
+	if p, _ := ReadProc(n.L, node.ID()); p.Alive() {
+		p.Stop(15 * time.Second)
+	}
+	ports := []string{node.Addr(), node.OpsAddr()}
+	if node.IsOrderer() {
+		ports = append(ports, node.AdminAddr())
+	} else {
+		ports = append(ports, fmt.Sprintf("%s:%d", node.Host, node.ChaincodePort))
+	}
+	if a := node.ProfileAddr(); a != "" {
+		ports = append(ports, a)
+	}
+	if busy := WaitPortsFree(ports, 10*time.Second); len(busy) > 0 {
+		return fmt.Errorf("%s: ports %s still held after it stopped", node.ID(), strings.Join(busy, ", "))
+	}
+	if err := n.StartNode(node); err != nil {
+		return err
+	}
+	return n.waitHealthy(ctx, ops, []*Node{node}, ReadyTimeout)
 }

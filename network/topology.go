@@ -95,6 +95,9 @@ type Node struct {
 	OpsPort       int    `yaml:"opsPort"`
 	ChaincodePort int    `yaml:"chaincodePort"`
 	CCaaSPort     int    `yaml:"ccaasPort"`
+	// ProfilePort: in bench mode (pdlnet bench on) the node serves Go's profiles here,
+	// on its host's loopback only; 0: never.
+	ProfilePort int `yaml:"profilePort"`
 
 	org *Org
 }
@@ -213,6 +216,11 @@ func (t *Topology) validate() error {
 			}
 			if err := claim(n.ID(), n.Host, n.OpsPort, "operations"); err != nil {
 				return err
+			}
+			if n.ProfilePort != 0 {
+				if err := claim(n.ID(), n.Host, n.ProfilePort, "profile"); err != nil {
+					return err
+				}
 			}
 			if o.Kind == "orderer" {
 				orderers++
@@ -398,6 +406,16 @@ func (n *Node) OpsAddr() string { return fmt.Sprintf("%s:%d", n.Host, n.OpsPort)
 
 // AdminAddr is the orderer's channel participation endpoint.
 func (n *Node) AdminAddr() string { return fmt.Sprintf("%s:%d", n.Host, n.AdminPort) }
+
+// ProfileAddr is where the node serves Go's profiles in bench mode: the loopback of its
+// own host, never a routable address (the profile server has no authentication), or ""
+// when it has no profile port.
+func (n *Node) ProfileAddr() string {
+	if n.ProfilePort == 0 {
+		return ""
+	}
+	return fmt.Sprintf("127.0.0.1:%d", n.ProfilePort)
+}
 
 // CCaaSAddr is the address of the org's chaincode server.
 func (n *Node) CCaaSAddr() string { return fmt.Sprintf("%s:%d", n.Host, n.CCaaSPort) }

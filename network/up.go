@@ -161,17 +161,49 @@ func procNames(ps []*Proc) string {
 	return strings.Join(names, ", ")
 }
 
-// StartNode starts one orderer or peer process.
+// StartNode starts one orderer or peer process; in bench mode (the run state's Bench) with
+// Go's profile server on its ProfileAddr, announced in <run>/pprof/<node>.addr for pdl
+// bench.
 func (n *Net) StartNode(node *Node) error {
 	if err := os.MkdirAll(n.L.DataDir(node.ID()), 0o755); err != nil {
 		return err
 	}
-	if node.IsOrderer() {
-		_, err := StartProc(n.L, node.ID(), n.L.Bin("orderer"), nil, OrdererEnv(n.T, n.L, node))
+	profile, err := n.profileEnv(node)
+	if err != nil {
 		return err
 	}
-	_, err := StartProc(n.L, node.ID(), n.L.Bin("peer"), []string{"node", "start"}, PeerEnv(n.T, n.L, node))
+	if node.IsOrderer() {
+		_, err := StartProc(n.L, node.ID(), n.L.Bin("orderer"), nil, append(OrdererEnv(n.T, n.L, node), profile...))
+		return err
+	}
+	_, err = StartProc(n.L, node.ID(), n.L.Bin("peer"), []string{"node", "start"}, append(PeerEnv(n.T, n.L, node), profile...))
 	return err
+}
+
+// profileEnv is what turns a node's profile server on in bench mode, and keeps the
+// node's announcement file in <run>/pprof in step with it.
+func (n *Net) profileEnv(node *Node) ([]string, error) {
+	announce := filepath.Join(n.L.Run, "pprof", node.ID()+".addr")
+	st, err := n.LoadState()
+	if err != nil {
+		return nil, err
+	}
+	if st == nil || !st.Bench || node.ProfileAddr() == "" {
+		if err := os.Remove(announce); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		return nil, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(announce), 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(announce, []byte(node.ProfileAddr()+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	if node.IsOrderer() {
+		return []string{"ORDERER_GENERAL_PROFILE_ENABLED=true", "ORDERER_GENERAL_PROFILE_ADDRESS=" + node.ProfileAddr()}, nil
+	}
+	return []string{"CORE_PEER_PROFILE_ENABLED=true", "CORE_PEER_PROFILE_LISTENADDRESS=" + node.ProfileAddr()}, nil
 }
 
 func (n *Net) startAll(ctx context.Context, nodes []*Node) error {

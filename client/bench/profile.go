@@ -14,12 +14,14 @@ import (
 	"time"
 )
 
-// ServerProfile is one chaincode server's share of a profiled run: the CPU time its
-// process used over the run and where its CPU profile was written.
-type ServerProfile struct {
-	Org        string  `json:"org"`
+// ProcessProfile is one profiled process's share of a run: the CPU time it used over the
+// run, where its CPU profile was written, and where in its code the samples fell.
+type ProcessProfile struct {
+	Process    string  `json:"process"` // as its pid file is named: ccaas.bureau, peer0.bureau, orderer0
 	CPUSeconds float64 `json:"cpuSeconds"`
 	File       string  `json:"profile"`
+	// Phases is the profile's samples by phase of the work (see Phases), largest first.
+	Phases []PhaseShare `json:"phases,omitempty"`
 }
 
 // ProcessCPU is the CPU time one of the network's processes used over a profiled run.
@@ -28,46 +30,70 @@ type ProcessCPU struct {
 	CPUSeconds float64 `json:"cpuSeconds"`
 }
 
-// Profile is where a load's CPU went: the chaincode servers with their profiles, and every
-// process of the network (peers, orderers, chaincode servers, explorer, supervisor), each
-// busiest first, over Seconds of wall time.
+// Profile is where a load's CPU went: the processes that serve profiles with their
+// profiles, and every process of the network (peers, orderers, chaincode servers,
+// explorer, supervisor), each busiest first, over Seconds of wall time.
 type Profile struct {
-	Seconds   float64         `json:"seconds"`
-	Servers   []ServerProfile `json:"chaincodeServers"`
-	Processes []ProcessCPU    `json:"processes"`
+	Seconds   float64          `json:"seconds"`
+	Profiled  []ProcessProfile `json:"profiled"`
+	Processes []ProcessCPU     `json:"processes"`
 }
 
-// ProfileServers runs load while taking a CPU profile of d from every chaincode server
-// that serves profiles on a socket <run>/pprof/ccaas.<org>.sock (in bench mode), and
-// measures the CPU time of every process with a pid file in <run>/pids over the same
-// window (/proc, Linux). The profiles go to outDir as ccaas-<org>.cpu.pprof.
+// profileSource is a process that serves Go's profiles: over a Unix socket
+// <run>/pprof/<process>.sock (the chaincode servers), or at the TCP address written in
+// <run>/pprof/<process>.addr (peers and orderers, on their loopback).
+type profileSource struct {
+	process, network, addr string
+}
+
+func profileSources(run string) ([]profileSource, error) {
+	var out []profileSource
+	socks, _ := filepath.Glob(filepath.Join(run, "pprof", "*.sock"))
+	for _, s := range socks {
+		out = append(out, profileSource{process: strings.TrimSuffix(filepath.Base(s), ".sock"), network: "unix", addr: s})
+	}
+	addrs, _ := filepath.Glob(filepath.Join(run, "pprof", "*.addr"))
+	for _, a := range addrs {
+		raw, err := os.ReadFile(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, profileSource{process: strings.TrimSuffix(filepath.Base(a), ".addr"), network: "tcp", addr: strings.TrimSpace(string(raw))})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no process serves profiles in %s (pdlnet bench on starts them so)", filepath.Join(run, "pprof"))
+	}
+	return out, nil
+}
+
+// ProfileServers runs load while taking a CPU profile of d from every process that serves
+// profiles in bench mode (see profileSources), and measures the CPU time of every process
+// with a pid file in <run>/pids over the same window (/proc, Linux). The profiles go to
+// outDir as <process>.cpu.pprof, each summarised by phase.
 func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, load func()) (*Profile, error) {
-	socks, err := filepath.Glob(filepath.Join(run, "pprof", "ccaas.*.sock"))
-	if err != nil || len(socks) == 0 {
-		return nil, fmt.Errorf("no chaincode server serves profiles in %s (pdlnet bench on starts them so)", filepath.Join(run, "pprof"))
+	srcs, err := profileSources(run)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	out := make([]ServerProfile, len(socks))
+	out := make([]ProcessProfile, len(srcs))
 	procs := processTimes(run)
-	for i, s := range socks {
-		// the socket is named as the server's process: ccaas.<org>.sock beside pids/ccaas.<org>.pid
-		proc := strings.TrimSuffix(filepath.Base(s), ".sock")
-		if _, ok := procs[proc]; !ok {
-			return nil, fmt.Errorf("%s: no live process with the pid file %s", s, filepath.Join(run, "pids", proc+".pid"))
+	for i, s := range srcs {
+		if _, ok := procs[s.process]; !ok {
+			return nil, fmt.Errorf("%s: no live process with the pid file %s", s.addr, filepath.Join(run, "pids", s.process+".pid"))
 		}
-		org := strings.TrimPrefix(proc, "ccaas.")
-		out[i] = ServerProfile{Org: org, File: filepath.Join(outDir, "ccaas-"+org+".cpu.pprof")}
+		out[i] = ProcessProfile{Process: s.process, File: filepath.Join(outDir, s.process+".cpu.pprof")}
 	}
-	errs := make(chan error, len(socks))
+	errs := make(chan error, len(srcs))
 	start := time.Now()
-	for i, s := range socks {
+	for i, s := range srcs {
 		go func() { errs <- fetchProfile(ctx, s, d, out[i].File) }()
 	}
 	load()
 	var first error
-	for range socks {
+	for range srcs {
 		if err := <-errs; err != nil && first == nil {
 			first = err
 		}
@@ -77,11 +103,13 @@ func ProfileServers(ctx context.Context, run, outDir string, d time.Duration, lo
 	}
 	after := processTimes(run)
 	for i := range out {
-		proc := "ccaas." + out[i].Org
-		out[i].CPUSeconds = after[proc] - procs[proc]
+		out[i].CPUSeconds = after[out[i].Process] - procs[out[i].Process]
+		if out[i].Phases, err = Phases(out[i].File); err != nil {
+			return nil, fmt.Errorf("%s: %w", out[i].File, err)
+		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].CPUSeconds > out[b].CPUSeconds })
-	prof := &Profile{Seconds: time.Since(start).Seconds(), Servers: out}
+	prof := &Profile{Seconds: time.Since(start).Seconds(), Profiled: out}
 	for name, t := range after {
 		if before, ok := procs[name]; ok {
 			prof.Processes = append(prof.Processes, ProcessCPU{Name: name, CPUSeconds: t - before})
@@ -111,22 +139,22 @@ func processTimes(run string) map[string]float64 {
 	return out
 }
 
-func fetchProfile(ctx context.Context, sock string, d time.Duration, file string) error {
+func fetchProfile(ctx context.Context, src profileSource, d time.Duration, file string) error {
 	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+		return (&net.Dialer{}).DialContext(ctx, src.network, src.addr)
 	}}}
-	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("http://pdlcc/debug/pprof/profile?seconds=%d", int(d.Seconds())), nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", src.process, int(d.Seconds())), nil)
 	if err != nil {
 		return err
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("profile from %s: %w", sock, err)
+		return fmt.Errorf("profile of %s from %s: %w", src.process, src.addr, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("profile from %s: %s %s", sock, resp.Status, b)
+		return fmt.Errorf("profile of %s from %s: %s %s", src.process, src.addr, resp.Status, b)
 	}
 	f, err := os.Create(file)
 	if err != nil {

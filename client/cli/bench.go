@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -180,11 +182,67 @@ func runDir() string {
 }
 
 // WorkloadProfile is a profiled run of one workload at its peak: the processes' CPU and
-// the network's CPU time per transaction it committed.
+// the network's CPU time per transaction it committed, in all and by kind of process and
+// phase of the work.
 type WorkloadProfile struct {
 	*bench.Profile
-	Committed  int     `json:"committed"`
-	CPUPerTxMs float64 `json:"cpuPerCommittedTxMs"`
+	Committed  int         `json:"committed"`
+	CPUPerTxMs float64     `json:"cpuPerCommittedTxMs"`
+	PerTx      []PhaseCost `json:"perCommittedTx"`
+}
+
+// PhaseCost is the CPU time per committed transaction that one kind of process (peers,
+// orderers, chaincode servers) spent in one phase, from their profiles.
+type PhaseCost struct {
+	Processes string  `json:"processes"`
+	Phase     string  `json:"phase"`
+	Ms        float64 `json:"ms"`
+}
+
+// processKind groups the network's processes by what they are.
+func processKind(name string) string {
+	switch {
+	case strings.HasPrefix(name, "peer"):
+		return "peers"
+	case strings.HasPrefix(name, "orderer"):
+		return "orderers"
+	case strings.HasPrefix(name, "ccaas."):
+		return "chaincode servers"
+	}
+	return name
+}
+
+// perTx charges each profiled process's CPU time to its phases in the proportions of its
+// profile, per committed transaction, summed over processes of a kind; largest first
+// within a kind, phases of under 0.05 ms left out.
+func perTx(prof *bench.Profile, committed int) []PhaseCost {
+	if committed == 0 {
+		return nil
+	}
+	sum := map[[2]string]float64{}
+	for _, p := range prof.Profiled {
+		for _, ph := range p.Phases {
+			sum[[2]string{processKind(p.Process), ph.Phase}] += ph.Share * p.CPUSeconds / float64(committed) * 1000
+		}
+	}
+	var out []PhaseCost
+	for k, ms := range sum {
+		if ms >= 0.05 {
+			out = append(out, PhaseCost{Processes: k[0], Phase: k[1], Ms: ms})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Processes != b.Processes {
+			return a.Processes < b.Processes
+		}
+		across := func(p string) bool { return strings.HasPrefix(p, "across: ") }
+		if across(a.Phase) != across(b.Phase) {
+			return !across(a.Phase)
+		}
+		return a.Ms > b.Ms || a.Ms == b.Ms && a.Phase < b.Phase
+	})
+	return out
 }
 
 // profileRun runs do with workers clients for dur while profiling the chaincode servers
@@ -207,6 +265,10 @@ func profileRun(ctx context.Context, a *App, name, dir string, workers int, dur 
 	if run.Committed > 0 {
 		out.CPUPerTxMs = total / float64(run.Committed) * 1000
 	}
-	fmt.Fprintf(a.Stdout, "%s: network CPU per committed transaction %.1f ms (%d committed); chaincode profiles in %s\n", name, out.CPUPerTxMs, run.Committed, dir)
+	fmt.Fprintf(a.Stdout, "%s: network CPU per committed transaction %.1f ms (%d committed); profiles in %s\n", name, out.CPUPerTxMs, run.Committed, dir)
+	out.PerTx = perTx(prof, run.Committed)
+	for _, c := range out.PerTx {
+		fmt.Fprintf(a.Stdout, "  %-18s %-48s %6.2f ms/tx\n", c.Processes, c.Phase, c.Ms)
+	}
 	return out, nil
 }
