@@ -27,7 +27,7 @@ var phaseRules = []struct {
 }{
 	{"garbage collection", []string{"runtime.gcBgMarkWorker", "runtime.gcAssistAlloc", "runtime.bgsweep", "runtime.bgscavenge", "runtime.gcDrain"}},
 	{"validation", []string{"core/committer/txvalidator", "core/common/validation", "core/handlers/validation", "/statebased.", "core/common/privdata"}},
-	{"ledger commit", []string{"kvledger.(*kvLedger).commit", "kvledger.(*kvLedger).CommitLegacy", "committer.(*LedgerCommitter)", "common/ledger/blkstorage", "pvtdatastorage", "core/transientstore"}},
+	{"ledger commit", []string{"kvledger.(*kvLedger).commit", "kvledger.(*kvLedger).CommitLegacy", "committer.(*LedgerCommitter)", "common/ledger/blkstorage", "pvtdatastorage", "core/transientstore", "multichannel.(*BlockWriter)"}},
 	{"endorsement", []string{"core/endorser.", "core/chaincode.", "core/aclmgmt"}},
 	{"gateway", []string{"internal/pkg/gateway"}},
 	{"gossip", []string{"fabric/gossip/"}},
@@ -36,6 +36,9 @@ var phaseRules = []struct {
 	{"broadcast (ordering)", []string{"orderer/common/broadcast", "orderer/common/msgprocessor", "blockcutter"}},
 	{"chaincode dispatch", []string{"fabric-contract-api-go", "fabric-chaincode-go"}},
 	{"gRPC and TLS", []string{"google.golang.org/grpc", "crypto/tls", "golang.org/x/net/http2"}},
+	// the supervisor's health checks and metrics scrapes
+	{"operations endpoint", []string{"fabric/core/middleware", "prometheus/promhttp", "fabric/core/operations"}},
+	{"Go scheduler", []string{"runtime.mcall", "runtime.schedule", "runtime.findRunnable", "runtime.park_m", "runtime.gosched_m"}},
 }
 
 // contractPrefix names the chaincode's contract methods: a chaincode server's samples
