@@ -216,7 +216,21 @@ func (n *Net) SetBench(ctx context.Context, on bool) error {
 	if err != nil {
 		return err
 	}
-	for _, node := range append(n.T.Orderers(), n.T.Peers()...) {
+	// the Raft leader last, and each node caught up before the next goes down: a lagging
+	// follower plus a restarted leader can leave Raft without a quorum that agrees
+	var orderers []*Node
+	var leader *Node
+	for _, o := range n.T.Orderers() {
+		if leader == nil && ops.Status(o).Leader {
+			leader = o
+			continue
+		}
+		orderers = append(orderers, o)
+	}
+	if leader != nil {
+		orderers = append(orderers, leader)
+	}
+	for _, node := range append(orderers, n.T.Peers()...) {
 		if err := n.restartNode(ctx, ops, node); err != nil {
 			return err
 		}
@@ -255,5 +269,39 @@ func (n *Net) restartNode(ctx context.Context, ops *Ops, node *Node) error {
 	if err := n.StartNode(node); err != nil {
 		return err
 	}
-	return n.waitHealthy(ctx, ops, []*Node{node}, ReadyTimeout)
+	if err := n.waitHealthy(ctx, ops, []*Node{node}, ReadyTimeout); err != nil {
+		return err
+	}
+	return n.waitCaughtUp(ctx, ops, node, ReadyTimeout)
+}
+
+// waitCaughtUp waits until a node's channel height reaches the highest of its kind (and
+// an orderer sees its whole Raft cluster active).
+func (n *Net) waitCaughtUp(ctx context.Context, ops *Ops, node *Node, timeout time.Duration) error {
+	peersOf := n.T.Peers()
+	if node.IsOrderer() {
+		peersOf = n.T.Orderers()
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		st := ops.Status(node)
+		var top uint64
+		for _, o := range peersOf {
+			if h := ops.Status(o).Height; h > top {
+				top = h
+			}
+		}
+		raftOK := !node.IsOrderer() || st.ClusterSize > 0 && st.ActiveNodes == st.ClusterSize
+		if st.Up && st.Height >= top && raftOK {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not catch up after its restart in %s: height %d of %d, raft active %d/%d", node.ID(), timeout, st.Height, top, st.ActiveNodes, st.ClusterSize)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
