@@ -66,3 +66,8 @@ func Function(name string) (Func, bool) {
 
 // Empty is the request of functions that take none ("{}").
 type Empty struct{}
+
+// BenchPlainPut is the benchmarks' plain Fabric put (key, value): answered by a bench-mode
+// chaincode server's shim handler alone, before contract-api, so it is in no contract and
+// not in the table above. System:BenchPut is the same write through the contract layer.
+const BenchPlainPut = "BenchPlainPut"

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 )
 
@@ -90,6 +91,15 @@ func Baseline(c *client.Client, prefix string) Doer {
 	return func(ctx context.Context, w, i int) (string, error) {
 		_, err := c.SubmitArgs(ctx, "System:BenchPut", fmt.Sprintf("%s-%d-%d", prefix, w, i), "v")
 		return "System:BenchPut", err
+	}
+}
+
+// PlainPut is the plain Fabric put workload through c (model.BenchPlainPut): the same
+// write as Baseline, answered by the chaincode server's shim without contract-api.
+func PlainPut(c *client.Client, prefix string) Doer {
+	return func(ctx context.Context, w, i int) (string, error) {
+		_, err := c.SubmitArgs(ctx, model.BenchPlainPut, fmt.Sprintf("%s-%d-%d", prefix, w, i), "v")
+		return model.BenchPlainPut, err
 	}
 }
 

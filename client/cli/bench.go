@@ -30,6 +30,11 @@ type BenchReport struct {
 	// Ratio is Mix over Baseline committed throughput: at their peaks in a sweep.
 	Ratio         float64            `json:"mixOverBaseline,omitempty"`
 	BaselineSweep *bench.SweepReport `json:"baselineSweep,omitempty"`
+	// Plain is the plain Fabric put (--plain) and BaselineOverPlain the baseline's peak
+	// over its peak: what the contract layer costs a bare write.
+	Plain             *bench.Stats       `json:"plain,omitempty"`
+	PlainSweep        *bench.SweepReport `json:"plainSweep,omitempty"`
+	BaselineOverPlain float64            `json:"baselineOverPlain,omitempty"`
 	MixSweep      *bench.SweepReport `json:"mixSweep,omitempty"`
 	Logs          *bench.LogStats    `json:"logs,omitempty"`
 	// Profile and BaselineProfile: where the CPU went during a run of each workload at
@@ -43,7 +48,7 @@ func benchCmd(a *App) *cobra.Command {
 	var dur, warm time.Duration
 	var out, profileDir string
 	var logLines int
-	var skipMix, sweep bool
+	var skipMix, sweep, plain bool
 	var sweepFrom, sweepMax int
 	var minGain float64
 	cmd := &cobra.Command{
@@ -55,7 +60,9 @@ of domain transactions. By default each workload is swept: the clients double fr
 --sweep-from until committed throughput stops rising (--min-gain) or --sweep-max, and the
 report gives every step, each workload's peak committed tx/s with latency p50/p95/p99 there and
 at the step nearest half the peak, and the ratio b/a of the peaks, measured in the same run.
---sweep=false runs --workers clients once instead. Then anchors a generated log end to end
+With --plain (default) the baseline is itself compared with a plain Fabric put (the same write
+answered by the chaincode server's shim without contract-api, BenchPlainPut), which shows what
+the contract layer costs. --sweep=false runs --workers clients once instead. Then anchors a generated log end to end
 (lines/s) and compares it with raw SM3 hashing of the same lines on this machine. Prints the
 results and writes them as JSON.`,
 		Example: `  # needs: pdlnet bench on (the baseline function System:BenchPut enabled)
@@ -98,7 +105,15 @@ results and writes them as JSON.`,
 			if !sweep {
 				rep.Workers = workers
 			}
+			if plain {
+				st, psw := measure("plain: Fabric put, shim only", bench.PlainPut(c, prefix+"f"))
+				rep.Plain, rep.PlainSweep = &st, psw
+			}
 			rep.Baseline, rep.BaselineSweep = measure("baseline: bare PutState", bench.Baseline(c, prefix))
+			if rep.Plain != nil && rep.Plain.TPS > 0 {
+				rep.BaselineOverPlain = rep.Baseline.TPS / rep.Plain.TPS
+				fmt.Fprintf(a.Stdout, "baseline/plain throughput ratio: %.2f\n", rep.BaselineOverPlain)
+			}
 			if profileDir != "" && rep.Baseline.Workers > 0 {
 				if rep.BaselineProfile, err = profileRun(ctx, a, "baseline", filepath.Join(profileDir, "baseline"), rep.Baseline.Workers, dur, bench.Baseline(c, prefix+"p")); err != nil {
 					return err
@@ -160,6 +175,7 @@ results and writes them as JSON.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the report as JSON to this file")
 	cmd.Flags().IntVar(&logLines, "log-lines", 1000000, "lines of the generated log to anchor (0: skip)")
 	cmd.Flags().BoolVar(&skipMix, "baseline-only", false, "skip the domain mix")
+	cmd.Flags().BoolVar(&plain, "plain", true, "compare the baseline with a plain Fabric put (shim only, no contract-api)")
 	cmd.Flags().StringVar(&profileDir, "profile-dir", "", "run each workload again at its peak while timing every process of the network and profiling the chaincode servers (bench mode) into DIR/baseline and DIR/mix")
 	return cmd
 }

@@ -4,6 +4,7 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,6 +36,10 @@ func TestBench_ProfilesEveryNodeThenBackToService(t *testing.T) {
 		}
 	}()
 	c := nettest.Client(t, "bureau-admin")
+	plainKey := fmt.Sprintf("it-%d", time.Now().UnixNano())
+	if _, err := c.SubmitArgs(ctx, model.BenchPlainPut, plainKey, "v"); err != nil {
+		t.Fatalf("the plain put in bench mode: %v", err)
+	}
 	out := t.TempDir()
 	prof, err := bench.ProfileServers(ctx, n.L.Run, out, 2*time.Second, func() {
 		for end := time.Now().Add(3 * time.Second); time.Now().Before(end); {
@@ -74,6 +79,9 @@ func TestBench_ProfilesEveryNodeThenBackToService(t *testing.T) {
 	off = true
 	if left, _ := filepath.Glob(filepath.Join(n.L.Run, "pprof", "*.addr")); len(left) > 0 {
 		t.Fatalf("bench mode is off, yet profile addresses are still announced: %v", left)
+	}
+	if _, err := c.SubmitArgs(ctx, model.BenchPlainPut, plainKey+"-off", "v"); model.CodeOf(err) != model.CodeDisabled {
+		t.Fatalf("the plain put after bench mode: %v, want %s", err, model.CodeDisabled)
 	}
 	res, err := n.Smoke(ctx)
 	if err != nil {

@@ -13,6 +13,10 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"strconv"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/pdledger/pdledger/chaincode/contracts"
 )
@@ -34,9 +38,40 @@ func main() {
 		servePprof(sock)
 	}
 	log.Printf("pdlcc: serving %s on %s (org %s): %s", os.Getenv("CORE_CHAINCODE_ID_NAME"), os.Getenv("CHAINCODE_SERVER_ADDRESS"), os.Getenv("PDL_ORG"), settings)
-	if err := cc.Start(); err != nil {
+	if !settings.Bench {
+		err = cc.Start()
+	} else {
+		err = serveBench(cc)
+	}
+	if err != nil {
 		log.Fatalf("pdlcc: %v", err)
 	}
+}
+
+// serveBench serves the chaincode as contract-api's Start does (the same variables, the
+// same TLS), but through contracts.BenchServed, which answers the plain-put baseline
+// before contract-api sees the call.
+func serveBench(cc *contractapi.ContractChaincode) error {
+	tls := shim.TLSProperties{Disabled: true}
+	if on, _ := strconv.ParseBool(os.Getenv("CORE_PEER_TLS_ENABLED")); on {
+		key, err := os.ReadFile(os.Getenv("CORE_TLS_CLIENT_KEY_FILE"))
+		if err != nil {
+			return err
+		}
+		cert, err := os.ReadFile(os.Getenv("CORE_TLS_CLIENT_CERT_FILE"))
+		if err != nil {
+			return err
+		}
+		tls = shim.TLSProperties{Key: key, Cert: cert}
+		if root := os.Getenv("CORE_PEER_TLS_ROOTCERT_FILE"); root != "" {
+			if tls.ClientCACerts, err = os.ReadFile(root); err != nil {
+				return err
+			}
+		}
+	}
+	server := &shim.ChaincodeServer{CCID: os.Getenv("CORE_CHAINCODE_ID_NAME"), Address: os.Getenv("CHAINCODE_SERVER_ADDRESS"),
+		CC: contracts.BenchServed(cc), TLSProps: tls}
+	return server.Start()
 }
 
 // servePprof serves Go's profiles on a Unix socket (pdlnet sets PDL_PPROF_SOCKET in bench
