@@ -38,20 +38,16 @@ func main() {
 		servePprof(sock)
 	}
 	log.Printf("pdlcc: serving %s on %s (org %s): %s", os.Getenv("CORE_CHAINCODE_ID_NAME"), os.Getenv("CHAINCODE_SERVER_ADDRESS"), os.Getenv("PDL_ORG"), settings)
-	if !settings.Bench {
-		err = cc.Start()
-	} else {
-		err = serveBench(cc)
-	}
-	if err != nil {
+	if err := serve(cc); err != nil {
 		log.Fatalf("pdlcc: %v", err)
 	}
 }
 
-// serveBench serves the chaincode as contract-api's Start does (the same variables, the
-// same TLS), but through contracts.BenchServed, which answers the plain-put baseline
-// before contract-api sees the call.
-func serveBench(cc *contractapi.ContractChaincode) error {
+// serve serves the chaincode as contract-api's Start does (the same variables, the same
+// TLS), but through contracts.BenchServed, which answers the plain-put baseline before
+// contract-api sees the call — and refuses it with a stable code off bench mode, where
+// contract-api would only say it does not know the function.
+func serve(cc *contractapi.ContractChaincode) error {
 	tls := shim.TLSProperties{Disabled: true}
 	if on, _ := strconv.ParseBool(os.Getenv("CORE_PEER_TLS_ENABLED")); on {
 		key, err := os.ReadFile(os.Getenv("CORE_TLS_CLIENT_KEY_FILE"))
