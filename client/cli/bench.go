@@ -35,8 +35,8 @@ type BenchReport struct {
 	Plain             *bench.Stats       `json:"plain,omitempty"`
 	PlainSweep        *bench.SweepReport `json:"plainSweep,omitempty"`
 	BaselineOverPlain float64            `json:"baselineOverPlain,omitempty"`
-	MixSweep      *bench.SweepReport `json:"mixSweep,omitempty"`
-	Logs          *bench.LogStats    `json:"logs,omitempty"`
+	MixSweep          *bench.SweepReport `json:"mixSweep,omitempty"`
+	Logs              *bench.LogStats    `json:"logs,omitempty"`
 	// Profile and BaselineProfile: where the CPU went during a run of each workload at
 	// its peak load (--profile-dir).
 	Profile         *WorkloadProfile `json:"profile,omitempty"`
