@@ -30,7 +30,11 @@ const profileCurrent = "current"
 type profileView struct {
 	Rec *model.ProfileRecord
 	P   policy.Profile
-	Cal *policy.Calendar
+	// Cal is the profile's calendar with the years the bureau filed on the ledger
+	// (Calendar:FileYear); CalVersion is the filing record's version, 0 when none.
+	Cal        *policy.Calendar
+	CalVersion int
+	filed      map[int]bool
 }
 
 // Ref names the version: "longhua v2".
@@ -53,7 +57,11 @@ func (tx *Tx) Profile() (*profileView, error) {
 	if err != nil {
 		return nil, err
 	}
-	tx.prof = &profileView{Rec: &rec, P: parsed.p, Cal: parsed.cal}
+	cal, calVersion, filed, err := tx.withFiledYears(parsed.cal)
+	if err != nil {
+		return nil, err
+	}
+	tx.prof = &profileView{Rec: &rec, P: parsed.p, Cal: cal, CalVersion: calVersion, filed: filed}
 	return tx.prof, nil
 }
 

@@ -17,7 +17,7 @@ var kindLabels = map[Kind]string{
 	KindAnchor: "日志存证", KindInspection: "检查", KindRectification: "整改", KindEvaluation: "评价",
 	KindIncident: "安全事件", KindReport: "定期报告", KindCase: "投诉与异议", KindBench: "基准测试",
 	KindHealth: "心跳", KindRequest: "请求", KindConfig: "网络配置", KindHistoryRevision: "资源历史版本",
-	KindReplay: "回放会话", KindSupervisionSweep: "到期处理",
+	KindReplay: "回放会话", KindSupervisionSweep: "到期处理", KindCalendar: "节假日安排",
 }
 
 // enumLabels are the Chinese labels of enumerated values. A value that means different

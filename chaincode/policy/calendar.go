@@ -2,6 +2,7 @@ package policy
 
 import (
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -42,7 +43,7 @@ type LocalName struct {
 type CalendarYear struct {
 	Year     int             `json:"year"`
 	Source   CalendarSource  `json:"source"`
-	Holidays []HolidayPeriod `json:"holidays"`
+	Holidays []HolidayPeriod `json:"holidays" pdl:"n=40"`
 }
 
 // CalendarSource identifies the official notice for one year.
@@ -52,7 +53,7 @@ type CalendarSource struct {
 	Issued string `json:"issued"` // YYYY-MM-DD
 	URL    string `json:"url"`
 	// Verified says how the dates were checked against the notice.
-	Verified string `json:"verified"`
+	Verified string `json:"verified" pdl:"max=2048"`
 }
 
 // HolidayPeriod is one numbered item of a notice: a run of days off and the
@@ -64,7 +65,7 @@ type HolidayPeriod struct {
 	To                string   `json:"to"`
 	MakeUpWorkingDays []string `json:"make_up_working_days"`
 	// Text is the item's sentence in the notice, kept for audit.
-	Text string `json:"text"`
+	Text string `json:"text" pdl:"max=2048"`
 }
 
 type calendarFile struct {
@@ -501,4 +502,82 @@ func (c *Calendar) DaysDeadline(from time.Time, n int) (Deadline, error) {
 		From: from.In(cst), Count: n, Unit: "days", Due: due,
 		Calendar: c.id, Covered: c.CoveredRange(from, due),
 	}, nil
+}
+
+// WithYears is the calendar with the given years' arrangements in place of (or added to)
+// its own: how a ledger's calendar is the shipped one plus the years the bureau filed
+// from their notices. The result is checked as ParseCalendar checks a file, so a filed
+// year cannot smuggle in a date a calendar file could not hold; c is unchanged.
+func (c *Calendar) WithYears(years []CalendarYear) (*Calendar, error) {
+	byYear := map[int]CalendarYear{}
+	for _, y := range c.years {
+		byYear[y.Year] = y
+	}
+	for _, y := range years {
+		byYear[y.Year] = normalYear(y)
+	}
+	f := calendarFile{ID: c.id, Name: c.name, UTCOffset: "+08:00", Years: make([]CalendarYear, 0, len(byYear))}
+	for _, y := range byYear {
+		f.Years = append(f.Years, y)
+	}
+	sort.Slice(f.Years, func(i, j int) bool { return f.Years[i].Year < f.Years[j].Year })
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCalendar(raw)
+}
+
+// CheckYear checks one year's arrangement by itself, with the rules of ParseCalendar;
+// errors name fields from the year ("holidays[1].from").
+func CheckYear(y CalendarYear) error {
+	f := calendarFile{ID: "check", Name: LocalName{ZH: "检查", EN: "check"}, UTCOffset: "+08:00", Years: []CalendarYear{normalYear(y)}}
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	_, err = ParseCalendar(raw)
+	var errs []error
+	for _, e := range unjoin(err) {
+		var fe *FieldError
+		if errors.As(e, &fe) {
+			e = fieldErr(strings.TrimPrefix(strings.TrimPrefix(fe.Field, "years[0]"), "."), fe.Msg)
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+// normalYear gives absent lists as empty ones, as a calendar file writes them (the
+// strict decoder refuses null for a list); y's own slices are not touched.
+func normalYear(y CalendarYear) CalendarYear {
+	hs := make([]HolidayPeriod, len(y.Holidays))
+	for i, h := range y.Holidays {
+		if h.MakeUpWorkingDays == nil {
+			h.MakeUpWorkingDays = []string{}
+		}
+		hs[i] = h
+	}
+	y.Holidays = hs
+	return y
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
+}
+
+// YearOf returns the arrangement the calendar holds for year y.
+func (c *Calendar) YearOf(y int) (CalendarYear, bool) {
+	for _, cy := range c.years {
+		if cy.Year == y {
+			return cy, true
+		}
+	}
+	return CalendarYear{}, false
 }

@@ -68,6 +68,10 @@ var functionExamples = map[string][]example{
 	"Profile:Set":     {refuses("-p bureau profile set --preset longhua --reason 适用龙华区实施方案", model.RuleProfileSetOnce.Code)},
 	"Profile:Amend": {needs("-p bureau profile amend --patch @docs/examples/profile-amend.patch.json --reason 调整公示期",
 		"补丁中的参数须为政策配置已有的参数", "the patch names parameters the profile has")},
+	// working-day calendar
+	"Calendar:Get":      {ok("-p regulator calendar get")},
+	"Calendar:Deadline": {ok("-p regulator calendar deadline --from 2026-12-02T10:00:00+08:00 --days 30"), ok("-p operator calendar deadline --from 2026-12-18T09:00:00+08:00 --working-days 10")},
+	"Calendar:FileYear": {refuses("-p bureau calendar file-year --year @docs/examples/calendar-file-year.year.json", model.RuleCalendarCorrectionReason.Code)},
 	// resources
 	"Resource:Register": {ok("-p sourceunit-user1 resource register -f docs/examples/resource-register.yaml"),
 		refuses("-p operator resource register -f docs/examples/resource-register.yaml", model.RuleResourceOwnUnit.Code)},
