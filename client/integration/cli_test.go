@@ -394,8 +394,8 @@ func TestCLI_EveryVerb(t *testing.T) {
 	d.ok("bureau", "Participant:Register", map[string]any{"id": bl, "role": "operator", "name": "违规运营机构 " + s, "uscc": demoUSCC(fmt.Sprintf("9144030%010d", time.Now().UnixNano()%1e10)), "mspId": "OperatorMSP"})
 	d.ok("bureau", "Supervision:Blacklist", map[string]any{"id": "it-black-" + s, "participant": bl, "reason": "严重违规", "evidenceDigest": sm3("violation")})
 
-	// --- the working-day calendar: a far-future year no notice covers and whose New Year's
-	// Day is a weekday, filed under a made-up notice (test data), so that re-running on
+	// --- the working-day calendar: a far-future year no notice covers and whose Labour Day
+	// (1 May) is a weekday, filed under a made-up notice (test data), so that re-running on
 	// one network finds a fresh year and no real deadline is touched
 	var cal model.CalendarView
 	d.into("regulator", "Calendar:Get", nil, &cal)
@@ -404,21 +404,21 @@ func TestCLI_EveryVerb(t *testing.T) {
 		covered[y.Year] = true
 	}
 	calYear := 2199
-	for covered[calYear] || time.Date(calYear, 1, 1, 0, 0, 0, 0, model.CST).Weekday() == time.Saturday || time.Date(calYear, 1, 1, 0, 0, 0, 0, model.CST).Weekday() == time.Sunday {
+	for wd := time.Date(calYear, 5, 1, 0, 0, 0, 0, model.CST).Weekday(); covered[calYear] || wd == time.Saturday || wd == time.Sunday; wd = time.Date(calYear, 5, 1, 0, 0, 0, 0, model.CST).Weekday() {
 		calYear--
 	}
-	period := map[string]any{"from": time.Date(calYear-1, 12, 2, 10, 0, 0, 0, model.CST), "days": 30} // ends on 1 January
+	period := map[string]any{"from": time.Date(calYear, 4, 1, 10, 0, 0, 0, model.CST), "days": 30} // ends on 1 May
 	var before, after model.CalendarDeadline
 	d.into("operator-it", "Calendar:Deadline", period, &before)
-	newYear := fmt.Sprintf("%d-01-01", calYear)
+	mayDay := fmt.Sprintf("%d-05-01", calYear)
 	yearReq := map[string]any{"id": "it-cal-" + s, "year": map[string]any{"year": calYear,
 		"source":   map[string]any{"title": "集成测试用通知（非官方）", "number": "测试〔" + s + "〕", "issued": fmt.Sprintf("%d-11-20", calYear-1), "url": "https://example.invalid/it"},
-		"holidays": []map[string]any{{"name": "元旦", "name_en": "New Year's Day", "from": newYear, "to": newYear, "make_up_working_days": []string{}}}}}
+		"holidays": []map[string]any{{"name": "劳动节", "name_en": "Labour Day", "from": mayDay, "to": mayDay, "make_up_working_days": []string{}}}}}
 	d.call("operator-it", "Calendar:FileYear", yearReq, model.RuleCalendarBureauOnly.Code)
 	d.ok("bureau", "Calendar:FileYear", yearReq)
 	d.into("operator-it", "Calendar:Deadline", period, &after)
-	if before.Due.In(model.CST).Format("2006-01-02") != newYear || before.Covered || !after.Covered || !after.Due.After(before.Due) || after.Version <= before.Version {
-		t.Fatalf("30 days to New Year's Day %d: before filing %+v, after %+v; want it provisional, then moved past the holiday", calYear, before, after)
+	if before.Due.In(model.CST).Format("2006-01-02") != mayDay || before.Covered || !after.Covered || !after.Due.After(before.Due) || after.Version <= before.Version {
+		t.Fatalf("30 days to Labour Day %d: before filing %+v, after %+v; want it provisional, then moved past the holiday", calYear, before, after)
 	}
 
 	// --- the end of the authorization
