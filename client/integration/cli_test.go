@@ -133,6 +133,19 @@ func (d *driver) checkReadsWroteNothing(ctx context.Context) {
 	d.t.Logf("%d queries submitted as transactions; none wrote", len(d.reads))
 }
 
+// reported reports whether operator-it has filed a revenue report for req's year already
+// (a dry run of the report refused with REVENUE_YEAR_REPORTED).
+func (d *driver) reported(req map[string]any) bool {
+	d.t.Helper()
+	raw, _ := json.Marshal(req)
+	f := filepath.Join(d.dir, "revenue-probe.json")
+	if err := os.WriteFile(f, raw, 0o600); err != nil {
+		d.t.Fatal(err)
+	}
+	r := pdl(d.t, "operator-it", append(append([]string{}, d.verbs["Revenue:Report"]...), "-f", f, "--sign", "--dry-run")...)
+	return r.code == 1 && strings.Contains(r.stderr, string(model.RuleRevenueDuplicateYear.Code))
+}
+
 func (d *driver) ok(profile, fn string, req any, extra ...string) json.RawMessage {
 	d.t.Helper()
 	return d.call(profile, fn, req, "", extra...)
@@ -336,8 +349,17 @@ func TestCLI_EveryVerb(t *testing.T) {
 
 	// --- revenue
 	rep := "it-rev-" + s
-	year := 2000 + int(time.Now().UnixNano()/1e6%20)
-	d.ok("operator-it", "Revenue:Report", map[string]any{"id": rep, "year": year, "revenueFen": 200000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev")}, "--sign")
+	// it-op lives on across runs on one network and files one report per year: take the
+	// first year from a random start that it has not reported yet
+	year := 2000 + int(time.Now().UnixNano()/1e6%201)
+	for tries := 0; ; tries++ {
+		req := map[string]any{"id": rep, "year": year, "revenueFen": 200000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev")}
+		if tries == 200 || !d.reported(req) {
+			d.ok("operator-it", "Revenue:Report", req, "--sign")
+			break
+		}
+		year = 2000 + (year-2000+1)%201
+	}
 	d.ok("operator-it", "Revenue:Correct", map[string]any{"id": "it-revc-" + s, "report": rep, "revenueFen": 210000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev2"), "reason": "更正"}, "--sign")
 	d.ok("regulator", "Revenue:Get", map[string]any{"id": rep})
 	d.ok("regulator", "Revenue:Obligations", nil)
