@@ -349,16 +349,17 @@ func TestCLI_EveryVerb(t *testing.T) {
 
 	// --- revenue
 	rep := "it-rev-" + s
-	// it-op lives on across runs on one network and files one report per year: take the
-	// first year from a random start that it has not reported yet
-	year := 2000 + int(time.Now().UnixNano()/1e6%201)
+	// it-op lives on across runs on one network and files one report per past year: take
+	// the first year from a random start that it has not reported yet
+	years := time.Now().In(model.CST).Year() - 2000 // 2000 .. last year
+	year := 2000 + int(time.Now().UnixNano()/1e6%int64(years))
 	for tries := 0; ; tries++ {
 		req := map[string]any{"id": rep, "year": year, "revenueFen": 200000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev")}
-		if tries == 200 || !d.reported(req) {
+		if tries == years || !d.reported(req) {
 			d.ok("operator-it", "Revenue:Report", req, "--sign")
 			break
 		}
-		year = 2000 + (year-2000+1)%201
+		year = 2000 + (year-2000+1)%years
 	}
 	d.ok("operator-it", "Revenue:Correct", map[string]any{"id": "it-revc-" + s, "report": rep, "revenueFen": 210000, "costFen": 100000, "taxFen": 5000, "treasuryYieldBp": 200, "allowedProfitRateBp": 500, "basisDigest": sm3("rev2"), "reason": "更正"}, "--sign")
 	d.ok("regulator", "Revenue:Get", map[string]any{"id": rep})
