@@ -105,19 +105,22 @@ func (t *Topology) cryptoConfig() string {
 			}
 		}
 	}
+	// Each org's CAs, and so every certificate they sign, name the network's region
+	// (cryptogen's defaults are C=US, ST=California, L=San Francisco).
+	caSubject := fmt.Sprintf("    CA:\n      Country: %q\n      Province: %q\n      Locality: %q\n", t.Region.Country, t.Region.Province, t.Region.City)
 	b.WriteString("OrdererOrgs:\n")
 	for _, o := range t.Orgs {
 		if o.Kind != "orderer" {
 			continue
 		}
-		fmt.Fprintf(&b, "  - Name: %s\n    Domain: %s\n    EnableNodeOUs: true\n    Specs:\n", o.Name, t.OrgDomain(&o))
+		fmt.Fprintf(&b, "  - Name: %s\n    Domain: %s\n    EnableNodeOUs: true\n%s    Specs:\n", o.Name, t.OrgDomain(&o), caSubject)
 		for j := range o.Nodes {
 			sans(&o.Nodes[j], o.Nodes[j].Name)
 		}
 	}
 	b.WriteString("PeerOrgs:\n")
 	for _, o := range t.PeerOrgs() {
-		fmt.Fprintf(&b, "  - Name: %s\n    Domain: %s\n    EnableNodeOUs: true\n    Specs:\n", o.Name, t.OrgDomain(o))
+		fmt.Fprintf(&b, "  - Name: %s\n    Domain: %s\n    EnableNodeOUs: true\n%s    Specs:\n", o.Name, t.OrgDomain(o), caSubject)
 		for j := range o.Nodes {
 			sans(&o.Nodes[j], o.Nodes[j].Name)
 		}

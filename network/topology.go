@@ -23,6 +23,7 @@ import (
 type Topology struct {
 	Host       string     `yaml:"host"`
 	Domain     string     `yaml:"domain"`
+	Region     Region     `yaml:"region"`
 	Channel    string     `yaml:"channel"`
 	Chaincode  Chaincode  `yaml:"chaincode"`
 	Bureau     Bureau     `yaml:"bureau"`
@@ -30,6 +31,15 @@ type Topology struct {
 	Orgs       []Org      `yaml:"orgs"`
 	Identities []Identity `yaml:"identities"`
 	Explorer   Explorer   `yaml:"explorer"`
+}
+
+// Region is where the network's parties are: the country, province and city every
+// certificate's subject names (C, ST, L), as a 政务 CA issues them — what a record's
+// createdBy shows.
+type Region struct {
+	Country  string `yaml:"country"`
+	Province string `yaml:"province"`
+	City     string `yaml:"city"`
 }
 
 // Chaincode names the chaincode definition.
@@ -154,6 +164,9 @@ func LoadTopology(path string) (*Topology, error) {
 func (t *Topology) validate() error {
 	if t.Host == "" || t.Domain == "" || t.Channel == "" {
 		return fmt.Errorf("host, domain and channel are required")
+	}
+	if r := t.Region; len(r.Country) != 2 || r.Country != strings.ToUpper(r.Country) || r.Province == "" || r.City == "" {
+		return fmt.Errorf("region: country (two capital letters, e.g. CN), province and city are required; got %+v", r)
 	}
 	if _, err := time.ParseDuration(t.Orderer.BatchTimeout); err != nil {
 		return fmt.Errorf("orderer.batchTimeout: %w", err)

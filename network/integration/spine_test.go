@@ -9,6 +9,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +167,39 @@ func TestSpine_IdempotentResubmission(t *testing.T) {
 	var re *client.RefusedError
 	if !errors.As(err, &re) || re.Code() != model.CodeIDReused {
 		t.Fatalf("different request under a used id: %v, want %s", err, model.CodeIDReused)
+	}
+}
+
+// TestSpine_CertificatesNameTheRegion: the certificates name the network's region as a
+// 政务 CA issues them (C=CN, the province, the city of network/topology.yaml), not
+// cryptogen's San Francisco defaults, and that is the subject the ledger records for the
+// caller.
+func TestSpine_CertificatesNameTheRegion(t *testing.T) {
+	n := nettest.Net(t)
+	r := n.T.Region
+	for _, profile := range []string{"bureau-admin", "operator", "sourceunit-user1"} {
+		p, err := client.LoadProfile(filepath.Join(n.L.ProfilesDir(), profile+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := client.IdentityOf(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"C=" + r.Country, "ST=" + r.Province, "L=" + r.City} {
+			if !strings.Contains(id.Subject, want) {
+				t.Errorf("%s: subject %q lacks %s", profile, id.Subject, want)
+			}
+		}
+		if strings.Contains(id.Subject+id.Issuer, "San Francisco") {
+			t.Errorf("%s: cryptogen's defaults: %s / %s", profile, id.Subject, id.Issuer)
+		}
+		var me model.WhoAmI
+		if err := nettest.Client(t, profile).Evaluate(context.Background(), "Participant:WhoAmI", model.Empty{}, &me); err != nil {
+			t.Fatal(err)
+		}
+		if me.Subject != id.Subject {
+			t.Errorf("%s: the ledger sees subject %q, the certificate says %q", profile, me.Subject, id.Subject)
+		}
 	}
 }
