@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 )
 
 // BenchmarkExplorer loads PDL_BENCH_EVENTS generated record changes (default 100000;
-// scripts/bench-explorer runs 100k and 1M) shaped like the domain — per resource an
+// scripts/bench-explorer runs 100k and 1M; PDL_BENCH_ENGINES=postgres runs one engine) shaped like the domain — per resource an
 // application, a grant, a product, a price filing and five trades — into each store,
 // then measures indexing and query latency:
 //
@@ -33,7 +34,15 @@ func BenchmarkExplorer(b *testing.B) {
 	if v := os.Getenv("PDL_BENCH_EVENTS"); v != "" {
 		events, _ = strconv.Atoi(v)
 	}
-	for _, eng := range []string{"sqlite", "postgres"} {
+	engines := []string{"sqlite", "postgres"}
+	// a 10M-event run is for PostgreSQL; SQLite would add hours to it
+	if v := os.Getenv("PDL_BENCH_ENGINES"); v != "" {
+		engines = strings.Split(v, ",")
+	}
+	for _, eng := range engines {
+		if eng != "sqlite" && eng != "postgres" {
+			b.Fatalf("PDL_BENCH_ENGINES: %q is not sqlite or postgres", eng)
+		}
 		b.Run(fmt.Sprintf("%s/events=%d", eng, events), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				benchOnce(b, eng, events)
