@@ -320,7 +320,104 @@ func (s *Store) checkpoint(ctx context.Context, q querier) (uint64, []byte, erro
 
 // ApplyBlock stores a block, its transactions, record changes and edges, and moves the
 // checkpoint, all in one database transaction.
-func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
+func (s *Store) ApplyBlock(ctx context.Context, b *Block) error {
+	w := rowsOf(b)
+	if s.engine == "postgres" {
+		return s.applyPostgres(ctx, b, w)
+	}
+	return s.applySQL(ctx, b, w)
+}
+
+// blockRows are the rows a block writes, table by table, in the order of the columns
+// the insert heads below name.
+type blockRows struct {
+	block                                  []any
+	txs, versions, records, parties, edges [][]any
+	changed                                []RecordKey // records in order of first change
+}
+
+const (
+	blockHead   = `INSERT INTO blocks (number, hash, prev_hash, data_hash, time, tx_count, config, raw, received)`
+	txHead      = `INSERT INTO txs (block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type, replay)`
+	versionHead = `INSERT INTO record_versions (kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, data, replay)`
+	recordHead  = `INSERT INTO records (kind, id, version, public, data, tx_id, block, time)`
+	recordTail  = ` ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, public = excluded.public, data = excluded.data,
+		tx_id = excluded.tx_id, block = excluded.block, time = excluded.time`
+	partyHead        = `INSERT INTO record_parties (kind, id, party)`
+	edgeHead         = `INSERT INTO edges (from_kind, from_id, to_kind, to_id, rel, tx_id, block)`
+	edgeTail         = ` ON CONFLICT (from_kind, from_id, to_kind, to_id, rel) DO NOTHING`
+	checkpointUpsert = `INSERT INTO checkpoint (id, next, hash, updated) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET next = excluded.next, hash = excluded.hash, updated = excluded.updated`
+)
+
+func rowsOf(b *Block) *blockRows {
+	received := ""
+	if !b.Received.IsZero() {
+		received = ts(b.Received)
+	}
+	w := &blockRows{block: []any{int64(b.Number), b.Hash, b.PrevHash, b.DataHash, ts(b.Time), b.TxCount, b2i(b.Config), b.Raw, received}}
+	type change struct {
+		r  RecordChange
+		tx Tx
+	}
+	latest := map[RecordKey]change{} // the block's last change of each record wins
+	// An edge set by an invalid transaction is not on the ledger either. (Tx ids can
+	// repeat in a block, invalidated as duplicates: an id with a valid tx keeps its edges.)
+	validID, invalidID := map[string]bool{}, map[string]bool{}
+	for _, t := range b.Txs {
+		endorsers, _ := json.Marshal(nonNil(t.Endorsers))
+		w.txs = append(w.txs, []any{int64(b.Number), t.Index, t.ID, b2i(t.Valid), t.ValidationCode, t.CreatorMSP, t.CreatorSubject,
+			string(endorsers), ts(t.Time), t.Chaincode, t.Function, t.EventType, t.Replay})
+		if !t.Valid {
+			invalidID[t.ID] = true
+			continue // an invalid transaction changed nothing on the ledger
+		}
+		validID[t.ID] = true
+		for _, r := range t.Records {
+			parties, _ := json.Marshal(nonNil(r.Parties))
+			w.versions = append(w.versions, []any{r.Kind, r.ID, r.Version, r.Action, r.Actor, t.ID, int64(b.Number), t.Index, ts(t.Time),
+				b2i(r.Public), string(parties), string(r.Data), t.Replay})
+			k := RecordKey{r.Kind, r.ID}
+			if _, seen := latest[k]; !seen {
+				w.changed = append(w.changed, k)
+			}
+			latest[k] = change{r, t}
+		}
+	}
+	for _, k := range w.changed {
+		c := latest[k]
+		w.records = append(w.records, []any{k.Kind, k.ID, c.r.Version, b2i(c.r.Public), string(c.r.Data), c.tx.ID, int64(b.Number), ts(c.tx.Time)})
+		for _, p := range uniq(c.r.Parties) {
+			w.parties = append(w.parties, []any{k.Kind, k.ID, p})
+		}
+	}
+	seenEdge := map[Edge]bool{}
+	for _, e := range b.Edges {
+		if invalidID[e.TxID] && !validID[e.TxID] {
+			continue
+		}
+		if !seenEdge[e.Edge] {
+			seenEdge[e.Edge] = true
+			w.edges = append(w.edges, []any{e.FromKind, e.FromID, e.ToKind, e.ToID, e.Rel, e.TxID, int64(b.Number)})
+		}
+	}
+	return w
+}
+
+// inOrder refuses a block that is not the checkpoint's next or does not link to the
+// checkpoint's hash.
+func inOrder(b *Block, next uint64, last []byte) error {
+	if b.Number != next {
+		return fmt.Errorf("%w: block %d offered, %d is next", ErrOutOfOrder, b.Number, next)
+	}
+	if next > 0 && !bytes.Equal(b.PrevHash, last) {
+		return fmt.Errorf("%w: block %d previous hash %x is not the hash %x of block %d", ErrOutOfOrder, b.Number, b.PrevHash, last, next-1)
+	}
+	return nil
+}
+
+// applySQL writes a block through database/sql (SQLite).
+func (s *Store) applySQL(ctx context.Context, b *Block, w *blockRows) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -334,105 +431,43 @@ func (s *Store) ApplyBlock(ctx context.Context, b *Block) (err error) {
 	if err != nil {
 		return err
 	}
-	if b.Number != next {
-		return fmt.Errorf("%w: block %d offered, %d is next", ErrOutOfOrder, b.Number, next)
-	}
-	if next > 0 && !bytes.Equal(b.PrevHash, last) {
-		return fmt.Errorf("%w: block %d previous hash %x is not the hash %x of block %d", ErrOutOfOrder, b.Number, b.PrevHash, last, next-1)
+	if err = inOrder(b, next, last); err != nil {
+		return err
 	}
 	exec := func(query string, args ...any) error {
 		_, e := tx.ExecContext(ctx, s.q(query), args...)
 		return e
 	}
-	received := ""
-	if !b.Received.IsZero() {
-		received = ts(b.Received)
-	}
-	if err = exec(`INSERT INTO blocks (number, hash, prev_hash, data_hash, time, tx_count, config, raw, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		int64(b.Number), b.Hash, b.PrevHash, b.DataHash, ts(b.Time), b.TxCount, b2i(b.Config), b.Raw, received); err != nil {
+	if err = exec(blockHead+` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, w.block...); err != nil {
 		return fmt.Errorf("block %d: %w", b.Number, err)
 	}
-	// Rows go in multi-row statements, a few per block rather than several per record:
-	// one round trip per table matters for PostgreSQL.
-	var txRows, versionRows, recordRows, partyRows, edgeRows [][]any
-	type key struct{ kind, id string }
-	type change struct {
-		r  RecordChange
-		tx Tx
-	}
-	latest := map[key]change{} // the block's last change of each record wins
-	var changed []key          // records in order of first change
-	// An edge set by an invalid transaction is not on the ledger either. (Tx ids can
-	// repeat in a block, invalidated as duplicates: an id with a valid tx keeps its edges.)
-	validID, invalidID := map[string]bool{}, map[string]bool{}
-	for _, t := range b.Txs {
-		endorsers, _ := json.Marshal(nonNil(t.Endorsers))
-		txRows = append(txRows, []any{int64(b.Number), t.Index, t.ID, b2i(t.Valid), t.ValidationCode, t.CreatorMSP, t.CreatorSubject,
-			string(endorsers), ts(t.Time), t.Chaincode, t.Function, t.EventType, t.Replay})
-		if !t.Valid {
-			invalidID[t.ID] = true
-			continue // an invalid transaction changed nothing on the ledger
-		}
-		validID[t.ID] = true
-		for _, r := range t.Records {
-			parties, _ := json.Marshal(nonNil(r.Parties))
-			versionRows = append(versionRows, []any{r.Kind, r.ID, r.Version, r.Action, r.Actor, t.ID, int64(b.Number), t.Index, ts(t.Time),
-				b2i(r.Public), string(parties), string(r.Data), t.Replay})
-			k := key{r.Kind, r.ID}
-			if _, seen := latest[k]; !seen {
-				changed = append(changed, k)
-			}
-			latest[k] = change{r, t}
-		}
-	}
-	for _, k := range changed {
-		c := latest[k]
-		recordRows = append(recordRows, []any{k.kind, k.id, c.r.Version, b2i(c.r.Public), string(c.r.Data), c.tx.ID, int64(b.Number), ts(c.tx.Time)})
-		for _, p := range uniq(c.r.Parties) {
-			partyRows = append(partyRows, []any{k.kind, k.id, p})
-		}
-	}
-	seenEdge := map[Edge]bool{}
-	for _, e := range b.Edges {
-		if invalidID[e.TxID] && !validID[e.TxID] {
-			continue
-		}
-		if !seenEdge[e.Edge] {
-			seenEdge[e.Edge] = true
-			edgeRows = append(edgeRows, []any{e.FromKind, e.FromID, e.ToKind, e.ToID, e.Rel, e.TxID, int64(b.Number)})
-		}
-	}
-	if err = s.insertRows(ctx, tx, `INSERT INTO txs (block, idx, id, valid, validation_code, creator_msp, creator_subject, endorsers, time, chaincode, function, event_type, replay)`, txRows, ``); err != nil {
+	// Rows go in multi-row statements, a few per block rather than several per record.
+	if err = s.insertRows(ctx, tx, txHead, w.txs, ``); err != nil {
 		return fmt.Errorf("block %d transactions: %w", b.Number, err)
 	}
-	if err = s.insertRows(ctx, tx, `INSERT INTO record_versions (kind, id, version, action, actor, tx_id, block, tx_index, time, public, parties, data, replay)`, versionRows, ``); err != nil {
+	if err = s.insertRows(ctx, tx, versionHead, w.versions, ``); err != nil {
 		return fmt.Errorf("block %d record versions: %w", b.Number, err)
 	}
-	if err = s.insertRows(ctx, tx, `INSERT INTO records (kind, id, version, public, data, tx_id, block, time)`, recordRows,
-		` ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, public = excluded.public, data = excluded.data,
-		tx_id = excluded.tx_id, block = excluded.block, time = excluded.time`); err != nil {
+	if err = s.insertRows(ctx, tx, recordHead, w.records, recordTail); err != nil {
 		return fmt.Errorf("block %d records: %w", b.Number, err)
 	}
-	for i := 0; i < len(changed); i += 400 {
-		j := min(i+400, len(changed))
+	for i := 0; i < len(w.changed); i += 400 {
+		j := min(i+400, len(w.changed))
 		var args []any
-		for _, k := range changed[i:j] {
-			args = append(args, k.kind, k.id)
+		for _, k := range w.changed[i:j] {
+			args = append(args, k.Kind, k.ID)
 		}
 		if err = exec(`DELETE FROM record_parties WHERE (kind, id) IN (`+strings.TrimSuffix(strings.Repeat("(?, ?),", j-i), ",")+`)`, args...); err != nil {
 			return err
 		}
 	}
-	if err = s.insertRows(ctx, tx, `INSERT INTO record_parties (kind, id, party)`, partyRows, ``); err != nil {
+	if err = s.insertRows(ctx, tx, partyHead, w.parties, ``); err != nil {
 		return fmt.Errorf("block %d parties: %w", b.Number, err)
 	}
-	if err = s.insertRows(ctx, tx, `INSERT INTO edges (from_kind, from_id, to_kind, to_id, rel, tx_id, block)`, edgeRows,
-		` ON CONFLICT (from_kind, from_id, to_kind, to_id, rel) DO NOTHING`); err != nil {
+	if err = s.insertRows(ctx, tx, edgeHead, w.edges, edgeTail); err != nil {
 		return fmt.Errorf("block %d edges: %w", b.Number, err)
 	}
-	if err = exec(`INSERT INTO checkpoint (id, next, hash, updated) VALUES (1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET next = excluded.next, hash = excluded.hash, updated = excluded.updated`,
-		int64(b.Number+1), b.Hash, ts(time.Now())); err != nil {
+	if err = exec(checkpointUpsert, int64(b.Number+1), b.Hash, ts(time.Now())); err != nil {
 		return err
 	}
 	return tx.Commit()
