@@ -136,15 +136,34 @@ func (s *Store) parties(ctx context.Context, kind, id string) ([]string, error) 
 	return out, rows.Err()
 }
 
-// Record returns the current version of a record.
+// Record returns the current version of a record. Its row and its parties are two
+// statements, one round trip on PostgreSQL (queryEach); a product check reads several
+// records and a provenance tree starts with one.
 func (s *Store) Record(ctx context.Context, kind, id string) (*Record, error) {
-	r, err := scanRecord(s.db.QueryRowContext(ctx, s.q(`SELECT kind, id, version, public, data, tx_id, block, time FROM records WHERE kind = ? AND id = ?`), kind, id))
+	var r *Record
+	parties := []string{}
+	err := s.queryEach(ctx, []statement{
+		{`SELECT kind, id, version, public, data, tx_id, block, time FROM records WHERE kind = ? AND id = ?`, []any{kind, id}, func(sc scanner) error {
+			var err error
+			r, err = scanRecord(sc)
+			return err
+		}},
+		{`SELECT party FROM record_parties WHERE kind = ? AND id = ? ORDER BY party`, []any{kind, id}, func(sc scanner) error {
+			var p string
+			if err := sc.Scan(&p); err != nil {
+				return err
+			}
+			parties = append(parties, p)
+			return nil
+		}},
+	})
 	if err != nil {
-		return nil, notFound(err)
-	}
-	if r.Parties, err = s.parties(ctx, kind, id); err != nil {
 		return nil, err
 	}
+	if r == nil {
+		return nil, ErrNotFound
+	}
+	r.Parties = parties
 	return r, nil
 }
 
