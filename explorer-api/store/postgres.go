@@ -158,14 +158,9 @@ func (s *Store) queryEach(ctx context.Context, stmts []statement) error {
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				if err := st.row(rows); err != nil {
-					rows.Close()
-					return err
-				}
-			}
+			err = eachRow(rows, st.row)
 			rows.Close()
-			if err := rows.Err(); err != nil {
+			if err != nil {
 				return err
 			}
 		}
@@ -192,17 +187,29 @@ func (s *Store) queryEach(ctx context.Context, stmts []statement) error {
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				if err := st.row(rows); err != nil {
-					rows.Close()
-					return err
-				}
-			}
+			err = eachRow(rows, st.row)
 			rows.Close()
-			if err := rows.Err(); err != nil {
+			if err != nil {
 				return err
 			}
 		}
 		return br.Close()
 	})
+}
+
+// rowSource is what database/sql's and pgx's rows have in common.
+type rowSource interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}
+
+// eachRow hands every row to row, then reports the rows' own error; the caller closes.
+func eachRow(rs rowSource, row func(scanner) error) error {
+	for rs.Next() {
+		if err := row(rs); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
 }
