@@ -111,6 +111,13 @@ func TestTable_FeesAndKinds(t *testing.T) {
 	if !strings.Contains(out, "下一期限") || !strings.Contains(out, "2026-10-23 23:59:59 CST 已逾期") {
 		t.Fatalf("due column:\n%s", out)
 	}
+	// a due time counted without holiday data is marked, one counted on the calendar is not
+	for covered, want := range map[string]string{"false": "2026-10-23 23:59:59 CST* 已逾期", "true": "2026-10-23 23:59:59 CST 已逾期"} {
+		out = renderString(t, strings.Replace(due, `"rule":`, `"calendarCovered":`+covered+`,"rule":`, 1), Table, model.ZH, view{})
+		if !strings.Contains(out, want) {
+			t.Fatalf("calendarCovered %s: want %q in\n%s", covered, want, out)
+		}
+	}
 }
 
 func TestYuan(t *testing.T) {

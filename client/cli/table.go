@@ -129,11 +129,14 @@ func (t *tabler) detail(b *strings.Builder, o *object) {
 func (t *tabler) value(o, prev *object, c string, max int) string {
 	switch c {
 	case colDue:
-		due, overdue := nextDue(o, t.now)
+		due, overdue, provisional := nextDue(o, t.now)
 		if due.IsZero() {
 			return ""
 		}
 		s := cstTable(due)
+		if provisional {
+			s += "*" // counted without holiday data for a year it spans (calendarCovered false)
+		}
 		if overdue {
 			s += t.tr(" 已逾期", " overdue")
 		}
@@ -166,9 +169,11 @@ func lookup(o *object, path string) (any, bool) {
 }
 
 // nextDue is the earliest open deadline anywhere in a record (a model.Deadline: an
-// object with a due time and a rule, neither met nor waived), and whether it passed.
-func nextDue(v any, now time.Time) (time.Time, bool) {
+// object with a due time and a rule, neither met nor waived), whether it passed, and
+// whether it is provisional (counted without holiday data: calendarCovered false).
+func nextDue(v any, now time.Time) (time.Time, bool, bool) {
 	var best time.Time
+	provisional := false
 	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
@@ -176,7 +181,8 @@ func nextDue(v any, now time.Time) (time.Time, bool) {
 			if due, ok := parseTime(x.str("due")); ok && x.str("rule") != "" {
 				_, met := x.get("met")
 				if !met && x.str("waived") == "" && (best.IsZero() || due.Before(best)) {
-					best = due
+					covered, _ := x.get("calendarCovered")
+					best, provisional = due, covered == false
 				}
 			}
 			for _, k := range x.keys {
@@ -189,7 +195,7 @@ func nextDue(v any, now time.Time) (time.Time, bool) {
 		}
 	}
 	walk(v)
-	return best, !best.IsZero() && now.After(best)
+	return best, !best.IsZero() && now.After(best), provisional
 }
 
 // actorOf is who wrote a history entry's version: its participant, else its MSP.

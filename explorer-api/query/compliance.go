@@ -30,6 +30,9 @@ type Finding struct {
 	Party    string    `json:"party,omitempty"`
 	Due      time.Time `json:"due,omitzero"`
 	Rule     string    `json:"rule,omitempty"`
+	// Provisional: the due time was counted without holiday data for a year it spans
+	// (model.Deadline.Covered false), so it may be too early and the finding with it.
+	Provisional bool `json:"provisional,omitempty"`
 }
 
 // deadlines finds every open obligation in a record's data (model.Deadline objects at
@@ -93,7 +96,8 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			}
 			deadlines(v, "", func(path string, d model.Deadline) {
 				if d.Overdue(now) {
-					add(Finding{Category: "overdue", Kind: r.Kind, ID: r.ID, Detail: d.What + " overdue (" + path[1:] + ")", Party: d.Party, Due: d.Due, Rule: d.Rule})
+					add(Finding{Category: "overdue", Kind: r.Kind, ID: r.ID, Detail: d.What + " overdue (" + path[1:] + ")", Party: d.Party, Due: d.Due, Rule: d.Rule,
+						Provisional: !d.Covered})
 				}
 			})
 		}

@@ -92,3 +92,30 @@ func TestCompliance_FindingWithoutDueHasNoDueOnTheWire(t *testing.T) {
 		t.Fatalf("a finding with a deadline: %s", raw)
 	}
 }
+
+// TestCompliance_OverdueCountedWithoutHolidaysIsProvisional: an overdue obligation whose
+// due time was counted without holiday data for a year it spans is reported as
+// provisional (it may be due later than it says); one counted on the calendar is not.
+func TestCompliance_OverdueCountedWithoutHolidaysIsProvisional(t *testing.T) {
+	l := newLedger(t)
+	due := time.Date(2027, 1, 8, 15, 59, 59, 0, time.UTC)
+	l.put(
+		&model.Rectification{Meta: meta(model.KindRectification, "rect-guessed", false), Operator: "op",
+			Deadline: &model.Deadline{What: "rectification", Party: "op", Due: due, Rule: "10 working days", Covered: false}},
+		&model.Rectification{Meta: meta(model.KindRectification, "rect-counted", false), Operator: "op",
+			Deadline: &model.Deadline{What: "rectification", Party: "op", Due: due, Rule: "10 working days", Covered: true}},
+	)
+	r, err := l.index().Compliance(context.Background(), due.Add(48*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Category == "overdue" {
+			got[f.ID] = f.Provisional
+		}
+	}
+	if len(got) != 2 || !got["rect-guessed"] || got["rect-counted"] {
+		t.Fatalf("overdue findings, provisional by id: %v", got)
+	}
+}

@@ -528,7 +528,8 @@ async function compliancePage() {
   const list = el('div', { id: 'findings' });
   const show = (cat) => {
     const rows = findings.filter((f) => !cat || f.category === cat).map((f) => ({ attrs: { 'data-category': f.category },
-      cells: [label(f.category), f.kind ? link(recordHref(f.kind, f.id), `${kindLabel(f.kind)} ${f.id}`) : f.id || '', f.detail || '', f.party || '', fmtTime(f.due), f.rule || ''] }));
+      cells: [label(f.category), f.kind ? link(recordHref(f.kind, f.id), `${kindLabel(f.kind)} ${f.id}`) : f.id || '', f.detail || '', f.party || '',
+        el('span', { title: f.provisional ? t('calendarWeekendsOnly') : '' }, fmtTime(f.due), f.provisional ? ' *' : ''), f.rule || ''] }));
     list.replaceChildren(table([t('category'), t('record'), t('detail'), t('party'), t('due'), t('rule')], rows));
   };
   const tiles = el('div', { class: 'tiles', id: 'counts' }, Object.keys(counts).sort().map((k) =>
