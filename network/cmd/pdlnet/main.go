@@ -9,7 +9,7 @@
 //	pdlnet start NODE         start one stopped node
 //	pdlnet hold|release NODE  keep the supervisor from restarting NODE, or stop keeping it
 //	pdlnet smoke              commit one heartbeat through each org's gateway
-//	pdlnet bench on|off       restart the chaincode servers with System:BenchPut on (off)
+//	pdlnet bench on|off       restart the chaincode servers with the bench baselines (System:BenchPut, BenchPlainPut) and a profile socket, and each peer and orderer with its profile server (off: without)
 //	pdlnet evidence [-dir D] REASON [FILE...]
 //	                          copy status, logs and FILEs to reports/ (kept by down); prints the directory
 //	pdlnet supervise          the supervisor loop (started by up)
