@@ -24,7 +24,8 @@ type Settings struct {
 	// proposals outside TimeWindow: dated history replayed on a demo network. Off on any
 	// network not started for a demo.
 	ReplayAllowed bool
-	// Bench enables System:BenchPut, the bare PutState baseline of the benchmarks.
+	// Bench enables the benchmarks' bare-write baselines: System:BenchPut through the
+	// contract layer and BenchPlainPut in the shim alone (BenchServed).
 	Bench bool
 	// BootstrapMSP and BootstrapAdmin name who may call Participant:Bootstrap: an admin
 	// of that MSP whose certificate's SHA-256 (hex, of the DER) is BootstrapAdmin. Empty
@@ -69,7 +70,7 @@ func CurrentSettings() Settings { return settings }
 //
 //	PDL_TX_TIME_WINDOW   e.g. 5m (default); at least 1s, at most 24h
 //	PDL_REPLAY           "allowed" on a demo network, unset otherwise
-//	PDL_BENCH            "on" to enable System:BenchPut
+//	PDL_BENCH            "on" to enable System:BenchPut and BenchPlainPut
 //	PDL_BOOTSTRAP_MSP    the bureau's MSP id
 //	PDL_BOOTSTRAP_ADMIN  SHA-256 (hex) of the bureau admin certificate (DER)
 //	PDL_ORGS             the channel's peer orgs, comma-separated MSP ids
