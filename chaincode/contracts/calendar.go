@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"sync"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -135,7 +134,7 @@ func (tx *Tx) withFiledYears(shipped *policy.Calendar) (*policy.Calendar, int, m
 	for _, y := range rec.Years {
 		filed[y.Year] = true
 	}
-	key := fmt.Sprintf("%s#%s#%s", shipped.ID(), strconv.Itoa(rec.Version), rec.UpdatedTx)
+	key := fmt.Sprintf("%s#%d#%s", shipped.ID(), rec.Version, rec.UpdatedTx)
 	ledgerCalendars.Lock()
 	cal, hit := ledgerCalendars.m[key]
 	ledgerCalendars.Unlock()

@@ -20,6 +20,12 @@ import (
 // round trip per statement and a fresh multi-row VALUES list to parse each time; on a
 // loaded machine each round trip waits for the backend to be scheduled.
 func (s *Store) applyPostgres(ctx context.Context, b *Block, w *blockRows) error {
+	return s.withPgx(ctx, func(c *pgx.Conn) error { return s.applyPgx(ctx, c, b, w) })
+}
+
+// withPgx runs f on one of the pool's connections as pgx sees it, for what database/sql
+// cannot say: pipelined batches.
+func (s *Store) withPgx(ctx context.Context, f func(*pgx.Conn) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -30,7 +36,7 @@ func (s *Store) applyPostgres(ctx context.Context, b *Block, w *blockRows) error
 		if !ok {
 			return fmt.Errorf("store: postgres: driver connection is %T, not pgx", dc)
 		}
-		return s.applyPgx(ctx, sc.Conn(), b, w)
+		return f(sc.Conn())
 	})
 }
 
@@ -166,21 +172,12 @@ func (s *Store) queryEach(ctx context.Context, stmts []statement) error {
 		}
 		return nil
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("store: postgres: driver connection is %T, not pgx", dc)
-		}
+	return s.withPgx(ctx, func(c *pgx.Conn) error {
 		batch := &pgx.Batch{}
 		for _, st := range stmts {
 			batch.Queue(s.q(st.query), st.args...)
 		}
-		br := sc.Conn().SendBatch(ctx, batch)
+		br := c.SendBatch(ctx, batch)
 		defer br.Close()
 		for _, st := range stmts {
 			rows, err := br.Query()
