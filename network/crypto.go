@@ -93,7 +93,10 @@ func (c Crypto) AllTLSCAs() []string {
 }
 
 // cryptoConfig renders cryptogen's input from the topology.
-func (t *Topology) cryptoConfig() string {
+func (t *Topology) cryptoConfig() string { return t.cryptoConfigOf(func(*Org) bool { return true }) }
+
+// cryptoConfigOf renders cryptogen's input for the orgs keep selects.
+func (t *Topology) cryptoConfigOf(keep func(*Org) bool) string {
 	var b strings.Builder
 	sans := func(n *Node, host string) {
 		fmt.Fprintf(&b, "      - Hostname: %s\n        SANS:\n", host)
@@ -110,7 +113,7 @@ func (t *Topology) cryptoConfig() string {
 	caSubject := fmt.Sprintf("    CA:\n      Country: %q\n      Province: %q\n      Locality: %q\n", t.Region.Country, t.Region.Province, t.Region.City)
 	b.WriteString("OrdererOrgs:\n")
 	for _, o := range t.Orgs {
-		if o.Kind != "orderer" {
+		if o.Kind != "orderer" || !keep(&o) {
 			continue
 		}
 		fmt.Fprintf(&b, "  - Name: %s\n    Domain: %s\n    EnableNodeOUs: true\n%s    Specs:\n", o.Name, t.OrgDomain(&o), caSubject)
@@ -120,6 +123,9 @@ func (t *Topology) cryptoConfig() string {
 	}
 	b.WriteString("PeerOrgs:\n")
 	for _, o := range t.PeerOrgs() {
+		if !keep(o) {
+			continue
+		}
 		fmt.Fprintf(&b, "  - Name: %s\n    Domain: %s\n    EnableNodeOUs: true\n%s    Specs:\n", o.Name, t.OrgDomain(o), caSubject)
 		for j := range o.Nodes {
 			sans(&o.Nodes[j], o.Nodes[j].Name)
@@ -127,20 +133,59 @@ func (t *Topology) cryptoConfig() string {
 		// The org's chaincode server gets its own TLS identity; it runs beside the
 		// org's first peer.
 		sans(&o.Nodes[0], "ccaas")
+		if o.CA != nil {
+			// The org's CA server's TLS identity (its host is the first node's by default).
+			sans(&Node{Name: "ca", Host: o.CA.Host, org: o}, "ca")
+		}
 		fmt.Fprintf(&b, "    Users:\n      Count: %d\n", o.Users)
 	}
 	return b.String()
 }
 
-// GenerateCrypto runs cryptogen for the whole topology.
+// GenerateCrypto runs cryptogen for the whole topology, then again for each CA org whose
+// CA certificate has a high-S signature, which fabric-sdk-go (pdl-ca) refuses: a run
+// passes with probability 1/2, so 40 runs fail about once in 10^12.
 func GenerateCrypto(t *Topology, l Layout) error {
-	cfg := filepath.Join(l.Run, "crypto-config.yaml")
-	if err := os.WriteFile(cfg, []byte(t.cryptoConfig()), 0o644); err != nil {
+	run := func(name, config string) error {
+		cfg := filepath.Join(l.Run, name)
+		if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
+			return err
+		}
+		cmd := exec.Command(l.Bin("cryptogen"), "generate", "--config", cfg, "--output", l.CryptoDir())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("cryptogen: %v\n%s", err, out)
+		}
+		return nil
+	}
+	if err := run("crypto-config.yaml", t.cryptoConfig()); err != nil {
 		return err
 	}
-	cmd := exec.Command(l.Bin("cryptogen"), "generate", "--config", cfg, "--output", l.CryptoDir())
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("cryptogen: %v\n%s", err, out)
+	c := NewCrypto(t, l)
+	for _, o := range t.CAOrgs() {
+		for try := 0; ; try++ {
+			cert, _ := c.SigningCA(o)
+			raw, err := os.ReadFile(cert)
+			if err != nil {
+				return err
+			}
+			ok, err := lowSSignature(raw)
+			if err != nil {
+				return fmt.Errorf("%s: %w", cert, err)
+			}
+			if ok {
+				break
+			}
+			if try == 40 {
+				return fmt.Errorf("cryptogen: %s's CA certificate was high-S in 40 runs", o.Name)
+			}
+			if err := os.RemoveAll(c.orgDir(o)); err != nil {
+				return err
+			}
+			one := func(x *Org) bool { return x.Name == o.Name }
+			if err := run("crypto-config-"+strings.ToLower(o.Name)+".yaml", t.cryptoConfigOf(one)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

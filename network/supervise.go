@@ -157,6 +157,7 @@ func (n *Net) Supervise(ctx context.Context, logger *log.Logger) error {
 func (s *supervisor) round(now time.Time) {
 	s.restartCrashedNodes()
 	s.restartCrashedChaincodeServers()
+	s.restartCrashedCAs()
 	statuses := s.nodeStatuses()
 	s.st.Nodes = statuses
 	s.killFrozenOrderers(statuses, now)
@@ -232,6 +233,18 @@ func (s *supervisor) restartCrashedNodes() {
 		s.crashed(node.ID(), p, "; last log line: "+strings.TrimSpace(tail(s.n.L.LogFile(node.ID()), 1)))
 		s.restart(node.ID(), func() error { return s.n.StartNode(node) })
 		delete(s.watches, node.ID())
+	}
+}
+
+func (s *supervisor) restartCrashedCAs() {
+	for _, org := range s.n.T.CAOrgs() {
+		name := CAProcName(org)
+		p, _ := ReadProc(s.n.L, name)
+		if p == nil || p.Alive() || s.held(name) {
+			continue
+		}
+		s.crashed(name, p, "; last log line: "+strings.TrimSpace(tail(s.n.L.LogFile(name), 1)))
+		s.restart(name, func() error { return s.n.StartCA(org) })
 	}
 }
 

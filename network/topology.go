@@ -94,6 +94,8 @@ type Org struct {
 	// TimeWindow is how far a proposal's timestamp may be from this org's chaincode
 	// server's clock (default 5m): each org decides for its own endorsements.
 	TimeWindow string `yaml:"timeWindow"`
+	// CA: the org's fabric-ca-server for person identities (peer orgs; nil: none).
+	CA *CA `yaml:"ca"`
 }
 
 // Node is one orderer or peer process (plus, for peers, its org's chaincode server).
@@ -252,6 +254,24 @@ func (t *Topology) validate() error {
 	}
 	if orderers == 0 {
 		return fmt.Errorf("no orderer nodes")
+	}
+	for i := range t.Orgs {
+		o := &t.Orgs[i]
+		if o.CA == nil {
+			continue
+		}
+		if o.Kind != "peer" {
+			return fmt.Errorf("org %s: only peer orgs run a CA for person identities", o.Name)
+		}
+		if o.CA.Host == "" && len(o.Nodes) > 0 {
+			o.CA.Host = o.Nodes[0].Host
+		}
+		if err := claim(CAProcName(o), o.CA.Host, o.CA.Port, "listen"); err != nil {
+			return err
+		}
+		if err := claim(CAProcName(o), o.CA.Host, o.CA.OpsPort, "operations"); err != nil {
+			return err
+		}
 	}
 	if err := claim("explorer", t.Host, t.Explorer.Port, "api"); err != nil {
 		return err
@@ -443,6 +463,9 @@ func (t *Topology) AllPorts() []string {
 		} else {
 			out = append(out, fmt.Sprintf("%s:%d", n.Host, n.ChaincodePort), n.CCaaSAddr())
 		}
+	}
+	for _, o := range t.CAOrgs() {
+		out = append(out, o.CAAddr(), o.CAOpsAddr())
 	}
 	out = append(out, fmt.Sprintf("%s:%d", t.Host, t.Explorer.Port), fmt.Sprintf("%s:%d", t.Host, t.Explorer.MetricsPort))
 	sort.Strings(out)

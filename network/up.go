@@ -130,6 +130,7 @@ func (n *Net) Up(ctx context.Context) error {
 		{"crypto material (cryptogen)", func() error { return GenerateCrypto(n.T, n.L) }},
 		{"node configuration", func() error { return WriteConfig(n.T, n.L) }},
 		{"channel genesis block", func() error { _, err := GenerateChannelBlock(n.T, n.L); return err }},
+		{"start certificate authorities (one fabric-ca-server per peer org)", func() error { return n.startCAs() }},
 		{"build chaincode server", func() error {
 			st.Binary = filepath.Join(n.L.Run, "bin", "pdlcc")
 			return BuildChaincode(n.L, st.Binary)

@@ -7,3 +7,4 @@ mkdir -p .bin
 go build -o .bin/pdlnet ./network/cmd/pdlnet
 if [[ -d client/cmd/pdl ]]; then go build -o .bin/pdl ./client/cmd/pdl; fi
 if [[ -d explorer-api/cmd/explorer ]]; then go build -o .bin/explorer ./explorer-api/cmd/explorer; fi
+go build -o .bin/pdl-ca ./client/cmd/pdl-ca
