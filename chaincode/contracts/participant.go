@@ -70,6 +70,11 @@ func (c *ParticipantContract) Bootstrap(ctx contractapi.TransactionContextInterf
 			return nil, model.FieldErr(model.CodeAccessDenied, "orgs", strings.Join(settings.Orgs, ","), "the request names the orgs %s; this endorser's network has %s",
 				strings.Join(orgs, ","), strings.Join(settings.Orgs, ","))
 		}
+		if caller.NamesParticipant && caller.CertParticipant != req.ID {
+			// the caller is bound to the bureau below: its certificate must be the bureau's
+			return nil, model.RuleIdentityAttribute.ViolationField("id", caller.CertParticipant, "certificate %s names participant %q in its Fabric CA attribute %s; it cannot be bound to the bureau %q",
+				caller.Subject, caller.CertParticipant, model.AttrParticipant, req.ID)
+		}
 		if !slices.Contains(orgs, caller.MSPID) {
 			return nil, model.FieldErr(model.CodeBadFormat, "orgs", caller.MSPID, "the orgs must include the bureau's own %s", caller.MSPID)
 		}
@@ -146,7 +151,9 @@ func (c *ParticipantContract) Register(ctx contractapi.TransactionContextInterfa
 }
 
 // BindIdentity lets a certificate act for a participant (bureau only). The certificate's
-// MSP must be the participant's.
+// MSP must be the participant's; a certificate the request carries must not name another
+// participant in its Fabric CA attribute (RuleIdentityAttribute; Tx.Caller holds every
+// certificate to its attribute whether or not the request carried it).
 func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Participant:BindIdentity", request, func(tx *Tx, req *model.BindIdentityRequest) (model.Record, error) {
 		var p model.Participant
@@ -155,6 +162,14 @@ func (c *ParticipantContract) BindIdentity(ctx contractapi.TransactionContextInt
 		}
 		if p.MSPID != req.MSPID {
 			return nil, model.FieldErr(model.CodeAccessDenied, "mspId", p.MSPID, "participant %s belongs to MSP %s; an identity of %s cannot act for it", p.ID, p.MSPID, req.MSPID)
+		}
+		named, found, err := req.CertParticipant()
+		if err != nil {
+			return nil, model.FieldErr(model.CodeBadFormat, "certificate", "", "field %q: %v", "certificate", err)
+		}
+		if found && named != p.ID {
+			return nil, model.RuleIdentityAttribute.ViolationField("participant", named, "certificate %s names participant %q in its Fabric CA attribute %s; it cannot be bound to %s",
+				req.Subject, named, model.AttrParticipant, p.ID)
 		}
 		key := model.IdentityKey(req.MSPID, req.Subject, req.Issuer, req.KeyDigest)
 		var b model.IdentityBinding

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -39,11 +40,15 @@ type Tx struct {
 	// derived into the overlay so the answer shows them, but nothing reaches the stub: a
 	// query submitted as a transaction writes nothing.
 	readOnly bool
-	replay   string               // the open replay session, if any (see checkTime)
-	keyErr   error                // the first key the shim refused (see Key)
-	orgList  []string             // the channel's peer orgs (owner.go)
-	cfg      *model.NetworkConfig // the bootstrap's configuration (owner.go)
-	guarded  map[string]bool      // records whose creation marker this transaction checked or wrote
+	// callerErr: the caller's identity was refused when resolved (Tx.Caller: an unreadable
+	// creator, RuleIdentityAttribute); a query whose handler resolved it through Reader or
+	// Actor, which see an anonymous caller, is refused with it too
+	callerErr error
+	replay    string               // the open replay session, if any (see checkTime)
+	keyErr    error                // the first key the shim refused (see Key)
+	orgList   []string             // the channel's peer orgs (owner.go)
+	cfg       *model.NetworkConfig // the bootstrap's configuration (owner.go)
+	guarded   map[string]bool      // records whose creation marker this transaction checked or wrote
 	// what the opening steps of a write (WriteOption) resolved: see Who and Auth
 	who  *Caller
 	auth *model.Authorization
@@ -65,8 +70,12 @@ type Caller struct {
 	CertSHA256  string // SHA-256 (hex) of the certificate DER, as Settings.BootstrapAdmin names it
 	IdentityKey string
 	IsAdmin     bool
-	Binding     *model.IdentityBinding
-	Participant *model.Participant
+	// CertParticipant is the participant the certificate's Fabric CA attribute
+	// pdl.participant names, if NamesParticipant (model.AttrParticipant).
+	CertParticipant  string
+	NamesParticipant bool
+	Binding          *model.IdentityBinding
+	Participant      *model.Participant
 }
 
 // Active reports whether the caller acts for an active participant through an active
@@ -169,10 +178,38 @@ func (tx *Tx) checkTime() error {
 		tx.Now.In(model.CST).Format(time.RFC3339), clock.In(model.CST).Format(time.RFC3339), skew.Round(time.Second), settings.TimeWindow)
 }
 
-// Caller resolves (once) who submitted the transaction.
+// Caller resolves (once) who submitted the transaction. A certificate whose Fabric CA
+// attribute pdl.participant names another participant than its binding does is refused
+// (RuleIdentityAttribute), and so is every later call in the transaction.
 func (tx *Tx) Caller() (*Caller, error) {
 	if tx.caller != nil {
 		return tx.caller, nil
+	}
+	if tx.callerErr != nil {
+		return nil, tx.callerErr
+	}
+	c, err := tx.resolveCaller()
+	if err != nil {
+		return nil, err
+	}
+	tx.caller = c
+	return c, nil
+}
+
+// refuseCaller records a refusal of the caller's identity for the rest of the
+// transaction.
+func (tx *Tx) refuseCaller(err *model.Error) error {
+	tx.callerErr = err
+	return err
+}
+
+func (tx *Tx) resolveCaller() (*Caller, error) {
+	if unreadable(tx.ci) {
+		// contract-api drops cid's error: the identity is nil when cid could not read the
+		// proposal's creator. The MSP accepted the certificate, so what cid refused is its
+		// attribute extension (JSON that is not {"attrs":{...}}): nobody can tell whom it
+		// is for.
+		return nil, tx.refuseCaller(model.Errf(model.CodeAccessDenied, "the transaction's creator cannot be read (a certificate whose Fabric CA attribute extension 1.2.3.4.5.6.7.8.1 is not valid attribute JSON, for one); it acts for no participant: ask the organization's CA for a new certificate"))
 	}
 	msp, err := tx.ci.GetMSPID()
 	if err != nil {
@@ -186,10 +223,19 @@ func (tx *Tx) Caller() (*Caller, error) {
 	sum := sha256.Sum256(cert.Raw)
 	c := &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, KeyDigest: id.KeyDigest, IsAdmin: id.Admin,
 		IdentityKey: id.Key(), CertSHA256: hex.EncodeToString(sum[:])}
+	if c.CertParticipant, c.NamesParticipant, err = tx.ci.GetAttributeValue(model.AttrParticipant); err != nil {
+		return nil, model.Errf(model.CodeInternal, "caller attribute %s: %v", model.AttrParticipant, err)
+	}
 	var b model.IdentityBinding
 	if ok, err := tx.GetIf(model.KindIdentity, c.IdentityKey, &b); err != nil {
 		return nil, err
 	} else if ok && b.MSPID == msp && b.KeyDigest == c.KeyDigest {
+		if c.NamesParticipant && c.CertParticipant != b.Participant {
+			// whatever the binding's status: the CA and the bureau disagree about whom
+			// the certificate is for, and the certificate speaks for neither
+			return nil, tx.refuseCaller(model.RuleIdentityAttribute.Violation("certificate %s (%s) names participant %q in its Fabric CA attribute %s, but its binding %s names %q; it acts for neither: the bureau unbinds it and binds it to %q, or the CA issues a certificate naming %q",
+				c.Subject, msp, c.CertParticipant, model.AttrParticipant, b.ID, b.Participant, c.CertParticipant, b.Participant))
+		}
 		var p model.Participant
 		if ok, err := tx.GetIf(model.KindParticipant, b.Participant, &p); err != nil {
 			return nil, err
@@ -198,8 +244,17 @@ func (tx *Tx) Caller() (*Caller, error) {
 			c.Binding, c.Participant = &b, &p
 		}
 	}
-	tx.caller = c
 	return c, nil
+}
+
+// unreadable reports whether the client identity is missing: nil, or the nil
+// *cid.ClientID contract-api sets when cid.New fails.
+func unreadable(ci cid.ClientIdentity) bool {
+	if ci == nil {
+		return true
+	}
+	v := reflect.ValueOf(ci)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // Actor is the caller as recorded in records and events.
@@ -877,6 +932,11 @@ func Read[R any](ctx contractapi.TransactionContextInterface, fn, raw string, h 
 		return "", err
 	}
 	v, err := h(tx, req)
+	if tx.callerErr != nil {
+		// the caller was refused when the handler resolved it (Reader and Actor see an
+		// anonymous caller): the query is refused with that, whatever the handler made of it
+		return "", tx.callerErr
+	}
 	if err != nil {
 		return "", err
 	}

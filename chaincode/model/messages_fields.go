@@ -39,7 +39,7 @@ var fieldLabels = map[string]string{
 
 	"id": "编号", "name": "名称", "role": "角色", "status": "状态", "mspId": "组织", "kind": "类型", "version": "版本",
 	"updatedAt": "更新时间", "createdAt": "创建时间", "updatedBy": "更新者", "createdBy": "创建者", "updatedTx": "更新交易", "createdTx": "创建交易",
-	"public": "公开", "participant": "参与方", "subject": "对象", "issuer": "签发者", "identityKey": "身份键", "bound": "已绑定", "active": "有效",
+	"public": "公开", "participant": "参与方", "subject": "对象", "issuer": "签发者", "certificate": "证书", "identityKey": "身份键", "bound": "已绑定", "active": "有效",
 	"sourceUnit": "数源单位", "catalogue": "编目状态", "openness": "开放属性", "grade": "等级", "updateFrequency": "更新频率",
 	"resourceVersion": "资源版本", "operator": "运营机构", "mode": "授权模式", "termStart": "起始日", "termEnd": "截止日",
 	"authorization": "授权", "authorizationId": "授权", "partner": "协作单位",

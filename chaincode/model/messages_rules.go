@@ -80,6 +80,8 @@ var ruleTexts = map[Code]ruleText{
 		"Evaluation grade", "Use --grade excellent, pass or fail (or 优秀, 合格, 不合格)."},
 	"EVALUATION_PERIOD": {"评价期间不符", "每个授权每期评价一次；期间不重叠、依次向后、已经开始且在授权期限内。", "换用下一个尚未评价且已开始的期间（--period）。",
 		"Evaluation period", "Use the next period that has begun and has no evaluation (--period)."},
+	"IDENTITY_ATTRIBUTE_MISMATCH": {"证书属性与身份绑定不符", "证书带有 Fabric CA 属性 pdl.participant 时，只能通过绑定到该属性所指参与方的身份行事；绑定到其他参与方的，每笔交易都被拒绝，初始化和身份绑定也不会把它绑定到其他参与方。", "由实施机构解除该绑定，改为绑定到证书属性所指的参与方；或由本组织 CA 重新签发属性正确的证书后再绑定。",
+		"Certificate attribute contradicts the binding", "The bureau unbinds it and binds the certificate to the participant its attribute names, or the org's CA issues a certificate with the right attribute, which the bureau then binds."},
 	"INCIDENT_REPORTER": {"事件报告方不符", "运营机构报告自身运营和授权的事件；协作单位、数源单位、实施机构和监管部门报告涉及其指明的运营机构的事件。", "以有资格的身份报告，并指明涉及的授权。",
 		"Incident reporter", "Report as a party allowed to, naming the authorization."},
 	"INCIDENT_TERMINATION_GROUND": {"事件不构成终止理由", "只有重大事件、且政策配置把重大事件列为终止情形时，实施机构才能因事件终止授权。", "改为整改或关闭，或按政策配置办理。",

@@ -95,6 +95,12 @@ var (
 	RuleBlacklistedNotAuthorized = NewRule("PARTICIPANT_BLACKLISTED", "Participant_BlacklistedOperatorNotAuthorized",
 		basis(longhua("退出机制 2.退出执行规范（5年市场禁入）")),
 		"a blacklisted operator cannot be authorized before its ban ends")
+	// RuleIdentityAttribute: a CA registrar's record of whom a certificate is for and the
+	// bureau's binding must agree, so neither a binding mistake nor a DN alone makes one
+	// party act for another.
+	RuleIdentityAttribute = NewRule("IDENTITY_ATTRIBUTE_MISMATCH", "Identity_AttributeMismatchRefused",
+		basis(futian("第十六条（全流程操作可追踪）"), "ledger design: the CA's attribute "+AttrParticipant+" and the bureau's binding name the same party"),
+		"a certificate whose Fabric CA attribute "+AttrParticipant+" names a participant acts only through a binding to that participant: bound to another, it is refused in every transaction, and neither Bootstrap nor BindIdentity binds it to another")
 )
 
 // BootstrapRequest makes the caller's organization the bureau. Allowed once, by an admin
@@ -144,6 +150,49 @@ type BindIdentityRequest struct {
 	// KeyDigest is the SM3 (hex) of the certificate's SubjectPublicKeyInfo: the binding
 	// holds for that key only (model.IdentityOf computes it from the certificate).
 	KeyDigest string `json:"keyDigest" pdl:"req,fmt=digest"`
+	// Certificate is the certificate itself (one PEM block), optional. Given, subject,
+	// issuer and keyDigest must be its own (Check), and a Fabric CA attribute
+	// pdl.participant it carries must name the participant (RuleIdentityAttribute), so a
+	// binding mistake is refused when it is made rather than when the certificate is
+	// first used. Without it the fields are taken as given (as before).
+	Certificate string `json:"certificate,omitempty" pdl:"max=16384"`
+}
+
+// Check: a certificate given must be one PEM certificate whose subject, issuer and key
+// digest are the request's, with a readable attribute extension if it has one.
+func (r *BindIdentityRequest) Check() error {
+	if r.Certificate == "" {
+		return nil
+	}
+	cert, err := ParseCertificatePEM(r.Certificate)
+	if err != nil {
+		return FieldErr(CodeBadFormat, "certificate", "one PEM CERTIFICATE block", "field %q: %v", "certificate", err)
+	}
+	id := IdentityOf(r.MSPID, cert)
+	for _, f := range []struct{ field, got, want string }{
+		{"subject", r.Subject, id.Subject}, {"issuer", r.Issuer, id.Issuer}, {"keyDigest", r.KeyDigest, id.KeyDigest},
+	} {
+		if f.got != f.want {
+			return FieldErr(CodeBadFormat, f.field, f.want, "field %q is %q, but the certificate's is %q", f.field, f.got, f.want)
+		}
+	}
+	if _, _, err := CertAttribute(cert, AttrParticipant); err != nil {
+		return FieldErr(CodeBadFormat, "certificate", `attribute extension {"attrs":{...}}`, "field %q: %v", "certificate", err)
+	}
+	return nil
+}
+
+// CertParticipant is the participant the request's certificate names in its Fabric CA
+// attribute pdl.participant (found false without a certificate or the attribute).
+func (r *BindIdentityRequest) CertParticipant() (participant string, found bool, err error) {
+	if r.Certificate == "" {
+		return "", false, nil
+	}
+	cert, err := ParseCertificatePEM(r.Certificate)
+	if err != nil {
+		return "", false, err
+	}
+	return CertAttribute(cert, AttrParticipant)
 }
 
 // SetParticipantStatusRequest suspends or reactivates a participant (bureau only).

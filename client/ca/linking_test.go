@@ -4,6 +4,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/client/ca"
 )
 
 // fabric-sdk-go and fabric-gateway (or contract-api v2) register the same protobuf names:
@@ -25,5 +28,13 @@ func TestLinking_SDKOnlyInPdlCA(t *testing.T) {
 		if strings.Contains(deps("github.com/pdledger/pdledger/"+pkg), sdk) {
 			t.Errorf("%s links fabric-sdk-go: it would panic at start", pkg)
 		}
+	}
+}
+
+// The attribute pdl-ca issues is the one the chaincode reads (package ca cannot import
+// the model: the model links fabric-protos-go-apiv2, which pdl-ca's SDK collides with).
+func TestAttrs_SameNamesAsTheChaincode(t *testing.T) {
+	if ca.AttrParticipant != model.AttrParticipant {
+		t.Fatalf("pdl-ca issues %q, the chaincode reads %q", ca.AttrParticipant, model.AttrParticipant)
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"math/big"
 	"sort"
@@ -22,11 +22,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/attrmgr"
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
+	mspproto "github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -144,10 +147,15 @@ func (l *Ledger) CallWith(id *Identity, transient map[string][]byte, fn func(ctx
 	l.mu.Unlock()
 
 	stub := &Stub{l: l, txID: txid, ts: ts, writes: map[string][]byte{}, pwrites: map[string]map[string][]byte{}, vpWrites: map[string][]byte{},
-		creatorMSP: id.MSP, transient: transient}
+		creatorMSP: id.MSP, creator: id.Creator(), transient: transient}
 	ctx := &contractapi.TransactionContext{}
 	ctx.SetStub(stub)
-	ctx.SetClientIdentity(id)
+	// As contract-api's Invoke does: the client identity is cid's reading of the
+	// proposal's creator, and cid's error is dropped (a creator cid cannot read, such as
+	// a certificate whose attribute extension is not attribute JSON, leaves a nil
+	// *cid.ClientID for the chaincode to meet).
+	ci, _ := cid.New(stub)
+	ctx.SetClientIdentity(ci)
 	out, err := fn(ctx)
 	if err != nil {
 		return "", err
@@ -278,6 +286,7 @@ type Stub struct {
 	eventName    string
 	eventPayload []byte
 	creatorMSP   string
+	creator      []byte // the proposal's creator: a serialized msp.SerializedIdentity
 	transient    map[string][]byte
 	reads        []string // keys and range bounds read, as the read set records them
 }
@@ -290,6 +299,10 @@ func (s *Stub) GetTransient() (map[string][]byte, error) {
 	}
 	return out, nil
 }
+
+// GetCreator returns the proposal's creator (SignatureHeader.Creator): the serialized
+// identity of the submitter, its MSP id and its certificate as PEM.
+func (s *Stub) GetCreator() ([]byte, error) { return append([]byte(nil), s.creator...), nil }
 
 // member reports whether msp belongs to collection ("" always does).
 func (l *Ledger) member(collection, msp string) bool {
@@ -591,7 +604,9 @@ func (it *histIter) Next() (*queryresult.KeyModification, error) {
 }
 
 // Identity is a test client identity: an MSP id and an X.509 certificate issued by a
-// per-MSP test CA. It implements cid.ClientIdentity.
+// per-MSP test CA. A transaction sees it as a peer's chaincode does, through cid reading
+// the creator it serializes to (Creator). It implements cid.ClientIdentity with cid's
+// own methods on that creator.
 type Identity struct {
 	MSP  string
 	Cert *x509.Certificate
@@ -631,8 +646,31 @@ func caFor(msp string) *testCA {
 	return ca
 }
 
-// NewIdentity issues a certificate for cn in msp with the given OUs ("admin", "client").
+// NewIdentity issues a certificate for cn in msp with the given OUs ("admin", "client"),
+// without attributes (as cryptogen issues them).
 func NewIdentity(msp, cn string, ous ...string) *Identity {
+	return issue(msp, cn, ous, nil)
+}
+
+// NewIdentityWithAttrs issues a certificate for cn in msp carrying attrs the way a
+// Fabric CA (1.5) enrollment certificate does: the attribute extension (OID
+// 1.2.3.4.5.6.7.8.1, not critical) whose value is the JSON {"attrs":{name:value,...}}
+// that Fabric's attrmgr writes and cid reads.
+func NewIdentityWithAttrs(msp, cn string, attrs map[string]string, ous ...string) *Identity {
+	var scratch x509.Certificate
+	if err := attrmgr.New().AddAttributesToCert(&attrmgr.Attributes{Attrs: attrs}, &scratch); err != nil {
+		panic(err)
+	}
+	return issue(msp, cn, ous, scratch.Extensions)
+}
+
+// NewIdentityWithAttrExtension issues a certificate whose attribute extension holds raw
+// as its value, whatever it is: for a CA that wrote something cid cannot read.
+func NewIdentityWithAttrExtension(msp, cn string, raw []byte, ous ...string) *Identity {
+	return issue(msp, cn, ous, []pkix.Extension{{Id: attrmgr.AttrOID, Critical: false, Value: raw}})
+}
+
+func issue(msp, cn string, ous []string, extra []pkix.Extension) *Identity {
 	ca := caFor(msp)
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	sum := sha256.Sum256([]byte(msp + "/" + cn))
@@ -640,6 +678,8 @@ func NewIdentity(msp, cn string, ous ...string) *Identity {
 		SerialNumber: new(big.Int).SetBytes(sum[:8]),
 		Subject:      pkix.Name{CommonName: cn, OrganizationalUnit: ous, Country: []string{"CN"}},
 		NotBefore:    time.Unix(0, 0), NotAfter: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC),
+		// x509.CreateCertificate writes ExtraExtensions (Extensions is what it parsed)
+		ExtraExtensions: extra,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
@@ -649,20 +689,61 @@ func NewIdentity(msp, cn string, ous ...string) *Identity {
 	return &Identity{MSP: msp, Cert: cert}
 }
 
-// GetID mirrors cid's format: base64("x509::" + subject + "::" + issuer).
+// PEM is the certificate as PEM.
+func (i *Identity) PEM() string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: i.Cert.Raw}))
+}
+
+// Creator is what a proposal by this identity carries as its creator (and the shim's
+// GetCreator returns): the serialized msp.SerializedIdentity of its MSP id and its
+// certificate as PEM.
+func (i *Identity) Creator() []byte {
+	raw, err := proto.Marshal(&mspproto.SerializedIdentity{Mspid: i.MSP, IdBytes: []byte(i.PEM())})
+	if err != nil {
+		panic(err)
+	}
+	return raw
+}
+
+// creatorOf is a cid.ChaincodeStubInterface that answers with a fixed creator.
+type creatorOf []byte
+
+func (c creatorOf) GetCreator() ([]byte, error) { return c, nil }
+
+// clientID is cid's reading of the identity (cid.New on its creator): what a chaincode
+// on a peer sees, attributes parsed from the certificate by cid itself.
+func (i *Identity) clientID() (*cid.ClientID, error) { return cid.New(creatorOf(i.Creator())) }
+
+// GetID is cid's GetID of the identity.
 func (i *Identity) GetID() (string, error) {
-	return base64.StdEncoding.EncodeToString([]byte("x509::" + i.Cert.Subject.String() + "::" + i.Cert.Issuer.String())), nil
+	c, err := i.clientID()
+	if err != nil {
+		return "", err
+	}
+	return c.GetID()
 }
 
 // GetMSPID returns the MSP id.
 func (i *Identity) GetMSPID() (string, error) { return i.MSP, nil }
 
-// GetAttributeValue: test identities carry no attributes.
-func (i *Identity) GetAttributeValue(string) (string, bool, error) { return "", false, nil }
+// GetAttributeValue is cid's GetAttributeValue: the Fabric CA attribute from the
+// certificate's attribute extension (found false without one). A certificate cid
+// cannot read is an error here; in a transaction contract-api leaves a nil identity.
+func (i *Identity) GetAttributeValue(name string) (string, bool, error) {
+	c, err := i.clientID()
+	if err != nil {
+		return "", false, err
+	}
+	return c.GetAttributeValue(name)
+}
 
-// AssertAttributeValue: test identities carry no attributes.
-func (i *Identity) AssertAttributeValue(attr, _ string) error {
-	return fmt.Errorf("attribute %s not found", attr)
+// AssertAttributeValue is cid's AssertAttributeValue.
+func (i *Identity) AssertAttributeValue(name, value string) error {
+	c, err := i.clientID()
+	if err != nil {
+		return err
+	}
+	return c.AssertAttributeValue(name, value)
 }
 
 // GetX509Certificate returns the certificate.
