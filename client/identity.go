@@ -30,8 +30,15 @@ func BindRequest(p *Profile, participant, id string) (model.BindIdentityRequest,
 	if err != nil {
 		return model.BindIdentityRequest{}, err
 	}
+	raw, err := os.ReadFile(p.Cert)
+	if err != nil {
+		return model.BindIdentityRequest{}, err
+	}
+	// The certificate goes along, so a binding to another participant than the one its
+	// CA attribute names is refused when it is made (IDENTITY_ATTRIBUTE_MISMATCH).
+	b, _ := pem.Decode(raw)
 	return model.BindIdentityRequest{Request: model.Request{ID: id}, Participant: participant, MSPID: ident.MSPID,
-		Subject: ident.Subject, Issuer: ident.Issuer, KeyDigest: ident.KeyDigest}, nil
+		Subject: ident.Subject, Issuer: ident.Issuer, KeyDigest: ident.KeyDigest, Certificate: string(pem.EncodeToMemory(b))}, nil
 }
 
 // ParseCertPEM parses the first certificate of a PEM text.

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -294,4 +295,37 @@ func (n *Net) startCAs() error {
 		}
 	}
 	return nil
+}
+
+// ApplyCRL puts the org CA's current CRL (written by pdl-ca revoke) into the channel
+// configuration and waits until every peer has committed that config block, from which
+// on they refuse the revoked certificates. It returns the block's number.
+func (n *Net) ApplyCRL(ctx context.Context, o *Org) (uint64, error) {
+	path := filepath.Join(n.L.CADir(o), "crl.pem")
+	crl, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("%s has no CRL yet (pdl-ca revoke writes it): %w", o.Name, err)
+	}
+	block, err := n.UpdateOrgCRL(ctx, o, [][]byte{crl})
+	if err != nil {
+		return 0, err
+	}
+	ops, err := NewOps(n.T, n.L)
+	if err != nil {
+		return block, err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for _, p := range n.T.Peers() {
+		for ops.Status(p).Height <= block {
+			if time.Now().After(deadline) {
+				return block, fmt.Errorf("%s has not committed config block %d after 60 s", p.ID(), block)
+			}
+			select {
+			case <-ctx.Done():
+				return block, ctx.Err()
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+	return block, nil
 }

@@ -12,6 +12,7 @@
 //	pdlnet bench on|off       restart the chaincode servers with the bench baselines (System:BenchPut, BenchPlainPut) and a profile socket, and each peer and orderer with its profile server (off: without)
 //	pdlnet evidence [-dir D] REASON [FILE...]
 //	                          copy status, logs and FILEs to reports/ (kept by down); prints the directory
+//	pdlnet crl ORG            put ORG's CA revocation list (pdl-ca revoke) into the channel config and wait until every peer has it
 //	pdlnet supervise          the supervisor loop (started by up)
 //	pdlnet summary            print endpoints, identities and logs
 package main
@@ -55,7 +56,15 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|supervise|summary")
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|crl ORG|supervise|summary")
+}
+
+func caOrgNames(n *network.Net) []string {
+	var out []string
+	for _, o := range n.T.CAOrgs() {
+		out = append(out, o.Name)
+	}
+	return out
 }
 
 func root() (string, error) {
@@ -203,6 +212,16 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		out, err := n.KeepEvidence(*dir, fs.Arg(0), fs.Args()[1:]...)
 		fmt.Println(out)
 		return err
+	case "crl":
+		if len(args) != 1 || n.T.Org(args[0]) == nil || n.T.Org(args[0]).CA == nil {
+			return errors.New("usage: pdlnet crl ORG (a peer org with a CA: " + strings.Join(caOrgNames(n), ", ") + ")")
+		}
+		block, err := n.ApplyCRL(ctx, n.T.Org(args[0]))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s's revocation list is in config block %d; every peer has it: revoked certificates are refused from now on\n", args[0], block)
+		return nil
 	case "supervise":
 		logger := log.New(os.Stdout, "", log.LstdFlags)
 		logger.Printf("supervisor watching %s", n.L.Run)
