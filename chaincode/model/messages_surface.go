@@ -12,6 +12,7 @@ const (
 	CodeLogContentDiffers Code = "LOG_CONTENT_DIFFERS" // a log file differs from the lines anchored from it (exit 1)
 	// explorer problem details
 	CodeUnauthenticated Code = "UNAUTHENTICATED" // no client certificate of a channel org
+	CodeCertRevoked     Code = "CERT_REVOKED"    // the client certificate is on a revocation list of its org's MSP
 	CodeBadParameter    Code = "BAD_PARAMETER"   // a query, path or body parameter is wrong
 	CodeRateLimited     Code = "RATE_LIMITED"    // too many requests from this caller
 	CodeBodyTooLarge    Code = "BODY_TOO_LARGE"  // request body over the limit
@@ -59,6 +60,9 @@ func init() {
 	g(CodeUnauthenticated,
 		Message{"未认证", "该接口需要通道内某组织签发的客户端证书（双向 TLS）。", "公开接口无需证书；其他接口须用通道成员的证书访问。", "用配置文件中的证书访问（pdl 会自动使用），或改用公开接口。"},
 		Message{"Not authenticated", "This endpoint needs a client certificate of one of the channel's organizations (mutual TLS).", "Public endpoints need none; the others need a channel member's certificate.", "Call it with a profile's certificate (pdl does), or use a public endpoint."})
+	g(CodeCertRevoked,
+		Message{"证书已吊销", "该客户端证书已被签发它的组织吊销：通道配置中该组织 MSP 的证书吊销列表列出了它。", "只有未被吊销的通道成员证书才能访问非公开接口；公开接口无需证书。", "向本组织管理员申请新证书，并请实施机构绑定新证书；公开接口仍可访问。"},
+		Message{"Certificate revoked", "The organization that issued this client certificate revoked it: a revocation list of its MSP in the channel configuration names it.", "Only channel members' certificates that are not revoked may call non-public endpoints; public endpoints need none.", "Ask your organization's administrator for a new certificate and have the bureau bind it; public endpoints still answer."})
 	g(CodeBadParameter,
 		Message{"参数错误", "查询、路径或请求体中的参数不正确（param 指明是哪一个）。", "OpenAPI 文档（/openapi.json）描述的参数和格式。", "按错误说明修正该参数。"},
 		Message{"Bad parameter", "A query, path or body parameter is wrong (param names it).", "The parameters and formats the OpenAPI document (/openapi.json) describes.", "Correct the parameter as the detail says."})

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/explorer-api/verify"
 )
 
 // Caller is the authenticated identity and the participant it acts for.
@@ -39,14 +40,14 @@ func (c *Caller) Reader() model.Reader {
 const callerKey = "pdl.caller"
 
 // authenticate requires a client certificate issued under one organization's MSP roots
-// and resolves its on-chain binding.
+// and not revoked by it, and resolves its on-chain binding.
 func (s *Server) authenticate(need access) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		// what one identity may read is not for a shared cache
 		c.Header("Cache-Control", "no-store")
-		caller, why := s.identify(c)
+		caller, why, revoked := s.identify(c)
 		if caller == nil {
-			problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "%s", why)
+			unauthenticated(c, why, revoked)
 			return
 		}
 		if need == overseer && !caller.Overseer() {
@@ -58,21 +59,41 @@ func (s *Server) authenticate(need access) gin.HandlerFunc {
 	}
 }
 
+// unauthenticated answers 401. A certificate its own organization revoked gets its own
+// code: its holder needs a new certificate, not another try with the same one.
+func unauthenticated(c *gin.Context, why string, revoked bool) {
+	if revoked {
+		problem(c, http.StatusUnauthorized, "CERT_REVOKED", "", "%s", why)
+		return
+	}
+	problem(c, http.StatusUnauthorized, "UNAUTHENTICATED", "", "%s", why)
+}
+
 // identify maps the request's client certificate to its organization and the participant
-// bound to it; nil and the reason when there is no certificate of the channel's orgs.
-func (s *Server) identify(c *gin.Context) (*Caller, string) {
+// bound to it; nil and the reason when there is no certificate of the channel's orgs, or
+// when its organization revoked it (revoked true).
+func (s *Server) identify(c *gin.Context) (caller *Caller, why string, revoked bool) {
 	if c.Request.TLS == nil || len(c.Request.TLS.PeerCertificates) == 0 {
-		return nil, "this endpoint needs a client certificate of one of the channel's organizations (mutual TLS)"
+		return nil, "this endpoint needs a client certificate of one of the channel's organizations (mutual TLS)", false
 	}
 	certs := c.Request.TLS.PeerCertificates
-	msp := s.mspOf(certs)
+	// one configuration for both questions: a config block arriving in between must not
+	// pair one config's chain with another's revocation lists
+	orgs := s.orgs()
+	if orgs == nil {
+		return nil, "the explorer has not read the channel configuration yet (see /readyz); try again later", false
+	}
+	msp, chains := mspOf(orgs, certs)
 	if msp == "" {
-		return nil, fmt.Sprintf("certificate %q is not issued by any organization of the channel", certs[0].Subject.String())
+		return nil, fmt.Sprintf("certificate %q is not issued by any organization of the channel", certs[0].Subject.String()), false
+	}
+	if why := revocation(orgs, msp, chains); why != "" {
+		return nil, why, true
 	}
 	id := model.IdentityOf(msp, certs[0])
-	caller := &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, IdentityKey: id.Key()}
+	caller = &Caller{MSPID: msp, Subject: id.Subject, Issuer: id.Issuer, IdentityKey: id.Key()}
 	s.bind(c.Request.Context(), caller)
-	return caller, ""
+	return caller, "", false
 }
 
 // Session answers who the caller is without refusing anyone: the console asks it on
@@ -85,7 +106,7 @@ type Session struct {
 }
 
 func (s *Server) session(c *gin.Context) {
-	caller, why := s.identify(c)
+	caller, why, _ := s.identify(c)
 	c.Header("Cache-Control", "no-store")
 	if caller == nil {
 		if c.Request.TLS == nil || len(c.Request.TLS.PeerCertificates) == 0 {
@@ -97,15 +118,52 @@ func (s *Server) session(c *gin.Context) {
 	c.JSON(http.StatusOK, Session{Authenticated: true, Caller: caller})
 }
 
-func (s *Server) mspOf(certs []*x509.Certificate) string {
-	inter := x509.NewCertPool()
-	for _, c := range certs[1:] {
-		inter.AddCert(c)
+// orgs is the channel's organizations as of the newest configuration, nil before it
+// was read.
+func (s *Server) orgs() *verify.Orgs {
+	if s.Orgs == nil {
+		return nil
 	}
-	for _, msp := range sortedKeys(s.Roots) {
-		_, err := certs[0].Verify(x509.VerifyOptions{Roots: s.Roots[msp], Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-		if err == nil {
-			return msp
+	return s.Orgs()
+}
+
+// mspOf names the organization of orgs whose MSP issued certs[0] (with its intermediates
+// and those the client sent) and the chains it verified along; "" when none did.
+func mspOf(orgs *verify.Orgs, certs []*x509.Certificate) (string, [][]*x509.Certificate) {
+	if orgs == nil {
+		return "", nil
+	}
+	for _, msp := range orgs.MSPs() {
+		if chains := orgs.ClientChains(msp, certs); len(chains) > 0 {
+			return msp, chains
+		}
+	}
+	return "", nil
+}
+
+// revocation says why msp refuses the certificate the chains start from: "" when one
+// chain holds no certificate a revocation list of msp names. The client certificate is
+// on every chain; a revoked intermediate refuses only if no other chain avoids it.
+func revocation(orgs *verify.Orgs, msp string, chains [][]*x509.Certificate) string {
+	first := ""
+	for _, chain := range chains {
+		why := revokedIn(orgs, msp, chain)
+		if why == "" {
+			return ""
+		}
+		if first == "" {
+			first = why
+		}
+	}
+	return first
+}
+
+// revokedIn checks every certificate of a verified chain but its root: a root is the
+// MSP's trust anchor, taken out by a config update, not by a list.
+func revokedIn(orgs *verify.Orgs, msp string, chain []*x509.Certificate) string {
+	for _, cert := range chain[:len(chain)-1] {
+		if r, why := orgs.Revoked(msp, cert); r {
+			return why
 		}
 	}
 	return ""

@@ -90,7 +90,7 @@ func (s *Server) callerID(r *http.Request) string {
 	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
 		sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
 		id := "cert:" + hex.EncodeToString(sum[:8])
-		if s.verified.known(id, func() bool { return s.mspOf(r.TLS.PeerCertificates) != "" }) {
+		if s.verified.known(id, func() bool { msp, _ := mspOf(s.orgs(), r.TLS.PeerCertificates); return msp != "" }) {
 			return id
 		}
 	}

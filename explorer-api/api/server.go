@@ -2,13 +2,12 @@
 // source units, data exchanges, regulators and the public, each carrying its proof
 // (transaction, block, block hash, endorsing organizations, time). Callers authenticate
 // with a client certificate of one of the channel's organizations (mutual TLS, checked
-// against the MSP roots of the channel configuration); the certificate's identity is
-// mapped to the participant the bureau bound it to on chain, and the chaincode's
-// visibility rule decides what it may read.
+// against the MSP roots and revocation lists of the newest channel configuration); the
+// certificate's identity is mapped to the participant the bureau bound it to on chain,
+// and the chaincode's visibility rule decides what it may read.
 package api
 
 import (
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,14 +24,19 @@ import (
 	"github.com/pdledger/pdledger/explorer-api/indexer"
 	"github.com/pdledger/pdledger/explorer-api/query"
 	"github.com/pdledger/pdledger/explorer-api/store"
+	"github.com/pdledger/pdledger/explorer-api/verify"
 )
 
 // Server serves the API.
 type Server struct {
-	Store     *store.Store
-	Indexer   *indexer.Indexer // nil in store-only tests
-	Ledger    query.Ledger     // nil: verification compares the index with itself only
-	Roots     map[string]*x509.CertPool
+	Store   *store.Store
+	Indexer *indexer.Indexer // nil in store-only tests
+	Ledger  query.Ledger     // nil: verification compares the index with itself only
+	// Orgs is the channel's organizations as of the newest config block the indexer
+	// verified (MSP roots and revocation lists), read on every authentication so that a
+	// config update (a new CA, a revocation list) applies without a restart; main passes
+	// Indexer.Orgs. Nil, or nil answers, authenticate nobody.
+	Orgs      func() *verify.Orgs
 	Chaincode string
 	Log       *slog.Logger
 	// MaxLag is the index lag (blocks) above which /readyz answers 503.

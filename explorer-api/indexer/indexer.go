@@ -34,9 +34,9 @@ type Indexer struct {
 	chaincode string
 	log       *slog.Logger
 
-	mu       sync.Mutex
-	verifier *verify.Verifier
-	alarm    string // last verification failure; indexing stops at that block until it clears
+	mu       sync.Mutex                      // serializes building the verifier; guards alarm
+	verifier atomic.Pointer[verify.Verifier] // atomic: the API reads its organizations while a replay runs
+	alarm    string                          // last verification failure; indexing stops at that block until it clears
 
 	indexed   atomic.Uint64 // blocks indexed by this process
 	next      atomic.Uint64 // next block number to index
@@ -192,13 +192,36 @@ func (ix *Indexer) follow(ctx context.Context) error {
 	return errors.New("block event stream closed")
 }
 
+// LoadConfig reads the channel configuration as of the index's checkpoint (the genesis
+// block and the config blocks already indexed) so that Orgs answers before Run has
+// connected; Run does it itself when it was not called.
+func (ix *Indexer) LoadConfig(ctx context.Context) error {
+	next, _, err := ix.s.Checkpoint(ctx)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return ix.ensureVerifier(ctx, next)
+}
+
+// Orgs is the channel's organizations (MSP roots and revocation lists) as of the newest
+// config block indexed or being indexed, for authenticating API callers; nil until the
+// configuration was read. A config block's organizations apply once it verified, just
+// before it is stored.
+func (ix *Indexer) Orgs() *verify.Orgs {
+	v := ix.verifier.Load()
+	if v == nil {
+		return nil
+	}
+	return v.Orgs()
+}
+
 // ensureVerifier builds the verifier from the genesis block and, on a resumed index,
 // lets it see the configuration blocks already indexed so it knows the current
-// orderer organizations.
+// organizations (the orderers for block signatures, every org for API callers).
 func (ix *Indexer) ensureVerifier(ctx context.Context, next uint64) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.verifier != nil {
+	if ix.verifier.Load() != nil {
 		return nil
 	}
 	genesis, err := ix.c.Block(ctx, 0)
@@ -225,20 +248,26 @@ func (ix *Indexer) ensureVerifier(ctx context.Context, next uint64) error {
 			return fmt.Errorf("config block %d: %w", n, err)
 		}
 	}
-	ix.verifier = v
+	ix.verifier.Store(v)
 	return nil
 }
 
 func (ix *Indexer) index(ctx context.Context, b *common.Block, prev []byte, received time.Time) error {
 	n := b.GetHeader().GetNumber()
 	if n > 0 {
-		if err := ix.verifier.Verify(b, prev); err != nil {
+		if err := ix.verifier.Load().Verify(b, prev); err != nil {
 			ix.failures.Add(1)
 			ix.mu.Lock()
 			ix.alarm = fmt.Sprintf("block %d refused: %v", n, err)
 			ix.mu.Unlock()
 			ix.log.Error("indexer: BLOCK VERIFICATION FAILED; not indexed", "block", n, "err", err)
 			return err
+		}
+		if verify.IsConfig(b) {
+			for _, why := range ix.verifier.Load().Orgs().Ignored {
+				// the peers skip such a list too; an org's admins should replace it
+				ix.log.Warn("indexer: revocation list does not verify; it revokes nothing", "list", why)
+			}
 		}
 	}
 	row, err := Convert(b, ix.chaincode)

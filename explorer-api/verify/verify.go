@@ -6,7 +6,9 @@
 // Fabric sources relied on (v2.5.0): protoutil/blockutils.go (BlockHeaderBytes,
 // ComputeBlockDataHash), orderer/common/multichannel/blockwriter.go (addBlockSignature:
 // the signed bytes are metadata value || signature header || header bytes),
-// common/policies and msp (ECDSA over SHA-256, ASN.1 signatures).
+// common/policies and msp (ECDSA over SHA-256, ASN.1 signatures), msp/mspimplsetup.go
+// and mspimplvalidate.go (revocation lists: one per revocation_list entry, PEM or DER; a
+// certificate is revoked when a list its issuing CA signed names its serial number).
 package verify
 
 import (
@@ -18,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -65,14 +68,28 @@ func CheckLink(prevHeaderHash []byte, b *common.Block) error {
 	return nil
 }
 
-// Orgs holds the MSP roots of a channel's organizations from a config block.
+// Orgs holds the MSP roots and verified revocation lists of a channel's organizations
+// from a config block. It is not changed after OrgsOf builds it, so the indexer and the
+// API can share one.
 type Orgs struct {
 	Orderers map[string]*mspRoots // orderer organizations by MSP id
 	All      map[string]*mspRoots
+	// Ignored names the revocation lists that did not verify (org, index, why).
+	Ignored []string
 }
 
 type mspRoots struct {
 	roots, inter *x509.CertPool
+	cas          []*x509.Certificate // the roots and intermediates: who may sign the MSP's CRLs
+	crls         []*crl
+}
+
+// crl is a revocation list of an MSP whose signature verified against signer, one of
+// the MSP's CA certificates.
+type crl struct {
+	signer  *x509.Certificate
+	list    *x509.RevocationList
+	revoked map[string]x509.RevocationListEntry // by serial number, decimal
 }
 
 // verify chains cert to the MSP's roots the way Fabric's MSP does: validity is checked
@@ -133,12 +150,18 @@ func IsConfig(b *common.Block) bool {
 	return common.HeaderType(ch.GetType()) == common.HeaderType_CONFIG
 }
 
-// OrgsOf extracts every organization's MSP roots from a config block.
+// OrgsOf extracts every organization's MSP roots and revocation lists from a config
+// block. A revocation list that none of its organization's root or intermediate
+// certificates signed revokes nothing, as in Fabric's MSP (which skips a list whose
+// signature fails when it finds a serial in it): the explorer refuses exactly what the
+// peers refuse, and one org's bad list cannot stop the index. It is named in
+// Orgs.Ignored for the operators.
 func OrgsOf(b *common.Block) (*Orgs, error) {
 	cfg, err := ConfigOf(b)
 	if err != nil {
 		return nil, err
 	}
+	n := b.GetHeader().GetNumber()
 	o := &Orgs{Orderers: map[string]*mspRoots{}, All: map[string]*mspRoots{}}
 	for _, section := range []string{"Orderer", "Application"} {
 		g := cfg.GetChannelGroup().GetGroups()[section]
@@ -147,38 +170,179 @@ func OrgsOf(b *common.Block) (*Orgs, error) {
 			if v == nil {
 				continue
 			}
-			var mc msp.MSPConfig
-			var fc msp.FabricMSPConfig
-			if err := proto.Unmarshal(v.GetValue(), &mc); err != nil {
-				return nil, &Error{ConfigUnreadable, b.GetHeader().GetNumber(), "org " + name + ": " + err.Error()}
+			id, r, ignored, err := orgMSP(n, name, v.GetValue())
+			if err != nil {
+				return nil, err
 			}
-			if err := proto.Unmarshal(mc.GetConfig(), &fc); err != nil {
-				return nil, &Error{ConfigUnreadable, b.GetHeader().GetNumber(), "org " + name + ": " + err.Error()}
-			}
-			r := &mspRoots{roots: x509.NewCertPool(), inter: x509.NewCertPool()}
-			for _, c := range fc.GetRootCerts() {
-				if !r.roots.AppendCertsFromPEM(c) {
-					return nil, &Error{ConfigUnreadable, b.GetHeader().GetNumber(), "org " + name + ": a root certificate is not PEM"}
-				}
-			}
-			for _, c := range fc.GetIntermediateCerts() {
-				r.inter.AppendCertsFromPEM(c)
-			}
-			o.All[fc.GetName()] = r
+			o.Ignored = append(o.Ignored, ignored...)
+			o.All[id] = r
 			if section == "Orderer" {
-				o.Orderers[fc.GetName()] = r
+				o.Orderers[id] = r
 			}
 		}
 	}
 	if len(o.Orderers) == 0 {
-		return nil, &Error{ConfigUnreadable, b.GetHeader().GetNumber(), "no orderer organization in the channel configuration"}
+		return nil, &Error{ConfigUnreadable, n, "no orderer organization in the channel configuration"}
 	}
 	return o, nil
 }
 
-// OrgRoots returns, per MSP id, the root pool of every organization of the channel
-// (for authenticating API clients); intermediates are folded into the pool's chain
-// building by callers that pass them.
+// orgMSP reads the MSP value of config group name of block n.
+func orgMSP(n uint64, name string, value []byte) (id string, r *mspRoots, ignored []string, err error) {
+	var mc msp.MSPConfig
+	var fc msp.FabricMSPConfig
+	if err := proto.Unmarshal(value, &mc); err != nil {
+		return "", nil, nil, &Error{ConfigUnreadable, n, "org " + name + ": " + err.Error()}
+	}
+	if err := proto.Unmarshal(mc.GetConfig(), &fc); err != nil {
+		return "", nil, nil, &Error{ConfigUnreadable, n, "org " + name + ": " + err.Error()}
+	}
+	r = &mspRoots{roots: x509.NewCertPool(), inter: x509.NewCertPool()}
+	for _, c := range fc.GetRootCerts() {
+		certs := pemCerts(c)
+		if len(certs) == 0 {
+			return "", nil, nil, &Error{ConfigUnreadable, n, "org " + name + ": a root certificate is not PEM"}
+		}
+		for _, cert := range certs {
+			r.roots.AddCert(cert)
+		}
+		r.cas = append(r.cas, certs...)
+	}
+	for _, c := range fc.GetIntermediateCerts() {
+		for _, cert := range pemCerts(c) {
+			r.inter.AddCert(cert)
+			r.cas = append(r.cas, cert)
+		}
+	}
+	for i, raw := range fc.GetRevocationList() {
+		l, err := r.verifiedCRL(raw)
+		if err != nil {
+			ignored = append(ignored, fmt.Sprintf("block %d: org %s (%s): revocation list %d: %v", n, name, fc.GetName(), i, err))
+			continue
+		}
+		r.crls = append(r.crls, l)
+	}
+	return fc.GetName(), r, ignored, nil
+}
+
+// pemCerts parses the certificates of PEM bytes, skipping what is not one (as
+// CertPool.AppendCertsFromPEM does, which this replaces because CRL checks need the
+// parsed certificates).
+func pemCerts(b []byte) []*x509.Certificate {
+	var out []*x509.Certificate
+	for len(b) > 0 {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" || len(blk.Headers) != 0 {
+			continue
+		}
+		if c, err := x509.ParseCertificate(blk.Bytes); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// verifiedCRL parses one revocation_list entry the way Fabric's MSP does (the first PEM
+// block, or DER) and finds the CA of the MSP that signed it: one whose subject is the
+// list's issuer, whose key id (when both carry one) is the list's, and whose key
+// verifies the list's signature. Fabric checks that signature only when a revoked
+// serial matches; checking it here reports a bad list at its config block.
+func (r *mspRoots) verifiedCRL(raw []byte) (*crl, error) {
+	der := raw
+	if blk, _ := pem.Decode(raw); blk != nil {
+		der = blk.Bytes
+	}
+	l, err := x509.ParseRevocationList(der)
+	if err != nil {
+		return nil, err
+	}
+	var last error = fmt.Errorf("issuer %q is none of the MSP's root or intermediate certificates", l.Issuer)
+	for _, ca := range r.cas {
+		if !bytes.Equal(ca.RawSubject, l.RawIssuer) || !sameKeyID(ca.SubjectKeyId, l.AuthorityKeyId) {
+			continue
+		}
+		if err := l.CheckSignatureFrom(ca); err != nil {
+			last = fmt.Errorf("issuer %q: signature does not verify against the MSP's certificate of that name: %w", l.Issuer, err)
+			continue
+		}
+		out := &crl{signer: ca, list: l, revoked: map[string]x509.RevocationListEntry{}}
+		for _, e := range l.RevokedCertificateEntries {
+			out.revoked[e.SerialNumber.String()] = e
+		}
+		return out, nil
+	}
+	return nil, last
+}
+
+// sameKeyID compares a subject key id with an authority key id; a side without one
+// does not tell them apart (the signature check decides).
+func sameKeyID(ski, aki []byte) bool {
+	return len(ski) == 0 || len(aki) == 0 || bytes.Equal(ski, aki)
+}
+
+// Revoked reports whether a verified revocation list of MSP mspID revokes cert, and
+// why. A list applies to cert when cert's issuer is the list's: same name, same key id
+// when both carry one, and the key that signed the list also signed cert. The time of
+// revocation in the list is not used: as in Fabric, a revocation takes effect from the
+// config block that carries the list, and the list's next-update time is not enforced.
+//
+// Preconditions: o is from OrgsOf (its lists verified), and cert already chains to
+// mspID's roots (Revoked does not check that); call it for the client certificate and
+// for each intermediate of its chain, not for a root. An unknown mspID revokes nothing.
+func (o *Orgs) Revoked(mspID string, cert *x509.Certificate) (bool, string) {
+	r := o.All[mspID]
+	if r == nil || cert == nil {
+		return false, ""
+	}
+	for _, l := range r.crls {
+		e, ok := l.revoked[cert.SerialNumber.String()]
+		if !ok || !l.issued(cert) {
+			continue
+		}
+		return true, fmt.Sprintf("certificate %q (serial 0x%x) is revoked by %s's revocation list of %q (issued %s, revoked %s)",
+			cert.Subject.String(), cert.SerialNumber, mspID, l.list.Issuer.String(), l.list.ThisUpdate.UTC().Format(time.RFC3339),
+			e.RevocationTime.UTC().Format(time.RFC3339))
+	}
+	return false, ""
+}
+
+// issued reports whether the list's signer issued cert: the serial numbers of a list
+// are those of its own CA's certificates only.
+func (l *crl) issued(cert *x509.Certificate) bool {
+	return bytes.Equal(cert.RawIssuer, l.list.RawIssuer) && sameKeyID(l.list.AuthorityKeyId, cert.AuthorityKeyId) &&
+		cert.CheckSignatureFrom(l.signer) == nil
+}
+
+// MSPs lists the organizations' MSP ids, sorted (the order the API tries them in).
+func (o *Orgs) MSPs() []string { return keys(o.All) }
+
+// ClientChains verifies an API client's certificate certs[0] against mspID's roots now,
+// with the MSP's intermediates and the others the client presented (certs[1:]); the
+// chains it verified along, or nil when it does not chain to mspID. Revocation is not
+// checked here (see Revoked).
+func (o *Orgs) ClientChains(mspID string, certs []*x509.Certificate) [][]*x509.Certificate {
+	r := o.All[mspID]
+	if r == nil || len(certs) == 0 {
+		return nil
+	}
+	inter := r.inter.Clone()
+	for _, c := range certs[1:] {
+		inter.AddCert(c)
+	}
+	chains, err := certs[0].Verify(x509.VerifyOptions{Roots: r.roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil {
+		return nil
+	}
+	return chains
+}
+
+// OrgRoots returns, per MSP id, the root pool of every organization of the channel.
+// It knows nothing of intermediates or revocation lists: the API authenticates with
+// Orgs.ClientChains and Orgs.Revoked instead.
 func OrgRoots(configBlock *common.Block) (map[string]*x509.CertPool, error) {
 	o, err := OrgsOf(configBlock)
 	if err != nil {
@@ -261,9 +425,10 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-// Verifier checks a chain of blocks, following configuration changes.
+// Verifier checks a chain of blocks, following configuration changes. One goroutine
+// calls Verify and Observe; any may call Orgs.
 type Verifier struct {
-	orgs *Orgs
+	orgs atomic.Pointer[Orgs]
 }
 
 // NewVerifier starts from the channel's genesis (config) block, the trust root.
@@ -272,23 +437,30 @@ func NewVerifier(genesis *common.Block) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Verifier{orgs: o}, nil
+	v := &Verifier{}
+	v.orgs.Store(o)
+	return v, nil
 }
 
+// Orgs is the channel's organizations as of the newest config block verified or
+// observed; it stays valid (unchanged) after a later config block replaces it.
+func (v *Verifier) Orgs() *Orgs { return v.orgs.Load() }
+
 // Verify checks b against the previous block's hash and the current orderers; a valid
-// config block then replaces the orderer set for the blocks after it.
+// config block then replaces the organizations for the blocks after it.
 func (v *Verifier) Verify(b *common.Block, prevHeaderHash []byte) error {
 	if err := CheckLink(prevHeaderHash, b); err != nil {
 		return err
 	}
-	if err := v.orgs.CheckSignature(b); err != nil {
+	if err := v.Orgs().CheckSignature(b); err != nil {
 		return err
 	}
 	return v.Observe(b)
 }
 
-// Observe takes the orderer set of a config block already verified (a resumed index
-// replays its stored config blocks); other blocks are ignored.
+// Observe takes the organizations of a config block already verified (a resumed index
+// replays its stored config blocks); other blocks are ignored. A config block OrgsOf
+// refuses leaves the previous organizations in place.
 func (v *Verifier) Observe(b *common.Block) error {
 	if !IsConfig(b) {
 		return nil
@@ -297,6 +469,6 @@ func (v *Verifier) Observe(b *common.Block) error {
 	if err != nil {
 		return err
 	}
-	v.orgs = o
+	v.orgs.Store(o)
 	return nil
 }

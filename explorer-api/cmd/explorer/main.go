@@ -36,7 +36,6 @@ import (
 	"github.com/pdledger/pdledger/explorer-api/api"
 	"github.com/pdledger/pdledger/explorer-api/indexer"
 	"github.com/pdledger/pdledger/explorer-api/store"
-	"github.com/pdledger/pdledger/explorer-api/verify"
 )
 
 func main() {
@@ -104,16 +103,15 @@ func run() error {
 	}
 	defer st.Close()
 
-	genesis, err := c.Block(ctx, 0)
-	if err != nil {
-		return fmt.Errorf("genesis block: %w", err)
-	}
-	roots, err := verify.OrgRoots(genesis)
-	if err != nil {
-		return err
-	}
 	ix := indexer.New(c, st, p.Chaincode, log)
-	srv := &api.Server{Store: st, Indexer: ix, Ledger: ledger{c}, Roots: roots, Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag,
+	// Callers are authenticated against the organizations of the newest config block
+	// indexed, not the genesis block's: read them before the API answers anyone. If that
+	// fails (peer not up yet, a gap in the index), the public API and /readyz still
+	// answer, nobody authenticates, and Run reads the configuration when it can.
+	if err := ix.LoadConfig(ctx); err != nil {
+		log.Error("explorer: channel configuration not read; no caller authenticates until it is", "err", err)
+	}
+	srv := &api.Server{Store: st, Indexer: ix, Ledger: ledger{c}, Orgs: ix.Orgs, Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag,
 		Limits: api.Limits{MaxBody: *maxBody, Rate: *rate, Burst: *burst}}
 
 	host, _, _ := net.SplitHostPort(*listen)
