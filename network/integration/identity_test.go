@@ -5,18 +5,23 @@ package integration
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 	pdlca "github.com/pdledger/pdledger/client/ca"
+	"github.com/pdledger/pdledger/network"
 	"github.com/pdledger/pdledger/network/nettest"
 )
 
@@ -219,5 +224,140 @@ func TestIdentity_PdlCABadInput(t *testing.T) {
 	}
 	if code, _, stderr := pdlCA(t, "list", "--info", path); code != pdlca.ExitNetwork || !strings.Contains(stderr, "CA_UNREACHABLE") {
 		t.Fatalf("unreachable CA: exit %d %q, want %d CA_UNREACHABLE", code, stderr, pdlca.ExitNetwork)
+	}
+}
+
+// peerProfile is p aimed at one peer's gateway instead of its org's.
+func peerProfile(t *testing.T, p *client.Profile, peer string) *client.Profile {
+	t.Helper()
+	n := nettest.Net(t)
+	node := n.T.Node(peer)
+	c := network.NewCrypto(n.T, n.L)
+	q := *p
+	q.PeerEndpoint, q.PeerHostname, q.TLSRootCert = node.Addr(), c.NodeHost(node), c.TLSCA(node.Org())
+	return &q
+}
+
+// explorerAs calls the explorer with p's certificate and returns the status code.
+func explorerAs(t *testing.T, p *client.Profile, path string) int {
+	t.Helper()
+	pair, err := tls.LoadX509KeyPair(p.Cert, p.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := os.ReadFile(filepath.Join(nettest.Net(t).L.Run, "explorer", "tls", "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	hc := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}}}}
+	resp, err := hc.Get(p.Explorer + path)
+	if err != nil {
+		t.Fatalf("explorer %s: %v", path, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// A revoked staff member is refused by every peer from the config block that carries
+// their CA's new CRL on, and by the explorer; a colleague of the same party keeps working.
+func TestIdentity_RevokedPersonRefusedByEveryPeerAndTheExplorer(t *testing.T) {
+	ctx := context.Background()
+	n := nettest.Net(t)
+	bureau := nettest.Client(t, "bureau-admin")
+	su := register(t, ctx, bureau, model.RoleSourceUnit, "SourceUnitMSP")
+	leaver := enrollPerson(t, "SourceUnit", su.ID, "filer")
+	colleague := enrollPerson(t, "SourceUnit", su.ID, "reviewer")
+	bindProfile(t, ctx, bureau, leaver, su.ID)
+	bindProfile(t, ctx, bureau, colleague, su.ID)
+	lc := connectProfile(t, leaver)
+	if err := registerResource(ctx, lc, nettest.ID("it-idr")); err != nil {
+		t.Fatalf("before revocation: %v", err)
+	}
+	if code := explorerAs(t, leaver, "/api/v1/whoami"); code != http.StatusOK {
+		t.Fatalf("explorer before revocation: HTTP %d", code)
+	}
+
+	code, out, stderr := pdlCA(t, "revoke", "--org", "SourceUnit", "--id", leaver.User, "--reason", "cessationofoperation", "--json")
+	if code != 0 {
+		t.Fatalf("pdl-ca revoke: exit %d %s%s", code, out, stderr)
+	}
+	block, err := n.ApplyCRL(ctx, n.T.Org("SourceUnit"))
+	if err != nil {
+		t.Fatalf("apply CRL: %v", err)
+	}
+	t.Logf("CRL in config block %d", block)
+
+	for _, peer := range n.T.Peers() {
+		// a session of its own: the shared one would first ask the peers for their
+		// heights as this identity, which they refuse as well
+		c, err := client.Connect(ctx, peerProfile(t, leaver, peer.ID()), client.WithSession(client.NewSession()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var who model.WhoAmI
+		err = c.Evaluate(ctx, "Participant:WhoAmI", nil, &who)
+		if err == nil || !strings.Contains(strings.ToLower(err.Error()), "access denied") {
+			t.Fatalf("%s evaluates for the revoked person: err = %v, want access denied", peer.ID(), err)
+		}
+	}
+	lc2, err := client.Connect(ctx, leaver, client.WithSession(client.NewSession()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lc2.Close()
+	if err := registerResource(ctx, lc2, nettest.ID("it-idr")); err == nil || !strings.Contains(strings.ToLower(err.Error()), "access denied") {
+		t.Fatalf("the revoked person's transaction: %v, want access denied", err)
+	}
+	// The explorer follows config blocks: it refuses the certificate once it has indexed
+	// the one with the CRL.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		code := explorerAs(t, leaver, "/api/v1/whoami")
+		if code == http.StatusUnauthorized {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("explorer still answers the revoked person with HTTP %d", code)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+
+	cc := connectProfile(t, colleague)
+	if err := registerResource(ctx, cc, nettest.ID("it-idr")); err != nil {
+		t.Fatalf("the unrevoked colleague: %v", err)
+	}
+	if code := explorerAs(t, colleague, "/api/v1/whoami"); code != http.StatusOK {
+		t.Fatalf("explorer for the colleague: HTTP %d", code)
+	}
+	// The revoked person cannot renew their way back.
+	if code, _, stderr := pdlCA(t, "reenroll", "--org", "SourceUnit", "--profile", leaver.Name); code != pdlca.ExitRefused || !strings.Contains(stderr, "AUTHENTICATION_FAILED") {
+		t.Fatalf("reenroll after revocation: exit %d %q", code, stderr)
+	}
+}
+
+// A certificate whose CA attribute names one participant cannot be bound to another, and
+// one bound by an old client without the certificate is refused at its first call.
+func TestIdentity_AttributeNamesAnotherParticipantRefused(t *testing.T) {
+	ctx := context.Background()
+	bureau := nettest.Client(t, "bureau-admin")
+	su1 := register(t, ctx, bureau, model.RoleSourceUnit, "SourceUnitMSP")
+	su2 := register(t, ctx, bureau, model.RoleSourceUnit, "SourceUnitMSP")
+	p := enrollPerson(t, "SourceUnit", su1.ID, "filer")
+	req, err := client.BindRequest(p, su2.ID, nettest.ID("bind"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bureau.Submit(ctx, "Participant:BindIdentity", req); model.CodeOf(err) != model.RuleIdentityAttribute.Code {
+		t.Fatalf("bind to another participant: %v, want %s", err, model.RuleIdentityAttribute.Code)
+	}
+	req.Certificate, req.ID = "", nettest.ID("bind")
+	if _, err := bureau.Submit(ctx, "Participant:BindIdentity", req); err != nil {
+		t.Fatalf("bind without the certificate: %v", err)
+	}
+	if err := registerResource(ctx, connectProfile(t, p), nettest.ID("it-idr")); model.CodeOf(err) != model.RuleIdentityAttribute.Code {
+		t.Fatalf("call through a binding the attribute contradicts: %v, want %s", err, model.RuleIdentityAttribute.Code)
 	}
 }
