@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -328,4 +329,54 @@ func (n *Net) ApplyCRL(ctx context.Context, o *Org) (uint64, error) {
 		}
 	}
 	return block, nil
+}
+
+// Expiring is a certificate of the run directory that ends soon.
+type Expiring struct {
+	Path     string
+	Subject  string
+	NotAfter time.Time
+}
+
+// ExpiringCertificates lists the certificates under the crypto and identities
+// directories whose validity ends before now+within (already expired ones too), soonest
+// first, and how many certificates it read.
+func (n *Net) ExpiringCertificates(now time.Time, within time.Duration) ([]Expiring, int, error) {
+	var out []Expiring
+	read := 0
+	for _, root := range []string{n.L.CryptoDir(), n.L.path("identities")} {
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if errors.Is(err, os.ErrNotExist) {
+				return filepath.SkipDir
+			}
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || !(strings.HasSuffix(path, ".pem") || strings.HasSuffix(path, ".crt")) || strings.Contains(path, string(filepath.Separator)+"sdk-") {
+				return nil
+			}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			b, _ := pem.Decode(raw)
+			if b == nil || b.Type != "CERTIFICATE" {
+				return nil
+			}
+			cert, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			read++
+			if cert.NotAfter.Before(now.Add(within)) {
+				out = append(out, Expiring{Path: path, Subject: cert.Subject.String(), NotAfter: cert.NotAfter})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, read, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].NotAfter.Before(out[j].NotAfter) })
+	return out, read, nil
 }

@@ -9,6 +9,8 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +114,40 @@ func TestCA_ServerConfigNamesBothInstancesAndPorts(t *testing.T) {
 		if !strings.Contains(ports, p) {
 			t.Errorf("AllPorts lacks the CA port %s", p)
 		}
+	}
+}
+
+func TestStatus_ListsCertificatesExpiringWithin30Days(t *testing.T) {
+	run := t.TempDir()
+	n := &Net{L: Layout{Run: run}}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	write := func(path, cn string, notAfter time.Time) {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn}, NotBefore: now.Add(-time.Hour), NotAfter: notAfter}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(run, "crypto", "peerOrganizations", "x", "ca", "ca.x-cert.pem"), "ca.x", now.AddDate(10, 0, 0))
+	write(filepath.Join(run, "identities", "su-a", "cert.pem"), "soon", now.AddDate(0, 0, 29))
+	write(filepath.Join(run, "identities", "su-b", "tls.crt"), "expired", now.AddDate(0, 0, -1))
+	write(filepath.Join(run, "identities", "su-c", "cert.pem"), "later", now.AddDate(0, 0, 31))
+	write(filepath.Join(run, "identities", "su-a", "sdk-ca", "state", "x-cert.pem"), "sdk copy", now.AddDate(0, 0, 1))
+	got, read, err := n.ExpiringCertificates(now, 30*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read != 4 || len(got) != 2 || got[0].Subject != "CN=expired" || got[1].Subject != "CN=soon" {
+		t.Fatalf("read %d, expiring %+v; want 4 read (the SDK's store copies skipped), expired then soon", read, got)
 	}
 }

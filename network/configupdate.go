@@ -446,14 +446,9 @@ func lastConfigIndex(b *common.Block) (uint64, error) {
 		}
 		return obm.GetLastConfig().GetIndex(), nil
 	}
-	if m, err = at(common.BlockMetadataIndex_LAST_CONFIG); err != nil || len(m.Value) == 0 {
-		return 0, fmt.Errorf("block %d has no last config metadata", b.GetHeader().GetNumber())
-	}
-	var lc common.LastConfig
-	if err := proto.Unmarshal(m.Value, &lc); err != nil {
-		return 0, err
-	}
-	return lc.Index, nil
+	// Fabric 2.x orderers always write it there; the older LAST_CONFIG slot is deprecated
+	// and this network never had blocks that use it.
+	return 0, fmt.Errorf("block %d has no orderer metadata naming its last config block", b.GetHeader().GetNumber())
 }
 
 // configOf returns the channel config a config block carries; ok is false for a block

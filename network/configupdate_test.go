@@ -620,7 +620,6 @@ type fakeLedger struct {
 	cfg    *common.Config
 	last   uint64        // last config block
 	grown  chan struct{} // closed when a block is added
-	admins map[string]bool
 }
 
 func newFakeLedger(t *testing.T, cfg *common.Config, txBlocks int) *fakeLedger {

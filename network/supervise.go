@@ -1,6 +1,8 @@
 package network
 
 import (
+	"github.com/pdledger/pdledger/chaincode/model"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -383,6 +385,20 @@ func (n *Net) Report() (string, bool) {
 			}
 		}
 		fmt.Fprintf(&b, "%-20s %-8d %-8s %s\n", p.Name, p.Pid, state, detail)
+	}
+	// Certificates about to end: a person's must be reenrolled (pdl-ca reenroll), a
+	// node's renewed, before the peers start refusing them.
+	exp, read, err := n.ExpiringCertificates(time.Now(), 30*24*time.Hour)
+	switch {
+	case err != nil:
+		fmt.Fprintf(&b, "\ncertificates: cannot check expiry: %v\n", err)
+	case len(exp) == 0:
+		fmt.Fprintf(&b, "\ncertificates: none of %d expires within 30 days\n", read)
+	default:
+		fmt.Fprintf(&b, "\ncertificates expiring within 30 days (%d of %d):\n", len(exp), read)
+		for _, e := range exp {
+			fmt.Fprintf(&b, "  %s  %s  %s\n", e.NotAfter.In(model.CST).Format("2006-01-02 15:04 MST"), e.Subject, e.Path)
+		}
 	}
 	return b.String(), ok
 }
