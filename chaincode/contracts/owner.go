@@ -118,17 +118,26 @@ func (tx *Tx) own(kind model.Kind, id, key string) error {
 	if err != nil {
 		return err
 	}
-	pol, err := OwnerPolicy(c.MSPID, orgs)
+	if err := tx.setOwnerPolicy(kind, id, key, c.MSPID, orgs); err != nil {
+		return err
+	}
+	if err := tx.stub.PutPrivateData(GuardCollection(c.MSPID), guardKey(kind, id), []byte{1}); err != nil {
+		return model.Errf(model.CodeInternal, "creation marker of %s %q in %s: %v", kind, id, GuardCollection(c.MSPID), err)
+	}
+	tx.guarded[guardKey(kind, id)] = true
+	return nil
+}
+
+// setOwnerPolicy sets the key-level endorsement policy of the record at key: owner's, on
+// a channel of orgs (OwnerPolicy).
+func (tx *Tx) setOwnerPolicy(kind model.Kind, id, key, owner string, orgs []string) error {
+	pol, err := OwnerPolicy(owner, orgs)
 	if err != nil {
 		return model.Errf(model.CodeInternal, "owner policy: %v", err)
 	}
 	if err := tx.stub.SetStateValidationParameter(key, pol); err != nil {
 		return model.Errf(model.CodeInternal, "owner policy of %s %q: %v", kind, id, err)
 	}
-	if err := tx.stub.PutPrivateData(GuardCollection(c.MSPID), guardKey(kind, id), []byte{1}); err != nil {
-		return model.Errf(model.CodeInternal, "creation marker of %s %q in %s: %v", kind, id, GuardCollection(c.MSPID), err)
-	}
-	tx.guarded[guardKey(kind, id)] = true
 	return nil
 }
 

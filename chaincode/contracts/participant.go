@@ -52,23 +52,12 @@ func (c *ParticipantContract) Bootstrap(ctx contractapi.TransactionContextInterf
 		if err != nil {
 			return nil, err
 		}
-		if !caller.IsAdmin {
-			return nil, model.Errf(model.CodeAccessDenied, "bootstrap needs an admin identity of the bureau's organization; %s is not an admin", caller.Subject)
+		if err := requireBureauAdmin(caller, "", "bootstrap this ledger"); err != nil {
+			return nil, err
 		}
-		// Who bootstraps is part of each endorser's own configuration (the network
-		// definition), so nobody can race the bureau to it with another admin certificate.
-		if settings.BootstrapMSP != "" && caller.MSPID != settings.BootstrapMSP {
-			return nil, model.Errf(model.CodeAccessDenied, "only an admin of %s may bootstrap this ledger; the caller is of %s", settings.BootstrapMSP, caller.MSPID)
-		}
-		if settings.BootstrapAdmin != "" && caller.CertSHA256 != settings.BootstrapAdmin {
-			return nil, model.Errf(model.CodeAccessDenied, "only the bureau admin named in the network definition (certificate SHA-256 %s) may bootstrap; %s is another certificate (%s)",
-				settings.BootstrapAdmin, caller.Subject, caller.CertSHA256)
-		}
-		orgs := append([]string(nil), req.Orgs...)
-		sort.Strings(orgs)
-		if len(settings.Orgs) > 0 && strings.Join(orgs, ",") != strings.Join(settings.Orgs, ",") {
-			return nil, model.FieldErr(model.CodeAccessDenied, "orgs", strings.Join(settings.Orgs, ","), "the request names the orgs %s; this endorser's network has %s",
-				strings.Join(orgs, ","), strings.Join(settings.Orgs, ","))
+		orgs, err := endorserOrgs(req.Orgs)
+		if err != nil {
+			return nil, err
 		}
 		if caller.NamesParticipant && caller.CertParticipant != req.ID {
 			// the caller is bound to the bureau below: its certificate must be the bureau's
@@ -112,6 +101,95 @@ func (c *ParticipantContract) Bootstrap(ctx contractapi.TransactionContextInterf
 		tx.SetEventType(model.KindParticipant, "bootstrapped")
 		return p, nil
 	})
+}
+
+// requireBureauAdmin admits the caller to change the network itself (Bootstrap,
+// SetOrgs): an admin identity, of bureauMSP when it is known (after the bootstrap). Who
+// that is is part of each endorser's own configuration too (the network definition:
+// Settings.BootstrapMSP and BootstrapAdmin), so nobody can race the bureau to the
+// bootstrap, or change the org list, with another admin certificate. action completes
+// "may ..." in the refusals.
+func requireBureauAdmin(caller *Caller, bureauMSP, action string) error {
+	if !caller.IsAdmin {
+		return model.Errf(model.CodeAccessDenied, "only an admin identity of the bureau's organization may %s; %s (%s) is not an admin", action, caller.Subject, caller.MSPID)
+	}
+	if bureauMSP != "" && caller.MSPID != bureauMSP {
+		return model.Errf(model.CodeAccessDenied, "only an admin of the bureau's organization %s may %s; the caller is of %s", bureauMSP, action, caller.MSPID)
+	}
+	if settings.BootstrapMSP != "" && caller.MSPID != settings.BootstrapMSP {
+		return model.Errf(model.CodeAccessDenied, "only an admin of %s may %s; the caller is of %s", settings.BootstrapMSP, action, caller.MSPID)
+	}
+	if settings.BootstrapAdmin != "" && caller.CertSHA256 != settings.BootstrapAdmin {
+		return model.Errf(model.CodeAccessDenied, "only the bureau admin named in the network definition (certificate SHA-256 %s) may %s; %s is another certificate (%s)",
+			settings.BootstrapAdmin, action, caller.Subject, caller.CertSHA256)
+	}
+	return nil
+}
+
+// endorserOrgs returns a requested org list sorted, refused unless it is the list this
+// endorser runs with (Settings.Orgs, when set): the ledger never records orgs its
+// endorsers do not run.
+func endorserOrgs(requested []string) ([]string, error) {
+	orgs := append([]string(nil), requested...)
+	sort.Strings(orgs)
+	if len(settings.Orgs) > 0 && strings.Join(orgs, ",") != strings.Join(settings.Orgs, ",") {
+		return nil, model.FieldErr(model.CodeAccessDenied, "orgs", strings.Join(settings.Orgs, ","), "the request names the orgs %s; this endorser's network has %s",
+			strings.Join(orgs, ","), strings.Join(settings.Orgs, ","))
+	}
+	return orgs, nil
+}
+
+// SetOrgs records the channel's peer orgs after an org joined the channel or left it. The
+// channel config update is the network's; this makes the ledger's list (NetworkConfig.Orgs)
+// follow it, so that records created afterwards get policies that count the orgs now on
+// the channel. The bureau's admin only (as for Bootstrap: requireBureauAdmin), bound to
+// the bureau participant. The list must be the one this endorser runs with (its PDL_ORGS):
+// every org's chaincode server is restarted with the new list before the call, and one
+// still on the old list refuses to endorse it. It names the bureau's org and at least two
+// orgs, and differs from the list on the ledger (ALREADY_EXISTS otherwise).
+//
+// Records created from this transaction on are owned under the new list (OwnerPolicy).
+// Records that exist keep the key-level policy and creation marker they were created with:
+// nothing is rewritten. A removed org's records stay as they are, its own and verifiable
+// (their markers stay in its guard collection, which the chaincode definition keeps), and
+// changing one still needs the endorsements its policy names. Only the network
+// configuration itself takes the new list's policy (the bureau's org and a majority of the
+// others), so the orgs now on the channel endorse its next change; this change is
+// endorsed under its old one. The reason is kept on the configuration (OrgsReason), and
+// every earlier list is a version of it (System:History).
+func (c *ParticipantContract) SetOrgs(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return Write(ctx, "Participant:SetOrgs", request, func(tx *Tx, req *model.SetOrgsRequest) (model.Record, error) {
+		var cfg model.NetworkConfig
+		if err := tx.Get(model.KindConfig, configID, &cfg); err != nil {
+			return nil, err
+		}
+		caller := tx.Who()
+		if err := requireBureauAdmin(caller, cfg.BureauMSP, "set the ledger's org list"); err != nil {
+			return nil, err
+		}
+		orgs, err := endorserOrgs(req.Orgs)
+		if err != nil {
+			return nil, err
+		}
+		if len(orgs) < 2 {
+			return nil, model.FieldErr(model.CodeBadFormat, "orgs", "at least 2 MSP ids", "the channel has at least two peer orgs; the request names %s", strings.Join(orgs, ","))
+		}
+		if !slices.Contains(orgs, cfg.BureauMSP) {
+			return nil, model.FieldErr(model.CodeBadFormat, "orgs", cfg.BureauMSP, "the orgs must include the bureau's own %s", cfg.BureauMSP)
+		}
+		if slices.Equal(orgs, cfg.Orgs) {
+			return nil, model.FieldErr(model.CodeAlreadyExists, "orgs", "a list other than the ledger's", "the ledger's org list is %s already (unchanged since tx %s)", strings.Join(cfg.Orgs, ","), cfg.UpdatedTx)
+		}
+		cfg.Orgs, cfg.OrgsReason = orgs, req.Reason
+		if err := tx.Update(&cfg, "orgs-set"); err != nil {
+			return nil, err
+		}
+		tx.cfg, tx.orgList = &cfg, orgs // records created later in this transaction are owned under the new list
+		if err := tx.setOwnerPolicy(model.KindConfig, configID, tx.Key(model.KindConfig, configID), cfg.BureauMSP, orgs); err != nil {
+			return nil, err
+		}
+		return &cfg, nil
+	}, withBootstrapped(), withRoleRule(model.RuleBureauOnlyRegisters, model.RoleBureau))
 }
 
 func indexParticipant(tx *Tx, p *model.Participant) error {
@@ -291,7 +369,8 @@ func (c *ParticipantContract) WhoAmI(ctx contractapi.TransactionContextInterface
 	})
 }
 
-// Config returns the network configuration written by Bootstrap (public).
+// Config returns the network configuration written by Bootstrap, its org list as
+// SetOrgs last set it (public).
 func (c *ParticipantContract) Config(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Read(ctx, "Participant:Config", request, func(tx *Tx, _ *model.Empty) (any, error) {
 		var cfg model.NetworkConfig

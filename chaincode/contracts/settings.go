@@ -27,13 +27,16 @@ type Settings struct {
 	// Bench enables the benchmarks' bare-write baselines: System:BenchPut through the
 	// contract layer and BenchPlainPut in the shim alone (BenchServed).
 	Bench bool
-	// BootstrapMSP and BootstrapAdmin name who may call Participant:Bootstrap: an admin
-	// of that MSP whose certificate's SHA-256 (hex, of the DER) is BootstrapAdmin. Empty
-	// BootstrapAdmin: any admin of BootstrapMSP; both empty: any admin (unit tests).
+	// BootstrapMSP and BootstrapAdmin name who may call Participant:Bootstrap, and later
+	// Participant:SetOrgs: an admin of that MSP whose certificate's SHA-256 (hex, of the
+	// DER) is BootstrapAdmin. Empty BootstrapAdmin: any admin of BootstrapMSP; both
+	// empty: any admin (unit tests).
 	BootstrapMSP   string
 	BootstrapAdmin string
-	// Orgs are the channel's peer orgs (MSP ids). Bootstrap records them on the ledger
-	// (key-level endorsement policies are built from them) only if they equal these.
+	// Orgs are the channel's peer orgs (MSP ids). Bootstrap and SetOrgs record them on
+	// the ledger (key-level endorsement policies are built from them) only if they equal
+	// these: when an org joins or leaves the channel, every server is restarted with the
+	// new list before the bureau's admin calls Participant:SetOrgs.
 	Orgs []string
 	// Auditors are certificates (SHA-256 hex of the DER) that may compare world state with
 	// an index (System:Digests) besides org admins, the bureau and regulators: the

@@ -60,7 +60,7 @@ var fieldLabels = map[string]string{
 	"decision": "决定", "deadline": "期限", "met": "完成时间", "filing": "备案", "rel": "关系", "hiddenChildren": "不可见的下级",
 	"treeSize": "树大小", "proof": "证明", "hash": "哈希算法", "plainSm3": "明文 SM3", "sealedSm3": "密文 SM3", "archive": "归档文件",
 	"restored": "恢复文件", "matchesLedger": "与账本一致", "anchoredIn": "存证", "against": "比对对象", "error": "错误", "files": "文件",
-	"rootFrom": "起始根", "rootTo": "目标根", "profiles": "配置文件", "org": "组织", "bureauMsp": "实施机构组织", "bureauParticipant": "实施机构",
+	"rootFrom": "起始根", "rootTo": "目标根", "profiles": "配置文件", "org": "组织", "bureauMsp": "实施机构组织", "bureauParticipant": "实施机构", "orgsReason": "组织变更理由",
 	"orgs": "组织", "tx": "交易", "blocksChecked": "已核对区块", "comparedWith": "比对对象", "mismatches": "不一致", "counts": "计数",
 	"findings": "发现", "at": "时间", "items": "条目", "next": "下一页", "checks": "检查", "prices": "价格", "authorizations": "授权",
 	"caps": "价格上限", "usageFrom": "使用起", "usageTo": "使用止", "dataList": "数据清单", "grantId": "用数批复", "filer": "提交方",

@@ -71,14 +71,22 @@ func init() {
 	registerKind(KindConfig, func() Record { return &NetworkConfig{} })
 }
 
-// NetworkConfig is written once by Participant:Bootstrap: which MSP is the bureau's.
+// NetworkConfig is written by Participant:Bootstrap: which MSP is the bureau's, and the
+// channel's peer orgs. The bureau and its MSP never change; the org list follows the
+// channel when an org joins or leaves it (Participant:SetOrgs). Every earlier list, with
+// its reason, transaction and time, is a version of this record (System:History of
+// config "network").
 type NetworkConfig struct {
 	Meta
 	BureauMSP         string `json:"bureauMsp"`
 	BureauParticipant string `json:"bureauParticipant"`
 	// Orgs are the channel's peer orgs (MSP ids, sorted), from which the key-level
-	// endorsement policies of owned records are built (see docs/security.md).
+	// endorsement policies of owned records are built when they are created (see
+	// docs/security.md).
 	Orgs []string `json:"orgs,omitempty"`
+	// OrgsReason is why the bureau last changed Orgs (Participant:SetOrgs; empty as the
+	// bootstrap recorded them).
+	OrgsReason string `json:"orgsReason,omitempty"`
 }
 
 // Parties of the config: none (it is public).
@@ -117,6 +125,15 @@ type BootstrapRequest struct {
 
 // Check validates the USCC.
 func (r *BootstrapRequest) Check() error { return checkUSCCField("uscc", r.USCC) }
+
+// SetOrgsRequest records the channel's peer orgs after an org joined the channel or left
+// it (the bureau's admin only; see Participant:SetOrgs). Like Bootstrap's, the list must
+// be the one every endorser runs with (its PDL_ORGS).
+type SetOrgsRequest struct {
+	Request
+	Orgs   []string `json:"orgs" pdl:"req,n=32,fmt=id,uniq"`
+	Reason string   `json:"reason" pdl:"req,max=512"`
+}
 
 // RegisterParticipantRequest registers a party (bureau only).
 type RegisterParticipantRequest struct {
