@@ -20,7 +20,7 @@ func identityBindRequestCmd(a *App) *cobra.Command {
 		Use:   "bind-request",
 		Short: a.tr("输出绑定 -p 身份所需的请求（含证书），交实施机构提交", "print the request that binds the -p identity (certificate included), for the bureau to submit"),
 		Example: "  # then the bureau submits it: pdl -p bureau participant bind-identity -f bind.json\n" +
-			"  pdl -p su-zhangsan identity bind-request --participant su-fgj",
+			"  pdl -p sourceunit-user1 identity bind-request --participant su-fgj",
 		Args:        cobra.NoArgs,
 		Annotations: map[string]string{"group": "identity"},
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -218,6 +218,32 @@ func (ix *Indexer) Orgs() *verify.Orgs {
 // ensureVerifier builds the verifier from the genesis block and, on a resumed index,
 // lets it see the configuration blocks already indexed so it knows the current
 // organizations (the orderers for block signatures, every org for API callers).
+// configBlock returns block n if it is a config block (nil if it is not), from the store,
+// or from the peer when the store has lost the row: a gap in the index (which the
+// verification reports) must not leave the explorer without the channel's organizations,
+// or nobody, overseers included, could sign in to see the gap.
+func (ix *Indexer) configBlock(ctx context.Context, n uint64) (blk *common.Block, fromPeer bool, err error) {
+	b, err := ix.s.Block(ctx, n)
+	if err != nil {
+		got, perr := ix.c.Block(ctx, n)
+		if perr != nil {
+			return nil, false, fmt.Errorf("block %d: not in the index (%v) and not from the peer: %w", n, err, perr)
+		}
+		if !verify.IsConfig(got) {
+			return nil, true, nil
+		}
+		return got, true, nil
+	}
+	if !b.Config {
+		return nil, false, nil
+	}
+	blk = &common.Block{}
+	if err := proto.Unmarshal(b.Raw, blk); err != nil {
+		return nil, false, fmt.Errorf("stored block %d: %w", n, err)
+	}
+	return blk, false, nil
+}
+
 func (ix *Indexer) ensureVerifier(ctx context.Context, next uint64) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -233,18 +259,20 @@ func (ix *Indexer) ensureVerifier(ctx context.Context, next uint64) error {
 		return fmt.Errorf("channel configuration: %w", err)
 	}
 	for n := uint64(1); n < next; n++ {
-		b, err := ix.s.Block(ctx, n)
+		blk, fromPeer, err := ix.configBlock(ctx, n)
 		if err != nil {
-			return fmt.Errorf("stored block %d: %w", n, err)
+			return err
 		}
-		if !b.Config {
+		if blk == nil {
 			continue
 		}
-		var blk common.Block
-		if err := proto.Unmarshal(b.Raw, &blk); err != nil {
-			return fmt.Errorf("stored block %d: %w", n, err)
+		if fromPeer {
+			// not verified when it was indexed: its orderer signature must hold now
+			if err := v.Orgs().CheckSignature(blk); err != nil {
+				return fmt.Errorf("config block %d from the peer: %w", n, err)
+			}
 		}
-		if err := v.Observe(&blk); err != nil {
+		if err := v.Observe(blk); err != nil {
 			return fmt.Errorf("config block %d: %w", n, err)
 		}
 	}
