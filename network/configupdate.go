@@ -20,7 +20,9 @@ package network
 // other orgs agreed, but an org could replace its own list without them.
 //
 // The protocol code (ordererClient) and the signing code (mspSigner) are kept apart;
-// the update itself (crlUpdate) is a pure function of the current config.
+// the update itself is a pure function of the current config: crlUpdate makes the
+// modified copy, computeConfigUpdate (configtxlator's compute_update) the difference.
+// configupdate_org.go adds and removes whole peer orgs the same way.
 
 import (
 	"bytes"
@@ -38,6 +40,7 @@ import (
 	"math"
 	"math/big"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -107,21 +110,31 @@ func ConfigSigningOrgs(t *Topology, org *Org) ([]*Org, error) {
 		return nil, fmt.Errorf("config signers: %v is not a peer org of the topology", orgName(org))
 	}
 	peers := t.PeerOrgs()
-	need := len(peers)/2 + 1
-	chosen := map[string]bool{org.Name: true}
-	for _, p := range peers {
+	return pickMajority(peers, len(peers)/2+1, t.Org(org.Name)), nil
+}
+
+// pickMajority is need of candidates (need <= len(candidates)): first among them if it
+// is a candidate, the others taken in the candidates' order; the result in that order.
+func pickMajority(candidates []*Org, need int, first *Org) []*Org {
+	chosen := map[*Org]bool{}
+	for _, c := range candidates {
+		if c == first {
+			chosen[c] = true
+		}
+	}
+	for _, c := range candidates {
 		if len(chosen) == need {
 			break
 		}
-		chosen[p.Name] = true
+		chosen[c] = true
 	}
 	var out []*Org
-	for _, p := range peers {
-		if chosen[p.Name] {
-			out = append(out, p)
+	for _, c := range candidates {
+		if chosen[c] {
+			out = append(out, c)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func orgName(o *Org) string {
@@ -147,6 +160,20 @@ func updateCRL(ctx context.Context, oc *ordererClient, mspID string, crls [][]by
 	if err != nil {
 		return 0, err
 	}
+	want := writtenMSP(update)
+	return submitUpdate(ctx, oc, cur, update, signers, fmt.Sprintf("%s revocation list (%d CRLs)", mspID, len(crls)),
+		func(cfg *common.Config) bool {
+			_, grp, err := appOrgGroup(cfg, mspID)
+			return err == nil && bytes.Equal(grp.GetValues()["MSP"].GetValue(), want)
+		}, logf)
+}
+
+// submitUpdate signs update (computed from cur) by signers, submits it through oc and
+// waits for the first config block after cur.newest whose config satisfies done; what
+// names the change in the log and in errors. Preconditions: oc.signer satisfies the
+// channel's Writers; ctx without a deadline gets configWait for the wait.
+func submitUpdate(ctx context.Context, oc *ordererClient, cur *channelConfig, update *common.ConfigUpdate,
+	signers []*mspSigner, what string, done func(*common.Config) bool, logf func(string, ...any)) (uint64, error) {
 	env, err := configUpdateEnvelope(update, oc.channel, signers, oc.signer)
 	if err != nil {
 		return 0, err
@@ -155,26 +182,21 @@ func updateCRL(ctx context.Context, oc *ordererClient, mspID string, crls [][]by
 	for _, s := range signers {
 		names = append(names, s.mspID)
 	}
-	logf("    %s revocation list (%d CRLs): update of config block %d signed by the admins of %s",
-		mspID, len(crls), cur.number, strings.Join(names, ", "))
+	logf("    %s: update of config block %d signed by the admins of %s", what, cur.number, strings.Join(names, ", "))
 	via, err := oc.broadcast(ctx, env)
 	if err != nil {
 		return 0, err
 	}
-	want := writtenMSP(update)
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, configWait)
 		defer cancel()
 	}
-	num, err := oc.waitConfig(ctx, cur.newest+1, func(cfg *common.Config) bool {
-		_, grp, err := appOrgGroup(cfg, mspID)
-		return err == nil && bytes.Equal(grp.GetValues()["MSP"].GetValue(), want)
-	})
+	num, err := oc.waitConfig(ctx, cur.newest+1, done)
 	if err != nil {
-		return 0, fmt.Errorf("%s revocation list accepted by %s, but: %w", mspID, via, err)
+		return 0, fmt.Errorf("%s accepted by %s, but: %w", what, via, err)
 	}
-	logf("    %s revocation list in config block %d", mspID, num)
+	logf("    %s in config block %d", what, num)
 	return num, nil
 }
 
@@ -210,41 +232,216 @@ func crlUpdate(cfg *common.Config, channel, mspID string, crls [][]byte) (*commo
 	if err != nil {
 		return nil, err
 	}
-	return valueUpdate(cfg, channel, []string{"Application", key}, "MSP", value)
+	updated := proto.Clone(cfg).(*common.Config)
+	// the clone's MSP value exists: appOrgGroup decoded it above
+	updated.ChannelGroup.Groups["Application"].Groups[key].Values["MSP"].Value = value
+	u, err := computeConfigUpdate(channel, cfg, updated)
+	if errors.Is(err, errNoConfigChange) {
+		return nil, fmt.Errorf("%w: %w", ErrNoCRLChange, err)
+	}
+	return u, err
 }
 
-// valueUpdate is the ConfigUpdate that sets the value name of the group at path (below
-// the channel group) to value. Precondition: the value exists and value differs from it.
-func valueUpdate(cfg *common.Config, channel string, path []string, name string, value []byte) (*common.ConfigUpdate, error) {
-	cur := cfg.GetChannelGroup()
-	if cur == nil {
+// ---- compute_update ------------------------------------------------------------------
+
+// errNoConfigChange: the modified config equals the current one (Fabric would refuse the
+// update: "delta set was empty").
+var errNoConfigChange = errors.New("no differences between the current and the updated config")
+
+// computeConfigUpdate is the ConfigUpdate that turns original into updated, computed as
+// configtxlator's compute_update does (internal/configtxlator/update, Fabric v2.5), with
+// channel as channel id:
+//   - a changed value or policy is written at its version+1 with its new mod_policy, an
+//     added one at version 0; the read set never holds them;
+//   - a group whose members or mod_policy are unchanged keeps its version and is written
+//     only for its changed descendants;
+//   - a group that gains or loses a member, or changes mod_policy, is written at
+//     version+1 with its new mod_policy, listing every member it keeps at its current
+//     version in both sets (an omitted member is removed: Fabric rebuilds the group from
+//     the written member list); its parent's mod_policy then governs the change;
+//   - an added group is written whole, every element at version 0.
+//
+// It refuses a change that Fabric would refuse for its form alone: no difference
+// (errNoConfigChange) and an element written without mod_policy. Preconditions: original
+// is the channel's current config and updated a modified copy of it (the caller's
+// copies are not modified).
+func computeConfigUpdate(channel string, original, updated *common.Config) (*common.ConfigUpdate, error) {
+	if original.GetChannelGroup() == nil || updated.GetChannelGroup() == nil {
 		return nil, errors.New("config has no channel group")
 	}
-	readSet := &common.ConfigGroup{Version: cur.Version}
-	writeSet := &common.ConfigGroup{Version: cur.Version}
-	read, write := readSet, writeSet
-	for _, k := range path {
-		next := cur.Groups[k]
-		if next == nil {
-			return nil, fmt.Errorf("config has no group %s", k)
+	read, write, changed := groupUpdate(original.ChannelGroup, updated.ChannelGroup)
+	if !changed {
+		return nil, errNoConfigChange
+	}
+	u := &common.ConfigUpdate{ChannelId: channel, ReadSet: read, WriteSet: write}
+	for _, d := range updateDelta(u) {
+		if d.modPolicy == "" {
+			// Fabric: "invalid mod_policy for element": the element could never change again
+			return nil, fmt.Errorf("config element %s would be written without mod_policy", d.path)
 		}
-		r, w := &common.ConfigGroup{Version: next.Version}, &common.ConfigGroup{Version: next.Version}
-		read.Groups = map[string]*common.ConfigGroup{k: r}
-		write.Groups = map[string]*common.ConfigGroup{k: w}
-		cur, read, write = next, r, w
 	}
-	old := cur.Values[name]
-	switch {
-	case old == nil:
-		return nil, fmt.Errorf("config group %s has no value %s", strings.Join(path, "/"), name)
-	case old.ModPolicy == "":
-		// the orderer refuses a written element without mod_policy
-		return nil, fmt.Errorf("config value %s/%s has no mod_policy", strings.Join(path, "/"), name)
-	case bytes.Equal(old.Value, value):
-		return nil, fmt.Errorf("%w: config value %s/%s", ErrNoCRLChange, strings.Join(path, "/"), name)
+	return u, nil
+}
+
+// groupUpdate is compute_update's computeGroupUpdate: the read and write sets of group
+// original turned into updated, and whether anything in it changed.
+func groupUpdate(original, updated *common.ConfigGroup) (read, write *common.ConfigGroup, changed bool) {
+	pWrite, pSame, pMembers := mapUpdate(original.GetPolicies(), updated.GetPolicies(), policyKind)
+	vWrite, vSame, vMembers := mapUpdate(original.GetValues(), updated.GetValues(), valueKind)
+	gRead, gWrite, gSame, gMembers := groupsUpdate(original.GetGroups(), updated.GetGroups())
+	if !pMembers && !vMembers && !gMembers && original.GetModPolicy() == updated.GetModPolicy() {
+		if len(pWrite) == 0 && len(vWrite) == 0 && len(gRead) == 0 && len(gWrite) == 0 {
+			return &common.ConfigGroup{Version: original.GetVersion()}, &common.ConfigGroup{Version: original.GetVersion()}, false
+		}
+		// the group itself stays; only what changed below it is written
+		return &common.ConfigGroup{Version: original.GetVersion(), Policies: map[string]*common.ConfigPolicy{},
+				Values: map[string]*common.ConfigValue{}, Groups: gRead},
+			&common.ConfigGroup{Version: original.GetVersion(), Policies: pWrite, Values: vWrite, Groups: gWrite}, true
 	}
-	write.Values = map[string]*common.ConfigValue{name: {Version: old.Version + 1, ModPolicy: old.ModPolicy, Value: value}}
-	return &common.ConfigUpdate{ChannelId: channel, ReadSet: readSet, WriteSet: writeSet}, nil
+	// The group itself is written: Fabric rebuilds it from the written member lists, so
+	// every member it keeps is named, at its version, in both sets.
+	pRead, vRead := map[string]*common.ConfigPolicy{}, map[string]*common.ConfigValue{}
+	for k, p := range pSame {
+		pRead[k], pWrite[k] = p, p
+	}
+	for k, v := range vSame {
+		vRead[k], vWrite[k] = v, v
+	}
+	for k, g := range gSame {
+		gRead[k], gWrite[k] = g, g
+	}
+	return &common.ConfigGroup{Version: original.GetVersion(), Policies: pRead, Values: vRead, Groups: gRead},
+		&common.ConfigGroup{Version: original.GetVersion() + 1, ModPolicy: updated.GetModPolicy(),
+			Policies: pWrite, Values: vWrite, Groups: gWrite}, true
+}
+
+// groupsUpdate is compute_update's computeGroupsMapUpdate: the changed groups' read and
+// write sets, the unchanged ones as version stubs, and whether a group was added or
+// removed.
+func groupsUpdate(original, updated map[string]*common.ConfigGroup) (read, write, same map[string]*common.ConfigGroup, members bool) {
+	read, write, same = map[string]*common.ConfigGroup{}, map[string]*common.ConfigGroup{}, map[string]*common.ConfigGroup{}
+	for name, o := range original {
+		u, ok := updated[name]
+		if !ok {
+			members = true
+			continue
+		}
+		r, w, changed := groupUpdate(o, u)
+		if !changed {
+			same[name] = r
+			continue
+		}
+		read[name], write[name] = r, w
+	}
+	for name, u := range updated {
+		if _, ok := original[name]; ok {
+			continue
+		}
+		members = true
+		_, w, _ := groupUpdate(&common.ConfigGroup{}, u)
+		// a new group starts at version 0 (compared with an empty group it would be 1)
+		write[name] = &common.ConfigGroup{Version: 0, ModPolicy: u.GetModPolicy(),
+			Policies: w.Policies, Values: w.Values, Groups: w.Groups}
+	}
+	return read, write, same, members
+}
+
+// elemKind tells mapUpdate how to compare, stub and write one kind of config element.
+type elemKind[E any] struct {
+	equal   func(a, b E) bool // same mod_policy and content
+	version func(E) uint64
+	stub    func(version uint64) E
+	written func(e E, version uint64) E // e's mod_policy and content at version
+}
+
+var valueKind = elemKind[*common.ConfigValue]{
+	equal: func(a, b *common.ConfigValue) bool {
+		return a.GetModPolicy() == b.GetModPolicy() && bytes.Equal(a.GetValue(), b.GetValue())
+	},
+	version: (*common.ConfigValue).GetVersion,
+	stub:    func(v uint64) *common.ConfigValue { return &common.ConfigValue{Version: v} },
+	written: func(e *common.ConfigValue, v uint64) *common.ConfigValue {
+		return &common.ConfigValue{Version: v, ModPolicy: e.GetModPolicy(), Value: e.GetValue()}
+	},
+}
+
+var policyKind = elemKind[*common.ConfigPolicy]{
+	equal: func(a, b *common.ConfigPolicy) bool {
+		return a.GetModPolicy() == b.GetModPolicy() && proto.Equal(a.GetPolicy(), b.GetPolicy())
+	},
+	version: (*common.ConfigPolicy).GetVersion,
+	stub:    func(v uint64) *common.ConfigPolicy { return &common.ConfigPolicy{Version: v} },
+	written: func(e *common.ConfigPolicy, v uint64) *common.ConfigPolicy {
+		return &common.ConfigPolicy{Version: v, ModPolicy: e.GetModPolicy(), Policy: e.GetPolicy()}
+	},
+}
+
+// mapUpdate is compute_update's computeValuesMapUpdate / computePoliciesMapUpdate: the
+// changed (version+1) and added (version 0) elements, the unchanged ones as version
+// stubs, and whether an element was added or removed.
+func mapUpdate[E any](original, updated map[string]E, k elemKind[E]) (write, same map[string]E, members bool) {
+	write, same = map[string]E{}, map[string]E{}
+	for name, o := range original {
+		u, ok := updated[name]
+		switch {
+		case !ok:
+			members = true
+		case k.equal(o, u):
+			same[name] = k.stub(k.version(o))
+		default:
+			write[name] = k.written(u, k.version(o)+1)
+		}
+	}
+	for name, u := range updated {
+		if _, ok := original[name]; !ok {
+			members = true
+			write[name] = k.written(u, 0)
+		}
+	}
+	return write, same, members
+}
+
+// deltaElem is one element of an update's delta set.
+type deltaElem struct {
+	path      string // "[Group] /Channel/Application/X", "[Value] ...", "[Policy] ..."
+	version   uint64
+	modPolicy string
+}
+
+// updateDelta is the delta set Fabric derives from u (common/configtx computeDeltaSet):
+// the write-set elements the read set does not hold at the same version, sorted by path.
+func updateDelta(u *common.ConfigUpdate) []deltaElem {
+	read := map[string]uint64{}
+	walkConfig(u.GetReadSet(), func(d deltaElem) { read[d.path] = d.version })
+	var out []deltaElem
+	walkConfig(u.GetWriteSet(), func(d deltaElem) {
+		if v, ok := read[d.path]; !ok || v != d.version {
+			out = append(out, d)
+		}
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// walkConfig calls f for the channel group g and every group, value and policy below it,
+// named by path as Fabric's configtx map names them.
+func walkConfig(g *common.ConfigGroup, f func(deltaElem)) {
+	var rec func(path string, g *common.ConfigGroup)
+	rec = func(path string, g *common.ConfigGroup) {
+		f(deltaElem{"[Group] " + path, g.GetVersion(), g.GetModPolicy()})
+		for k, sub := range g.GetGroups() {
+			rec(path+"/"+k, sub)
+		}
+		for k, v := range g.GetValues() {
+			f(deltaElem{"[Value] " + path + "/" + k, v.GetVersion(), v.GetModPolicy()})
+		}
+		for k, p := range g.GetPolicies() {
+			f(deltaElem{"[Policy] " + path + "/" + k, p.GetVersion(), p.GetModPolicy()})
+		}
+	}
+	if g != nil {
+		rec("/Channel", g)
+	}
 }
 
 // writtenMSP is the MSP value an update from crlUpdate writes.

@@ -146,46 +146,70 @@ func (t *Topology) cryptoConfigOf(keep func(*Org) bool) string {
 // CA certificate has a high-S signature, which fabric-sdk-go (pdl-ca) refuses: a run
 // passes with probability 1/2, so 40 runs fail about once in 10^12.
 func GenerateCrypto(t *Topology, l Layout) error {
-	run := func(name, config string) error {
-		cfg := filepath.Join(l.Run, name)
-		if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
-			return err
-		}
-		cmd := exec.Command(l.Bin("cryptogen"), "generate", "--config", cfg, "--output", l.CryptoDir())
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("cryptogen: %v\n%s", err, out)
-		}
-		return nil
-	}
-	if err := run("crypto-config.yaml", t.cryptoConfig()); err != nil {
+	if err := runCryptogen(l, "crypto-config.yaml", t.cryptoConfig()); err != nil {
 		return err
 	}
-	c := NewCrypto(t, l)
 	for _, o := range t.CAOrgs() {
-		for try := 0; ; try++ {
-			cert, _ := c.SigningCA(o)
-			raw, err := os.ReadFile(cert)
-			if err != nil {
-				return err
-			}
-			ok, err := lowSSignature(raw)
-			if err != nil {
-				return fmt.Errorf("%s: %w", cert, err)
-			}
-			if ok {
-				break
-			}
-			if try == 40 {
-				return fmt.Errorf("cryptogen: %s's CA certificate was high-S in 40 runs", o.Name)
-			}
-			if err := os.RemoveAll(c.orgDir(o)); err != nil {
-				return err
-			}
-			one := func(x *Org) bool { return x.Name == o.Name }
-			if err := run("crypto-config-"+strings.ToLower(o.Name)+".yaml", t.cryptoConfigOf(one)); err != nil {
-				return err
-			}
+		if err := lowSCA(t, l, o, false); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// GenerateOrgCrypto creates the crypto material of one org that joins a running network
+// (cryptogen writes only that org's directory; the others are left as they are).
+func GenerateOrgCrypto(t *Topology, l Layout, o *Org) error {
+	c := NewCrypto(t, l)
+	if _, err := os.Stat(c.orgDir(o)); err == nil {
+		return fmt.Errorf("%s has crypto material already (%s)", o.Name, c.orgDir(o))
+	}
+	return lowSCA(t, l, o, true)
+}
+
+func runCryptogen(l Layout, name, config string) error {
+	cfg := filepath.Join(l.Run, name)
+	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
+		return err
+	}
+	cmd := exec.Command(l.Bin("cryptogen"), "generate", "--config", cfg, "--output", l.CryptoDir())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("cryptogen: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// lowSCA (re)generates org o's material until its CA certificate is low-S (first: generate
+// before checking).
+func lowSCA(t *Topology, l Layout, o *Org, first bool) error {
+	c := NewCrypto(t, l)
+	one := func(x *Org) bool { return x.Name == o.Name }
+	for try := 0; ; try++ {
+		if first || try > 0 {
+			if err := os.RemoveAll(c.orgDir(o)); err != nil {
+				return err
+			}
+			if err := runCryptogen(l, "crypto-config-"+strings.ToLower(o.Name)+".yaml", t.cryptoConfigOf(one)); err != nil {
+				return err
+			}
+		}
+		if o.CA == nil {
+			return nil
+		}
+		cert, _ := c.SigningCA(o)
+		raw, err := os.ReadFile(cert)
+		if err != nil {
+			return err
+		}
+		ok, err := lowSSignature(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cert, err)
+		}
+		if ok {
+			return nil
+		}
+		if try == 40 {
+			return fmt.Errorf("cryptogen: %s's CA certificate was high-S in 40 runs", o.Name)
+		}
+	}
 }

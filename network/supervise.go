@@ -69,13 +69,16 @@ func (n *Net) Hold(name string) error {
 func (n *Net) Release(name string) { _ = os.Remove(n.HoldPath(name)) }
 
 // StartSupervisor runs this executable's `supervise` command detached.
-func (n *Net) StartSupervisor() error {
+func (n *Net) StartSupervisor() error { return n.startSupervisorWith(os.Getenv("PDL_TOPOLOGY")) }
+
+// startSupervisorWith starts the supervisor on topology file t ("" the default one).
+func (n *Net) startSupervisorWith(t string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	env := []string{"PDL_RUN=" + n.L.Run, "PDL_HOME=" + filepath.Dir(n.L.FabHome), "PDL_ROOT=" + n.L.Root}
-	if t := os.Getenv("PDL_TOPOLOGY"); t != "" {
+	if t != "" {
 		// The supervisor must restart nodes with the same definition they started with.
 		env = append(env, "PDL_TOPOLOGY="+t)
 	}

@@ -12,6 +12,8 @@
 //	pdlnet bench on|off       restart the chaincode servers with the bench baselines (System:BenchPut, BenchPlainPut) and a profile socket, and each peer and orderer with its profile server (off: without)
 //	pdlnet evidence [-dir D] REASON [FILE...]
 //	                          copy status, logs and FILEs to reports/ (kept by down); prints the directory
+//	pdlnet org add NAME --role ROLE
+//	                          add a peer org to the running network (CA, crypto, channel config update, peer, chaincode, ledger org list) and to the topology file
 //	pdlnet crl ORG            put ORG's CA revocation list (pdl-ca revoke) into the channel config and wait until every peer has it
 //	pdlnet supervise          the supervisor loop (started by up)
 //	pdlnet summary            print endpoints, identities and logs
@@ -56,7 +58,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|crl ORG|supervise|summary")
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|org add NAME --role R|crl ORG|supervise|summary")
 }
 
 func caOrgNames(n *network.Net) []string {
@@ -87,16 +89,25 @@ func root() (string, error) {
 	}
 }
 
+// topologyPathIn is the topology file: $PDL_TOPOLOGY, else network/topology.yaml under root.
+func topologyPathIn(root string) string {
+	if t := os.Getenv("PDL_TOPOLOGY"); t != "" {
+		return t
+	}
+	return filepath.Join(root, "network", "topology.yaml")
+}
+
+func topologyPath() string {
+	r, _ := root()
+	return topologyPathIn(r)
+}
+
 func load() (*network.Net, error) {
 	r, err := root()
 	if err != nil {
 		return nil, err
 	}
-	topo := os.Getenv("PDL_TOPOLOGY")
-	if topo == "" {
-		topo = filepath.Join(r, "network", "topology.yaml")
-	}
-	t, err := network.LoadTopology(topo)
+	t, err := network.LoadTopology(topologyPathIn(r))
 	if err != nil {
 		return nil, err
 	}
@@ -212,6 +223,23 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		out, err := n.KeepEvidence(*dir, fs.Arg(0), fs.Args()[1:]...)
 		fmt.Println(out)
 		return err
+	case "org":
+		if len(args) < 2 || args[0] != "add" {
+			return errors.New("usage: pdlnet org add NAME --role operator|source_unit|partner|regulator|exchange")
+		}
+		fs := flag.NewFlagSet("org add", flag.ContinueOnError)
+		role := fs.String("role", "operator", "the role of the org's parties (a hint for its profiles)")
+		if err := fs.Parse(args[2:]); err != nil {
+			return err
+		}
+		if fs.NArg() > 0 {
+			return fmt.Errorf("unexpected arguments %q", fs.Args())
+		}
+		if err := n.AddOrg(ctx, topologyPath(), args[1], *role); err != nil {
+			return err
+		}
+		fmt.Printf("%s joined: profiles %s-admin, %s (and %s-userN); the bureau binds its participants next\n", args[1], strings.ToLower(args[1]), strings.ToLower(args[1]), strings.ToLower(args[1]))
+		return nil
 	case "crl":
 		if len(args) != 1 || n.T.Org(args[0]) == nil || n.T.Org(args[0]).CA == nil {
 			return errors.New("usage: pdlnet crl ORG (a peer org with a CA: " + strings.Join(caOrgNames(n), ", ") + ")")

@@ -1,0 +1,1045 @@
+package network
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"github.com/hyperledger/fabric-protos-go-apiv2/orderer"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/protobuf/proto"
+)
+
+// ---- Fabric's configtx, restated for the tests ----------------------------------------
+
+// fabElem is one element of a config as common/configtx's mapConfig keys it.
+type fabElem struct {
+	path   []string // the path of the group holding it ("Channel", ...), the key excluded
+	key    string
+	group  *common.ConfigGroup
+	value  *common.ConfigValue
+	policy *common.ConfigPolicy
+}
+
+func (e fabElem) version() uint64 {
+	switch {
+	case e.group != nil:
+		return e.group.Version
+	case e.value != nil:
+		return e.value.Version
+	}
+	return e.policy.Version
+}
+
+func (e fabElem) modPolicy() string {
+	switch {
+	case e.group != nil:
+		return e.group.ModPolicy
+	case e.value != nil:
+		return e.value.ModPolicy
+	}
+	return e.policy.ModPolicy
+}
+
+// fabricMap is mapConfig: every element of the channel group g under its fully
+// qualified path ("[Group]  /Channel/Application", "[Value]  ...", "[Policy] ...").
+func fabricMap(g *common.ConfigGroup) map[string]fabElem {
+	out := map[string]fabElem{}
+	var rec func(path []string, key string, g *common.ConfigGroup)
+	rec = func(path []string, key string, g *common.ConfigGroup) {
+		full := append(slices.Clone(path), key)
+		out["[Group]  /"+strings.Join(full, "/")] = fabElem{path: path, key: key, group: g}
+		for k, sub := range g.GetGroups() {
+			rec(full, k, sub)
+		}
+		for k, v := range g.GetValues() {
+			out["[Value]  /"+strings.Join(full, "/")+"/"+k] = fabElem{path: full, key: k, value: v}
+		}
+		for k, p := range g.GetPolicies() {
+			out["[Policy] /"+strings.Join(full, "/")+"/"+k] = fabElem{path: full, key: k, policy: p}
+		}
+	}
+	if g != nil {
+		rec(nil, "Channel", g)
+	}
+	return out
+}
+
+// signerSet is who signed a config update: MSP id → the roles of its signers.
+type signerSet map[string]map[msp.MSPRole_MSPRoleType]bool
+
+// fabricApply is ValidatorImpl.ProposeConfigUpdate's authorizeUpdate plus
+// computeUpdateResult and configMapToConfig (common/configtx, Fabric v2.5): the read set
+// must match, the delta set must not be empty, each delta element needs a mod_policy and
+// the existing version+1 (a new one: 0), and, when signed is not nil, the mod_policy of
+// each existing delta element must be satisfied (fabricPolicy); the result is the
+// current config with the delta laid over it, rebuilt from the root along each group's
+// member lists, sequence+1.
+func fabricApply(cfg *common.Config, u *common.ConfigUpdate, signed signerSet) (*common.Config, error) {
+	cur := fabricMap(cfg.ChannelGroup)
+	read := fabricMap(u.ReadSet)
+	for k, r := range read {
+		e, ok := cur[k]
+		if !ok {
+			return nil, fmt.Errorf("existing config does not contain element for %s but was in the read set", k)
+		}
+		if e.version() != r.version() {
+			return nil, fmt.Errorf("proposed update requires that key %s be at version %d, but it is currently at version %d", k, r.version(), e.version())
+		}
+	}
+	delta := map[string]fabElem{}
+	for k, w := range fabricMap(u.WriteSet) {
+		if r, ok := read[k]; ok && r.version() == w.version() {
+			continue
+		}
+		delta[k] = w
+	}
+	if len(delta) == 0 {
+		return nil, errors.New("delta set was empty -- update would have no effect")
+	}
+	for k, w := range delta {
+		if w.modPolicy() == "" {
+			return nil, fmt.Errorf("invalid mod_policy for element %s", k)
+		}
+		e, ok := cur[k]
+		if !ok {
+			if w.version() != 0 {
+				return nil, fmt.Errorf("attempted to set key %s to version %d, but key does not exist", k, w.version())
+			}
+			continue
+		}
+		if w.version() != e.version()+1 {
+			return nil, fmt.Errorf("attempt to set key %s to version %d, but key is at version %d", k, w.version(), e.version())
+		}
+		if signed == nil {
+			continue
+		}
+		if err := fabricPolicy(cfg, modPolicyPath(e), signed); err != nil {
+			return nil, fmt.Errorf("policy for %s not satisfied: %w", k, err)
+		}
+	}
+	for k, w := range delta {
+		cur[k] = w
+	}
+	root, err := fabricRebuild(cur, "/Channel")
+	if err != nil {
+		return nil, err
+	}
+	return &common.Config{Sequence: cfg.Sequence + 1, ChannelGroup: root}, nil
+}
+
+// fabricRebuild is recurseConfigMap: the group at path with the members its own (possibly
+// written) group lists, each taken from the map.
+func fabricRebuild(m map[string]fabElem, path string) (*common.ConfigGroup, error) {
+	e, ok := m["[Group]  "+path]
+	if !ok || e.group == nil {
+		return nil, fmt.Errorf("missing group at path: %s", path)
+	}
+	out := &common.ConfigGroup{Version: e.group.Version, ModPolicy: e.group.ModPolicy,
+		Groups: map[string]*common.ConfigGroup{}, Values: map[string]*common.ConfigValue{}, Policies: map[string]*common.ConfigPolicy{}}
+	for k := range e.group.Groups {
+		g, err := fabricRebuild(m, path+"/"+k)
+		if err != nil {
+			return nil, err
+		}
+		out.Groups[k] = g
+	}
+	for k := range e.group.Values {
+		v, ok := m["[Value]  "+path+"/"+k]
+		if !ok || v.value == nil {
+			return nil, fmt.Errorf("missing value at path: %s/%s", path, k)
+		}
+		out.Values[k] = proto.Clone(v.value).(*common.ConfigValue)
+	}
+	for k := range e.group.Policies {
+		p, ok := m["[Policy] "+path+"/"+k]
+		if !ok || p.policy == nil {
+			return nil, fmt.Errorf("missing policy at path: %s/%s", path, k)
+		}
+		out.Policies[k] = proto.Clone(p.policy).(*common.ConfigPolicy)
+	}
+	return out, nil
+}
+
+// modPolicyPath is policyForItem: the absolute path of an element's mod_policy (a
+// relative one is relative to the group holding the element, for a group to itself).
+func modPolicyPath(e fabElem) []string {
+	mp := e.modPolicy()
+	if strings.HasPrefix(mp, "/") {
+		return strings.Split(strings.TrimPrefix(mp, "/"), "/")
+	}
+	path := slices.Clone(e.path)
+	if e.group != nil {
+		path = append(path, e.key)
+	}
+	return append(path, mp)
+}
+
+// fabricPolicy evaluates the policy at path (["Channel", ..., name]) of cfg for signed,
+// as common/policies does for IMPLICIT_META and SIGNATURE (n-out-of over ROLE
+// principals; MEMBER is any role) policies.
+func fabricPolicy(cfg *common.Config, path []string, signed signerSet) error {
+	g := cfg.ChannelGroup
+	for _, k := range path[1 : len(path)-1] {
+		if g = g.Groups[k]; g == nil {
+			return fmt.Errorf("no group %s", strings.Join(path, "/"))
+		}
+	}
+	name := path[len(path)-1]
+	cp := g.Policies[name]
+	if cp == nil {
+		return fmt.Errorf("no policy %s", strings.Join(path, "/"))
+	}
+	switch common.Policy_PolicyType(cp.Policy.Type) {
+	case common.Policy_IMPLICIT_META:
+		var imp common.ImplicitMetaPolicy
+		if err := proto.Unmarshal(cp.Policy.Value, &imp); err != nil {
+			return err
+		}
+		met := 0
+		for k := range g.Groups {
+			if fabricPolicy(cfg, append(slices.Clone(path[:len(path)-1]), k, imp.SubPolicy), signed) == nil {
+				met++
+			}
+		}
+		need := map[common.ImplicitMetaPolicy_Rule]int{common.ImplicitMetaPolicy_ANY: 1,
+			common.ImplicitMetaPolicy_ALL: len(g.Groups), common.ImplicitMetaPolicy_MAJORITY: len(g.Groups)/2 + 1}[imp.Rule]
+		if len(g.Groups) == 0 {
+			need = 0
+		}
+		if met < need {
+			return fmt.Errorf("%s: %d of %d sub-policies satisfied, %d needed", strings.Join(path, "/"), met, len(g.Groups), need)
+		}
+		return nil
+	case common.Policy_SIGNATURE:
+		var env common.SignaturePolicyEnvelope
+		if err := proto.Unmarshal(cp.Policy.Value, &env); err != nil {
+			return err
+		}
+		if !signatureRule(env.Rule, env.Identities, signed) {
+			return fmt.Errorf("%s: signature policy not satisfied", strings.Join(path, "/"))
+		}
+		return nil
+	}
+	return fmt.Errorf("policy type %d", cp.Policy.Type)
+}
+
+func signatureRule(r *common.SignaturePolicy, ids []*msp.MSPPrincipal, signed signerSet) bool {
+	if i, ok := r.Type.(*common.SignaturePolicy_SignedBy); ok {
+		var role msp.MSPRole
+		if ids[i.SignedBy].PrincipalClassification != msp.MSPPrincipal_ROLE || proto.Unmarshal(ids[i.SignedBy].Principal, &role) != nil {
+			return false
+		}
+		roles := signed[role.MspIdentifier]
+		return roles[role.Role] || (role.Role == msp.MSPRole_MEMBER && len(roles) > 0)
+	}
+	n := r.GetNOutOf()
+	met := 0
+	for _, sub := range n.GetRules() {
+		if signatureRule(sub, ids, signed) {
+			met++
+		}
+	}
+	return met >= int(n.GetN())
+}
+
+// signersOf is the signer set of a ConfigUpdateEnvelope after checking every signature:
+// the role of a signer is its certificate's node OU (cryptogen's admin, client, peer).
+func signersOf(cue *common.ConfigUpdateEnvelope) (signerSet, error) {
+	out := signerSet{}
+	for _, cs := range cue.Signatures {
+		var h common.SignatureHeader
+		var id msp.SerializedIdentity
+		if err := proto.Unmarshal(cs.SignatureHeader, &h); err != nil {
+			return nil, err
+		}
+		if err := proto.Unmarshal(h.Creator, &id); err != nil {
+			return nil, err
+		}
+		if err := verifySig(h.Creator, append(slices.Clone(cs.SignatureHeader), cue.ConfigUpdate...), cs.Signature); err != nil {
+			return nil, err
+		}
+		b, _ := pem.Decode(id.IdBytes)
+		cert, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		if out[id.Mspid] == nil {
+			out[id.Mspid] = map[msp.MSPRole_MSPRoleType]bool{}
+		}
+		for _, ou := range cert.Subject.OrganizationalUnit {
+			if r, ok := map[string]msp.MSPRole_MSPRoleType{"admin": msp.MSPRole_ADMIN, "client": msp.MSPRole_CLIENT, "peer": msp.MSPRole_PEER}[ou]; ok {
+				out[id.Mspid][r] = true
+			}
+		}
+	}
+	return out, nil
+}
+
+// ---- compute_update on a hand-built config -------------------------------------------
+
+// unversioned is a copy of g without versions, to compare configs by content.
+func unversioned(g *common.ConfigGroup) *common.ConfigGroup {
+	out := proto.Clone(g).(*common.ConfigGroup)
+	var rec func(g *common.ConfigGroup)
+	rec = func(g *common.ConfigGroup) {
+		g.Version = 0
+		for _, v := range g.Values {
+			v.Version = 0
+		}
+		for _, p := range g.Policies {
+			p.Version = 0
+		}
+		for _, sub := range g.Groups {
+			rec(sub)
+		}
+	}
+	rec(out)
+	return out
+}
+
+// roundTrip computes the update from cfg to updated, lets Fabric's rules (without
+// policies) apply it to cfg, and checks that the result has updated's content.
+func roundTrip(t *testing.T, cfg, updated *common.Config) (*common.ConfigUpdate, *common.Config) {
+	t.Helper()
+	u, err := computeConfigUpdate("pdl", cfg, updated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := fabricApply(cfg, u, nil)
+	if err != nil {
+		t.Fatalf("Fabric's rules refuse the update: %v", err)
+	}
+	if !proto.Equal(unversioned(next.ChannelGroup), unversioned(updated.ChannelGroup)) {
+		t.Errorf("the update does not lead to the updated config")
+	}
+	return u, next
+}
+
+func deltaPaths(u *common.ConfigUpdate) string {
+	var s []string
+	for _, d := range updateDelta(u) {
+		s = append(s, fmt.Sprintf("%s@%d", d.path, d.version))
+	}
+	return strings.Join(s, " ")
+}
+
+// TestComputeUpdate_AddGroup: an added org group is written whole at version 0; the
+// Application group is written at version+1 with its mod_policy, naming every org it
+// keeps (version stubs) in both sets, its own values and policies as stubs too; nothing
+// else is in the delta set.
+func TestComputeUpdate_AddGroup(t *testing.T) {
+	orgs := threeOrgs(t)
+	cfg := handConfig(t, orgs)
+	updated := proto.Clone(cfg).(*common.Config)
+	grp := proto.Clone(cfg.ChannelGroup.Groups["Application"].Groups["OperatorMSP"]).(*common.ConfigGroup)
+	grp.Version = 5 // versions of the copy must not leak into the update
+	updated.ChannelGroup.Groups["Application"].Groups["NewMSP"] = grp
+
+	u, _ := roundTrip(t, cfg, updated)
+	for name, set := range map[string]*common.ConfigGroup{"read": u.ReadSet, "write": u.WriteSet} {
+		if set.Version != 3 || sortedKeys(set.Groups) != "Application" || len(set.Values)+len(set.Policies) != 0 {
+			t.Errorf("%s set channel group: %v", name, set)
+		}
+	}
+	ra, wa := u.ReadSet.Groups["Application"], u.WriteSet.Groups["Application"]
+	if ra.Version != 2 || ra.ModPolicy != "" || sortedKeys(ra.Groups) != "BureauMSP OperatorMSP SourceUnit" {
+		t.Errorf("read set Application: version %d mod_policy %q groups %s", ra.Version, ra.ModPolicy, sortedKeys(ra.Groups))
+	}
+	if wa.Version != 3 || wa.ModPolicy != "Admins" || sortedKeys(wa.Groups) != "BureauMSP NewMSP OperatorMSP SourceUnit" {
+		t.Errorf("write set Application: version %d mod_policy %q groups %s", wa.Version, wa.ModPolicy, sortedKeys(wa.Groups))
+	}
+	for _, set := range []*common.ConfigGroup{ra, wa} {
+		if sortedKeys(set.Values) != "Capabilities" || sortedKeys(set.Policies) != "Admins Readers" {
+			t.Errorf("Application members kept: values %s policies %s", sortedKeys(set.Values), sortedKeys(set.Policies))
+		}
+		for k, g := range set.Groups {
+			if k != "NewMSP" && !proto.Equal(g, &common.ConfigGroup{Version: 1}) {
+				t.Errorf("kept org %s is not a version stub: %v", k, g)
+			}
+		}
+	}
+	added := wa.Groups["NewMSP"]
+	if added.Version != 0 || added.ModPolicy != "Admins" || added.Values["MSP"].Version != 0 ||
+		!bytes.Equal(added.Values["MSP"].Value, grp.Values["MSP"].Value) {
+		t.Errorf("added group: %v", added)
+	}
+	want := "[Group] /Channel/Application@3 [Group] /Channel/Application/NewMSP@0 " +
+		"[Policy] /Channel/Application/NewMSP/Admins@0 [Policy] /Channel/Application/NewMSP/Readers@0 " +
+		"[Value] /Channel/Application/NewMSP/AnchorPeers@0 [Value] /Channel/Application/NewMSP/MSP@0"
+	if got := deltaPaths(u); got != want {
+		t.Errorf("delta\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestComputeUpdate_RemoveGroup: the parent is written at version+1 without the removed
+// org, which Fabric then drops; the delta set is the parent alone.
+func TestComputeUpdate_RemoveGroup(t *testing.T) {
+	orgs := threeOrgs(t)
+	cfg := handConfig(t, orgs)
+	updated := proto.Clone(cfg).(*common.Config)
+	delete(updated.ChannelGroup.Groups["Application"].Groups, "SourceUnit")
+
+	u, next := roundTrip(t, cfg, updated)
+	if got := deltaPaths(u); got != "[Group] /Channel/Application@3" {
+		t.Errorf("delta %s", got)
+	}
+	if got := sortedKeys(u.WriteSet.Groups["Application"].Groups); got != "BureauMSP OperatorMSP" {
+		t.Errorf("write set Application groups %s", got)
+	}
+	if got := sortedKeys(u.ReadSet.Groups["Application"].Groups); got != "BureauMSP OperatorMSP" {
+		t.Errorf("read set Application groups %s", got)
+	}
+	app := next.ChannelGroup.Groups["Application"]
+	if app.Version != 3 || sortedKeys(app.Groups) != "BureauMSP OperatorMSP" {
+		t.Errorf("after Fabric applied it: version %d groups %s", app.Version, sortedKeys(app.Groups))
+	}
+	for _, k := range []string{"BureauMSP", "OperatorMSP"} {
+		if !proto.Equal(app.Groups[k], cfg.ChannelGroup.Groups["Application"].Groups[k]) {
+			t.Errorf("org %s changed", k)
+		}
+	}
+}
+
+// TestComputeUpdate_Modifications: a changed policy, a changed mod_policy (the group is
+// written at version+1) and a removed value each round-trip through Fabric's rules with
+// exactly the expected delta; no change and a written element without mod_policy are
+// refused.
+func TestComputeUpdate_Modifications(t *testing.T) {
+	orgs := threeOrgs(t)
+	cfg := handConfig(t, orgs)
+	for name, tc := range map[string]struct {
+		edit  func(app *common.ConfigGroup)
+		delta string
+	}{
+		"policy": {func(app *common.ConfigGroup) {
+			app.Groups["BureauMSP"].Policies["Readers"].Policy.Value = []byte("x")
+		}, "[Policy] /Channel/Application/BureauMSP/Readers@1"},
+		"mod_policy": {func(app *common.ConfigGroup) {
+			app.Groups["OperatorMSP"].ModPolicy = "Readers"
+		}, "[Group] /Channel/Application/OperatorMSP@2"},
+		"removed value": {func(app *common.ConfigGroup) {
+			delete(app.Groups["OperatorMSP"].Values, "AnchorPeers")
+		}, "[Group] /Channel/Application/OperatorMSP@2"},
+		"value and group": {func(app *common.ConfigGroup) {
+			app.Values["Capabilities"].Value = []byte("V3")
+			delete(app.Groups, "BureauMSP")
+		}, "[Group] /Channel/Application@3 [Value] /Channel/Application/Capabilities@1"},
+	} {
+		updated := proto.Clone(cfg).(*common.Config)
+		tc.edit(updated.ChannelGroup.Groups["Application"])
+		u, _ := roundTrip(t, cfg, updated)
+		if got := deltaPaths(u); got != tc.delta {
+			t.Errorf("%s: delta %s, want %s", name, got, tc.delta)
+		}
+	}
+	if _, err := computeConfigUpdate("pdl", cfg, proto.Clone(cfg).(*common.Config)); !errors.Is(err, errNoConfigChange) {
+		t.Errorf("no change: %v", err)
+	}
+	updated := proto.Clone(cfg).(*common.Config)
+	updated.ChannelGroup.Groups["Application"].Groups["BureauMSP"].Values["MSP"].ModPolicy = ""
+	if _, err := computeConfigUpdate("pdl", cfg, updated); err == nil || !strings.Contains(err.Error(), "without mod_policy") {
+		t.Errorf("a value without mod_policy: %v", err)
+	}
+}
+
+// TestChannelSigningOrgs: floor(k/2)+1 of the k orgs of the config in force, the
+// excluded org never among them, the submitter always; too few eligible orgs is an error.
+func TestChannelSigningOrgs(t *testing.T) {
+	top := &Topology{}
+	for _, n := range []string{"A", "B", "C", "D"} {
+		top.Orgs = append(top.Orgs, Org{Name: n, MSPID: n + "MSP", Kind: "peer"})
+	}
+	cfgOf := func(mspIDs ...string) *common.Config {
+		var orgs []testOrg
+		for _, m := range mspIDs {
+			orgs = append(orgs, testOrg{key: m, mspID: m, ca: newTestCA(t, m)})
+		}
+		return handConfig(t, orgs)
+	}
+	for _, tc := range []struct {
+		members []string
+		exclude string
+		first   string
+		want    string
+	}{
+		{[]string{"AMSP", "BMSP", "CMSP"}, "DMSP", "A", "A B"},               // adding D to 3: 2
+		{[]string{"AMSP", "BMSP", "CMSP"}, "DMSP", "C", "A C"},               // the submitter signs
+		{[]string{"AMSP", "BMSP", "CMSP", "DMSP"}, "DMSP", "A", "A B C"},     // removing D of 4: 3
+		{[]string{"AMSP", "BMSP", "CMSP", "DMSP"}, "AMSP", "B", "B C D"},     // removing A of 4
+		{[]string{"AMSP", "BMSP", "CMSP"}, "CMSP", "A", "A B"},               // removing C of 3: 2
+		{[]string{"AMSP", "BMSP", "CMSP", "XMSP"}, "DMSP", "A", "A B C"},     // X counts, cannot sign
+		{[]string{"AMSP", "BMSP", "CMSP", "XMSP", "YMSP"}, "", "A", "A B C"}, // 3 of 5
+	} {
+		got, err := channelSigningOrgs(top, cfgOf(tc.members...), tc.exclude, top.Org(tc.first))
+		if err != nil || orgNames(got) != tc.want {
+			t.Errorf("%v without %s: %s %v, want %s", tc.members, tc.exclude, orgNames(got), err, tc.want)
+		}
+	}
+	if _, err := channelSigningOrgs(top, cfgOf("AMSP", "BMSP"), "BMSP", top.Org("A")); err == nil ||
+		!strings.Contains(err.Error(), "2 of the channel's 2 orgs must sign") {
+		t.Errorf("removing one of two orgs: %v", err)
+	}
+	if _, err := channelSigningOrgs(top, cfgOf("AMSP", "XMSP", "YMSP"), "", top.Org("A")); err == nil {
+		t.Error("one known org of three was enough")
+	}
+}
+
+// ---- the real genesis block ----------------------------------------------------------
+
+// orgTestEnv is a channel's genesis config generated by cryptogen and configtxgen for the
+// project's topology (three peer orgs), and the crypto material of that topology plus a
+// fourth peer org, Operator2, that is not in the channel.
+type orgTestEnv struct {
+	top3, top4 *Topology // without and with Operator2
+	l          Layout
+	c          Crypto // of top4
+	genesis    *common.Config
+	newOrg     *Org // Operator2, in top4
+}
+
+// newOrgTestEnv builds the environment in a temporary directory; it skips the test
+// without the Fabric binaries or with -short.
+func newOrgTestEnv(t *testing.T) *orgTestEnv {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs cryptogen and configtxgen")
+	}
+	root, _ := filepath.Abs("..")
+	l := DefaultLayout(root)
+	for _, bin := range []string{"cryptogen", "configtxgen"} {
+		if _, err := os.Stat(l.Bin(bin)); err != nil {
+			t.Skipf("no Fabric binaries: %v", err)
+		}
+	}
+	l.Run = t.TempDir()
+	load := func() *Topology {
+		top, err := LoadTopology("topology.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx, _ := top.IndexerIdentity()
+		for i := range top.Orgs {
+			if top.Orgs[i].Kind == "peer" && top.Orgs[i].Name != idx.Org {
+				top.Orgs[i].Users = 1 // fewer certificates, faster cryptogen
+			}
+		}
+		return top
+	}
+	e := &orgTestEnv{top3: load(), top4: load(), l: l}
+	e.top4.Orgs = append(e.top4.Orgs, Org{Name: "Operator2", MSPID: "Operator2MSP", Kind: "peer", Users: 1,
+		Nodes: []Node{{Name: "peer0", Port: 10051, ChaincodePort: 10052, OpsPort: 9452, CCaaSPort: 10059}}})
+	if err := e.top4.validate(); err != nil { // also points the nodes at their (moved) orgs
+		t.Fatal(err)
+	}
+	e.newOrg = e.top4.Org("Operator2")
+	e.c = NewCrypto(e.top4, l)
+	if err := GenerateCrypto(e.top4, l); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteConfig(e.top3, l); err != nil {
+		t.Fatal(err)
+	}
+	path, err := GenerateChannelBlock(e.top3, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var genesis common.Block
+	if err := proto.Unmarshal(raw, &genesis); err != nil {
+		t.Fatal(err)
+	}
+	cfg, ok, err := configOf(&genesis)
+	if err != nil || !ok {
+		t.Fatalf("genesis config: %v %v", ok, err)
+	}
+	e.genesis = cfg
+	return e
+}
+
+// addUpdate is the update AddOrgToChannel computes for org against cfg.
+func (e *orgTestEnv) addUpdate(t *testing.T, cfg *common.Config, org *Org) (*common.ConfigUpdate, *common.ConfigGroup) {
+	t.Helper()
+	mspValue, err := verifyingMSPValue(e.c.OrgMSP(org), org.MSPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors, err := anchorPeersValue(org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	updated, err := withOrg(cfg, org.MSPID, mspValue, anchors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := computeConfigUpdate(e.top4.Channel, cfg, updated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, updated.ChannelGroup.Groups["Application"].Groups[org.MSPID]
+}
+
+// removeUpdate is the update RemoveOrgFromChannel computes for name against cfg.
+func (e *orgTestEnv) removeUpdate(t *testing.T, cfg *common.Config, name, mspID string) *common.ConfigUpdate {
+	t.Helper()
+	_, updated, err := withoutOrg(cfg, name, mspID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := computeConfigUpdate(e.top4.Channel, cfg, updated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// signed is the signer set of update signed by the admins of orgs (the signatures made
+// and checked as the orderer would).
+func (e *orgTestEnv) signed(t *testing.T, u *common.ConfigUpdate, orgs ...string) signerSet {
+	t.Helper()
+	var list []*Org
+	for _, o := range orgs {
+		list = append(list, e.top4.Org(o))
+	}
+	signers, err := loadAdminSigners(e.c, list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := configUpdateEnvelope(u, e.top4.Channel, signers, signers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p common.Payload
+	var cue common.ConfigUpdateEnvelope
+	if err := proto.Unmarshal(env.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	if err := proto.Unmarshal(p.Data, &cue); err != nil {
+		t.Fatal(err)
+	}
+	s, err := signersOf(&cue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestOrgMSP_AsConfigtxgen: the MSP value built from each founding org's MSP folder is
+// byte for byte the one configtxgen put in the genesis block, and so are the anchor
+// peers; the group made for SourceUnit from Operator's group as template is exactly
+// SourceUnit's genesis group (policies with the MSP id replaced included). The bureau's
+// group cannot be a template: its Readers policy names the indexer's certificate.
+func TestOrgMSP_AsConfigtxgen(t *testing.T) {
+	e := newOrgTestEnv(t)
+	app := e.genesis.ChannelGroup.Groups["Application"]
+	for _, o := range e.top3.PeerOrgs() {
+		grp := app.Groups[o.MSPID]
+		if grp == nil {
+			t.Fatalf("genesis has no group %s: %s", o.MSPID, sortedKeys(app.Groups))
+		}
+		v, err := verifyingMSPValue(e.c.OrgMSP(o), o.MSPID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(v, grp.Values["MSP"].Value) {
+			_, want, _ := decodeMSP(grp.Values["MSP"])
+			_, got, _ := decodeMSP(&common.ConfigValue{Value: v})
+			t.Errorf("%s MSP differs from configtxgen's:\n got %v\nwant %v", o.MSPID, got, want)
+		}
+		a, err := anchorPeersValue(o)
+		if err != nil || !bytes.Equal(a, grp.Values["AnchorPeers"].Value) {
+			t.Errorf("%s anchor peers differ from configtxgen's (%v)", o.MSPID, err)
+		}
+	}
+	su := e.top3.Org("SourceUnit")
+	mspValue, _ := verifyingMSPValue(e.c.OrgMSP(su), su.MSPID)
+	anchors, _ := anchorPeersValue(su)
+	made, err := newOrgGroup(app.Groups["OperatorMSP"], "OperatorMSP", su.MSPID, mspValue, anchors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(made, app.Groups[su.MSPID]) {
+		t.Errorf("SourceUnit's group made from Operator's differs from configtxgen's:\n got %v\nwant %v", made, app.Groups[su.MSPID])
+	}
+	if _, err := newOrgGroup(app.Groups["BureauMSP"], "BureauMSP", su.MSPID, mspValue, anchors); err == nil ||
+		!strings.Contains(err.Error(), "IDENTITY principal") {
+		t.Errorf("the bureau's group as template: %v", err)
+	}
+}
+
+// TestAddOrg_GenesisBlock: adding Operator2 to the real genesis config writes
+// /Channel/Application at version 1 (mod_policy Admins) naming the three orgs as
+// version-0 stubs, and Operator2's group at version 0, shaped as the founding orgs'
+// groups (same policy names, rules, values and mod_policies) with Operator2's MSP id,
+// certificates and anchor peer; the orderer group is untouched. Fabric's rules accept it
+// signed by two of the three admins, refuse it signed by one or by Operator2's admin, and
+// the result has the four orgs, the three old ones unchanged.
+func TestAddOrg_GenesisBlock(t *testing.T) {
+	e := newOrgTestEnv(t)
+	u, grp := e.addUpdate(t, e.genesis, e.newOrg)
+	if got := sortedKeys(u.WriteSet.Groups); got != "Application" {
+		t.Errorf("write set channel groups %s (the orderer group must stay out)", got)
+	}
+	wa, ra := u.WriteSet.Groups["Application"], u.ReadSet.Groups["Application"]
+	if wa.Version != 1 || wa.ModPolicy != "Admins" || ra.Version != 0 {
+		t.Errorf("Application: read version %d, write version %d mod_policy %q", ra.Version, wa.Version, wa.ModPolicy)
+	}
+	if got := sortedKeys(ra.Groups); got != "BureauMSP OperatorMSP SourceUnitMSP" {
+		t.Errorf("read set orgs %s", got)
+	}
+	if got := sortedKeys(wa.Groups); got != "BureauMSP Operator2MSP OperatorMSP SourceUnitMSP" {
+		t.Errorf("write set orgs %s", got)
+	}
+	want := "[Group] /Channel/Application@1 [Group] /Channel/Application/Operator2MSP@0 " +
+		"[Policy] /Channel/Application/Operator2MSP/Admins@0 [Policy] /Channel/Application/Operator2MSP/Endorsement@0 " +
+		"[Policy] /Channel/Application/Operator2MSP/Readers@0 [Policy] /Channel/Application/Operator2MSP/Writers@0 " +
+		"[Value] /Channel/Application/Operator2MSP/AnchorPeers@0 [Value] /Channel/Application/Operator2MSP/MSP@0"
+	if got := deltaPaths(u); got != want {
+		t.Errorf("delta\n got %s\nwant %s", got, want)
+	}
+	checkOrgGroupShape(t, e, e.genesis.ChannelGroup.Groups["Application"].Groups["OperatorMSP"], wa.Groups["Operator2MSP"])
+	if !proto.Equal(grp, wa.Groups["Operator2MSP"]) {
+		t.Error("the written group is not the group of the updated config")
+	}
+
+	for _, who := range [][]string{{"Bureau"}, {"Operator2"}, {"SourceUnit", "Operator2"}} {
+		if _, err := fabricApply(e.genesis, u, e.signed(t, u, who...)); err == nil ||
+			!strings.Contains(err.Error(), "policy for [Group]  /Channel/Application not satisfied") {
+			t.Errorf("signed by %v: %v, want the Application's Admins unsatisfied", who, err)
+		}
+	}
+	next, err := fabricApply(e.genesis, u, e.signed(t, u, "Bureau", "Operator"))
+	if err != nil {
+		t.Fatalf("signed by two of three: %v", err)
+	}
+	app := next.ChannelGroup.Groups["Application"]
+	if got := sortedKeys(app.Groups); got != "BureauMSP Operator2MSP OperatorMSP SourceUnitMSP" || app.Version != 1 {
+		t.Errorf("after: Application version %d orgs %s", app.Version, got)
+	}
+	for k, g := range e.genesis.ChannelGroup.Groups["Application"].Groups {
+		if !proto.Equal(g, app.Groups[k]) {
+			t.Errorf("org %s changed", k)
+		}
+	}
+	if !proto.Equal(next.ChannelGroup.Groups["Orderer"], e.genesis.ChannelGroup.Groups["Orderer"]) {
+		t.Error("the orderer group changed")
+	}
+	// the new org's own admin now satisfies its group's Admins, and its peer its Endorsement
+	adm := signerSet{"Operator2MSP": {msp.MSPRole_ADMIN: true}}
+	if err := fabricPolicy(next, []string{"Channel", "Application", "Operator2MSP", "Admins"}, adm); err != nil {
+		t.Error(err)
+	}
+	if err := fabricPolicy(next, []string{"Channel", "Application", "Operator2MSP", "Endorsement"}, adm); err == nil {
+		t.Error("an admin satisfies the new org's Endorsement (peers only)")
+	}
+}
+
+// checkOrgGroupShape: got has tpl's policy names, rules, value keys and mod_policies,
+// every version 0, principals naming Operator2MSP only, and Operator2's MSP (its name,
+// its CA and TLS CA certificates, NodeOUs with its CA) and anchor peer.
+func checkOrgGroupShape(t *testing.T, e *orgTestEnv, tpl, got *common.ConfigGroup) {
+	t.Helper()
+	if got.Version != 0 || got.ModPolicy != tpl.ModPolicy || len(got.Groups) != 0 {
+		t.Errorf("group: version %d mod_policy %q groups %d", got.Version, got.ModPolicy, len(got.Groups))
+	}
+	if sortedKeys(got.Values) != sortedKeys(tpl.Values) || sortedKeys(got.Policies) != sortedKeys(tpl.Policies) {
+		t.Errorf("values %s policies %s, want %s and %s", sortedKeys(got.Values), sortedKeys(got.Policies), sortedKeys(tpl.Values), sortedKeys(tpl.Policies))
+	}
+	for k, v := range got.Values {
+		if v.Version != 0 || v.ModPolicy != tpl.Values[k].ModPolicy {
+			t.Errorf("value %s: version %d mod_policy %q", k, v.Version, v.ModPolicy)
+		}
+	}
+	for k, p := range got.Policies {
+		tp := tpl.Policies[k]
+		if p.Version != 0 || p.ModPolicy != tp.ModPolicy || p.Policy.Type != tp.Policy.Type {
+			t.Errorf("policy %s: version %d mod_policy %q type %d", k, p.Version, p.ModPolicy, p.Policy.Type)
+		}
+		var ge, te common.SignaturePolicyEnvelope
+		_ = proto.Unmarshal(p.Policy.Value, &ge)
+		_ = proto.Unmarshal(tp.Policy.Value, &te)
+		if !proto.Equal(ge.Rule, te.Rule) || len(ge.Identities) != len(te.Identities) {
+			t.Errorf("policy %s: rule %v, want %v", k, ge.Rule, te.Rule)
+		}
+		for i, id := range ge.Identities {
+			var r, tr msp.MSPRole
+			_ = proto.Unmarshal(id.Principal, &r)
+			_ = proto.Unmarshal(te.Identities[i].Principal, &tr)
+			if id.PrincipalClassification != msp.MSPPrincipal_ROLE || r.MspIdentifier != "Operator2MSP" || r.Role != tr.Role {
+				t.Errorf("policy %s principal %d: %v %v", k, i, id.PrincipalClassification, &r)
+			}
+		}
+	}
+	_, fc, err := decodeMSP(got.Values["MSP"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tfc, _ := decodeMSP(tpl.Values["MSP"])
+	dir := e.c.OrgMSP(e.newOrg)
+	ca, _ := os.ReadFile(filepath.Join(dir, "cacerts", "ca.operator2.pdl.example-cert.pem"))
+	tlsca, _ := os.ReadFile(e.c.TLSCA(e.newOrg))
+	if fc.Name != "Operator2MSP" || len(fc.RootCerts) != 1 || !bytes.Equal(fc.RootCerts[0], ca) ||
+		len(fc.TlsRootCerts) != 1 || !bytes.Equal(fc.TlsRootCerts[0], tlsca) {
+		t.Errorf("MSP: name %s, %d roots, %d TLS roots (not Operator2's)", fc.Name, len(fc.RootCerts), len(fc.TlsRootCerts))
+	}
+	ous := fc.FabricNodeOus
+	for role, id := range map[string]*msp.FabricOUIdentifier{"client": ous.GetClientOuIdentifier(), "peer": ous.GetPeerOuIdentifier(),
+		"admin": ous.GetAdminOuIdentifier(), "orderer": ous.GetOrdererOuIdentifier()} {
+		if !ous.GetEnable() || id.GetOrganizationalUnitIdentifier() != role || !bytes.Equal(id.GetCertificate(), ca) {
+			t.Errorf("NodeOU %s: %v", role, id)
+		}
+	}
+	if !proto.Equal(fc.CryptoConfig, tfc.CryptoConfig) || len(fc.Admins)+len(fc.IntermediateCerts)+len(fc.RevocationList) != 0 {
+		t.Errorf("MSP crypto config %v, admins %d intermediates %d CRLs %d", fc.CryptoConfig, len(fc.Admins), len(fc.IntermediateCerts), len(fc.RevocationList))
+	}
+	var ap peer.AnchorPeers
+	if err := proto.Unmarshal(got.Values["AnchorPeers"].Value, &ap); err != nil || len(ap.AnchorPeers) != 1 ||
+		ap.AnchorPeers[0].Host != "127.0.0.1" || ap.AnchorPeers[0].Port != 10051 {
+		t.Errorf("anchor peers %v %v", ap.AnchorPeers, err)
+	}
+}
+
+// TestRemoveOrg_GenesisBlock: removing Operator2 from the four-org config writes
+// /Channel/Application at version 2 without it and nothing else; Fabric's rules need three
+// of the four orgs (two of the three remaining are refused), and the result is the
+// genesis config's orgs again. Removing SourceUnit from the three-org genesis needs two.
+func TestRemoveOrg_GenesisBlock(t *testing.T) {
+	e := newOrgTestEnv(t)
+	add, _ := e.addUpdate(t, e.genesis, e.newOrg)
+	four, err := fabricApply(e.genesis, add, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := e.removeUpdate(t, four, "Operator2", "Operator2MSP")
+	if got := deltaPaths(u); got != "[Group] /Channel/Application@2" {
+		t.Errorf("delta %s", got)
+	}
+	if got := sortedKeys(u.WriteSet.Groups["Application"].Groups); got != "BureauMSP OperatorMSP SourceUnitMSP" {
+		t.Errorf("write set orgs %s", got)
+	}
+	if u.WriteSet.Groups["Application"].ModPolicy != "Admins" {
+		t.Errorf("write set Application mod_policy %q", u.WriteSet.Groups["Application"].ModPolicy)
+	}
+	if _, err := fabricApply(four, u, e.signed(t, u, "Bureau", "Operator")); err == nil || !strings.Contains(err.Error(), "2 of 4 sub-policies") {
+		t.Errorf("two of the three remaining orgs: %v, want refused (MAJORITY of 4 is 3)", err)
+	}
+	next, err := fabricApply(four, u, e.signed(t, u, "Bureau", "Operator", "SourceUnit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(unversioned(next.ChannelGroup), unversioned(e.genesis.ChannelGroup)) {
+		t.Error("adding and removing Operator2 does not give the genesis config back")
+	}
+	if _, _, err := withoutOrg(next, "Operator2", "Operator2MSP"); !errors.Is(err, ErrOrgNotInChannel) {
+		t.Errorf("removing it again: %v", err)
+	}
+
+	u3 := e.removeUpdate(t, e.genesis, "SourceUnitMSP", "SourceUnitMSP")
+	if _, err := fabricApply(e.genesis, u3, e.signed(t, u3, "Bureau")); err == nil {
+		t.Error("removing SourceUnit signed by the bureau alone was accepted")
+	}
+	if _, err := fabricApply(e.genesis, u3, e.signed(t, u3, "Bureau", "Operator")); err != nil {
+		t.Errorf("removing SourceUnit signed by two of three: %v", err)
+	}
+}
+
+// ---- end to end, against in-process orderers -----------------------------------------
+
+// orgFakeOrderer is a fakeOrderer whose Broadcast takes any config update that Fabric's
+// rules and policies (fabricApply) accept, and records the envelopes it was sent.
+type orgFakeOrderer struct {
+	*fakeOrderer
+	mu  sync.Mutex
+	got []*common.Envelope
+}
+
+func (f *orgFakeOrderer) Broadcast(stream grpc.BidiStreamingServer[common.Envelope, orderer.BroadcastResponse]) error {
+	reply := func(s common.Status, info string) error {
+		return stream.Send(&orderer.BroadcastResponse{Status: s, Info: info})
+	}
+	env, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	if f.unavailable {
+		return reply(common.Status_SERVICE_UNAVAILABLE, "no Raft leader")
+	}
+	f.mu.Lock()
+	f.got = append(f.got, env)
+	f.mu.Unlock()
+	p, _, err := f.open(env, common.HeaderType_CONFIG_UPDATE)
+	if err != nil {
+		return reply(common.Status_BAD_REQUEST, err.Error())
+	}
+	var cue common.ConfigUpdateEnvelope
+	var u common.ConfigUpdate
+	if err := proto.Unmarshal(p.Data, &cue); err != nil {
+		return reply(common.Status_BAD_REQUEST, err.Error())
+	}
+	if err := proto.Unmarshal(cue.ConfigUpdate, &u); err != nil || u.ChannelId != "pdl" {
+		return reply(common.Status_BAD_REQUEST, fmt.Sprintf("config update: %v", err))
+	}
+	signed, err := signersOf(&cue)
+	if err != nil {
+		return reply(common.Status_BAD_REQUEST, err.Error())
+	}
+	f.l.mu.Lock()
+	cfg := f.l.cfg
+	f.l.mu.Unlock()
+	next, err := fabricApply(cfg, &u, signed)
+	if err != nil {
+		return reply(common.Status_FORBIDDEN, err.Error())
+	}
+	f.l.mu.Lock()
+	f.l.cfg = next
+	f.l.mu.Unlock()
+	go func() { // cut later, as an orderer does
+		time.Sleep(50 * time.Millisecond)
+		f.l.addTx(f.t)
+		f.l.addConfig(f.t, next)
+	}()
+	return reply(common.Status_SUCCESS, "")
+}
+
+// sent is the envelopes Broadcast was sent so far.
+func (f *orgFakeOrderer) sent() []*common.Envelope {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.got)
+}
+
+// serveOrdererTLS serves srv on a free loopback port with node's TLS pair, requiring
+// client certificates from the network's TLS CAs, and returns the port.
+func serveOrdererTLS(t *testing.T, c Crypto, node *Node, srv orderer.AtomicBroadcastServer) int {
+	t.Helper()
+	cert, key := c.NodeTLS(node)
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	for _, ca := range c.AllTLSCAs() {
+		raw, err := os.ReadFile(ca)
+		if err != nil || !pool.AppendCertsFromPEM(raw) {
+			t.Fatalf("TLS CA %s: %v", ca, err)
+		}
+	}
+	lis, err := net.Listen("tcp", node.Host+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := grpc.NewServer(grpc.Creds(credentials.NewTLS(&tls.Config{Certificates: []tls.Certificate{pair},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MinVersion: tls.VersionTLS12})))
+	orderer.RegisterAtomicBroadcastServer(s, srv)
+	go s.Serve(lis)
+	t.Cleanup(s.Stop)
+	return lis.Addr().(*net.TCPAddr).Port
+}
+
+// TestAddRemoveOrg_FakeOrderers: AddOrgToChannel and RemoveOrgFromChannel against
+// in-process orderers on the real crypto material (mutual TLS, TLS binding, Fabric's
+// rules and policies restated): the add is signed by Bureau and Operator and submitted by
+// Bureau's admin, the first orderer has no Raft leader; a second add returns the config
+// block in force without submitting; the remove is signed by the three founding orgs;
+// a second remove is ErrOrgNotInChannel; a minority's update is refused by every orderer.
+func TestAddRemoveOrg_FakeOrderers(t *testing.T) {
+	e := newOrgTestEnv(t)
+	ledger := newFakeLedger(t, e.genesis, 2)
+	var servers []*orgFakeOrderer
+	for i, node := range e.top4.Orderers() {
+		f := &orgFakeOrderer{fakeOrderer: &fakeOrderer{t: t, l: ledger, unavailable: i == 0}}
+		servers = append(servers, f)
+		node.Port = serveOrdererTLS(t, e.c, node, f) // the topology is this test's own copy
+	}
+	var out bytes.Buffer
+	n := &Net{T: e.top4, L: e.l, Out: &out}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	op2 := *e.newOrg
+	num, err := n.AddOrgToChannel(ctx, &op2)
+	if err != nil || num != 4 {
+		t.Fatalf("AddOrgToChannel: block %d, %v\n%s", num, err, out.String())
+	}
+	if !strings.Contains(out.String(), "add Operator2MSP to channel pdl: update of config block 0 signed by the admins of BureauMSP, OperatorMSP") {
+		t.Errorf("log:\n%s", out.String())
+	}
+	app := ledger.cfg.ChannelGroup.Groups["Application"]
+	if got := sortedKeys(app.Groups); got != "BureauMSP Operator2MSP OperatorMSP SourceUnitMSP" {
+		t.Fatalf("ledger orgs %s", got)
+	}
+	checkOrgGroupShape(t, e, app.Groups["OperatorMSP"], app.Groups["Operator2MSP"])
+	if creatorMSP(t, servers[1].sent()[0]) != "BureauMSP" {
+		t.Error("the add was not submitted by the bureau's admin")
+	}
+	if again, err := n.AddOrgToChannel(ctx, &op2); err != nil || again != num {
+		t.Errorf("adding it again: block %d %v, want %d", again, err, num)
+	}
+	if got := len(servers[1].sent()) + len(servers[2].sent()); got != 1 {
+		t.Errorf("%d updates submitted, want 1", got)
+	}
+
+	num2, err := n.RemoveOrgFromChannel(ctx, "Operator2")
+	if err != nil || num2 <= num {
+		t.Fatalf("RemoveOrgFromChannel: block %d, %v\n%s", num2, err, out.String())
+	}
+	if !strings.Contains(out.String(), "signed by the admins of BureauMSP, OperatorMSP, SourceUnitMSP") {
+		t.Errorf("log:\n%s", out.String())
+	}
+	if !proto.Equal(unversioned(ledger.cfg.ChannelGroup), unversioned(e.genesis.ChannelGroup)) {
+		t.Error("after adding and removing Operator2 the config is not the genesis config")
+	}
+	if _, err := n.RemoveOrgFromChannel(ctx, "Operator2"); !errors.Is(err, ErrOrgNotInChannel) {
+		t.Errorf("removing it again: %v", err)
+	}
+
+	// a minority's update: every orderer refuses it (the first has no leader)
+	c := NewCrypto(e.top4, e.l)
+	signers, err := loadAdminSigners(c, []*Org{e.top4.Org("Bureau")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc := newOrdererClient(e.top4, c, e.top4.Org("Bureau"), signers[0])
+	ch := orgChange{what: "add Operator2MSP", exclude: "Operator2MSP",
+		change: func(cfg *common.Config) (*common.Config, error) {
+			mspValue, _ := verifyingMSPValue(c.OrgMSP(e.newOrg), "Operator2MSP")
+			anchors, _ := anchorPeersValue(e.newOrg)
+			return withOrg(cfg, "Operator2MSP", mspValue, anchors)
+		},
+		done: func(*common.Config) bool { return false }}
+	_, err = applyOrgChange(ctx, oc, ch, func(*common.Config) ([]*mspSigner, error) { return signers, nil }, func(string, ...any) {})
+	if err == nil || !strings.Contains(err.Error(), "FORBIDDEN") || !strings.Contains(err.Error(), "/Channel/Application not satisfied") {
+		t.Errorf("signed by the bureau alone: %v", err)
+	}
+	t.Logf("the calls said:\n%s", out.String())
+}
+
+func creatorMSP(t *testing.T, env *common.Envelope) string {
+	t.Helper()
+	var p common.Payload
+	var sh common.SignatureHeader
+	var id msp.SerializedIdentity
+	if proto.Unmarshal(env.Payload, &p) != nil || proto.Unmarshal(p.Header.SignatureHeader, &sh) != nil || proto.Unmarshal(sh.Creator, &id) != nil {
+		t.Fatal("envelope does not decode")
+	}
+	return id.Mspid
+}

@@ -1,0 +1,304 @@
+package network
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+)
+
+var newOrgName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{1,31}$`)
+
+// NewOrgSpec derives a new peer org's definition from the topology: ports above every
+// port in use (the org's listen ports in the next free thousand, as 7051/8051/9051 are,
+// its operations and profile ports after the highest ones), a CA, three users, and the
+// identity <name> (User1) with role as its hint (profiles <name>-admin and
+// <name>-userN exist for every org).
+func NewOrgSpec(t *Topology, name, role string) (Org, []Identity, error) {
+	if !newOrgName.MatchString(name) {
+		return Org{}, nil, fmt.Errorf("org name %q: a capital letter, then 1-31 letters or digits (it names the MSP %sMSP and the domain)", name, name)
+	}
+	if t.Org(name) != nil {
+		return Org{}, nil, fmt.Errorf("org %s exists already", name)
+	}
+	if !slicesContains(model.Role("").Values(), role) || role == string(model.RoleBureau) {
+		return Org{}, nil, fmt.Errorf("role %q: one of operator, source_unit, partner, regulator, exchange", role)
+	}
+	maxListen, maxOps, maxProfile := 0, 0, 0
+	for i := range t.Orgs {
+		o := &t.Orgs[i]
+		for j := range o.Nodes {
+			n := &o.Nodes[j]
+			maxListen = max(maxListen, n.Port, n.ChaincodePort, n.CCaaSPort, n.AdminPort)
+			maxOps = max(maxOps, n.OpsPort)
+			maxProfile = max(maxProfile, n.ProfilePort)
+		}
+		if o.CA != nil {
+			maxListen = max(maxListen, o.CA.Port)
+			maxOps = max(maxOps, o.CA.OpsPort)
+		}
+	}
+	base := (maxListen/1000 + 1) * 1000
+	node := Node{Name: "peer0", Port: base + 51, ChaincodePort: base + 52, OpsPort: maxOps + 1, CCaaSPort: base + 59}
+	if maxProfile > 0 {
+		node.ProfilePort = maxProfile + 1
+	}
+	o := Org{Name: name, MSPID: name + "MSP", Kind: "peer", Nodes: []Node{node}, Users: 3,
+		CA: &CA{Port: base + 54, OpsPort: maxOps + 2}}
+	lower := strings.ToLower(name)
+	ids := []Identity{{Profile: lower, Org: name, User: "User1", Role: role}}
+	return o, ids, nil
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// orgYAML renders an org and its identities as the topology file writes them.
+func orgYAML(o Org, ids []Identity) (org, idents string) {
+	n := o.Nodes[0]
+	var b strings.Builder
+	fmt.Fprintf(&b, "  - name: %s\n    mspId: %s\n    kind: peer\n    nodes:\n", o.Name, o.MSPID)
+	fmt.Fprintf(&b, "      - {name: %s, port: %d, chaincodePort: %d, opsPort: %d, ccaasPort: %d", n.Name, n.Port, n.ChaincodePort, n.OpsPort, n.CCaaSPort)
+	if n.ProfilePort != 0 {
+		fmt.Fprintf(&b, ", profilePort: %d", n.ProfilePort)
+	}
+	b.WriteString("}\n")
+	fmt.Fprintf(&b, "    ca: {port: %d, opsPort: %d}\n    users: %d\n", o.CA.Port, o.CA.OpsPort, o.Users)
+	var ib strings.Builder
+	for _, id := range ids {
+		fmt.Fprintf(&ib, "  - {profile: %s, org: %s, user: %s, role: %s}\n", id.Profile, id.Org, id.User, id.Role)
+	}
+	return b.String(), ib.String()
+}
+
+// insertInSection inserts text at the end of the top-level YAML list key (a line "key:"
+// at column 0): before the next top-level line and the comments and blank lines that
+// lead up to it, so the file's comments stay where they were.
+func insertInSection(file, key, text string) (string, error) {
+	lines := strings.SplitAfter(file, "\n")
+	start := -1
+	for i, l := range lines {
+		if strings.TrimRight(l, "\n") == key+":" {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return "", fmt.Errorf("no top-level %q in the topology file", key)
+	}
+	end := len(lines)
+	for i := start + 1; i < len(lines); i++ {
+		l := lines[i]
+		if l != "" && l[0] != ' ' && l[0] != '\n' && l[0] != '#' {
+			end = i
+			break
+		}
+	}
+	// back over the comments and blank lines that belong to the next section
+	for end > start+1 {
+		l := strings.TrimSpace(lines[end-1])
+		if l == "" || strings.HasPrefix(lines[end-1], "#") {
+			end--
+			continue
+		}
+		break
+	}
+	out := strings.Join(lines[:end], "")
+	if !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	return out + text + strings.Join(lines[end:], ""), nil
+}
+
+// AddOrgToTopologyFile writes the org and its identities into the topology file and
+// returns the reloaded topology.
+func AddOrgToTopologyFile(path string, o Org, ids []Identity) (*Topology, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	org, idents := orgYAML(o, ids)
+	s, err := insertInSection(string(raw), "orgs", org)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = insertInSection(s, "identities", idents); err != nil {
+		return nil, err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
+		return nil, err
+	}
+	t, err := LoadTopology(tmp)
+	if err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("the topology with %s: %w", o.Name, err)
+	}
+	return t, os.Rename(tmp, path)
+}
+
+// AddOrg adds a peer org to the running network, as a real deployment's new operator
+// joins: its crypto material and CA, its MSP and anchor peer in the channel (a config
+// update signed by a majority of the existing orgs' admins), its peer joined and caught
+// up, the chaincode installed, served by its own chaincode server and approved by it,
+// with the definition re-committed (sequence+1) so that its records have a guard
+// collection, every org's chaincode server restarted with the new org list, and the
+// ledger's org list set by the bureau's admin (Participant:SetOrgs). topologyPath is the
+// topology file the network runs from; it is rewritten to describe the result, so
+// `make up` on a fresh machine recreates the network with the new org.
+func (n *Net) AddOrg(ctx context.Context, topologyPath, name, role string) error {
+	if st, err := n.LoadState(); err != nil || st == nil || !st.Ready {
+		return fmt.Errorf("the network is not up (state %v, %v)", st, err)
+	}
+	spec, ids, err := NewOrgSpec(n.T, name, role)
+	if err != nil {
+		return err
+	}
+	if busy := WaitPortsFree([]string{spec.Nodes[0].Addr(), fmt.Sprintf("%s:%d", n.T.Host, spec.CA.Port)}, 0); len(busy) > 0 {
+		return fmt.Errorf("ports for %s are in use: %s", name, strings.Join(busy, ", "))
+	}
+	t, err := AddOrgToTopologyFile(topologyPath, spec, ids)
+	if err != nil {
+		return err
+	}
+	n.T = t
+	o := t.Org(name)
+	st, err := n.LoadState()
+	if err != nil {
+		return err
+	}
+	steps := []struct {
+		name string
+		f    func() error
+	}{
+		{"crypto material of " + name + " (cryptogen)", func() error { return GenerateOrgCrypto(t, n.L, o) }},
+		{"node configuration", func() error { return WriteConfig(t, n.L) }},
+		{"add " + o.MSPID + " to channel " + t.Channel + " (config update, majority of the orgs' admins)", func() error {
+			block, err := n.AddOrgToChannel(ctx, o)
+			if err != nil {
+				return err
+			}
+			return n.waitPeersPast(ctx, n.peersExcept(o), block)
+		}},
+		{"start " + name + "'s certificate authority", func() error { return n.StartCA(o) }},
+		{"start " + name + "'s peer and join it to the channel", func() error { return n.joinNewPeer(ctx, o) }},
+		{"chaincode for " + name + ": install, its server, every server with the new org list, definition sequence+1", func() error { return n.Deploy(ctx, st, true) }},
+		{"write client profiles", func() error { return n.WriteProfiles() }},
+		{"ledger org list (Participant:SetOrgs by the bureau's admin)", func() error { return n.setLedgerOrgs(ctx, "organization "+name+" joined the channel") }},
+		{"restart the supervisor with the new topology", func() error { return n.restartSupervisor(topologyPath) }},
+	}
+	for _, s := range steps {
+		if err := n.step(s.name, s.f); err != nil {
+			return fmt.Errorf("%s: %w (the topology file names %s already; fix the cause and run the remaining steps, or make down && make up)", s.name, err, name)
+		}
+	}
+	return nil
+}
+
+func (n *Net) peersExcept(o *Org) []*Node {
+	var out []*Node
+	for _, p := range n.T.Peers() {
+		if p.Org() != o {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// waitPeersPast waits until each of peers has committed block.
+func (n *Net) waitPeersPast(ctx context.Context, peers []*Node, block uint64) error {
+	ops, err := NewOps(n.T, n.L)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for _, p := range peers {
+		for ops.Status(p).Height <= block {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s has not committed block %d", p.ID(), block)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// joinNewPeer starts the org's peers, joins them with the channel's genesis block and
+// waits until they have caught up with the orderers.
+func (n *Net) joinNewPeer(ctx context.Context, o *Org) error {
+	var nodes []*Node
+	for j := range o.Nodes {
+		nodes = append(nodes, &o.Nodes[j])
+	}
+	if err := n.startAll(ctx, nodes); err != nil {
+		return err
+	}
+	block := filepath.Join(n.L.Run, "channel", n.T.Channel+".block")
+	for _, p := range nodes {
+		var out []byte
+		var err error
+		for attempt := 0; attempt < 20; attempt++ {
+			if out, err = runPeer(n.L, AdminEnv(n.T, n.L, p), "channel", "join", "-b", block); err == nil || strings.Contains(string(out), "already exists") {
+				err = nil
+				break
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: join: %w\n%s", p.ID(), err, out)
+		}
+	}
+	ops, err := NewOps(n.T, n.L)
+	if err != nil {
+		return err
+	}
+	var height uint64
+	for _, p := range n.peersExcept(o) {
+		height = max(height, ops.Status(p).Height)
+	}
+	if height == 0 {
+		return errors.New("no peer of the other orgs reports a height")
+	}
+	return n.waitPeersPast(ctx, nodes, height-1)
+}
+
+// setLedgerOrgs records the topology's peer orgs on the ledger (Participant:SetOrgs, by
+// the bureau's admin), after every chaincode server runs with that list.
+func (n *Net) setLedgerOrgs(ctx context.Context, reason string) error {
+	admin, err := n.Connect(ctx, "bureau-admin")
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	id := fmt.Sprintf("orgs-%d", time.Now().UnixNano())
+	_, err = admin.Submit(ctx, "Participant:SetOrgs", map[string]any{"id": id, "orgs": n.T.PeerMSPIDs(), "reason": reason})
+	return err
+}
+
+// restartSupervisor restarts the supervisor so that it watches the new org's processes.
+func (n *Net) restartSupervisor(topologyPath string) error {
+	if p, _ := ReadProc(n.L, SupervisorName); p != nil {
+		p.Stop(5 * time.Second)
+	}
+	abs, err := filepath.Abs(topologyPath)
+	if err != nil {
+		return err
+	}
+	return n.startSupervisorWith(abs)
+}
