@@ -314,6 +314,16 @@ func (t *Topology) collectionsConfig() ([]byte, error) {
 		out = append(out, coll{Name: "guard" + owner, Policy: "OR(" + strings.Join(members, ", ") + ")", RequiredPeerCount: 0,
 			MaxPeerCount: len(t.Peers()) - 1, EndorsementPolicy: map[string]string{"signaturePolicy": ep}})
 	}
+	// A retired org's guard collection stays (a collection cannot be dropped): the
+	// remaining orgs hold its markers, and no org alone may write into it.
+	var allPeers []string
+	for _, m := range msps {
+		allPeers = append(allPeers, "'"+m+".peer'")
+	}
+	for _, retired := range t.RetiredOrgs {
+		out = append(out, coll{Name: "guard" + retired, Policy: "OR(" + strings.Join(members, ", ") + ")", RequiredPeerCount: 0,
+			MaxPeerCount: len(t.Peers()) - 1, EndorsementPolicy: map[string]string{"signaturePolicy": "AND(" + strings.Join(allPeers, ", ") + ")"}})
+	}
 	// The commercial fields (chaincode/model/commercial.go): only the members' peers hold
 	// them, only members' clients read or write them, kept for as long as the ledger.
 	// Writes need the chaincode's endorsement policy (a majority) like any other.

@@ -302,3 +302,165 @@ func (n *Net) restartSupervisor(topologyPath string) error {
 	}
 	return n.startSupervisorWith(abs)
 }
+
+// removeOrgFromTopologyText drops the org's entry from the orgs list and its identities,
+// and names its MSP under retiredOrgs (created at the end of the file if missing).
+func removeOrgFromTopologyText(file, name, mspID string) (string, error) {
+	lines := strings.SplitAfter(file, "\n")
+	var out []string
+	inOrg, found := false, false
+	entry := regexp.MustCompile(`^  - name: ` + regexp.QuoteMeta(name) + `\s*(#.*)?$`)
+	ident := regexp.MustCompile(`\borg: ` + regexp.QuoteMeta(name) + `\s*[,}]`)
+	for _, l := range lines {
+		bare := strings.TrimRight(l, "\n")
+		switch {
+		case entry.MatchString(bare):
+			inOrg, found = true, true
+			continue
+		case inOrg && (bare == "" || bare[0] != ' ' || strings.HasPrefix(bare, "  - ")):
+			inOrg = false
+		case inOrg:
+			continue
+		}
+		if strings.HasPrefix(bare, "  - {") && ident.MatchString(bare) {
+			continue
+		}
+		out = append(out, l)
+	}
+	if !found {
+		return "", fmt.Errorf("org %s is not in the topology file", name)
+	}
+	s := strings.Join(out, "")
+	if s2, err := insertInSection(s, "retiredOrgs", "  - "+mspID+"\n"); err == nil {
+		return s2, nil
+	}
+	if !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s + "\n# Peer orgs removed from the channel (pdlnet org remove): their records stay on the\n# ledger, and their guard collections in the chaincode definition.\nretiredOrgs:\n  - " + mspID + "\n", nil
+}
+
+// RemoveOrg removes a peer org from the running network: every remaining chaincode
+// server restarted with the org list without it, the ledger's org list set, its group
+// removed from the channel by a config update signed by a majority of the orgs' admins,
+// and its processes stopped. Its records stay on the ledger as they are, readable and
+// verifiable; its guard collection stays in the chaincode definition (retiredOrgs).
+// The bureau's org and the commercial collection's orgs cannot be removed.
+func (n *Net) RemoveOrg(ctx context.Context, topologyPath, name string) error {
+	if st, err := n.LoadState(); err != nil || st == nil || !st.Ready {
+		return fmt.Errorf("the network is not up (state %v, %v)", st, err)
+	}
+	o := n.T.Org(name)
+	switch {
+	case o == nil || o.Kind != "peer":
+		return fmt.Errorf("%s is not a peer org of the topology", name)
+	case o.Name == n.T.BureauOrg().Name:
+		return fmt.Errorf("%s is the bureau's org: it cannot leave its own ledger", name)
+	case slicesContains(n.T.Chaincode.CommercialOrgs, o.Name):
+		return fmt.Errorf("%s holds the commercial collection (chaincode.commercialOrgs): take it out of that list and upgrade the chaincode first", name)
+	case len(n.T.PeerOrgs()) <= 2:
+		return fmt.Errorf("the channel needs at least two peer orgs")
+	}
+	old := n.T
+	var procs []string
+	for _, p := range old.Peers() {
+		if p.Org() == o {
+			procs = append(procs, p.ID())
+		}
+	}
+	procs = append(procs, CCaaSName(o), CAProcName(o))
+	raw, err := os.ReadFile(topologyPath)
+	if err != nil {
+		return err
+	}
+	text, err := removeOrgFromTopologyText(string(raw), name, o.MSPID)
+	if err != nil {
+		return err
+	}
+	tmp := topologyPath + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		return err
+	}
+	t, err := LoadTopology(tmp)
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("the topology without %s: %w", name, err)
+	}
+	if err := os.Rename(tmp, topologyPath); err != nil {
+		return err
+	}
+	n.T = t
+	st, err := n.LoadState()
+	if err != nil {
+		return err
+	}
+	// The supervisor runs on the old definition: it must not restart a chaincode server
+	// with the old org list while they are replaced, nor the removed org's processes.
+	held := append([]string(nil), procs...)
+	for _, org := range t.PeerOrgs() {
+		held = append(held, CCaaSName(org))
+	}
+	for _, h := range held {
+		if err := n.Hold(h); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		for _, h := range held {
+			n.Release(h)
+		}
+	}()
+	steps := []struct {
+		name string
+		f    func() error
+	}{
+		{"every remaining chaincode server with the org list without " + name, func() error {
+			for _, org := range t.PeerOrgs() {
+				if err := n.StartCCaaS(org, st); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"ledger org list (Participant:SetOrgs by the bureau's admin)", func() error { return n.setLedgerOrgs(ctx, "organization "+name+" left the channel") }},
+		{"remove " + o.MSPID + " from channel " + t.Channel + " (config update, majority of the orgs' admins)", func() error {
+			block, err := n.RemoveOrgFromChannel(ctx, o.MSPID)
+			if err != nil {
+				return err
+			}
+			return n.waitPeersPast(ctx, t.Peers(), block)
+		}},
+		{"stop " + name + "'s processes (" + strings.Join(procs, ", ") + ")", func() error {
+			for _, name := range procs {
+				if p, _ := ReadProc(n.L, name); p != nil {
+					p.Stop(10 * time.Second)
+					_ = os.Remove(n.L.PidFile(name))
+				}
+			}
+			return nil
+		}},
+		{"remove " + name + "'s client profiles", func() error { return n.removeProfiles(old, o) }},
+		{"restart the supervisor with the new topology", func() error { return n.restartSupervisor(topologyPath) }},
+	}
+	for _, s := range steps {
+		if err := n.step(s.name, s.f); err != nil {
+			return fmt.Errorf("%s: %w (the topology file no longer names %s; fix the cause and run the remaining steps, or make down && make up)", s.name, err, name)
+		}
+	}
+	return nil
+}
+
+// removeProfiles deletes the profile files of org's identities (its MSP is gone from the
+// channel: they can no longer act).
+func (n *Net) removeProfiles(old *Topology, o *Org) error {
+	was := &Net{T: old, L: n.L}
+	for name, p := range was.Profiles() {
+		if p.Org != o.Name {
+			continue
+		}
+		if err := os.Remove(filepath.Join(n.L.ProfilesDir(), name+".json")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}

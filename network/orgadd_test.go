@@ -49,6 +49,31 @@ func TestOrgAdd_TopologyFileDescribesTheResult(t *testing.T) {
 	if !(orgsAt < newAt && newAt < idAt) {
 		t.Fatalf("Operator2 is not inside the orgs list:\n%s", after)
 	}
+	// and out again: the file is the original plus the retired MSP
+	back, err := removeOrgFromTopologyText(string(after), "Operator2", "Operator2MSP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := string(raw) + "\n# Peer orgs removed from the channel (pdlnet org remove): their records stay on the\n# ledger, and their guard collections in the chaincode definition.\nretiredOrgs:\n  - Operator2MSP\n"; back != want {
+		t.Fatalf("after remove:\n%s", back)
+	}
+	if err := os.WriteFile(path, []byte(back), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	retired, err := LoadTopology(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	colls, err := retired.collectionsConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(colls), `"guardOperator2MSP"`) || strings.Contains(string(colls), "'Operator2MSP.") {
+		t.Fatalf("the retired org's guard collection must stay, naming only current orgs:\n%s", colls)
+	}
+	if _, err := removeOrgFromTopologyText(back, "Operator2", "Operator2MSP"); err == nil {
+		t.Fatal("removed twice")
+	}
 	if _, _, err := NewOrgSpec(got, "Operator2", "operator"); err == nil {
 		t.Fatal("the same org twice")
 	}

@@ -31,6 +31,10 @@ type Topology struct {
 	Orgs       []Org      `yaml:"orgs"`
 	Identities []Identity `yaml:"identities"`
 	Explorer   Explorer   `yaml:"explorer"`
+	// RetiredOrgs are the MSP ids of peer orgs removed from the channel (pdlnet org
+	// remove). Their guard collections stay in the chaincode definition — Fabric does not
+	// let a collection be dropped, and the markers of their records stay readable.
+	RetiredOrgs []string `yaml:"retiredOrgs"`
 }
 
 // Region is where the network's parties are: the country, province and city every

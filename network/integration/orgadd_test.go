@@ -120,7 +120,9 @@ func connectTo(t *testing.T, n *network.Net, profile string) *client.Client {
 
 // A second operator organization joins a running network (pdlnet org add): its peer
 // endorses and it files its own records, and with four orgs (MAJORITY is three) the
-// ledger keeps accepting writes while any one org's peer is down.
+// ledger keeps accepting writes while any one org's peer is down. Then it leaves (pdlnet
+// org remove): its records stay readable, its identities act no more, and the three
+// remaining orgs keep writing.
 func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	ctx := context.Background()
 	_, topo, pdlnet := secondNetwork(t, 20000)
@@ -149,7 +151,8 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	}
 	// the bureau binds the new operator's participant to the org's identity
 	op := register(t, ctx, bureau, model.RoleOperator, "Operator2MSP")
-	req, err := client.BindRequest(n.Profiles()["operator2"], op.ID, nettest.ID("bind"))
+	op2Profile := n.Profiles()["operator2"]
+	req, err := client.BindRequest(op2Profile, op.ID, nettest.ID("bind"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +164,8 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 		_, err := c.Submit(ctx, "Logs:Open", map[string]any{"id": nettest.ID("op2-stream"), "logKind": "access", "description": "第二运营机构的访问日志"})
 		return err
 	}
-	if err := open(op2); err != nil {
+	streamID := nettest.ID("op2-stream")
+	if _, err := op2.Submit(ctx, "Logs:Open", map[string]any{"id": streamID, "logKind": "access", "description": "第二运营机构的访问日志"}); err != nil {
 		t.Fatalf("the new operator files its own record: %v", err)
 	}
 
@@ -190,5 +194,44 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 				t.Fatalf("a write with %s down: %v", down.ID(), err)
 			}
 		})
+	}
+
+	t.Log(pdlnet("org", "remove", "Operator2"))
+	top, err = network.LoadTopology(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top.Org("Operator2") != nil || strings.Join(top.RetiredOrgs, ",") != "Operator2MSP" {
+		t.Fatalf("topology after remove: orgs %v retired %v", top.PeerMSPIDs(), top.RetiredOrgs)
+	}
+	n.T = top
+	bureau = connectTo(t, n, "bureau-admin")
+	if err := bureau.Evaluate(ctx, "Participant:Config", nil, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(cfg.Orgs, ",") != "BureauMSP,OperatorMSP,SourceUnitMSP" {
+		t.Fatalf("ledger orgs after remove %v", cfg.Orgs)
+	}
+	var stream model.LogStream
+	if err := bureau.Evaluate(ctx, "Logs:Stream", model.Ref{ID: streamID}, &stream); err != nil || stream.Owner != op.ID {
+		t.Fatalf("the removed org's record: %+v, %v", stream, err)
+	}
+	if _, err := bureau.Submit(ctx, "Participant:Register", model.RegisterParticipantRequest{Request: model.Request{ID: nettest.ID("x")},
+		Role: model.RoleSourceUnit, Name: "测试单位", USCC: nettest.USCC(), MSPID: "SourceUnitMSP"}); err != nil {
+		t.Fatalf("a write after the removal: %v", err)
+	}
+	// the removed org's identity, aimed at a remaining peer, is refused
+	gone := *op2Profile
+	other := top.Org("Operator").Nodes[0]
+	c := network.NewCrypto(top, n.L)
+	gone.PeerEndpoint, gone.PeerHostname, gone.TLSRootCert = other.Addr(), c.NodeHost(&other), c.TLSCA(top.Org("Operator"))
+	gc, err := client.Connect(ctx, &gone, client.WithSession(client.NewSession()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gc.Close()
+	var who model.WhoAmI
+	if err := gc.Evaluate(ctx, "Participant:WhoAmI", nil, &who); err == nil {
+		t.Fatalf("the removed org's identity still evaluates: %+v", who)
 	}
 }

@@ -14,6 +14,7 @@
 //	                          copy status, logs and FILEs to reports/ (kept by down); prints the directory
 //	pdlnet org add NAME --role ROLE
 //	                          add a peer org to the running network (CA, crypto, channel config update, peer, chaincode, ledger org list) and to the topology file
+//	pdlnet org remove NAME    take a peer org out of the channel (its records stay) and out of the topology file
 //	pdlnet crl ORG            put ORG's CA revocation list (pdl-ca revoke) into the channel config and wait until every peer has it
 //	pdlnet supervise          the supervisor loop (started by up)
 //	pdlnet summary            print endpoints, identities and logs
@@ -58,7 +59,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|org add NAME --role R|crl ORG|supervise|summary")
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|org add NAME --role R|org remove NAME|crl ORG|supervise|summary")
 }
 
 func caOrgNames(n *network.Net) []string {
@@ -224,8 +225,15 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		fmt.Println(out)
 		return err
 	case "org":
+		if len(args) == 2 && args[0] == "remove" {
+			if err := n.RemoveOrg(ctx, topologyPath(), args[1]); err != nil {
+				return err
+			}
+			fmt.Printf("%s left the channel; its records stay on the ledger\n", args[1])
+			return nil
+		}
 		if len(args) < 2 || args[0] != "add" {
-			return errors.New("usage: pdlnet org add NAME --role operator|source_unit|partner|regulator|exchange")
+			return errors.New("usage: pdlnet org add NAME --role operator|source_unit|partner|regulator|exchange | pdlnet org remove NAME")
 		}
 		fs := flag.NewFlagSet("org add", flag.ContinueOnError)
 		role := fs.String("role", "operator", "the role of the org's parties (a hint for its profiles)")
