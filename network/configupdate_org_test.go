@@ -3,12 +3,8 @@ package network
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,275 +18,8 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/orderer"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
 	"google.golang.org/protobuf/proto"
 )
-
-// ---- Fabric's configtx, restated for the tests ----------------------------------------
-
-// fabElem is one element of a config as common/configtx's mapConfig keys it.
-type fabElem struct {
-	path   []string // the path of the group holding it ("Channel", ...), the key excluded
-	key    string
-	group  *common.ConfigGroup
-	value  *common.ConfigValue
-	policy *common.ConfigPolicy
-}
-
-func (e fabElem) version() uint64 {
-	switch {
-	case e.group != nil:
-		return e.group.Version
-	case e.value != nil:
-		return e.value.Version
-	}
-	return e.policy.Version
-}
-
-func (e fabElem) modPolicy() string {
-	switch {
-	case e.group != nil:
-		return e.group.ModPolicy
-	case e.value != nil:
-		return e.value.ModPolicy
-	}
-	return e.policy.ModPolicy
-}
-
-// fabricMap is mapConfig: every element of the channel group g under its fully
-// qualified path ("[Group]  /Channel/Application", "[Value]  ...", "[Policy] ...").
-func fabricMap(g *common.ConfigGroup) map[string]fabElem {
-	out := map[string]fabElem{}
-	var rec func(path []string, key string, g *common.ConfigGroup)
-	rec = func(path []string, key string, g *common.ConfigGroup) {
-		full := append(slices.Clone(path), key)
-		out["[Group]  /"+strings.Join(full, "/")] = fabElem{path: path, key: key, group: g}
-		for k, sub := range g.GetGroups() {
-			rec(full, k, sub)
-		}
-		for k, v := range g.GetValues() {
-			out["[Value]  /"+strings.Join(full, "/")+"/"+k] = fabElem{path: full, key: k, value: v}
-		}
-		for k, p := range g.GetPolicies() {
-			out["[Policy] /"+strings.Join(full, "/")+"/"+k] = fabElem{path: full, key: k, policy: p}
-		}
-	}
-	if g != nil {
-		rec(nil, "Channel", g)
-	}
-	return out
-}
-
-// signerSet is who signed a config update: MSP id → the roles of its signers.
-type signerSet map[string]map[msp.MSPRole_MSPRoleType]bool
-
-// fabricApply is ValidatorImpl.ProposeConfigUpdate's authorizeUpdate plus
-// computeUpdateResult and configMapToConfig (common/configtx, Fabric v2.5): the read set
-// must match, the delta set must not be empty, each delta element needs a mod_policy and
-// the existing version+1 (a new one: 0), and, when signed is not nil, the mod_policy of
-// each existing delta element must be satisfied (fabricPolicy); the result is the
-// current config with the delta laid over it, rebuilt from the root along each group's
-// member lists, sequence+1.
-func fabricApply(cfg *common.Config, u *common.ConfigUpdate, signed signerSet) (*common.Config, error) {
-	cur := fabricMap(cfg.ChannelGroup)
-	read := fabricMap(u.ReadSet)
-	for k, r := range read {
-		e, ok := cur[k]
-		if !ok {
-			return nil, fmt.Errorf("existing config does not contain element for %s but was in the read set", k)
-		}
-		if e.version() != r.version() {
-			return nil, fmt.Errorf("proposed update requires that key %s be at version %d, but it is currently at version %d", k, r.version(), e.version())
-		}
-	}
-	delta := map[string]fabElem{}
-	for k, w := range fabricMap(u.WriteSet) {
-		if r, ok := read[k]; ok && r.version() == w.version() {
-			continue
-		}
-		delta[k] = w
-	}
-	if len(delta) == 0 {
-		return nil, errors.New("delta set was empty -- update would have no effect")
-	}
-	for k, w := range delta {
-		if w.modPolicy() == "" {
-			return nil, fmt.Errorf("invalid mod_policy for element %s", k)
-		}
-		e, ok := cur[k]
-		if !ok {
-			if w.version() != 0 {
-				return nil, fmt.Errorf("attempted to set key %s to version %d, but key does not exist", k, w.version())
-			}
-			continue
-		}
-		if w.version() != e.version()+1 {
-			return nil, fmt.Errorf("attempt to set key %s to version %d, but key is at version %d", k, w.version(), e.version())
-		}
-		if signed == nil {
-			continue
-		}
-		if err := fabricPolicy(cfg, modPolicyPath(e), signed); err != nil {
-			return nil, fmt.Errorf("policy for %s not satisfied: %w", k, err)
-		}
-	}
-	for k, w := range delta {
-		cur[k] = w
-	}
-	root, err := fabricRebuild(cur, "/Channel")
-	if err != nil {
-		return nil, err
-	}
-	return &common.Config{Sequence: cfg.Sequence + 1, ChannelGroup: root}, nil
-}
-
-// fabricRebuild is recurseConfigMap: the group at path with the members its own (possibly
-// written) group lists, each taken from the map.
-func fabricRebuild(m map[string]fabElem, path string) (*common.ConfigGroup, error) {
-	e, ok := m["[Group]  "+path]
-	if !ok || e.group == nil {
-		return nil, fmt.Errorf("missing group at path: %s", path)
-	}
-	out := &common.ConfigGroup{Version: e.group.Version, ModPolicy: e.group.ModPolicy,
-		Groups: map[string]*common.ConfigGroup{}, Values: map[string]*common.ConfigValue{}, Policies: map[string]*common.ConfigPolicy{}}
-	for k := range e.group.Groups {
-		g, err := fabricRebuild(m, path+"/"+k)
-		if err != nil {
-			return nil, err
-		}
-		out.Groups[k] = g
-	}
-	for k := range e.group.Values {
-		v, ok := m["[Value]  "+path+"/"+k]
-		if !ok || v.value == nil {
-			return nil, fmt.Errorf("missing value at path: %s/%s", path, k)
-		}
-		out.Values[k] = proto.Clone(v.value).(*common.ConfigValue)
-	}
-	for k := range e.group.Policies {
-		p, ok := m["[Policy] "+path+"/"+k]
-		if !ok || p.policy == nil {
-			return nil, fmt.Errorf("missing policy at path: %s/%s", path, k)
-		}
-		out.Policies[k] = proto.Clone(p.policy).(*common.ConfigPolicy)
-	}
-	return out, nil
-}
-
-// modPolicyPath is policyForItem: the absolute path of an element's mod_policy (a
-// relative one is relative to the group holding the element, for a group to itself).
-func modPolicyPath(e fabElem) []string {
-	mp := e.modPolicy()
-	if strings.HasPrefix(mp, "/") {
-		return strings.Split(strings.TrimPrefix(mp, "/"), "/")
-	}
-	path := slices.Clone(e.path)
-	if e.group != nil {
-		path = append(path, e.key)
-	}
-	return append(path, mp)
-}
-
-// fabricPolicy evaluates the policy at path (["Channel", ..., name]) of cfg for signed,
-// as common/policies does for IMPLICIT_META and SIGNATURE (n-out-of over ROLE
-// principals; MEMBER is any role) policies.
-func fabricPolicy(cfg *common.Config, path []string, signed signerSet) error {
-	g := cfg.ChannelGroup
-	for _, k := range path[1 : len(path)-1] {
-		if g = g.Groups[k]; g == nil {
-			return fmt.Errorf("no group %s", strings.Join(path, "/"))
-		}
-	}
-	name := path[len(path)-1]
-	cp := g.Policies[name]
-	if cp == nil {
-		return fmt.Errorf("no policy %s", strings.Join(path, "/"))
-	}
-	switch common.Policy_PolicyType(cp.Policy.Type) {
-	case common.Policy_IMPLICIT_META:
-		var imp common.ImplicitMetaPolicy
-		if err := proto.Unmarshal(cp.Policy.Value, &imp); err != nil {
-			return err
-		}
-		met := 0
-		for k := range g.Groups {
-			if fabricPolicy(cfg, append(slices.Clone(path[:len(path)-1]), k, imp.SubPolicy), signed) == nil {
-				met++
-			}
-		}
-		need := map[common.ImplicitMetaPolicy_Rule]int{common.ImplicitMetaPolicy_ANY: 1,
-			common.ImplicitMetaPolicy_ALL: len(g.Groups), common.ImplicitMetaPolicy_MAJORITY: len(g.Groups)/2 + 1}[imp.Rule]
-		if len(g.Groups) == 0 {
-			need = 0
-		}
-		if met < need {
-			return fmt.Errorf("%s: %d of %d sub-policies satisfied, %d needed", strings.Join(path, "/"), met, len(g.Groups), need)
-		}
-		return nil
-	case common.Policy_SIGNATURE:
-		var env common.SignaturePolicyEnvelope
-		if err := proto.Unmarshal(cp.Policy.Value, &env); err != nil {
-			return err
-		}
-		if !signatureRule(env.Rule, env.Identities, signed) {
-			return fmt.Errorf("%s: signature policy not satisfied", strings.Join(path, "/"))
-		}
-		return nil
-	}
-	return fmt.Errorf("policy type %d", cp.Policy.Type)
-}
-
-func signatureRule(r *common.SignaturePolicy, ids []*msp.MSPPrincipal, signed signerSet) bool {
-	if i, ok := r.Type.(*common.SignaturePolicy_SignedBy); ok {
-		var role msp.MSPRole
-		if ids[i.SignedBy].PrincipalClassification != msp.MSPPrincipal_ROLE || proto.Unmarshal(ids[i.SignedBy].Principal, &role) != nil {
-			return false
-		}
-		roles := signed[role.MspIdentifier]
-		return roles[role.Role] || (role.Role == msp.MSPRole_MEMBER && len(roles) > 0)
-	}
-	n := r.GetNOutOf()
-	met := 0
-	for _, sub := range n.GetRules() {
-		if signatureRule(sub, ids, signed) {
-			met++
-		}
-	}
-	return met >= int(n.GetN())
-}
-
-// signersOf is the signer set of a ConfigUpdateEnvelope after checking every signature:
-// the role of a signer is its certificate's node OU (cryptogen's admin, client, peer).
-func signersOf(cue *common.ConfigUpdateEnvelope) (signerSet, error) {
-	out := signerSet{}
-	for _, cs := range cue.Signatures {
-		var h common.SignatureHeader
-		var id msp.SerializedIdentity
-		if err := proto.Unmarshal(cs.SignatureHeader, &h); err != nil {
-			return nil, err
-		}
-		if err := proto.Unmarshal(h.Creator, &id); err != nil {
-			return nil, err
-		}
-		if err := verifySig(h.Creator, append(slices.Clone(cs.SignatureHeader), cue.ConfigUpdate...), cs.Signature); err != nil {
-			return nil, err
-		}
-		b, _ := pem.Decode(id.IdBytes)
-		cert, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, err
-		}
-		if out[id.Mspid] == nil {
-			out[id.Mspid] = map[msp.MSPRole_MSPRoleType]bool{}
-		}
-		for _, ou := range cert.Subject.OrganizationalUnit {
-			if r, ok := map[string]msp.MSPRole_MSPRoleType{"admin": msp.MSPRole_ADMIN, "client": msp.MSPRole_CLIENT, "peer": msp.MSPRole_PEER}[ou]; ok {
-				out[id.Mspid][r] = true
-			}
-		}
-	}
-	return out, nil
-}
 
 // ---- compute_update on a hand-built config -------------------------------------------
 
@@ -518,31 +247,8 @@ type orgTestEnv struct {
 // without the Fabric binaries or with -short.
 func newOrgTestEnv(t *testing.T) *orgTestEnv {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("runs cryptogen and configtxgen")
-	}
-	root, _ := filepath.Abs("..")
-	l := DefaultLayout(root)
-	for _, bin := range []string{"cryptogen", "configtxgen"} {
-		if _, err := os.Stat(l.Bin(bin)); err != nil {
-			t.Skipf("no Fabric binaries: %v", err)
-		}
-	}
-	l.Run = t.TempDir()
-	load := func() *Topology {
-		top, err := LoadTopology("topology.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx, _ := top.IndexerIdentity()
-		for i := range top.Orgs {
-			if top.Orgs[i].Kind == "peer" && top.Orgs[i].Name != idx.Org {
-				top.Orgs[i].Users = 1 // fewer certificates, faster cryptogen
-			}
-		}
-		return top
-	}
-	e := &orgTestEnv{top3: load(), top4: load(), l: l}
+	l := fabricTestLayout(t)
+	e := &orgTestEnv{top3: fabricTestTopology(t), top4: fabricTestTopology(t), l: l}
 	e.top4.Orgs = append(e.top4.Orgs, Org{Name: "Operator2", MSPID: "Operator2MSP", Kind: "peer", Users: 1,
 		Nodes: []Node{{Name: "peer0", Port: 10051, ChaincodePort: 10052, OpsPort: 9452, CCaaSPort: 10059}}})
 	if err := e.top4.validate(); err != nil { // also points the nodes at their (moved) orgs
@@ -553,26 +259,7 @@ func newOrgTestEnv(t *testing.T) *orgTestEnv {
 	if err := GenerateCrypto(e.top4, l); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteConfig(e.top3, l); err != nil {
-		t.Fatal(err)
-	}
-	path, err := GenerateChannelBlock(e.top3, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var genesis common.Block
-	if err := proto.Unmarshal(raw, &genesis); err != nil {
-		t.Fatal(err)
-	}
-	cfg, ok, err := configOf(&genesis)
-	if err != nil || !ok {
-		t.Fatalf("genesis config: %v %v", ok, err)
-	}
-	e.genesis = cfg
+	_, e.genesis = genesisBlock(t, e.top3, l)
 	return e
 }
 
@@ -873,51 +560,22 @@ type orgFakeOrderer struct {
 }
 
 func (f *orgFakeOrderer) Broadcast(stream grpc.BidiStreamingServer[common.Envelope, orderer.BroadcastResponse]) error {
-	reply := func(s common.Status, info string) error {
-		return stream.Send(&orderer.BroadcastResponse{Status: s, Info: info})
+	record := func(env *common.Envelope) {
+		f.mu.Lock()
+		f.got = append(f.got, env)
+		f.mu.Unlock()
 	}
-	env, err := stream.Recv()
-	if err != nil {
-		return err
-	}
-	if f.unavailable {
-		return reply(common.Status_SERVICE_UNAVAILABLE, "no Raft leader")
-	}
-	f.mu.Lock()
-	f.got = append(f.got, env)
-	f.mu.Unlock()
-	p, _, err := f.open(env, common.HeaderType_CONFIG_UPDATE)
-	if err != nil {
-		return reply(common.Status_BAD_REQUEST, err.Error())
-	}
-	var cue common.ConfigUpdateEnvelope
-	var u common.ConfigUpdate
-	if err := proto.Unmarshal(p.Data, &cue); err != nil {
-		return reply(common.Status_BAD_REQUEST, err.Error())
-	}
-	if err := proto.Unmarshal(cue.ConfigUpdate, &u); err != nil || u.ChannelId != "pdl" {
-		return reply(common.Status_BAD_REQUEST, fmt.Sprintf("config update: %v", err))
-	}
-	signed, err := signersOf(&cue)
-	if err != nil {
-		return reply(common.Status_BAD_REQUEST, err.Error())
-	}
-	f.l.mu.Lock()
-	cfg := f.l.cfg
-	f.l.mu.Unlock()
-	next, err := fabricApply(cfg, &u, signed)
-	if err != nil {
-		return reply(common.Status_FORBIDDEN, err.Error())
-	}
-	f.l.mu.Lock()
-	f.l.cfg = next
-	f.l.mu.Unlock()
-	go func() { // cut later, as an orderer does
-		time.Sleep(50 * time.Millisecond)
-		f.l.addTx(f.t)
-		f.l.addConfig(f.t, next)
-	}()
-	return reply(common.Status_SUCCESS, "")
+	return f.broadcastUpdate(stream, record, func(cfg *common.Config, cue *common.ConfigUpdateEnvelope, u *common.ConfigUpdate) (*common.Config, common.Status, error) {
+		signed, err := signersOf(cue)
+		if err != nil {
+			return nil, common.Status_BAD_REQUEST, err
+		}
+		next, err := fabricApply(cfg, u, signed)
+		if err != nil {
+			return nil, common.Status_FORBIDDEN, err
+		}
+		return next, common.Status_SUCCESS, nil
+	})
 }
 
 // sent is the envelopes Broadcast was sent so far.
@@ -925,34 +583,6 @@ func (f *orgFakeOrderer) sent() []*common.Envelope {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.got)
-}
-
-// serveOrdererTLS serves srv on a free loopback port with node's TLS pair, requiring
-// client certificates from the network's TLS CAs, and returns the port.
-func serveOrdererTLS(t *testing.T, c Crypto, node *Node, srv orderer.AtomicBroadcastServer) int {
-	t.Helper()
-	cert, key := c.NodeTLS(node)
-	pair, err := tls.LoadX509KeyPair(cert, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	for _, ca := range c.AllTLSCAs() {
-		raw, err := os.ReadFile(ca)
-		if err != nil || !pool.AppendCertsFromPEM(raw) {
-			t.Fatalf("TLS CA %s: %v", ca, err)
-		}
-	}
-	lis, err := net.Listen("tcp", node.Host+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := grpc.NewServer(grpc.Creds(credentials.NewTLS(&tls.Config{Certificates: []tls.Certificate{pair},
-		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MinVersion: tls.VersionTLS12})))
-	orderer.RegisterAtomicBroadcastServer(s, srv)
-	go s.Serve(lis)
-	t.Cleanup(s.Stop)
-	return lis.Addr().(*net.TCPAddr).Port
 }
 
 // TestAddRemoveOrg_FakeOrderers: AddOrgToChannel and RemoveOrgFromChannel against

@@ -7,7 +7,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -105,6 +104,13 @@ func (ca *testCA) crl(t *testing.T, serials ...*big.Int) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
 }
 
+// userCRL issues a user certificate cn and returns a CRL of ca revoking it.
+func (ca *testCA) userCRL(t *testing.T, cn string) []byte {
+	t.Helper()
+	_, _, user := ca.issue(t, t.TempDir(), cn)
+	return ca.crl(t, user.SerialNumber)
+}
+
 func writeTestFile(t *testing.T, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o600); err != nil {
@@ -167,92 +173,6 @@ func threeOrgs(t *testing.T) []testOrg {
 	}
 }
 
-// ---- Fabric's update rules, restated for the tests -------------------------------------
-
-// cfgItem is one element of a config flattened the way common/configtx's mapConfig does.
-type cfgItem struct {
-	version   uint64
-	modPolicy string
-	value     *common.ConfigValue
-}
-
-func flattenConfig(g *common.ConfigGroup) map[string]cfgItem {
-	out := map[string]cfgItem{}
-	var rec func(path string, g *common.ConfigGroup)
-	rec = func(path string, g *common.ConfigGroup) {
-		out["[Groups] "+path] = cfgItem{g.GetVersion(), g.GetModPolicy(), nil}
-		for k, sub := range g.GetGroups() {
-			rec(path+"/"+k, sub)
-		}
-		for k, v := range g.GetValues() {
-			out["[Values] "+path+"/"+k] = cfgItem{v.GetVersion(), v.GetModPolicy(), v}
-		}
-		for k, p := range g.GetPolicies() {
-			out["[Policy] "+path+"/"+k] = cfgItem{p.GetVersion(), p.GetModPolicy(), nil}
-		}
-	}
-	rec("/Channel", g)
-	return out
-}
-
-// fabricDelta applies the structural checks of common/configtx/update.go (authorizeUpdate
-// without the policy evaluation): every read-set element exists at the version read, the
-// delta set (write-set elements whose version differs from the read set's) is not empty,
-// and each delta element has a mod_policy and is at the existing version+1.
-func fabricDelta(cfg *common.Config, u *common.ConfigUpdate) (map[string]cfgItem, error) {
-	cur := flattenConfig(cfg.ChannelGroup)
-	read := flattenConfig(u.ReadSet)
-	for k, v := range read {
-		e, ok := cur[k]
-		if !ok {
-			return nil, fmt.Errorf("existing config does not contain element for %s but was in the read set", k)
-		}
-		if e.version != v.version {
-			return nil, fmt.Errorf("proposed update requires that key %s be at version %d, but it is currently at version %d", k, v.version, e.version)
-		}
-	}
-	delta := map[string]cfgItem{}
-	for k, v := range flattenConfig(u.WriteSet) {
-		if r, ok := read[k]; ok && r.version == v.version {
-			continue
-		}
-		delta[k] = v
-	}
-	if len(delta) == 0 {
-		return nil, errors.New("delta set was empty -- update would have no effect")
-	}
-	for k, v := range delta {
-		if v.modPolicy == "" {
-			return nil, fmt.Errorf("invalid mod_policy for element %s", k)
-		}
-		if e, ok := cur[k]; ok && v.version != e.version+1 {
-			return nil, fmt.Errorf("attempt to set key %s to version %d, but key is at version %d", k, v.version, e.version)
-		}
-	}
-	return delta, nil
-}
-
-// applyDelta overlays delta's values onto a copy of cfg, as computeUpdateResult does
-// (only values: that is all a CRL update writes), and bumps the sequence.
-func applyDelta(t *testing.T, cfg *common.Config, delta map[string]cfgItem) *common.Config {
-	t.Helper()
-	out := proto.Clone(cfg).(*common.Config)
-	out.Sequence++
-	for k, v := range delta {
-		path, ok := strings.CutPrefix(k, "[Values] /Channel/")
-		if !ok || v.value == nil {
-			t.Fatalf("delta element %s is not a value", k)
-		}
-		parts := strings.Split(path, "/")
-		g := out.ChannelGroup
-		for _, p := range parts[:len(parts)-1] {
-			g = g.Groups[p]
-		}
-		g.Values[parts[len(parts)-1]] = proto.Clone(v.value).(*common.ConfigValue)
-	}
-	return out
-}
-
 // ---- the update ----------------------------------------------------------------------
 
 // TestCRLUpdate_ReadWriteSets: the update names Channel, Application and the org group
@@ -263,8 +183,7 @@ func TestCRLUpdate_ReadWriteSets(t *testing.T) {
 	orgs := threeOrgs(t)
 	cfg := handConfig(t, orgs)
 	su := orgs[2]
-	_, _, user := su.ca.issue(t, t.TempDir(), "User1")
-	crl := su.ca.crl(t, user.SerialNumber)
+	crl := su.ca.userCRL(t, "User1")
 
 	u, err := crlUpdate(cfg, "pdl", su.mspID, [][]byte{crl})
 	if err != nil {
@@ -307,7 +226,7 @@ func TestCRLUpdate_ReadWriteSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedKeys(delta); got != "[Values] /Channel/Application/SourceUnit/MSP" {
+	if got := sortedKeys(delta); got != "[Value]  /Channel/Application/SourceUnit/MSP" {
 		t.Errorf("delta set %s", got)
 	}
 	_, before, _ := decodeMSP(cfg.ChannelGroup.Groups["Application"].Groups["SourceUnit"].Values["MSP"])
@@ -337,8 +256,7 @@ func TestCRLUpdate_NoChangeRefused(t *testing.T) {
 	orgs := threeOrgs(t)
 	cfg := handConfig(t, orgs)
 	bu := orgs[0]
-	_, _, user := bu.ca.issue(t, t.TempDir(), "User2")
-	crl := bu.ca.crl(t, user.SerialNumber)
+	crl := bu.ca.userCRL(t, "User2")
 	if _, err := crlUpdate(cfg, "pdl", bu.mspID, nil); !errors.Is(err, ErrNoCRLChange) {
 		t.Errorf("empty list onto an empty list: %v, want ErrNoCRLChange", err)
 	}
@@ -516,8 +434,7 @@ func TestConfigUpdateEnvelope_SignaturesVerify(t *testing.T) {
 	orgs := threeOrgs(t)
 	cfg := handConfig(t, orgs)
 	signers := testSigners(t, orgs[:2])
-	_, _, user := orgs[1].ca.issue(t, t.TempDir(), "User3")
-	u, err := crlUpdate(cfg, "pdl", "OperatorMSP", [][]byte{orgs[1].ca.crl(t, user.SerialNumber)})
+	u, err := crlUpdate(cfg, "pdl", "OperatorMSP", [][]byte{orgs[1].ca.userCRL(t, "User3")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -764,67 +681,32 @@ func (f *fakeOrderer) Deliver(stream grpc.BidiStreamingServer[common.Envelope, o
 }
 
 func (f *fakeOrderer) Broadcast(stream grpc.BidiStreamingServer[common.Envelope, orderer.BroadcastResponse]) error {
-	reply := func(s common.Status, info string) error {
-		return stream.Send(&orderer.BroadcastResponse{Status: s, Info: info})
-	}
-	env, err := stream.Recv()
-	if err != nil {
-		return err
-	}
-	if f.unavailable {
-		return reply(common.Status_SERVICE_UNAVAILABLE, "no Raft leader")
-	}
-	p, _, err := f.open(env, common.HeaderType_CONFIG_UPDATE)
-	if err != nil {
-		return reply(common.Status_BAD_REQUEST, err.Error())
-	}
-	var cue common.ConfigUpdateEnvelope
-	var u common.ConfigUpdate
-	if err := proto.Unmarshal(p.Data, &cue); err != nil {
-		return reply(common.Status_BAD_REQUEST, err.Error())
-	}
-	if err := proto.Unmarshal(cue.ConfigUpdate, &u); err != nil || u.ChannelId != "pdl" {
-		return reply(common.Status_BAD_REQUEST, fmt.Sprintf("config update: %v", err))
-	}
-	signed := map[string]bool{}
-	for _, cs := range cue.Signatures {
-		var h common.SignatureHeader
-		var id msp.SerializedIdentity
-		_ = proto.Unmarshal(cs.SignatureHeader, &h)
-		_ = proto.Unmarshal(h.Creator, &id)
-		if err := verifySig(h.Creator, append(append([]byte{}, cs.SignatureHeader...), cue.ConfigUpdate...), cs.Signature); err != nil {
-			return reply(common.Status_BAD_REQUEST, err.Error())
+	return f.broadcastUpdate(stream, nil, func(cfg *common.Config, cue *common.ConfigUpdateEnvelope, u *common.ConfigUpdate) (*common.Config, common.Status, error) {
+		signed, err := signersOf(cue)
+		if err != nil {
+			return nil, common.Status_BAD_REQUEST, err
 		}
-		signed[id.Mspid] = true
-	}
-	f.l.mu.Lock()
-	cfg := f.l.cfg
-	f.l.mu.Unlock()
-	delta, err := fabricDelta(cfg, &u)
-	if err != nil {
-		return reply(common.Status_BAD_REQUEST, err.Error())
-	}
-	for k := range delta {
-		// the org whose MSP changes must have signed (its Admins is the mod_policy)
-		var mspID string
-		key := strings.TrimSuffix(strings.TrimPrefix(k, "[Values] /Channel/Application/"), "/MSP")
-		if _, fc, err := decodeMSP(cfg.ChannelGroup.Groups["Application"].Groups[key].Values["MSP"]); err == nil {
-			mspID = fc.Name
+		delta, err := fabricDelta(cfg, u)
+		if err != nil {
+			return nil, common.Status_BAD_REQUEST, err
 		}
-		if !signed[mspID] {
-			return reply(common.Status_FORBIDDEN, "policy for "+k+" not satisfied")
+		for k := range delta {
+			// the org whose MSP changes must have signed (its Admins is the mod_policy)
+			var mspID string
+			key := strings.TrimSuffix(strings.TrimPrefix(k, "[Value]  /Channel/Application/"), "/MSP")
+			if _, fc, err := decodeMSP(cfg.ChannelGroup.Groups["Application"].Groups[key].Values["MSP"]); err == nil {
+				mspID = fc.Name
+			}
+			if signed[mspID] == nil {
+				return nil, common.Status_FORBIDDEN, errors.New("policy for " + k + " not satisfied")
+			}
 		}
-	}
-	next := applyDelta(f.t, cfg, delta)
-	f.l.mu.Lock()
-	f.l.cfg = next
-	f.l.mu.Unlock()
-	go func() { // cut later, as an orderer does: accepted is not yet in a block
-		time.Sleep(50 * time.Millisecond)
-		f.l.addTx(f.t)
-		f.l.addConfig(f.t, next)
-	}()
-	return reply(common.Status_SUCCESS, "")
+		next, err := fabricResult(cfg, delta)
+		if err != nil {
+			return nil, common.Status_BAD_REQUEST, err
+		}
+		return next, common.Status_SUCCESS, nil
+	})
 }
 
 // fakeOrderers starts one in-process orderer per entry (nil: a dead one) and returns the
@@ -933,54 +815,14 @@ func TestWaitConfig_GivesUp(t *testing.T) {
 // certificates on free loopback ports and require the clients' (mutual TLS, TLS binding
 // checked against the real client certificate), returns the config block.
 func TestCRLUpdate_GenesisBlock(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs cryptogen and configtxgen")
-	}
-	top, err := LoadTopology("topology.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, _ := filepath.Abs("..")
-	l := DefaultLayout(root)
-	for _, bin := range []string{"cryptogen", "configtxgen"} {
-		if _, err := os.Stat(l.Bin(bin)); err != nil {
-			t.Skipf("no Fabric binaries: %v", err)
-		}
-	}
-	l.Run = t.TempDir()
-	idx, _ := top.IndexerIdentity()
-	for i := range top.Orgs {
-		if top.Orgs[i].Kind == "peer" && top.Orgs[i].Name != idx.Org {
-			top.Orgs[i].Users = 1 // fewer certificates, faster cryptogen
-		}
-	}
-	if err := os.MkdirAll(l.Run, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	l := fabricTestLayout(t)
+	top := fabricTestTopology(t)
 	if err := GenerateCrypto(top, l); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteConfig(top, l); err != nil {
-		t.Fatal(err)
-	}
-	path, err := GenerateChannelBlock(top, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var genesis common.Block
-	if err := proto.Unmarshal(raw, &genesis); err != nil {
-		t.Fatal(err)
-	}
-	if idx, err := lastConfigIndex(&genesis); err != nil || idx != 0 {
+	genesis, cfg := genesisBlock(t, top, l)
+	if idx, err := lastConfigIndex(genesis); err != nil || idx != 0 {
 		t.Errorf("genesis last config %d %v", idx, err)
-	}
-	cfg, ok, err := configOf(&genesis)
-	if err != nil || !ok {
-		t.Fatalf("genesis config: %v %v", ok, err)
 	}
 
 	c := NewCrypto(top, l)
@@ -1016,7 +858,7 @@ func TestCRLUpdate_GenesisBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedKeys(delta); got != "[Values] /Channel/Application/"+op.MSPID+"/MSP" {
+	if got := sortedKeys(delta); got != "[Value]  /Channel/Application/"+op.MSPID+"/MSP" {
 		t.Errorf("delta %s", got)
 	}
 	admins := cfg.ChannelGroup.Groups["Application"].Groups[op.MSPID].Policies["Admins"]
@@ -1051,7 +893,7 @@ func TestCRLUpdate_GenesisBlock(t *testing.T) {
 	ledger := newFakeLedger(t, cfg, 3)
 	for i, node := range top.Orderers() {
 		// the topology is this test's own copy: its orderers move to free ports
-		node.Port = serveTLSOrderer(t, c, node, &fakeOrderer{t: t, l: ledger, unavailable: i == 0})
+		node.Port = serveOrdererTLS(t, c, node, &fakeOrderer{t: t, l: ledger, unavailable: i == 0})
 	}
 	var out bytes.Buffer
 	n := &Net{T: top, L: l, Out: &out}
@@ -1067,32 +909,4 @@ func TestCRLUpdate_GenesisBlock(t *testing.T) {
 		t.Errorf("ledger revocation list %q", fc.RevocationList)
 	}
 	t.Logf("UpdateOrgCRL said:\n%s", out.String())
-}
-
-// serveTLSOrderer serves f on a free loopback port with node's TLS pair, requiring client
-// certificates from the network's TLS CAs as the orderers do, and returns the port.
-func serveTLSOrderer(t *testing.T, c Crypto, node *Node, f *fakeOrderer) int {
-	t.Helper()
-	cert, key := c.NodeTLS(node)
-	pair, err := tls.LoadX509KeyPair(cert, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	for _, ca := range c.AllTLSCAs() {
-		raw, err := os.ReadFile(ca)
-		if err != nil || !pool.AppendCertsFromPEM(raw) {
-			t.Fatalf("TLS CA %s: %v", ca, err)
-		}
-	}
-	lis, err := net.Listen("tcp", node.Host+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(&tls.Config{Certificates: []tls.Certificate{pair},
-		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MinVersion: tls.VersionTLS12})))
-	orderer.RegisterAtomicBroadcastServer(srv, f)
-	go srv.Serve(lis)
-	t.Cleanup(srv.Stop)
-	return lis.Addr().(*net.TCPAddr).Port
 }
