@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"os"
@@ -198,6 +199,7 @@ func TestIdentity_PdlCABadInput(t *testing.T) {
 		{"unknown org", []string{"list", "--org", "Nowhere"}, pdlca.ExitUsage, "NO_CA"},
 		{"another org's registrar", []string{"register", "--org", "SourceUnit", "--id", strings.ToLower(nettest.ID("w")), "--participant", "su-x",
 			"--registrar", "registrar", "--registrar-secret", registrarSecret(t, "Operator")}, pdlca.ExitRefused, "AUTHENTICATION_FAILED"},
+		{"gencrl by another org's registrar", []string{"gencrl", "--org", "SourceUnit", "--registrar", "registrar", "--registrar-secret", registrarSecret(t, "Operator")}, pdlca.ExitRefused, "AUTHENTICATION_FAILED"},
 		{"wrong secret", []string{"enroll", "--org", "SourceUnit", "--id", "nobody.here", "--secret", "x", "--profile", strings.ToLower(nettest.ID("w"))}, pdlca.ExitRefused, "AUTHENTICATION_FAILED"},
 		{"not enrolled", []string{"reenroll", "--org", "SourceUnit", "--profile", "never-enrolled"}, pdlca.ExitUsage, "NOT_ENROLLED"},
 		{"bad reason", []string{"revoke", "--org", "SourceUnit", "--id", "x.y", "--reason", "because"}, pdlca.ExitUsage, "BAD_REASON"},
@@ -225,6 +227,29 @@ func TestIdentity_PdlCABadInput(t *testing.T) {
 	if code, _, stderr := pdlCA(t, "list", "--info", path); code != pdlca.ExitNetwork || !strings.Contains(stderr, "CA_UNREACHABLE") {
 		t.Fatalf("unreachable CA: exit %d %q, want %d CA_UNREACHABLE", code, stderr, pdlca.ExitNetwork)
 	}
+}
+
+// crlNames reports whether the PEM CRL at path revokes the certificate of the hex serial.
+func crlNames(t *testing.T, path, serial string) bool {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := pem.Decode(raw)
+	if b == nil {
+		t.Fatalf("%s: not PEM", path)
+	}
+	l, err := x509.ParseRevocationList(b.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.RevokedCertificateEntries {
+		if strings.EqualFold(e.SerialNumber.Text(16), strings.TrimLeft(serial, "0")) {
+			return true
+		}
+	}
+	return false
 }
 
 // peerProfile is p aimed at one peer's gateway instead of its org's.
@@ -282,6 +307,20 @@ func TestIdentity_RevokedPersonRefusedByEveryPeerAndTheExplorer(t *testing.T) {
 	code, out, stderr := pdlCA(t, "revoke", "--org", "SourceUnit", "--id", leaver.User, "--reason", "cessationofoperation", "--json")
 	if code != 0 {
 		t.Fatalf("pdl-ca revoke: exit %d %s%s", code, out, stderr)
+	}
+	var revoked struct {
+		Serials []string
+		CRL     string
+	}
+	if err := json.Unmarshal([]byte(out), &revoked); err != nil || len(revoked.Serials) == 0 {
+		t.Fatalf("pdl-ca revoke output %q: %v", out, err)
+	}
+	// gencrl renews the CA's list: it names the revoked certificate too
+	if code, gout, gerr := pdlCA(t, "gencrl", "--org", "SourceUnit", "--json"); code != 0 {
+		t.Fatalf("pdl-ca gencrl: exit %d %s%s", code, gout, gerr)
+	}
+	if !crlNames(t, revoked.CRL, revoked.Serials[0]) {
+		t.Fatalf("the generated CRL %s does not name serial %s", revoked.CRL, revoked.Serials[0])
 	}
 	block, err := n.ApplyCRL(ctx, n.T.Org("SourceUnit"))
 	if err != nil {

@@ -63,9 +63,10 @@ func (nopLogger) Errorln(...any)            {}
 
 // session is one SDK instance with its own credential and key stores.
 type session struct {
-	sdk  *fabsdk.FabricSDK
-	org  string
-	temp string // a store to remove at close
+	sdk   *fabsdk.FabricSDK
+	org   string
+	store string // the credential and key stores' directory
+	temp  string // a store to remove at close
 }
 
 func (s *session) close() {
@@ -116,7 +117,7 @@ func (c *CA) open(store string) (*session, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	return &session{sdk: sdk, org: org}, nil
+	return &session{sdk: sdk, org: org, store: store}, nil
 }
 
 // wrap turns an SDK error into pdl-ca's error family: the CA's refusals (its responses

@@ -1,5 +1,5 @@
 // Command pdl-ca manages the people of one organization with its fabric-ca-server
-// (fabric-sdk-go's msp client): register, enroll, reenroll, revoke, list. It is a binary
+// (fabric-sdk-go's msp client): register, enroll, reenroll, revoke, gencrl, list. It is a binary
 // of its own because fabric-sdk-go cannot share one with fabric-gateway (pdl).
 //
 // Exit codes as pdl's: 0 ok, 1 refused by the CA, 2 bad usage (nothing sent), 3 the CA
@@ -31,6 +31,7 @@ usage: pdl-ca <command> --org ORG [flags]
   reenroll  --profile NAME       到期前更新证书 / renew the person's certificates
   revoke    --id ID --reason R    吊销并生成 CRL / revoke every certificate, write the CRL
             (then: pdlnet crl ORG, so that peers refuse it)
+  gencrl                          生成当前 CRL / write the CA's current CRL (renew it before it ends in a year)
   list                            列出已登记人员 / list registered people
 
 common flags: --org ORG (Bureau, Operator, SourceUnit) or --info FILE (.run/ca/<org>/ca.json),
@@ -96,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	switch cmd {
-	case "register", "enroll", "reenroll", "revoke", "list":
+	case "register", "enroll", "reenroll", "revoke", "gencrl", "list":
 	default:
 		return usageErr("UNKNOWN_COMMAND", "未知命令 "+cmd, "unknown command "+cmd+" (pdl-ca --help)")
 	}
@@ -178,6 +179,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		out = r
 		if !*asJSON {
 			fmt.Fprintf(stdout, "revoked %s: serials %s\nCRL %s\nnext: pdlnet crl %s (peers refuse the certificate from that config block on)\n", *id, strings.Join(r.Serials, ", "), r.CRL, inf.Org)
+			return ca.ExitOK
+		}
+	case "gencrl":
+		path, err := c.GenCRL()
+		if err != nil {
+			return fail(err)
+		}
+		out = map[string]any{"ok": true, "crl": path}
+		if !*asJSON {
+			fmt.Fprintf(stdout, "CRL %s\nnext: pdlnet crl %s\n", path, inf.Org)
 			return ca.ExitOK
 		}
 	case "list":
