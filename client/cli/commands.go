@@ -297,7 +297,7 @@ func Execute(ctx context.Context, a *App, args []string) int {
 	if err != nil {
 		a.Output = outputFlag(args, a.Output)
 	}
-	if err != nil && ExitCode(err) == ExitUsage {
+	if err != nil && ExitCode(err) == ExitUsage && !errors.As(err, new(*childExit)) {
 		var ue *UsageError
 		if !errors.As(err, &ue) {
 			err = &UsageError{Msg: err.Error(), Code: model.CodeUsage}

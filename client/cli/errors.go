@@ -90,7 +90,10 @@ func ExitCode(err error) int {
 	var pe *fs.PathError
 	var cd *logs.ContentDiffersError
 	var aa *logs.AlreadyAnchoredError
+	var ce *childExit
 	switch {
+	case errors.As(err, &ce):
+		return ce.code
 	case errors.As(err, &ue):
 		return ExitUsage
 	case errors.As(err, &re):
@@ -210,8 +213,8 @@ func labelledValues(limit string, lang model.Lang) string {
 
 // Report prints err for a person (text) or a program (-o json|yaml), on w (stderr).
 func Report(a *App, w io.Writer, err error) {
-	if err == nil {
-		return
+	if err == nil || errors.As(err, new(*childExit)) {
+		return // a child process (pdl-ca) reported it already
 	}
 	a.resolveLang()
 	f := failureOf(err, a.Lang)

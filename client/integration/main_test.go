@@ -39,11 +39,14 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	cmd := exec.Command("go", "build", "-o", pdlBin, "./client/cmd/pdl")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build pdl: %v\n%s", err, out)
-		os.Exit(1)
+	// pdl-ca beside pdl, as make puts both into .bin: pdl identity ... runs it
+	for bin, pkg := range map[string]string{pdlBin: "./client/cmd/pdl", filepath.Join(dir, "pdl-ca"): "./client/cmd/pdl-ca"} {
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", pkg, err, out)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

@@ -83,6 +83,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(&ca.Error{Code: ca.ExitUsage, Key: key, Msg: zh + " / " + en})
 	}
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return ca.ExitOK
+		}
 		return usageErr("BAD_FLAG", "参数错误", err.Error()+" (pdl-ca --help)")
 	}
 	if fs.NArg() > 0 {
