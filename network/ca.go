@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -114,11 +113,9 @@ func lowSSignature(certPEM []byte) (bool, error) {
 	if !ok {
 		return false, errors.New("not an ECDSA certificate")
 	}
-	half := new(big.Int).Rsh(curveOrder(pub.Curve), 1)
+	half := new(big.Int).Rsh(pub.Curve.Params().N, 1)
 	return sig.S.Cmp(half) <= 0, nil
 }
-
-func curveOrder(c elliptic.Curve) *big.Int { return c.Params().N }
 
 // caServerConfig renders one CA instance's fabric-ca-server configuration. The server
 // config (withServer) also carries the listener, TLS, operations endpoint and the
@@ -311,24 +308,7 @@ func (n *Net) ApplyCRL(ctx context.Context, o *Org) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ops, err := NewOps(n.T, n.L)
-	if err != nil {
-		return block, err
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for _, p := range n.T.Peers() {
-		for ops.Status(p).Height <= block {
-			if time.Now().After(deadline) {
-				return block, fmt.Errorf("%s has not committed config block %d after 60 s", p.ID(), block)
-			}
-			select {
-			case <-ctx.Done():
-				return block, ctx.Err()
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
-	}
-	return block, nil
+	return block, n.waitPeersPast(ctx, n.T.Peers(), block)
 }
 
 // Expiring is a certificate of the run directory that ends soon.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +28,7 @@ func NewOrgSpec(t *Topology, name, role string) (Org, []Identity, error) {
 	if t.Org(name) != nil {
 		return Org{}, nil, fmt.Errorf("org %s exists already", name)
 	}
-	if !slicesContains(model.Role("").Values(), role) || role == string(model.RoleBureau) {
+	if !slices.Contains(model.Role("").Values(), role) || role == string(model.RoleBureau) {
 		return Org{}, nil, fmt.Errorf("role %q: one of operator, source_unit, partner, regulator, exchange", role)
 	}
 	maxListen, maxOps, maxProfile := 0, 0, 0
@@ -54,15 +55,6 @@ func NewOrgSpec(t *Topology, name, role string) (Org, []Identity, error) {
 	lower := strings.ToLower(name)
 	ids := []Identity{{Profile: lower, Org: name, User: "User1", Role: role}}
 	return o, ids, nil
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // orgYAML renders an org and its identities as the topology file writes them.
@@ -249,19 +241,9 @@ func (n *Net) joinNewPeer(ctx context.Context, o *Org) error {
 	if err := n.startAll(ctx, nodes); err != nil {
 		return err
 	}
-	block := filepath.Join(n.L.Run, "channel", n.T.Channel+".block")
 	for _, p := range nodes {
-		var out []byte
-		var err error
-		for attempt := 0; attempt < 20; attempt++ {
-			if out, err = runPeer(n.L, AdminEnv(n.T, n.L, p), "channel", "join", "-b", block); err == nil || strings.Contains(string(out), "already exists") {
-				err = nil
-				break
-			}
-			time.Sleep(500 * time.Millisecond)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: join: %w\n%s", p.ID(), err, out)
+		if err := n.joinPeer(p); err != nil {
+			return err
 		}
 	}
 	ops, err := NewOps(n.T, n.L)
@@ -356,7 +338,7 @@ func (n *Net) RemoveOrg(ctx context.Context, topologyPath, name string) error {
 		return fmt.Errorf("%s is not a peer org of the topology", name)
 	case o.Name == n.T.BureauOrg().Name:
 		return fmt.Errorf("%s is the bureau's org: it cannot leave its own ledger", name)
-	case slicesContains(n.T.Chaincode.CommercialOrgs, o.Name):
+	case slices.Contains(n.T.Chaincode.CommercialOrgs, o.Name):
 		return fmt.Errorf("%s holds the commercial collection (chaincode.commercialOrgs): take it out of that list and upgrade the chaincode first", name)
 	case len(n.T.PeerOrgs()) <= 2:
 		return fmt.Errorf("the channel needs at least two peer orgs")

@@ -305,21 +305,26 @@ func (n *Net) WaitForLeader(ctx context.Context, timeout time.Duration) error {
 	}
 }
 
-func (n *Net) joinPeers(ctx context.Context) error {
+// joinPeer joins a started peer to the channel with the genesis block (a peer that has
+// joined already counts as joined); it retries while the peer is still coming up.
+func (n *Net) joinPeer(p *Node) error {
 	block := filepath.Join(n.L.Run, "channel", n.T.Channel+".block")
-	for _, p := range n.T.Peers() {
-		var err error
-		var out []byte
-		for attempt := 0; attempt < 20; attempt++ {
-			out, err = runPeer(n.L, AdminEnv(n.T, n.L, p), "channel", "join", "-b", block)
-			if err == nil || strings.Contains(string(out), "already exists") {
-				err = nil
-				break
-			}
-			time.Sleep(500 * time.Millisecond)
+	var err error
+	var out []byte
+	for attempt := 0; attempt < 20; attempt++ {
+		out, err = runPeer(n.L, AdminEnv(n.T, n.L, p), "channel", "join", "-b", block)
+		if err == nil || strings.Contains(string(out), "already exists") {
+			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.ID(), err)
+		time.Sleep(500 * time.Millisecond)
+	}
+	return fmt.Errorf("%s: join: %w\n%s", p.ID(), err, out)
+}
+
+func (n *Net) joinPeers(ctx context.Context) error {
+	for _, p := range n.T.Peers() {
+		if err := n.joinPeer(p); err != nil {
+			return err
 		}
 	}
 	// Wait until every peer has the genesis block.

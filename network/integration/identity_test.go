@@ -5,7 +5,6 @@ package integration
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -266,18 +265,7 @@ func peerProfile(t *testing.T, p *client.Profile, peer string) *client.Profile {
 // explorerAs calls the explorer with p's certificate and returns the status code.
 func explorerAs(t *testing.T, p *client.Profile, path string) int {
 	t.Helper()
-	pair, err := tls.LoadX509KeyPair(p.Cert, p.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := os.ReadFile(filepath.Join(nettest.Net(t).L.Run, "explorer", "tls", "ca.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca)
-	hc := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}}}}
-	resp, err := hc.Get(p.Explorer + path)
+	resp, err := nettest.ExplorerHTTPAs(t, p).Get(p.Explorer + path)
 	if err != nil {
 		t.Fatalf("explorer %s: %v", path, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/pdledger/pdledger/client"
 )
 
 // ExplorerHTTP is an HTTP client that calls the running explorer as profile (mutual TLS
@@ -19,6 +21,14 @@ func ExplorerHTTP(t testing.TB, profile string) (*http.Client, string) {
 	if !ok {
 		t.Fatalf("no profile %q", profile)
 	}
+	return ExplorerHTTPAs(t, p), p.Explorer
+}
+
+// ExplorerHTTPAs is an HTTP client that calls the running explorer with p's certificate
+// (a profile of the topology or one enrolled with pdl-ca).
+func ExplorerHTTPAs(t testing.TB, p *client.Profile) *http.Client {
+	t.Helper()
+	n := Net(t)
 	pair, err := tls.LoadX509KeyPair(p.Cert, p.Key)
 	if err != nil {
 		t.Fatal(err)
@@ -30,5 +40,5 @@ func ExplorerHTTP(t testing.TB, profile string) (*http.Client, string) {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}}}
-	return &http.Client{Timeout: 30 * time.Second, Transport: tr}, p.Explorer
+	return &http.Client{Timeout: 30 * time.Second, Transport: tr}
 }
