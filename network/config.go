@@ -9,7 +9,7 @@ import (
 )
 
 // configtx renders configtxgen's input: one application channel created through the
-// channel participation API (no system channel), three peer orgs with anchor peers so the
+// channel participation API (no system channel), the peer orgs with anchor peers so the
 // gateway can discover and collect endorsements across orgs, and an etcdraft orderer.
 func (t *Topology) configtx(c Crypto) string {
 	var b strings.Builder

@@ -428,6 +428,21 @@ func fabricTestTopology(t *testing.T) *Topology {
 	return top
 }
 
+// threeOrgTopology is fabricTestTopology without the Exchange org: the org tests count
+// majorities over three orgs becoming four (and four becoming three), the smallest case
+// in which a majority is not everyone.
+func threeOrgTopology(t *testing.T) *Topology {
+	t.Helper()
+	top := fabricTestTopology(t)
+	top.Orgs = slices.DeleteFunc(top.Orgs, func(o Org) bool { return o.Name == "Exchange" })
+	top.Identities = slices.DeleteFunc(top.Identities, func(i Identity) bool { return i.Org == "Exchange" })
+	top.Chaincode.CommercialOrgs = slices.DeleteFunc(top.Chaincode.CommercialOrgs, func(o string) bool { return o == "Exchange" })
+	if err := top.validate(); err != nil {
+		t.Fatal(err)
+	}
+	return top
+}
+
 // genesisBlock writes the configtx of top (whose crypto material is generated) and
 // returns the channel's genesis block made by configtxgen, and its config.
 func genesisBlock(t *testing.T, top *Topology, l Layout) (*common.Block, *common.Config) {

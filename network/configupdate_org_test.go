@@ -236,11 +236,11 @@ func TestChannelSigningOrgs(t *testing.T) {
 // project's topology (three peer orgs), and the crypto material of that topology plus a
 // fourth peer org, Operator2, that is not in the channel.
 type orgTestEnv struct {
-	top3, top4 *Topology // without and with Operator2
-	l          Layout
-	c          Crypto // of top4
-	genesis    *common.Config
-	newOrg     *Org // Operator2, in top4
+	before, after *Topology // without and with Operator2
+	l             Layout
+	c             Crypto // of after
+	genesis       *common.Config
+	newOrg        *Org // Operator2, in after
 }
 
 // newOrgTestEnv builds the environment in a temporary directory; it skips the test
@@ -248,18 +248,18 @@ type orgTestEnv struct {
 func newOrgTestEnv(t *testing.T) *orgTestEnv {
 	t.Helper()
 	l := fabricTestLayout(t)
-	e := &orgTestEnv{top3: fabricTestTopology(t), top4: fabricTestTopology(t), l: l}
-	e.top4.Orgs = append(e.top4.Orgs, Org{Name: "Operator2", MSPID: "Operator2MSP", Kind: "peer", Users: 1,
+	e := &orgTestEnv{before: threeOrgTopology(t), after: threeOrgTopology(t), l: l}
+	e.after.Orgs = append(e.after.Orgs, Org{Name: "Operator2", MSPID: "Operator2MSP", Kind: "peer", Users: 1,
 		Nodes: []Node{{Name: "peer0", Port: 10051, ChaincodePort: 10052, OpsPort: 9452, CCaaSPort: 10059}}})
-	if err := e.top4.validate(); err != nil { // also points the nodes at their (moved) orgs
+	if err := e.after.validate(); err != nil { // also points the nodes at their (moved) orgs
 		t.Fatal(err)
 	}
-	e.newOrg = e.top4.Org("Operator2")
-	e.c = NewCrypto(e.top4, l)
-	if err := GenerateCrypto(e.top4, l); err != nil {
+	e.newOrg = e.after.Org("Operator2")
+	e.c = NewCrypto(e.after, l)
+	if err := GenerateCrypto(e.after, l); err != nil {
 		t.Fatal(err)
 	}
-	_, e.genesis = genesisBlock(t, e.top3, l)
+	_, e.genesis = genesisBlock(t, e.before, l)
 	return e
 }
 
@@ -278,7 +278,7 @@ func (e *orgTestEnv) addUpdate(t *testing.T, cfg *common.Config, org *Org) (*com
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := computeConfigUpdate(e.top4.Channel, cfg, updated)
+	u, err := computeConfigUpdate(e.after.Channel, cfg, updated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +292,7 @@ func (e *orgTestEnv) removeUpdate(t *testing.T, cfg *common.Config, name, mspID 
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := computeConfigUpdate(e.top4.Channel, cfg, updated)
+	u, err := computeConfigUpdate(e.after.Channel, cfg, updated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,13 +305,13 @@ func (e *orgTestEnv) signed(t *testing.T, u *common.ConfigUpdate, orgs ...string
 	t.Helper()
 	var list []*Org
 	for _, o := range orgs {
-		list = append(list, e.top4.Org(o))
+		list = append(list, e.after.Org(o))
 	}
 	signers, err := loadAdminSigners(e.c, list)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, err := configUpdateEnvelope(u, e.top4.Channel, signers, signers[0])
+	env, err := configUpdateEnvelope(u, e.after.Channel, signers, signers[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func (e *orgTestEnv) signed(t *testing.T, u *common.ConfigUpdate, orgs ...string
 func TestOrgMSP_AsConfigtxgen(t *testing.T) {
 	e := newOrgTestEnv(t)
 	app := e.genesis.ChannelGroup.Groups["Application"]
-	for _, o := range e.top3.PeerOrgs() {
+	for _, o := range e.before.PeerOrgs() {
 		grp := app.Groups[o.MSPID]
 		if grp == nil {
 			t.Fatalf("genesis has no group %s: %s", o.MSPID, sortedKeys(app.Groups))
@@ -357,7 +357,7 @@ func TestOrgMSP_AsConfigtxgen(t *testing.T) {
 			t.Errorf("%s anchor peers differ from configtxgen's (%v)", o.MSPID, err)
 		}
 	}
-	su := e.top3.Org("SourceUnit")
+	su := e.before.Org("SourceUnit")
 	mspValue, _ := verifyingMSPValue(e.c.OrgMSP(su), su.MSPID)
 	anchors, _ := anchorPeersValue(su)
 	made, err := newOrgGroup(app.Groups["OperatorMSP"], "OperatorMSP", su.MSPID, mspValue, anchors)
@@ -595,13 +595,13 @@ func TestAddRemoveOrg_FakeOrderers(t *testing.T) {
 	e := newOrgTestEnv(t)
 	ledger := newFakeLedger(t, e.genesis, 2)
 	var servers []*orgFakeOrderer
-	for i, node := range e.top4.Orderers() {
+	for i, node := range e.after.Orderers() {
 		f := &orgFakeOrderer{fakeOrderer: &fakeOrderer{t: t, l: ledger, unavailable: i == 0}}
 		servers = append(servers, f)
 		node.Port = serveOrdererTLS(t, e.c, node, f) // the topology is this test's own copy
 	}
 	var out bytes.Buffer
-	n := &Net{T: e.top4, L: e.l, Out: &out}
+	n := &Net{T: e.after, L: e.l, Out: &out}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -643,12 +643,12 @@ func TestAddRemoveOrg_FakeOrderers(t *testing.T) {
 	}
 
 	// a minority's update: every orderer refuses it (the first has no leader)
-	c := NewCrypto(e.top4, e.l)
-	signers, err := loadAdminSigners(c, []*Org{e.top4.Org("Bureau")})
+	c := NewCrypto(e.after, e.l)
+	signers, err := loadAdminSigners(c, []*Org{e.after.Org("Bureau")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	oc := newOrdererClient(e.top4, c, e.top4.Org("Bureau"), signers[0])
+	oc := newOrdererClient(e.after, c, e.after.Org("Bureau"), signers[0])
 	ch := orgChange{what: "add Operator2MSP", exclude: "Operator2MSP",
 		change: func(cfg *common.Config) (*common.Config, error) {
 			mspValue, _ := verifyingMSPValue(c.OrgMSP(e.newOrg), "Operator2MSP")

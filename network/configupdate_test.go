@@ -332,7 +332,7 @@ func TestConfigSigningOrgs_Majority(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"Bureau": "Bureau Operator", "Operator": "Bureau Operator", "SourceUnit": "Bureau SourceUnit"}
+	want := map[string]string{"Bureau": "Bureau Operator SourceUnit", "Operator": "Bureau Operator SourceUnit", "SourceUnit": "Bureau Operator SourceUnit", "Exchange": "Bureau Operator Exchange"}
 	for _, org := range top.PeerOrgs() {
 		got, err := ConfigSigningOrgs(top, org)
 		if err != nil {

@@ -25,14 +25,14 @@ func TestOrgAdd_TopologyFileDescribesTheResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := o.Nodes[0]
-	if n.Port != 10051 || n.ChaincodePort != 10052 || n.CCaaSPort != 10059 || o.CA.Port != 10054 || n.OpsPort != 9452 || o.CA.OpsPort != 9453 || n.ProfilePort != 9549 {
+	if n.Port != 11051 || n.ChaincodePort != 11052 || n.CCaaSPort != 11059 || o.CA.Port != 11054 || n.OpsPort != 9454 || o.CA.OpsPort != 9455 || n.ProfilePort != 9550 {
 		t.Fatalf("ports %+v CA %+v", n, o.CA)
 	}
 	got, err := AddOrgToTopologyFile(path, o, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.PeerOrgs()) != 4 || got.Org("Operator2") == nil || got.Org("Operator2").MSPID != "Operator2MSP" || strings.Join(got.PeerMSPIDs(), ",") == strings.Join(top.PeerMSPIDs(), ",") {
+	if len(got.PeerOrgs()) != 5 || got.Org("Operator2") == nil || got.Org("Operator2").MSPID != "Operator2MSP" || strings.Join(got.PeerMSPIDs(), ",") == strings.Join(top.PeerMSPIDs(), ",") {
 		t.Fatalf("orgs after add: %v", got.PeerMSPIDs())
 	}
 	if _, ok := (&Net{T: got, L: Layout{Run: "/run"}}).Profiles()["operator2"]; !ok {

@@ -1,5 +1,5 @@
 // Package network defines and runs the PDLedger Fabric network as native processes:
-// three Raft orderers and one peer per org (Bureau, Operator, SourceUnit), chaincode as a
+// three Raft orderers and one peer per org (Bureau, Operator, SourceUnit, Exchange), chaincode as a
 // service with one chaincode server per org, all endpoints on TLS with client
 // authentication. The definition is data (topology.yaml); everything else is derived.
 package network

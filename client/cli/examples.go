@@ -51,10 +51,10 @@ const (
 var functionExamples = map[string][]example{
 	// participants
 	"Participant:Register":  {ok("-p bureau participant register --id ex-op-01 --role 运营机构 --name 深圳市示例数据运营有限公司 --uscc 91440300MA5K7EX01L --msp-id OperatorMSP")},
-	"Participant:Bootstrap": {refuses("-p bureau-admin participant bootstrap --id bureau --name 深圳市龙华区政务服务数据管理局 --uscc 11440309MB2C90412W --orgs BureauMSP,OperatorMSP,SourceUnitMSP", model.CodeIDReused)},
+	"Participant:Bootstrap": {refuses("-p bureau-admin participant bootstrap --id bureau --name 深圳市龙华区政务服务数据管理局 --uscc 11440309MB2C90412W --orgs BureauMSP,OperatorMSP,SourceUnitMSP,ExchangeMSP", model.CodeIDReused)},
 	"Participant:BindIdentity": {needs("-p bureau participant bind-identity -f docs/examples/participant-bind-identity.yaml",
 		"证书的主体、签发者和公钥摘要（pdl -p <身份> participant who-am-i 可见）", "the certificate's subject, issuer and key digest (pdl -p <profile> participant who-am-i shows them)")},
-	"Participant:SetOrgs": {refuses("-p bureau-admin participant set-orgs --orgs BureauMSP,OperatorMSP,SourceUnitMSP --reason 核对通道组织", model.CodeAlreadyExists)},
+	"Participant:SetOrgs": {refuses("-p bureau-admin participant set-orgs --orgs BureauMSP,OperatorMSP,SourceUnitMSP,ExchangeMSP --reason 核对通道组织", model.CodeAlreadyExists)},
 	"Participant:UnbindIdentity": {needs("-p bureau participant unbind-identity --identity-key "+exEvidence+" --reason 离岗",
 		"一个已绑定身份的身份键（participant who-am-i 的 identityKey）", "the identity key of a bound identity (identityKey in participant who-am-i)")},
 	"Participant:SetKey":    {needs("-p bureau participant set-key --participant pt-zhixie --sm2-public-key "+exSM2Key, "由参与方自己或实施机构登记密钥，视政策配置而定", "who may register a key depends on the profile (the participant itself or the bureau)")},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 )
 
@@ -12,12 +13,17 @@ import (
 // that bind a district of Guangdong (004 Art. 20, 23, 24, 26).
 func (l *Loader) partySteps() ([]Step, error) {
 	var steps []Step
-	bind := func(at int, participant, profile string) error {
+	// A participant's org is its identity's: the topology decides which org each
+	// profile's certificate comes from (the exchange has its own since it runs a peer).
+	identityOf := func(profile string) (model.CertIdentity, error) {
 		p, err := client.LoadProfile(filepath.Join(l.env.ProfilesDir, profile+".json"))
 		if err != nil {
-			return err
+			return model.CertIdentity{}, err
 		}
-		ident, err := client.IdentityOf(p)
+		return client.IdentityOf(p)
+	}
+	bind := func(at int, participant, profile string) error {
+		ident, err := identityOf(profile)
 		if err != nil {
 			return err
 		}
@@ -36,10 +42,14 @@ func (l *Loader) partySteps() ([]Step, error) {
 		if err != nil {
 			return nil, err
 		}
+		ident, err := identityOf(o.Profile)
+		if err != nil {
+			return nil, err
+		}
 		steps = append(steps, Step{At: Day("2026-09-01", 10+i), Profile: "bureau-admin", Fn: "Participant:Register",
 			Note: "register " + o.Name,
 			Req: map[string]any{"id": o.ID, "role": o.Role, "name": o.Name, "uscc": USCC(o.Body),
-				"mspId": mspOfRole(o.Role), "sm2PublicKey": key.Public().EncodeHex()}})
+				"mspId": ident.MSPID, "sm2PublicKey": key.Public().EncodeHex()}})
 		if err := bind(20+i, o.ID, o.Profile); err != nil {
 			return nil, err
 		}
@@ -65,16 +75,6 @@ func (l *Loader) partySteps() ([]Step, error) {
 				"patch": provincialPatch}},
 	)
 	return steps, nil
-}
-
-func mspOfRole(role string) string {
-	switch role {
-	case "operator", "partner":
-		return "OperatorMSP"
-	case "source_unit":
-		return "SourceUnitMSP"
-	}
-	return "BureauMSP"
 }
 
 const gd = "广东省公共数据资源授权运营管理办法（征求意见稿）"

@@ -34,7 +34,7 @@ usage: pdl-ca <command> --org ORG [flags]
   gencrl                          生成当前 CRL / write the CA's current CRL (renew it before it ends in a year)
   list                            列出已登记人员 / list registered people
 
-common flags: --org ORG (Bureau, Operator, SourceUnit) or --info FILE (.run/ca/<org>/ca.json),
+common flags: --org ORG (a peer org of the topology: Bureau, Operator, SourceUnit, Exchange) or --info FILE (.run/ca/<org>/ca.json),
               --registrar ID --registrar-secret S (another registrar than the org's), --json
 `
 
