@@ -22,9 +22,10 @@ import (
 var portKey = regexp.MustCompile(`\b((?:port|adminPort|opsPort|profilePort|chaincodePort|ccaasPort|metricsPort): )(\d+)`)
 
 // secondNetwork starts a network of its own beside the main one: the default topology
-// with every port moved by offset, its own run directory, stopped when the test ends.
-// It returns the network and a function running pdlnet against it.
-func secondNetwork(t *testing.T, offset int) (*network.Net, string, func(args ...string) string) {
+// with every port moved by offset (then rewritten by edit, if any), its own run
+// directory, stopped when the test ends. It returns the network and a function running
+// pdlnet against it.
+func secondNetwork(t *testing.T, offset int, edit ...func(topology string) string) (*network.Net, string, func(args ...string) string) {
 	t.Helper()
 	main := nettest.Net(t)
 	dir := t.TempDir()
@@ -37,6 +38,9 @@ func secondNetwork(t *testing.T, offset int) (*network.Net, string, func(args ..
 		p, _ := strconv.Atoi(g[2])
 		return g[1] + strconv.Itoa(p+offset)
 	})
+	for _, e := range edit {
+		shifted = e(shifted)
+	}
 	topo := filepath.Join(dir, "topology.yaml")
 	if err := os.WriteFile(topo, []byte(shifted), 0o644); err != nil {
 		t.Fatal(err)
@@ -65,7 +69,7 @@ func secondNetwork(t *testing.T, offset int) (*network.Net, string, func(args ..
 		cmd.Env = append(os.Environ(), "PDL_RUN="+run, "PDL_TOPOLOGY="+topo, "PDL_ROOT="+main.L.Root, "PDL_HOME="+filepath.Dir(main.L.FabHome))
 		if t.Failed() {
 			// keep the second network's logs where the failure message says
-			ev := filepath.Join(main.L.EvidenceDir(), "orgadd-"+time.Now().UTC().Format("20060102T150405"))
+			ev := filepath.Join(main.L.EvidenceDir(), strings.ToLower(strings.TrimPrefix(strings.SplitN(t.Name(), "_", 2)[0], "Test"))+"-"+time.Now().UTC().Format("20060102T150405"))
 			_ = os.MkdirAll(ev, 0o755)
 			_ = exec.Command("cp", "-r", filepath.Join(run, "logs"), topo, ev).Run()
 			t.Logf("the second network's logs: %s", ev)
@@ -119,9 +123,9 @@ func connectTo(t *testing.T, n *network.Net, profile string) *client.Client {
 }
 
 // A second operator organization joins a running network (pdlnet org add): its peer
-// endorses and it files its own records, and with four orgs (MAJORITY is three) the
+// endorses and it files its own records, and with five orgs (MAJORITY is three) the
 // ledger keeps accepting writes while any one org's peer is down. Then it leaves (pdlnet
-// org remove): its records stay readable, its identities act no more, and the three
+// org remove): its records stay readable, its identities act no more, and the four
 // remaining orgs keep writing.
 func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	ctx := context.Background()
@@ -143,7 +147,7 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	if err := bureau.Evaluate(ctx, "Participant:Config", nil, &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(cfg.Orgs, ",") != "BureauMSP,Operator2MSP,OperatorMSP,SourceUnitMSP" {
+	if strings.Join(cfg.Orgs, ",") != "BureauMSP,ExchangeMSP,Operator2MSP,OperatorMSP,SourceUnitMSP" {
 		t.Fatalf("ledger orgs %v", cfg.Orgs)
 	}
 	if _, err := bureau.Submit(ctx, "Profile:Set", map[string]any{"id": nettest.ID("profile"), "preset": "longhua", "reason": "第二网络：适用龙华区实施方案"}); err != nil {
@@ -209,7 +213,7 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	if err := bureau.Evaluate(ctx, "Participant:Config", nil, &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(cfg.Orgs, ",") != "BureauMSP,OperatorMSP,SourceUnitMSP" {
+	if strings.Join(cfg.Orgs, ",") != "BureauMSP,ExchangeMSP,OperatorMSP,SourceUnitMSP" {
 		t.Fatalf("ledger orgs after remove %v", cfg.Orgs)
 	}
 	var stream model.LogStream

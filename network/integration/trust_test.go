@@ -243,16 +243,16 @@ func TestTrust_OperationsFunctionsGuarded(t *testing.T) {
 	}
 }
 
-// TestTrust_TwoOrgsCannotForgeTheBureau: the operator's and the source units' peers
-// together — a majority — endorse a bureau transition: a creation (Participant:Register)
+// TestTrust_MajorityWithoutTheBureauCannotForgeIt: the operator's, the source units' and
+// the exchange's peers together — a majority, three of four — endorse a bureau transition: a creation (Participant:Register)
 // and an update (Participant:SetStatus). Both are invalidated at commit
 // (ENDORSEMENT_POLICY_FAILURE) and the ledger is unchanged; with the bureau among the
 // endorsers both commit.
-func TestTrust_TwoOrgsCannotForgeTheBureau(t *testing.T) {
+func TestTrust_MajorityWithoutTheBureauCannotForgeIt(t *testing.T) {
 	ctx := context.Background()
 	bureau := nettest.Client(t, "bureau")
-	without := client.EndorsedBy(ctx, "OperatorMSP", "SourceUnitMSP")
-	with := client.EndorsedBy(ctx, "BureauMSP", "SourceUnitMSP")
+	without := client.EndorsedBy(ctx, "OperatorMSP", "SourceUnitMSP", "ExchangeMSP")
+	with := client.EndorsedBy(ctx, "BureauMSP", "SourceUnitMSP", "ExchangeMSP")
 	register := func(id string) model.RegisterParticipantRequest {
 		return model.RegisterParticipantRequest{Request: model.Request{ID: id}, Role: model.RolePartner, Name: "背书测试 " + id, USCC: nettest.USCC(), MSPID: "OperatorMSP"}
 	}
@@ -260,7 +260,7 @@ func TestTrust_TwoOrgsCannotForgeTheBureau(t *testing.T) {
 		t.Helper()
 		var ne *client.NetworkError
 		if !errors.As(err, &ne) || ne.Code.String() != "ENDORSEMENT_POLICY_FAILURE" {
-			t.Fatalf("%s endorsed by Operator and SourceUnit only: %v, want ENDORSEMENT_POLICY_FAILURE at commit", what, err)
+			t.Fatalf("%s endorsed by Operator, SourceUnit and Exchange only: %v, want ENDORSEMENT_POLICY_FAILURE at commit", what, err)
 		}
 	}
 	forged := nettest.ID("forged")
@@ -286,7 +286,7 @@ func TestTrust_TwoOrgsCannotForgeTheBureau(t *testing.T) {
 
 // TestTrust_BureauDownOperatorFilingsContinue: with the bureau's peer down, an operator
 // filing that touches no bureau-owned key (opening a log stream under its authorization)
-// still commits — endorsed by the operator and the source units.
+// still commits — endorsed by the operator, the source units and the exchange.
 func TestTrust_BureauDownOperatorFilingsContinue(t *testing.T) {
 	n := nettest.Net(t)
 	ctx := context.Background()
@@ -305,7 +305,7 @@ func TestTrust_BureauDownOperatorFilingsContinue(t *testing.T) {
 	}()
 	nettest.Kill(t, victim)
 	op := nettest.Client(t, "operator")
-	res, err := op.Submit(client.EndorsedBy(ctx, "OperatorMSP", "SourceUnitMSP"), "Logs:Open", map[string]any{"id": nettest.ID("lhs"), "logKind": "processing", "authorizationId": "lh-auth-2026"})
+	res, err := op.Submit(client.EndorsedBy(ctx, "OperatorMSP", "SourceUnitMSP", "ExchangeMSP"), "Logs:Open", map[string]any{"id": nettest.ID("lhs"), "logKind": "processing", "authorizationId": "lh-auth-2026"})
 	if err != nil {
 		t.Fatalf("an operator filing with the bureau's peer down: %v", err)
 	}
