@@ -243,7 +243,7 @@ func (n *Net) StartCA(o *Org) error {
 		return err
 	}
 	dir := n.L.CADir(o)
-	if _, err := StartProc(n.L, name, n.L.Bin("fabric-ca-server"), []string{"start", "--home", dir, "--config", filepath.Join(dir, "fabric-ca-server-config.yaml")}, nil); err != nil {
+	if _, err := StartProcIn(n.L, o.Netns, name, n.L.Bin("fabric-ca-server"), []string{"start", "--home", dir, "--config", filepath.Join(dir, "fabric-ca-server-config.yaml")}, nil); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(30 * time.Second)

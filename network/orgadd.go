@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -158,7 +159,8 @@ func (n *Net) AddOrg(ctx context.Context, topologyPath, name, role string) error
 	if err != nil {
 		return err
 	}
-	if busy := WaitPortsFree([]string{spec.Nodes[0].Addr(), fmt.Sprintf("%s:%d", n.T.Host, spec.CA.Port)}, 0); len(busy) > 0 {
+	host := cmp.Or(spec.Nodes[0].Host, n.T.Host) // the topology's default until it is loaded again
+	if busy := WaitPortsFree([]string{fmt.Sprintf("%s:%d", host, spec.Nodes[0].Port), fmt.Sprintf("%s:%d", host, spec.CA.Port)}, 0); len(busy) > 0 {
 		return fmt.Errorf("ports for %s are in use: %s", name, strings.Join(busy, ", "))
 	}
 	t, err := AddOrgToTopologyFile(topologyPath, spec, ids)

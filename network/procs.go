@@ -24,6 +24,25 @@ type Proc struct {
 // StartProc starts a detached process (own session, so it outlives `make up`) with its
 // output appended to the run directory's log, and records its pid.
 func StartProc(l Layout, name, exe string, args, env []string) (*Proc, error) {
+	return StartProcIn(l, "", name, exe, args, env)
+}
+
+// StartProcIn is StartProc inside the Linux network namespace netns ("": the caller's),
+// through `ip netns exec`, which enters it and execs exe in place: the recorded pid is
+// exe's. It returns once the pid runs exe, so Alive never sees the launcher.
+func StartProcIn(l Layout, netns, name, exe string, args, env []string) (*Proc, error) {
+	prog := exe
+	if netns != "" {
+		if _, err := os.Stat(filepath.Join("/run/netns", netns)); err != nil {
+			return nil, fmt.Errorf("start %s: network namespace %q (its org's netns in the topology) does not exist; create it with ip netns add, or remove netns from the topology", name, netns)
+		}
+		ip, err := exec.LookPath("ip")
+		if err != nil {
+			return nil, fmt.Errorf("start %s in network namespace %q: %w", name, netns, err)
+		}
+		args = append([]string{"netns", "exec", netns, exe}, args...)
+		exe = ip
+	}
 	for _, d := range []string{filepath.Dir(l.LogFile(name)), filepath.Dir(l.PidFile(name))} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
@@ -44,14 +63,39 @@ func StartProc(l Layout, name, exe string, args, env []string) (*Proc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &Proc{Name: name, Pid: cmd.Process.Pid, Exe: exe}
+	p := &Proc{Name: name, Pid: cmd.Process.Pid, Exe: prog}
+	exited := make(chan struct{})
 	// Reap the child if we are still around when it exits; a detached child of an exited
 	// parent is reaped by init.
-	go func() { _ = cmd.Wait() }()
+	go func() { _ = cmd.Wait(); close(exited) }()
+	if netns != "" {
+		if err := waitExec(p, exited); err != nil {
+			return nil, fmt.Errorf("start %s in network namespace %q: %w (see %s)", name, netns, err, l.LogFile(name))
+		}
+	}
 	if err := os.WriteFile(l.PidFile(name), []byte(fmt.Sprintf("%d %s\n", p.Pid, exe)), 0o644); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// waitExec waits until p's pid runs p.Exe (ip netns exec has exec'd it).
+func waitExec(p *Proc, exited <-chan struct{}) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		select {
+		case <-exited:
+			return errors.New("ip netns exec exited")
+		default:
+		}
+		if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", p.Pid)); err == nil && filepath.Base(strings.TrimSuffix(exe, " (deleted)")) == filepath.Base(p.Exe) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("ip netns exec did not exec the program within 5s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // baseEnv keeps only what a node needs from the caller's environment, so a stray

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -88,6 +89,8 @@ type Raft struct {
 	SnapshotIntervalSize string `yaml:"snapshotIntervalSize"`
 }
 
+var netnsName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,14}$`)
+
 // Org is an orderer or peer organization.
 type Org struct {
 	Name  string `yaml:"name"`
@@ -100,6 +103,10 @@ type Org struct {
 	TimeWindow string `yaml:"timeWindow"`
 	// CA: the org's fabric-ca-server for person identities (peer orgs; nil: none).
 	CA *CA `yaml:"ca"`
+	// Netns: the Linux network namespace the org's processes (nodes, chaincode server,
+	// CA) run in, so one machine can stand in for one host per org (the multi-host test);
+	// "" (a real deployment): the namespace pdlnet runs in.
+	Netns string `yaml:"netns"`
 }
 
 // Node is one orderer or peer process (plus, for peers, its org's chaincode server).
@@ -221,6 +228,9 @@ func (t *Topology) validate() error {
 	orderers := 0
 	for i := range t.Orgs {
 		o := &t.Orgs[i]
+		if o.Netns != "" && !netnsName.MatchString(o.Netns) {
+			return fmt.Errorf("org %s: netns %q: lower-case letters, digits and '-', at most 15 characters", o.Name, o.Netns)
+		}
 		if o.Kind != "orderer" && o.Kind != "peer" {
 			return fmt.Errorf("org %s: kind %q must be orderer or peer", o.Name, o.Kind)
 		}

@@ -174,10 +174,10 @@ func (n *Net) StartNode(node *Node) error {
 		return err
 	}
 	if node.IsOrderer() {
-		_, err := StartProc(n.L, node.ID(), n.L.Bin("orderer"), nil, append(OrdererEnv(n.T, n.L, node), profile...))
+		_, err := StartProcIn(n.L, node.Org().Netns, node.ID(), n.L.Bin("orderer"), nil, append(OrdererEnv(n.T, n.L, node), profile...))
 		return err
 	}
-	_, err = StartProc(n.L, node.ID(), n.L.Bin("peer"), []string{"node", "start"}, append(PeerEnv(n.T, n.L, node), profile...))
+	_, err = StartProcIn(n.L, node.Org().Netns, node.ID(), n.L.Bin("peer"), []string{"node", "start"}, append(PeerEnv(n.T, n.L, node), profile...))
 	return err
 }
 
@@ -433,7 +433,7 @@ func (n *Net) StartCCaaS(org *Org, st *State) error {
 	if err != nil {
 		return err
 	}
-	if _, err := StartProc(n.L, name, st.Binary, nil, env); err != nil {
+	if _, err := StartProcIn(n.L, org.Netns, name, st.Binary, nil, env); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(20 * time.Second)
