@@ -242,8 +242,11 @@ func (n *Net) StartCA(o *Org) error {
 	if err := n.WriteCA(o); err != nil {
 		return err
 	}
-	dir := n.L.CADir(o)
-	if _, err := StartProcIn(n.L, o.Netns, name, n.L.Bin("fabric-ca-server"), []string{"start", "--home", dir, "--config", filepath.Join(dir, "fabric-ca-server-config.yaml")}, nil); err != nil {
+	c, err := n.ProcessCommand(name)
+	if err != nil {
+		return err
+	}
+	if _, err := StartProcIn(n.L, c.Netns, c.Name, c.Exe, c.Args, c.Env); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(30 * time.Second)

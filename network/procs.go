@@ -73,7 +73,7 @@ func StartProcIn(l Layout, netns, name, exe string, args, env []string) (*Proc, 
 			return nil, fmt.Errorf("start %s in network namespace %q: %w (see %s)", name, netns, err, l.LogFile(name))
 		}
 	}
-	if err := os.WriteFile(l.PidFile(name), []byte(fmt.Sprintf("%d %s\n", p.Pid, exe)), 0o644); err != nil {
+	if err := os.WriteFile(l.PidFile(name), []byte(fmt.Sprintf("%d %s\n", p.Pid, p.Exe)), 0o644); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -173,11 +173,11 @@ func (n *Net) StartNode(node *Node) error {
 	if err != nil {
 		return err
 	}
-	if node.IsOrderer() {
-		_, err := StartProcIn(n.L, node.Org().Netns, node.ID(), n.L.Bin("orderer"), nil, append(OrdererEnv(n.T, n.L, node), profile...))
+	c, err := n.ProcessCommand(node.ID())
+	if err != nil {
 		return err
 	}
-	_, err = StartProcIn(n.L, node.Org().Netns, node.ID(), n.L.Bin("peer"), []string{"node", "start"}, append(PeerEnv(n.T, n.L, node), profile...))
+	_, err = StartProcIn(n.L, c.Netns, c.Name, c.Exe, c.Args, append(c.Env, profile...))
 	return err
 }
 

@@ -16,6 +16,7 @@
 //	                          add a peer org to the running network (CA, crypto, channel config update, peer, chaincode, ledger org list) and to the topology file
 //	pdlnet org remove NAME    take a peer org out of the channel (its records stay) and out of the topology file
 //	pdlnet crl ORG            put ORG's CA revocation list (pdl-ca revoke) into the channel config and wait until every peer has it
+//	pdlnet unit NAME          print a systemd unit running process NAME (node id, ccaas.<org>, ca.<org>) on its org's own host (docs/deploy.md)
 //	pdlnet supervise          the supervisor loop (started by up)
 //	pdlnet summary            print endpoints, identities and logs
 package main
@@ -59,7 +60,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|org add NAME --role R|org remove NAME|crl ORG|supervise|summary")
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|org add NAME --role R|org remove NAME|crl ORG|unit NAME|supervise|summary")
 }
 
 func caOrgNames(n *network.Net) []string {
@@ -208,6 +209,16 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 			return errors.New("usage: pdlnet bench on|off")
 		}
 		return n.SetBench(ctx, args[0] == "on")
+	case "unit":
+		if len(args) != 1 {
+			return errors.New("usage: pdlnet unit NAME (a node id such as peer0.bureau, ccaas.<org> or ca.<org>)")
+		}
+		c, err := n.ProcessCommand(args[0])
+		if err != nil {
+			return err
+		}
+		fmt.Print(network.SystemdUnit(c, n.L.Run))
+		return nil
 	case "smoke":
 		res, err := n.Smoke(ctx)
 		for _, r := range res {
