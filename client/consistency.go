@@ -82,6 +82,33 @@ type heights struct {
 	mu   sync.Mutex
 	orgs []string          // channel peer orgs (MSP ids), sorted
 	h    map[string]uint64 // MSP id → ledger height last seen
+	// down: MSP id → until when its peer counts as unreachable without asking again. A
+	// peer cut off the network does not answer at all, so each probe costs the whole
+	// probe timeout; without this every call of a session paid it while one org was away.
+	down map[string]time.Time
+}
+
+// downFor is how long an org whose peer did not answer a height probe is left out of
+// read-your-writes choices before it is asked again.
+const downFor = 15 * time.Second
+
+func (c *Client) recentlyDown(msp string) bool {
+	c.hts.mu.Lock()
+	defer c.hts.mu.Unlock()
+	return time.Now().Before(c.hts.down[msp])
+}
+
+func (c *Client) setDown(msp string, down bool) {
+	c.hts.mu.Lock()
+	defer c.hts.mu.Unlock()
+	if !down {
+		delete(c.hts.down, msp)
+		return
+	}
+	if c.hts.down == nil {
+		c.hts.down = map[string]time.Time{}
+	}
+	c.hts.down[msp] = time.Now().Add(downFor)
 }
 
 func (c *Client) known(msp string) uint64 {
@@ -135,9 +162,12 @@ func (c *Client) channelOrgs(ctx context.Context) ([]string, error) {
 // gateway to that org). The peer answers only after the block it reports is committed to
 // its state database, so height > n means block n's writes are readable there.
 func (c *Client) peerHeight(ctx context.Context, msp string) (uint64, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	raw, err := c.qscc.EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(c.Profile.Channel), client.WithEndorsingOrganizations(msp))
+	raw, err := c.qscc.EvaluateWithContext(pctx, "GetChainInfo", client.WithArguments(c.Profile.Channel), client.WithEndorsingOrganizations(msp))
+	if ctx.Err() == nil { // the caller giving up says nothing about the peer
+		c.setDown(msp, err != nil)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -176,6 +206,10 @@ func (c *Client) awaitOrgs(ctx context.Context, need uint64, orgs []string) ([]s
 		var behind, ahead []string
 		for _, org := range orgs {
 			if unreachable[org] {
+				continue
+			}
+			if c.recentlyDown(org) {
+				unreachable[org] = true
 				continue
 			}
 			if c.known(org) > need {

@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestSession_ObserveKeepsTheHighestBlock: concurrent observations leave the highest
@@ -53,5 +55,31 @@ func TestSession_RequiredBlock(t *testing.T) {
 	}
 	if n, ok := off.required(AfterBlock(ctx, 5)); !ok || n != 5 {
 		t.Fatalf("without a session, AfterBlock(5): %d %v", n, ok)
+	}
+}
+
+// TestSession_UnreachableOrgNotAskedAgainAtOnce: an org whose peer just failed a height
+// probe is left out of the next read-your-writes choices without another probe (a peer
+// cut off the network costs the whole probe timeout each time), and asked again later.
+func TestSession_UnreachableOrgNotAskedAgainAtOnce(t *testing.T) {
+	c := &Client{session: NewSession(), opts: options{consistencyWait: time.Second}}
+	c.session.Observe(10)
+	c.learn("BureauMSP", 11)
+	c.learn("OperatorMSP", 11)
+	c.learn("ExchangeMSP", 11)
+	c.setDown("SourceUnitMSP", true)
+	// c has no gateway: a probe of SourceUnitMSP would panic
+	got, err := c.awaitOrgs(context.Background(), 10, []string{"BureauMSP", "ExchangeMSP", "OperatorMSP", "SourceUnitMSP"})
+	if err != nil || strings.Join(got, ",") != "BureauMSP,ExchangeMSP,OperatorMSP" {
+		t.Fatalf("pinned %v, %v; want the three reachable orgs", got, err)
+	}
+	c.setDown("SourceUnitMSP", false)
+	if c.recentlyDown("SourceUnitMSP") {
+		t.Fatal("an org that answered again still counts as down")
+	}
+	c.setDown("OperatorMSP", true)
+	c.hts.down["OperatorMSP"] = time.Now().Add(-time.Millisecond) // its time is up
+	if c.recentlyDown("OperatorMSP") {
+		t.Fatal("an org is left out past downFor")
 	}
 }
