@@ -80,6 +80,11 @@ func (n *Net) bootstrapAndSnapshot(ctx context.Context) error {
 	if err := n.WriteProfiles(); err != nil {
 		return err
 	}
+	return n.bootstrap(ctx)
+}
+
+// bootstrap registers the bureau on n's channel (once) and waits for Raft snapshots.
+func (n *Net) bootstrap(ctx context.Context) error {
 	admin, err := n.Connect(ctx, "bureau-admin")
 	if err != nil {
 		return err

@@ -32,6 +32,8 @@ type State struct {
 	Ready      bool              `json:"ready"`
 	// Bench: the chaincode servers run with System:BenchPut enabled (pdlnet bench on).
 	Bench bool `json:"bench,omitempty"`
+	// Channels added to the running network (pdlnet channel add): name → policy preset.
+	Channels map[string]string `json:"channels,omitempty"`
 }
 
 func (n *Net) statePath() string { return filepath.Join(n.L.Run, "state.json") }

@@ -23,6 +23,8 @@ import (
 // connection.
 type App struct {
 	Profile string
+	// Channel overrides the profile's channel (-C, $PDL_CHANNEL): one jurisdiction's ledger.
+	Channel string
 	Output  string
 	Timeout time.Duration
 	Quiet   bool
@@ -187,6 +189,7 @@ error; 3 network error (retry with the same --id); 4 local file or state error. 
 	}
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.Profile, "profile", "p", "", a.tr("身份配置的名称或文件（默认 $PDL_PROFILE）", "identity profile name or file (default $PDL_PROFILE)"))
+	pf.StringVarP(&a.Channel, "channel", "C", os.Getenv("PDL_CHANNEL"), a.tr("通道（辖区账本）；默认身份配置中的通道（pdlnet channel list 列出全部）", "channel (one jurisdiction's ledger); default the profile's (pdlnet channel list shows them)"))
 	pf.StringVarP(&a.Output, "output", "o", "table", a.tr("输出格式：table|json|yaml（出错时错误也按此格式输出到标准错误）", "output format: table|json|yaml (errors too, on stderr)"))
 	pf.DurationVar(&a.Timeout, "timeout", 2*time.Minute, a.tr("命令的总超时", "overall timeout of the command"))
 	pf.BoolVarP(&a.Quiet, "quiet", "q", false, a.tr("不显示进度和重试信息", "no progress or retry messages"))

@@ -126,6 +126,7 @@ func TestExecute_ExitCodesEndToEnd(t *testing.T) {
 		{[]string{"-p", "operator", "logs", "prove", "--stream", "s"}, ExitUsage, []string{"index"}, nil},
 		{[]string{"-p", "operator", "logs", "prove", "--stream", "s", "--index", "3"}, ExitLocal, []string{"LOCAL_STATE", "looked in", filepath.Join(dir, "logs")}, nil},
 		{[]string{"-p", "operator", "resource", "list", "-o", "xml"}, ExitUsage, []string{"INPUT_BAD_ENUM"}, nil},
+		{[]string{"-p", "operator", "-C", "Luohu", "resource", "list"}, ExitUsage, []string{"channel name", "\"Luohu\""}, nil},
 		{[]string{"-p", "operator", "resource", "register", "-f", filepath.Join(dir, "missing.json")}, ExitLocal, []string{"LOCAL_STATE"}, nil},
 	}
 	for _, c := range cases {

@@ -40,6 +40,13 @@ func profileNames(dir string) []string {
 func (a *App) loadProfile(name string) (*client.Profile, error) {
 	p, err := client.LoadProfile(name)
 	if err == nil {
+		if a.Channel != "" {
+			if !model.ChannelName.MatchString(a.Channel) {
+				return nil, &UsageError{Msg: a.tr("通道名 %q 无效：小写字母开头，只含小写字母、数字和 -", "channel name %q is not valid: a lower-case letter, then lower-case letters, digits or '-'", a.Channel),
+					Code: model.CodeUsage, Field: "channel"}
+			}
+			p.Channel = a.Channel
+		}
 		return p, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) && !strings.Contains(err.Error(), "not found") {

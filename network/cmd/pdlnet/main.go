@@ -16,6 +16,9 @@
 //	                          add a peer org to the running network (CA, crypto, channel config update, peer, chaincode, ledger org list) and to the topology file
 //	pdlnet org remove NAME    take a peer org out of the channel (its records stay) and out of the topology file
 //	pdlnet crl ORG            put ORG's CA revocation list (pdl-ca revoke) into the channel config and wait until every peer has it
+//	pdlnet channel add NAME --preset P
+//	                          one more jurisdiction's channel on the running network (same orgs and chaincode, its own ledger and policy profile)
+//	pdlnet channel list       the network's channels and their presets
 //	pdlnet unit NAME          print a systemd unit running process NAME (node id, ccaas.<org>, ca.<org>) on its org's own host (docs/deploy.md)
 //	pdlnet supervise          the supervisor loop (started by up)
 //	pdlnet summary            print endpoints, identities and logs
@@ -60,7 +63,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|org add NAME --role R|org remove NAME|crl ORG|unit NAME|supervise|summary")
+	fmt.Fprintln(os.Stderr, "usage: pdlnet up|down|status|ready|smoke|bench on|off|evidence|deploy [-upgrade]|kill NODE [-9]|start NODE|hold NODE|release NODE|org add NAME --role R|org remove NAME|crl ORG|channel add NAME --preset P|channel list|unit NAME|supervise|summary")
 }
 
 func caOrgNames(n *network.Net) []string {
@@ -209,6 +212,42 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 			return errors.New("usage: pdlnet bench on|off")
 		}
 		return n.SetBench(ctx, args[0] == "on")
+	case "channel":
+		if len(args) >= 1 && args[0] == "list" {
+			st, err := n.LoadState()
+			if err != nil || st == nil {
+				return errors.New("network is not up")
+			}
+			chs, err := n.Channels()
+			if err != nil {
+				return err
+			}
+			for _, c := range chs {
+				preset := st.Channels[c]
+				if c == n.T.Channel {
+					preset = "(set by make up / the demo)"
+				}
+				fmt.Printf("%-20s %s\n", c, preset)
+			}
+			return nil
+		}
+		if len(args) < 2 || args[0] != "add" {
+			return errors.New("usage: pdlnet channel add NAME --preset P | pdlnet channel list")
+		}
+		fs := flag.NewFlagSet("channel add", flag.ContinueOnError)
+		preset := fs.String("preset", "", "policy preset of the jurisdiction: futian, guangdong, longhua, luohu, qinhuangdao")
+		if err := fs.Parse(args[2:]); err != nil {
+			return err
+		}
+		if *preset == "" {
+			return errors.New("channel add: --preset is required (futian, guangdong, longhua, luohu, qinhuangdao)")
+		}
+		start := time.Now()
+		if err := n.AddChannel(ctx, args[1], *preset); err != nil {
+			return err
+		}
+		fmt.Printf("channel %s added in %.1fs with preset %s; pdl -C %s acts on it\n", args[1], time.Since(start).Seconds(), *preset, args[1])
+		return nil
 	case "unit":
 		if len(args) != 1 {
 			return errors.New("usage: pdlnet unit NAME (a node id such as peer0.bureau, ccaas.<org> or ca.<org>)")
