@@ -1,0 +1,194 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/chaincode/policy"
+	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/network"
+	"github.com/pdledger/pdledger/network/nettest"
+)
+
+// jurisdiction is one channel of the seeds network with the parties a scenario needs:
+// the bureau, two operators, and a source unit whose catalogued resource can be
+// authorized.
+type jurisdiction struct {
+	ch       string
+	bureau   *client.Client
+	ops      [2]string // operator participant ids
+	resource string
+	mode     model.AuthMode // the one the channel's profile authorizes in ("": either)
+}
+
+// setUpJurisdiction registers the parties on channel ch and catalogues one resource (the
+// source unit's bound staff registers it, the bureau proposes it, the unit agrees).
+func setUpJurisdiction(t *testing.T, ctx context.Context, n *network.Net, ch string) *jurisdiction {
+	t.Helper()
+	c := n.OnChannel(ch)
+	conn := func(profile string) *client.Client {
+		cl, err := c.Connect(ctx, profile, client.WithSession(client.NewSession()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cl.Close() })
+		return cl
+	}
+	j := &jurisdiction{ch: ch, bureau: conn("bureau-admin")}
+	var rec model.ProfileRecord
+	if err := j.bureau.Evaluate(ctx, "Profile:Get", nil, &rec); err != nil {
+		t.Fatalf("%s: profile: %v", ch, err)
+	}
+	var prof policy.Profile
+	if err := json.Unmarshal(rec.Profile, &prof); err != nil {
+		t.Fatalf("%s: profile: %v", ch, err)
+	}
+	if m, ok := prof.Authorization.Mode.Get(); ok {
+		j.mode = model.AuthMode(m)
+	}
+	for i := range j.ops {
+		j.ops[i] = register(t, ctx, j.bureau, model.RoleOperator, "OperatorMSP").ID
+	}
+	su := register(t, ctx, j.bureau, model.RoleSourceUnit, "SourceUnitMSP")
+	req, err := client.BindRequest(c.Profiles()["sourceunit-user1"], su.ID, nettest.ID("bind"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.bureau.Submit(ctx, "Participant:BindIdentity", req); err != nil {
+		t.Fatalf("%s: bind the source unit's staff: %v", ch, err)
+	}
+	staff := conn("sourceunit-user1")
+	j.resource = nettest.ID("res")
+	for _, s := range []struct {
+		c   *client.Client
+		fn  string
+		req map[string]any
+	}{
+		{staff, "Resource:Register", map[string]any{"id": j.resource, "name": "企业登记信息", "summary": "辖区企业登记基本信息", "dataItems": []string{"名称", "统一社会信用代码"},
+			"dataType": "结构化", "openness": "conditional", "grade": 1, "domain": "市场监管", "coverage": "全辖区", "updateFrequency": "monthly"}},
+		{j.bureau, "Resource:ProposeCatalogue", map[string]any{"id": nettest.ID("prop"), "resource": j.resource}},
+		{staff, "Resource:AnswerCatalogue", map[string]any{"id": nettest.ID("ans"), "resource": j.resource, "agreed": true}},
+	} {
+		if _, err := s.c.Submit(ctx, s.fn, s.req); err != nil {
+			t.Fatalf("%s: %s: %v", ch, s.fn, err)
+		}
+	}
+	return j
+}
+
+// authorize publicizes a candidate authorization of operator i for termMonths.
+func (j *jurisdiction) authorize(ctx context.Context, i, termMonths int) (*model.Authorization, error) {
+	req := model.CreateAuthorizationRequest{Request: model.Request{ID: nettest.ID("auth")},
+		Operator: j.ops[i], Mode: model.ModeWhole, ResourceIDs: []string{j.resource}, TermMonths: termMonths,
+		AgreementDigest: strings.Repeat("ab", 32)}
+	if j.mode == model.ModePerScenario {
+		req.Mode, req.Scenarios = j.mode, []string{"企业信用评估"}
+	}
+	res, err := j.bureau.Submit(ctx, "Authorization:Create", req)
+	if err != nil {
+		return nil, err
+	}
+	var a model.Authorization
+	return &a, res.Decode(&a)
+}
+
+// Each seed's rules decide on a live ledger: one network, one channel per jurisdiction
+// (pdlnet channel add with its preset), the same requests on each, and each channel
+// answers by its own policy text. Every refusal is checked by its rule code.
+func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	n, _, pdlnet := secondNetwork(t, 5000)
+	first := connectTo(t, n, "bureau-admin")
+	if _, err := first.Submit(ctx, "Profile:Set", map[string]any{"id": nettest.ID("profile"), "preset": "longhua", "reason": "龙华区通道"}); err != nil {
+		t.Fatalf("set the first channel's profile: %v", err)
+	}
+	chans := map[string]string{n.T.Channel: "longhua"}
+	for _, p := range []string{"luohu", "futian", "qinhuangdao", "guangdong"} {
+		t.Log(lastLine(pdlnet("channel", "add", p, "--preset", p)))
+		chans[p] = p
+	}
+	j := map[string]*jurisdiction{}
+	for ch, preset := range chans {
+		j[preset] = setUpJurisdiction(t, ctx, n, ch)
+	}
+
+	// 《罗湖区公共数据资源授权运营实施方案（试行）》六（一）and《福田區公共數據授權運營暫行管理辦法》
+	// 第十三条: two years; 《秦皇岛市…实施方案》三（一）3: three years; Guangdong 第二十二条（二）
+	// and Longhua: up to five.
+	t.Run("TermOfThirtyMonths", func(t *testing.T) {
+		for preset, allowed := range map[string]bool{"luohu": false, "futian": false, "qinhuangdao": true, "guangdong": true, "longhua": true} {
+			_, err := j[preset].authorize(ctx, 0, 30)
+			t.Logf("%-12s 30 months: %s", preset, outcome(err))
+			switch {
+			case allowed && err != nil:
+				t.Errorf("%s: a 30-month term refused: %v", preset, err)
+			case !allowed && model.CodeOf(err) != model.RuleAuthTermMax.Code:
+				t.Errorf("%s: a 30-month term: %v, want %s", preset, err, model.RuleAuthTermMax.Code)
+			case !allowed:
+				if _, err := j[preset].authorize(ctx, 0, 24); err != nil {
+					t.Errorf("%s: the two-year term its text sets: %v", preset, err)
+				}
+			}
+		}
+	})
+
+	// 《秦皇岛市…实施方案》三（一）2: the whole scope goes to one operator; elsewhere a
+	// second operator may hold a live authorization beside the first.
+	t.Run("SecondOperatorWhileTheFirstIsLive", func(t *testing.T) {
+		for preset, allowed := range map[string]bool{"qinhuangdao": false, "guangdong": true, "luohu": true} {
+			_, err := j[preset].authorize(ctx, 1, 24)
+			t.Logf("%-12s second operator: %s", preset, outcome(err))
+			switch {
+			case allowed && err != nil:
+				t.Errorf("%s: a second operator refused: %v", preset, err)
+			case !allowed && model.CodeOf(err) != model.RuleAuthConcurrent.Code:
+				t.Errorf("%s: a second operator: %v, want %s", preset, err, model.RuleAuthConcurrent.Code)
+			}
+		}
+	})
+
+	// 《广东省公共数据资源授权运营管理办法（征求意见稿）》第二十条（四）: the candidate is
+	// publicized for at least five days before the agreement is signed.
+	t.Run("SigningBeforeTheFiveDayPublicity", func(t *testing.T) {
+		a, err := j["guangdong"].authorize(ctx, 1, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := time.Now().In(model.CST)
+		day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, model.CST)
+		if want := day.AddDate(0, 0, 6); !a.PublicityEnds.Equal(want) {
+			t.Errorf("guangdong publicity ends %s, want %s (five full days after today)", a.PublicityEnds.In(model.CST), want)
+		}
+		_, err = j["guangdong"].bureau.Submit(ctx, "Authorization:Sign", map[string]any{"id": nettest.ID("sign"), "authorization": a.ID})
+		if model.CodeOf(err) != model.RuleAuthPublicity.Code {
+			t.Errorf("signing on the day of publication: %v, want %s", err, model.RuleAuthPublicity.Code)
+		}
+		// Luohu's text sets no candidate publicity: its candidate may be signed at once
+		// (the refusal, if any, is not the publicity's).
+		b, err := j["luohu"].authorize(ctx, 1, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !b.PublicityEnds.Equal(b.PublicityStart) {
+			t.Errorf("luohu publicity %s..%s, want none", b.PublicityStart, b.PublicityEnds)
+		}
+		_, err = j["luohu"].bureau.Submit(ctx, "Authorization:Sign", map[string]any{"id": nettest.ID("sign"), "authorization": b.ID})
+		if model.CodeOf(err) == model.RuleAuthPublicity.Code {
+			t.Errorf("luohu: %v", err)
+		}
+	})
+}
+
+func outcome(err error) string {
+	if err == nil {
+		return "allowed"
+	}
+	return "refused " + string(model.CodeOf(err))
+}
