@@ -298,20 +298,37 @@ func (n *Net) startCAs() error {
 	return nil
 }
 
-// ApplyCRL puts the org CA's current CRL (written by pdl-ca revoke) into the channel
-// configuration and waits until every peer has committed that config block, from which
-// on they refuse the revoked certificates. It returns the block's number.
+// ApplyCRL puts the org CA's current CRL (written by pdl-ca revoke) into the
+// configuration of every channel and waits until every peer has committed each config
+// block, from which on they refuse the revoked certificates. It returns the block's
+// number on the first channel.
 func (n *Net) ApplyCRL(ctx context.Context, o *Org) (uint64, error) {
 	path := filepath.Join(n.L.CADir(o), "crl.pem")
 	crl, err := os.ReadFile(path)
 	if err != nil {
 		return 0, fmt.Errorf("%s has no CRL yet (pdl-ca revoke writes it): %w", o.Name, err)
 	}
-	block, err := n.UpdateOrgCRL(ctx, o, [][]byte{crl})
+	// Every channel: a revocation the first channel knows and a jurisdiction's channel
+	// does not would let the person go on acting there.
+	chans, err := n.Channels()
 	if err != nil {
 		return 0, err
 	}
-	return block, n.waitPeersPast(ctx, n.T.Peers(), block)
+	var first uint64
+	for i, ch := range chans {
+		c := n.OnChannel(ch)
+		block, err := c.UpdateOrgCRL(ctx, o, [][]byte{crl})
+		if err != nil {
+			return 0, fmt.Errorf("channel %s: %w", ch, err)
+		}
+		if err := c.waitPeersPast(ctx, c.T.Peers(), block); err != nil {
+			return 0, fmt.Errorf("channel %s: %w", ch, err)
+		}
+		if i == 0 {
+			first = block
+		}
+	}
+	return first, nil
 }
 
 // Expiring is a certificate of the run directory that ends soon.

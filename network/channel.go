@@ -26,18 +26,27 @@ func (n *Net) OnChannel(name string) *Net {
 // own records, its own Raft log (which gets its snapshot before this returns, as the
 // first channel's does: Fabric v2.5.0 orderers restarted without one may deadlock).
 func (n *Net) AddChannel(ctx context.Context, name, preset string) error {
-	if !model.ChannelName.MatchString(name) {
-		return fmt.Errorf("channel name %q: a lower-case letter, then letters, digits or '-', at most 49", name)
-	}
-	if _, err := policy.Preset(preset); err != nil {
-		return err
-	}
 	st, err := n.LoadState()
 	if err != nil {
 		return err
 	}
 	if st == nil || !st.Ready {
 		return fmt.Errorf("the network is not up")
+	}
+	if err := n.addChannel(ctx, st, name, preset); err != nil {
+		return err
+	}
+	return n.SaveState(st)
+}
+
+// addChannel does AddChannel's work for make up (st not saved yet) and pdlnet channel
+// add, and records the channel in st.
+func (n *Net) addChannel(ctx context.Context, st *State, name, preset string) error {
+	if !model.ChannelName.MatchString(name) {
+		return fmt.Errorf("channel name %q: a lower-case letter, then lower-case letters, digits or '-', at most 49", name)
+	}
+	if _, err := policy.Preset(preset); err != nil {
+		return err
 	}
 	if name == n.T.Channel || st.Channels[name] != "" {
 		return fmt.Errorf("channel %s exists already", name)
@@ -51,10 +60,8 @@ func (n *Net) AddChannel(ctx context.Context, name, preset string) error {
 		{"join orderers to channel " + name, func() error { return c.joinOrderers(ctx) }},
 		{"join peers to channel " + name, func() error { return c.joinPeers(ctx) }},
 		{"chaincode definition on channel " + name + " (every org approves, then commit)", func() error {
-			for _, org := range c.T.PeerOrgs() {
-				if err := Approve(c.T, c.L, &org.Nodes[0], st.PackageIDs[org.Name], st.Version, 1); err != nil {
-					return fmt.Errorf("approve for %s: %w", org.Name, err)
-				}
+			if err := c.approveAll(st, st.Version, 1); err != nil {
+				return err
 			}
 			return Commit(c.T, c.L, st.Version, 1)
 		}},
@@ -80,7 +87,7 @@ func (n *Net) AddChannel(ctx context.Context, name, preset string) error {
 		st.Channels = map[string]string{}
 	}
 	st.Channels[name] = preset
-	return n.SaveState(st)
+	return nil
 }
 
 // Channels lists the network's channels: the topology's first, then those added, by name.

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -351,6 +352,18 @@ func writeCollections(t *Topology, l Layout) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// Approvals run at once and each peer CLI reads the file: replace it atomically so
+	// that none reads it half-written.
 	path := filepath.Join(l.ConfigDir(), "collections.json")
-	return path, os.WriteFile(path, raw, 0o644)
+	tmp, err := os.CreateTemp(l.ConfigDir(), "collections-*.json")
+	if err != nil {
+		return "", err
+	}
+	_, werr := tmp.Write(raw)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return path, os.Rename(tmp.Name(), path)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -115,6 +116,11 @@ func insertInSection(file, key, text string) (string, error) {
 	return out + text + strings.Join(lines[end:], ""), nil
 }
 
+// ErrOrgsWithChannels: org add and org remove change the first channel only (its
+// configuration, joins and chaincode definition), so they refuse a network that has
+// jurisdiction channels rather than leave those channels behind.
+var ErrOrgsWithChannels = errors.New("org add/remove with jurisdiction channels is not supported yet")
+
 // AddOrgToTopologyFile writes the org and its identities into the topology file and
 // returns the reloaded topology.
 func AddOrgToTopologyFile(path string, o Org, ids []Identity) (*Topology, error) {
@@ -154,6 +160,8 @@ func AddOrgToTopologyFile(path string, o Org, ids []Identity) (*Topology, error)
 func (n *Net) AddOrg(ctx context.Context, topologyPath, name, role string) error {
 	if st, err := n.LoadState(); err != nil || st == nil || !st.Ready {
 		return fmt.Errorf("the network is not up (state %v, %v)", st, err)
+	} else if len(st.Channels) > 0 {
+		return fmt.Errorf("this network has jurisdiction channels (%s) besides %s: changing its organizations is done on the first channel only so far, which would leave them behind; %w", strings.Join(slices.Sorted(maps.Keys(st.Channels)), ", "), n.T.Channel, ErrOrgsWithChannels)
 	}
 	spec, ids, err := NewOrgSpec(n.T, name, role)
 	if err != nil {
@@ -333,6 +341,8 @@ func removeOrgFromTopologyText(file, name, mspID string) (string, error) {
 func (n *Net) RemoveOrg(ctx context.Context, topologyPath, name string) error {
 	if st, err := n.LoadState(); err != nil || st == nil || !st.Ready {
 		return fmt.Errorf("the network is not up (state %v, %v)", st, err)
+	} else if len(st.Channels) > 0 {
+		return fmt.Errorf("this network has jurisdiction channels (%s) besides %s: changing its organizations is done on the first channel only so far, which would leave them behind; %w", strings.Join(slices.Sorted(maps.Keys(st.Channels)), ", "), n.T.Channel, ErrOrgsWithChannels)
 	}
 	o := n.T.Org(name)
 	switch {

@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/chaincode/policy"
 )
 
 // Topology mirrors network/topology.yaml.
@@ -36,6 +39,17 @@ type Topology struct {
 	// remove). Their guard collections stay in the chaincode definition — Fabric does not
 	// let a collection be dropped, and the markers of their records stay readable.
 	RetiredOrgs []string `yaml:"retiredOrgs"`
+	// Channels are the jurisdictions beyond the first channel, each a ledger of its own
+	// with its own policy preset; make up creates them (pdlnet channel add adds one to a
+	// running network).
+	Channels []JurisdictionChannel `yaml:"channels"`
+}
+
+// JurisdictionChannel is one more jurisdiction's channel: same orgs and chaincode, its
+// own ledger and policy profile.
+type JurisdictionChannel struct {
+	Name   string `yaml:"name"`
+	Preset string `yaml:"preset"`
 }
 
 // Region is where the network's parties are: the country, province and city every
@@ -188,6 +202,19 @@ func (t *Topology) validate() error {
 	case "", "off", "allowed":
 	default:
 		return fmt.Errorf("chaincode.replay: %q, want allowed or off", t.Chaincode.Replay)
+	}
+	seen := map[string]bool{t.Channel: true}
+	for i, c := range t.Channels {
+		if !model.ChannelName.MatchString(c.Name) {
+			return fmt.Errorf("channels[%d]: name %q: a lower-case letter, then lower-case letters, digits or '-', at most 49", i, c.Name)
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("channels[%d]: channel %s named twice (or as the first channel)", i, c.Name)
+		}
+		seen[c.Name] = true
+		if _, err := policy.Preset(c.Preset); err != nil {
+			return fmt.Errorf("channels[%d] (%s): %w", i, c.Name, err)
+		}
 	}
 	for i := range t.Orgs {
 		if w := t.Orgs[i].TimeWindow; w != "" {

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -145,6 +147,14 @@ func (n *Net) Up(ctx context.Context) error {
 		{"wait until every gateway endorses", func() error { return n.WaitReady(ctx, ReadyTimeout) }},
 		{"bootstrap ledger and wait for Raft snapshots", func() error { return n.bootstrapAndSnapshot(ctx) }},
 		{"write client profiles", func() error { return n.WriteProfiles() }},
+		{fmt.Sprintf("channels per jurisdiction (%d)", len(n.T.Channels)), func() error {
+			for _, ch := range n.T.Channels {
+				if err := n.addChannel(ctx, st, ch.Name, ch.Preset); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		{"start supervisor", func() error { return n.StartSupervisor() }},
 	}
 	for _, s := range steps {
@@ -401,24 +411,49 @@ func (n *Net) Deploy(ctx context.Context, st *State, upgrade bool) error {
 	if err := n.SaveState(st); err != nil {
 		return err
 	}
-	var wg sync.WaitGroup
-	errs := make([]error, len(n.T.PeerOrgs()))
-	for i, org := range n.T.PeerOrgs() {
-		wg.Add(1)
-		go func(i int, org *Org) {
-			defer wg.Done()
-			errs[i] = Approve(n.T, n.L, &org.Nodes[0], st.PackageIDs[org.Name], version, seq)
-		}(i, org)
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := n.approveAll(st, version, seq); err != nil {
 		return err
 	}
 	if err := Commit(n.T, n.L, version, seq); err != nil {
 		return err
 	}
 	n.logf("    committed %s version %s sequence %d", n.T.Chaincode.Name, version, seq)
+	// The jurisdiction channels run the same chaincode servers, which now serve the new
+	// package ids only: each channel's definition follows, or its chaincode stops.
+	for _, ch := range slices.Sorted(maps.Keys(st.Channels)) {
+		c := n.OnChannel(ch)
+		cseq, _, err := CommittedSequence(c.T, c.L)
+		if err != nil {
+			return fmt.Errorf("channel %s: %w", ch, err)
+		}
+		cseq++
+		if err := c.approveAll(st, version, cseq); err != nil {
+			return fmt.Errorf("channel %s: %w", ch, err)
+		}
+		if err := Commit(c.T, c.L, version, cseq); err != nil {
+			return fmt.Errorf("channel %s: %w", ch, err)
+		}
+		n.logf("    committed %s version %s sequence %d on channel %s", n.T.Chaincode.Name, version, cseq, ch)
+	}
 	return n.SaveState(st)
+}
+
+// approveAll has every peer org approve the definition on n's channel, all at once (each
+// approval waits for its own block).
+func (n *Net) approveAll(st *State, version string, seq int) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(n.T.PeerOrgs()))
+	for i, org := range n.T.PeerOrgs() {
+		wg.Add(1)
+		go func(i int, org *Org) {
+			defer wg.Done()
+			if err := Approve(n.T, n.L, &org.Nodes[0], st.PackageIDs[org.Name], version, seq); err != nil {
+				errs[i] = fmt.Errorf("approve for %s: %w", org.Name, err)
+			}
+		}(i, org)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // StartCCaaS (re)starts an org's chaincode server with its current package id.

@@ -21,7 +21,7 @@ import (
 // on it, records filed on one channel do not exist on another, and pdl -C acts on it.
 func TestChannels_EachJurisdictionItsOwnLedgerAndProfile(t *testing.T) {
 	ctx := context.Background()
-	n, topo, pdlnet := secondNetwork(t, 5000)
+	n, topo, pdlnet := secondNetwork(t, 5000, withoutChannels)
 	main := connectTo(t, n, "bureau-admin")
 	if _, err := main.Submit(ctx, "Profile:Set", map[string]any{"id": nettest.ID("profile"), "preset": "longhua", "reason": "龙华区通道"}); err != nil {
 		t.Fatalf("set the first channel's profile: %v", err)

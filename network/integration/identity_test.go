@@ -330,6 +330,23 @@ func TestIdentity_RevokedPersonRefusedByEveryPeerAndTheExplorer(t *testing.T) {
 			t.Fatalf("%s evaluates for the revoked person: err = %v, want access denied", peer.ID(), err)
 		}
 	}
+	// and on every jurisdiction's channel (make up created them from the topology)
+	for _, ch := range n.T.Channels {
+		p := *leaver
+		p.Channel = ch.Name
+		c, err := client.Connect(ctx, &p, client.WithSession(client.NewSession()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var who model.WhoAmI
+		if err := c.Evaluate(ctx, "Participant:WhoAmI", nil, &who); err == nil || !strings.Contains(strings.ToLower(err.Error()), "access denied") {
+			t.Fatalf("channel %s evaluates for the revoked person: err = %v, want access denied", ch.Name, err)
+		}
+	}
+	if len(n.T.Channels) == 0 {
+		t.Fatal("the topology names no jurisdiction channels: the revocation is checked on the first channel only")
+	}
 	lc2, err := client.Connect(ctx, leaver, client.WithSession(client.NewSession()))
 	if err != nil {
 		t.Fatal(err)

@@ -136,7 +136,7 @@ func TestMultiHost_EachOrgOnItsOwnHostAndALinkCut(t *testing.T) {
 		orgs = append(orgs, o.Name)
 	}
 	addrs := hostsOnABridge(t, orgs)
-	n, _, _ := secondNetwork(t, 10000, onHosts(addrs))
+	n, _, _ := secondNetwork(t, 10000, withoutChannels, onHosts(addrs))
 
 	// every process of an org runs in its namespace and listens on its address only
 	for i := range n.T.Orgs {

@@ -19,6 +19,15 @@ import (
 	"github.com/pdledger/pdledger/network/nettest"
 )
 
+// jurisdictionChannels is the topology's channels block.
+var jurisdictionChannels = regexp.MustCompile(`(?m)^channels:\n(?:  - .*\n)+`)
+
+// withoutChannels drops the jurisdiction channels from a topology: a second network for
+// a test of something else starts faster without them.
+func withoutChannels(topology string) string {
+	return jurisdictionChannels.ReplaceAllString(topology, "")
+}
+
 var portKey = regexp.MustCompile(`\b((?:port|adminPort|opsPort|profilePort|chaincodePort|ccaasPort|metricsPort): )(\d+)`)
 
 // secondNetwork starts a network of its own beside the main one: the default topology
@@ -129,7 +138,7 @@ func connectTo(t *testing.T, n *network.Net, profile string) *client.Client {
 // remaining orgs keep writing.
 func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	ctx := context.Background()
-	_, topo, pdlnet := secondNetwork(t, 20000)
+	_, topo, pdlnet := secondNetwork(t, 20000, withoutChannels)
 	out := pdlnet("org", "add", "Operator2", "--role", "operator")
 	t.Log(out)
 	top, err := network.LoadTopology(topo)

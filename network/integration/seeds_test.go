@@ -99,7 +99,7 @@ func (j *jurisdiction) authorize(ctx context.Context, i, termMonths int) (*model
 }
 
 // Each seed's rules decide on a live ledger: one network, one channel per jurisdiction
-// (pdlnet channel add with its preset), the same requests on each, and each channel
+// (the default topology's, with its preset), the same requests on each, and each channel
 // answers by its own policy text. Every refusal is checked by its rule code.
 func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -109,10 +109,16 @@ func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
 	if _, err := first.Submit(ctx, "Profile:Set", map[string]any{"id": nettest.ID("profile"), "preset": "longhua", "reason": "龙华区通道"}); err != nil {
 		t.Fatalf("set the first channel's profile: %v", err)
 	}
+	// the default topology's channels, created by pdlnet up as by make up
 	chans := map[string]string{n.T.Channel: "longhua"}
+	for _, c := range n.T.Channels {
+		chans[c.Name] = c.Preset
+	}
+	t.Log(pdlnet("channel", "list"))
 	for _, p := range []string{"luohu", "futian", "qinhuangdao", "guangdong"} {
-		t.Log(lastLine(pdlnet("channel", "add", p, "--preset", p)))
-		chans[p] = p
+		if chans[p] != p {
+			t.Fatalf("the default topology has no channel with preset %s: %v", p, n.T.Channels)
+		}
 	}
 	j := map[string]*jurisdiction{}
 	for ch, preset := range chans {
