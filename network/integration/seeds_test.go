@@ -4,14 +4,18 @@ package integration
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pdledger/pdledger/chaincode/gm"
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/chaincode/policy"
 	"github.com/pdledger/pdledger/client"
+	"github.com/pdledger/pdledger/client/replay"
 	"github.com/pdledger/pdledger/network"
 	"github.com/pdledger/pdledger/network/nettest"
 )
@@ -25,6 +29,10 @@ type jurisdiction struct {
 	ops      [2]string // operator participant ids
 	resource string
 	mode     model.AuthMode // the one the channel's profile authorizes in ("": either)
+	op       *client.Client // acts for ops[0] (the "operator" profile, bound on this channel)
+	opKey    *gm.PrivateKey // ops[0]'s SM2 key, registered with it
+	bureauID string
+	bKey     *gm.PrivateKey // the bureau's SM2 key (make up registered it on every channel)
 }
 
 // setUpJurisdiction registers the parties on channel ch and catalogues one resource (the
@@ -52,8 +60,27 @@ func setUpJurisdiction(t *testing.T, ctx context.Context, n *network.Net, ch str
 	if m, ok := prof.Authorization.Mode.Get(); ok {
 		j.mode = model.AuthMode(m)
 	}
-	for i := range j.ops {
-		j.ops[i] = register(t, ctx, j.bureau, model.RoleOperator, "OperatorMSP").ID
+	var err error
+	if j.opKey, err = gm.GenerateKey(rand.Reader); err != nil {
+		t.Fatal(err)
+	}
+	j.ops[0] = nettest.ID("op")
+	if _, err := j.bureau.Submit(ctx, "Participant:Register", map[string]any{"id": j.ops[0], "role": "operator", "name": "测试运营机构 " + ch,
+		"uscc": nettest.USCC(), "mspId": "OperatorMSP", "sm2PublicKey": j.opKey.Public().EncodeHex()}); err != nil {
+		t.Fatalf("%s: register the operator: %v", ch, err)
+	}
+	j.ops[1] = register(t, ctx, j.bureau, model.RoleOperator, "OperatorMSP").ID
+	breq, err := client.BindRequest(c.Profiles()["operator"], j.ops[0], nettest.ID("bind"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.bureau.Submit(ctx, "Participant:BindIdentity", breq); err != nil {
+		t.Fatalf("%s: bind the operator: %v", ch, err)
+	}
+	j.op = conn("operator")
+	j.bureauID = n.T.Bureau.ID
+	if j.bKey, err = client.LoadSM2Key(client.SM2KeyPath(filepath.Join(n.L.ProfilesDir(), "bureau-admin.json"))); err != nil {
+		t.Fatal(err)
 	}
 	su := register(t, ctx, j.bureau, model.RoleSourceUnit, "SourceUnitMSP")
 	req, err := client.BindRequest(c.Profiles()["sourceunit-user1"], su.ID, nettest.ID("bind"))
@@ -96,6 +123,47 @@ func (j *jurisdiction) authorize(ctx context.Context, i, termMonths int) (*model
 	}
 	var a model.Authorization
 	return &a, res.Decode(&a)
+}
+
+// activate makes an authorization of ops[0] for termMonths that is past its publicity
+// and signed by both parties: created ten days ago and signed three days ago through a
+// replay session the bureau opens and closes, which the ledger records (no hidden
+// backdating; the network runs with chaincode.replay: allowed, as the demo's does).
+func (j *jurisdiction) activate(t *testing.T, ctx context.Context, termMonths int) string {
+	t.Helper()
+	now := time.Now()
+	sess, err := replay.Open(ctx, j.bureau, nettest.ID("replay"), "情景测试：公示期已过的授权（a scenario's authorization past its publicity）")
+	if err != nil {
+		t.Fatalf("%s: open a replay session: %v", j.ch, err)
+	}
+	defer func() {
+		if err := sess.Close(ctx); err != nil {
+			t.Errorf("%s: close the replay session: %v", j.ch, err)
+		}
+	}()
+	req := model.CreateAuthorizationRequest{Request: model.Request{ID: nettest.ID("auth")}, Operator: j.ops[0], Mode: model.ModeWhole,
+		ResourceIDs: []string{j.resource}, TermMonths: termMonths, AgreementDigest: strings.Repeat("cd", 32)}
+	if j.mode == model.ModePerScenario {
+		req.Mode, req.Scenarios = j.mode, []string{"企业信用评估"}
+	}
+	if _, err := j.bureau.Submit(sess.At(ctx, now.Add(-10*24*time.Hour)), "Authorization:Create", req); err != nil {
+		t.Fatalf("%s: create: %v", j.ch, err)
+	}
+	f, _ := model.Function("Authorization:Sign")
+	for _, who := range []struct {
+		c     *client.Client
+		party string
+		key   *gm.PrivateKey
+	}{{j.op, j.ops[0], j.opKey}, {j.bureau, j.bureauID, j.bKey}} {
+		sreq, err := client.SignRequest(f, map[string]any{"id": nettest.ID("sign"), "authorization": req.ID}, who.party, who.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := who.c.Submit(sess.At(ctx, now.Add(-3*24*time.Hour)), "Authorization:Sign", sreq); err != nil {
+			t.Fatalf("%s: %s signs: %v", j.ch, who.party, err)
+		}
+	}
+	return req.ID
 }
 
 // Each seed's rules decide on a live ledger: one network, one channel per jurisdiction
@@ -156,6 +224,37 @@ func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
 				t.Errorf("%s: a second operator refused: %v", preset, err)
 			case !allowed && model.CodeOf(err) != model.RuleAuthConcurrent.Code:
 				t.Errorf("%s: a second operator: %v, want %s", preset, err, model.RuleAuthConcurrent.Code)
+			}
+		}
+	})
+
+	// Renewal: 《罗湖区…实施方案》六（一）— none, the operator is selected anew;
+	// 《秦皇岛市…实施方案》三（二）3 — only in the last three months of the term; Longhua's
+	// text allows it at any time of an active authorization.
+	t.Run("RenewalRightAfterSigning", func(t *testing.T) {
+		for _, c := range []struct{ preset, term, want string }{
+			{"luohu", "no renewal", string(model.RuleAuthRenewalWindow.Code)},
+			{"qinhuangdao", "window", string(model.RuleAuthRenewalWindow.Code)},
+			{"longhua", "", ""},
+		} {
+			jj := j[c.preset]
+			months := 24
+			if c.preset != "luohu" {
+				months = 36
+			}
+			auth := jj.activate(t, ctx, months)
+			_, err := jj.op.Submit(ctx, "Authorization:Renew", model.RenewAuthorizationRequest{AuthorizationRef: model.AuthorizationRef{
+				Request: model.Request{ID: nettest.ID("renew")}, Authorization: auth}, Months: 12})
+			t.Logf("%-12s renewal three days after signing: %s %v", c.preset, outcome(err), err)
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("%s: renewal refused: %v", c.preset, err)
+			case c.want != "" && string(model.CodeOf(err)) != c.want:
+				t.Errorf("%s: renewal: %v, want %s", c.preset, err, c.want)
+			case c.preset == "luohu" && !strings.Contains(err.Error(), "no renewal"):
+				t.Errorf("luohu: refused for another reason than its text's: %v", err)
+			case c.preset == "qinhuangdao" && !strings.Contains(err.Error(), "opens"):
+				t.Errorf("qinhuangdao: refused for another reason than its window: %v", err)
 			}
 		}
 	})
