@@ -132,6 +132,12 @@ func (j *jurisdiction) authorize(ctx context.Context, i, termMonths int) (*model
 func (j *jurisdiction) activate(t *testing.T, ctx context.Context, termMonths int) string {
 	t.Helper()
 	now := time.Now()
+	return j.activateAt(t, ctx, termMonths, now.Add(-10*24*time.Hour), now.Add(-3*24*time.Hour))
+}
+
+// activateAt is activate with the creation and signing times given.
+func (j *jurisdiction) activateAt(t *testing.T, ctx context.Context, termMonths int, created, signed time.Time) string {
+	t.Helper()
 	sess, err := replay.Open(ctx, j.bureau, nettest.ID("replay"), "情景测试：公示期已过的授权（a scenario's authorization past its publicity）")
 	if err != nil {
 		t.Fatalf("%s: open a replay session: %v", j.ch, err)
@@ -146,7 +152,7 @@ func (j *jurisdiction) activate(t *testing.T, ctx context.Context, termMonths in
 	if j.mode == model.ModePerScenario {
 		req.Mode, req.Scenarios = j.mode, []string{"企业信用评估"}
 	}
-	if _, err := j.bureau.Submit(sess.At(ctx, now.Add(-10*24*time.Hour)), "Authorization:Create", req); err != nil {
+	if _, err := j.bureau.Submit(sess.At(ctx, created), "Authorization:Create", req); err != nil {
 		t.Fatalf("%s: create: %v", j.ch, err)
 	}
 	f, _ := model.Function("Authorization:Sign")
@@ -159,7 +165,7 @@ func (j *jurisdiction) activate(t *testing.T, ctx context.Context, termMonths in
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := who.c.Submit(sess.At(ctx, now.Add(-3*24*time.Hour)), "Authorization:Sign", sreq); err != nil {
+		if _, err := who.c.Submit(sess.At(ctx, signed), "Authorization:Sign", sreq); err != nil {
 			t.Fatalf("%s: %s signs: %v", j.ch, who.party, err)
 		}
 	}
@@ -231,7 +237,7 @@ func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
 	// Renewal: 《罗湖区…实施方案》六（一）— none, the operator is selected anew;
 	// 《秦皇岛市…实施方案》三（二）3 — only in the last three months of the term; Longhua's
 	// text allows it at any time of an active authorization.
-	t.Run("RenewalRightAfterSigning", func(t *testing.T) {
+	t.Run("RenewalThreeDaysAfterSigning", func(t *testing.T) {
 		for _, c := range []struct{ preset, term, want string }{
 			{"luohu", "no renewal", string(model.RuleAuthRenewalWindow.Code)},
 			{"qinhuangdao", "window", string(model.RuleAuthRenewalWindow.Code)},
@@ -256,6 +262,60 @@ func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
 			case c.preset == "qinhuangdao" && !strings.Contains(err.Error(), "opens"):
 				t.Errorf("qinhuangdao: refused for another reason than its window: %v", err)
 			}
+		}
+	})
+
+	// 《广东省…管理办法》第二十三条: the signed agreement is filed within 10 working days;
+	// one signed 20 days ago and not filed is overdue, and listed as such until the bureau
+	// files it. Luohu's text sets no filing duty.
+	t.Run("AgreementFilingWithinTenWorkingDays", func(t *testing.T) {
+		now := time.Now()
+		ids := map[string]string{}
+		for _, preset := range []string{"guangdong", "luohu"} {
+			ids[preset] = j[preset].activateAt(t, ctx, 12, now.Add(-30*24*time.Hour), now.Add(-20*24*time.Hour))
+		}
+		get := func(preset string) *model.Authorization {
+			var a model.Authorization
+			if err := j[preset].bureau.Evaluate(ctx, "Authorization:Get", model.Ref{ID: ids[preset]}, &a); err != nil {
+				t.Fatalf("%s: %v", preset, err)
+			}
+			return &a
+		}
+		overdue := func(preset string) bool {
+			var page model.PageResult[model.OverdueItem]
+			if err := j[preset].bureau.Evaluate(ctx, "Authorization:Overdue", model.PageRequest{}, &page); err != nil {
+				t.Fatalf("%s: overdue: %v", preset, err)
+			}
+			for _, o := range page.Records {
+				if o.ID == ids[preset] {
+					return true
+				}
+			}
+			return false
+		}
+		gd := get("guangdong")
+		if gd.Filing == nil || gd.BureauSigning == nil || !strings.Contains(gd.Filing.Rule, "agreement_filing_working_days=10") {
+			t.Fatalf("guangdong: filing deadline %+v", gd.Filing)
+		}
+		ten := 10
+		var want model.CalendarDeadline
+		if err := j["guangdong"].bureau.Evaluate(ctx, "Calendar:Deadline", model.CalendarDeadlineRequest{From: gd.BureauSigning.At, WorkingDays: &ten}, &want); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("guangdong: signed %s, filing due %s (10 working days), overdue %v", gd.BureauSigning.At.In(model.CST).Format("2006-01-02"),
+			gd.Filing.Due.In(model.CST).Format("2006-01-02"), gd.Filing.Overdue(now))
+		if !gd.Filing.Due.Equal(want.Due) || !gd.Filing.Overdue(now) || !overdue("guangdong") {
+			t.Fatalf("guangdong: due %s (calendar says %s), overdue %v / listed %v", gd.Filing.Due, want.Due, gd.Filing.Overdue(now), overdue("guangdong"))
+		}
+		if lh := get("luohu"); lh.Filing != nil || overdue("luohu") {
+			t.Fatalf("luohu: a filing duty its text does not set: %+v", lh.Filing)
+		}
+		if _, err := j["guangdong"].bureau.Submit(ctx, "Authorization:File", model.FileAuthorizationRequest{AuthorizationRef: model.AuthorizationRef{
+			Request: model.Request{ID: nettest.ID("file")}, Authorization: ids["guangdong"]}, FilingRef: "粤数备〔2026〕1号"}); err != nil {
+			t.Fatal(err)
+		}
+		if gd := get("guangdong"); gd.Filing.Met == nil || overdue("guangdong") {
+			t.Fatalf("guangdong after filing: %+v, still listed %v", gd.Filing, overdue("guangdong"))
 		}
 	})
 
