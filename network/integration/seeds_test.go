@@ -30,6 +30,7 @@ type jurisdiction struct {
 	resource string
 	mode     model.AuthMode // the one the channel's profile authorizes in ("": either)
 	op       *client.Client // acts for ops[0] (the "operator" profile, bound on this channel)
+	staff    *client.Client // the source unit's bound staff (sourceunit-user1)
 	opKey    *gm.PrivateKey // ops[0]'s SM2 key, registered with it
 	bureauID string
 	bKey     *gm.PrivateKey // the bureau's SM2 key (make up registered it on every channel)
@@ -40,8 +41,11 @@ type jurisdiction struct {
 func setUpJurisdiction(t *testing.T, ctx context.Context, n *network.Net, ch string) *jurisdiction {
 	t.Helper()
 	c := n.OnChannel(ch)
+	// one session for the jurisdiction's parties: each reads what the others committed
+	// (another org's peer may not have the block yet right after a commit)
+	session := client.NewSession()
 	conn := func(profile string) *client.Client {
-		cl, err := c.Connect(ctx, profile, client.WithSession(client.NewSession()))
+		cl, err := c.Connect(ctx, profile, client.WithSession(session))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,6 +95,7 @@ func setUpJurisdiction(t *testing.T, ctx context.Context, n *network.Net, ch str
 		t.Fatalf("%s: bind the source unit's staff: %v", ch, err)
 	}
 	staff := conn("sourceunit-user1")
+	j.staff = staff
 	j.resource = nettest.ID("res")
 	for _, s := range []struct {
 		c   *client.Client
@@ -265,6 +270,76 @@ func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
 		}
 	})
 
+	// The review chain of a data-use application, bureau then source unit (every text
+	// keeps the source unit's confirmation): 《福田區…暫行管理辦法》gives each 5 working days;
+	// Guangdong's text gives the bureau 10 and the unit no deadline; Luohu's sets none.
+	// The same application, submitted by the operator; the deadlines are the texts'.
+	t.Run("ApplicationReviewDeadlines", func(t *testing.T) {
+		today := time.Now().In(model.CST).Format("2006-01-02")
+		for _, c := range []struct {
+			preset, bureauRule, sourceRule string // "": no deadline
+		}{
+			{"futian", "bureau_review_working_days=5", "source_confirmation_working_days=5"},
+			{"guangdong", "bureau_review_working_days=10", ""},
+			{"luohu", "", ""},
+		} {
+			jj := j[c.preset]
+			auth := jj.activate(t, ctx, 12)
+			id := nettest.ID("app")
+			res, err := jj.op.Submit(ctx, "Application:Submit", map[string]any{"id": id, "authorization": auth, "scenario": "企业信用评估",
+				"serviceObjects": "辖区金融机构", "serviceScope": "信用评估", "expectedOutcome": "评估报告", "method": "statistics", "usageFrom": today, "usageTo": today,
+				"dataList": []map[string]any{{"resource": jj.resource, "items": []string{"名称"}, "necessity": "识别企业主体"}}})
+			if err != nil {
+				t.Fatalf("%s: submit: %v", c.preset, err)
+			}
+			step := func(a *model.Application, k model.StepKind) *model.ReviewStep {
+				for i := range a.Steps {
+					if a.Steps[i].Kind == k {
+						return &a.Steps[i]
+					}
+				}
+				t.Fatalf("%s: no %s step in %+v", c.preset, k, a.Steps)
+				return nil
+			}
+			deadline := func(st *model.ReviewStep, rule string) {
+				t.Helper()
+				switch {
+				case rule == "" && st.Deadline != nil:
+					t.Errorf("%s: a %s deadline its text does not set: %+v", c.preset, st.Kind, st.Deadline)
+				case rule != "" && (st.Deadline == nil || !strings.Contains(st.Deadline.Rule, rule)):
+					t.Errorf("%s: %s deadline %+v, want %s", c.preset, st.Kind, st.Deadline, rule)
+				}
+			}
+			review := func(by *client.Client) *model.Application {
+				t.Helper()
+				res, err := by.Submit(ctx, "Application:Review", model.ReviewApplicationRequest{Request: model.Request{ID: nettest.ID("rev")}, Application: id, Decision: model.Approved})
+				if err != nil {
+					t.Fatalf("%s: review: %v", c.preset, err)
+				}
+				var a model.Application
+				if err := res.Decode(&a); err != nil {
+					t.Fatal(err)
+				}
+				return &a
+			}
+			var a model.Application
+			if err := res.Decode(&a); err != nil {
+				t.Fatal(err)
+			}
+			deadline(step(&a, model.StepBureau), c.bureauRule)
+			a = *review(jj.bureau)
+			if a.Status != model.AppPending {
+				t.Fatalf("%s: approved before the source unit confirmed: %s", c.preset, a.Status)
+			}
+			src := step(&a, model.StepSourceUnit)
+			deadline(src, c.sourceRule)
+			if a = *review(jj.staff); a.Status != model.AppApproved {
+				t.Errorf("%s: after the source unit confirmed: %s", c.preset, a.Status)
+			}
+			t.Logf("%-10s bureau %v, source unit %v: approved", c.preset, ruleOf(step(&a, model.StepBureau)), ruleOf(src))
+		}
+	})
+
 	// 《广东省…管理办法》第二十三条: the signed agreement is filed within 10 working days;
 	// one signed 20 days ago and not filed is overdue, and listed as such until the bureau
 	// files it. Luohu's text sets no filing duty.
@@ -356,4 +431,11 @@ func outcome(err error) string {
 		return "allowed"
 	}
 	return "refused " + string(model.CodeOf(err))
+}
+
+func ruleOf(st *model.ReviewStep) string {
+	if st.Deadline == nil {
+		return "no deadline"
+	}
+	return st.Deadline.Rule
 }
