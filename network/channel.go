@@ -3,11 +3,12 @@ package network
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/chaincode/policy"
-	"github.com/pdledger/pdledger/client"
 )
 
 // OnChannel returns n acting on another channel of the same network: same orgs, nodes,
@@ -26,12 +27,9 @@ func (n *Net) OnChannel(name string) *Net {
 // own records, its own Raft log (which gets its snapshot before this returns, as the
 // first channel's does: Fabric v2.5.0 orderers restarted without one may deadlock).
 func (n *Net) AddChannel(ctx context.Context, name, preset string) error {
-	st, err := n.LoadState()
+	st, err := n.runningState()
 	if err != nil {
 		return err
-	}
-	if st == nil || !st.Ready {
-		return fmt.Errorf("the network is not up")
 	}
 	if err := n.addChannel(ctx, st, name, preset); err != nil {
 		return err
@@ -60,10 +58,7 @@ func (n *Net) addChannel(ctx context.Context, st *State, name, preset string) er
 		{"join orderers to channel " + name, func() error { return c.joinOrderers(ctx) }},
 		{"join peers to channel " + name, func() error { return c.joinPeers(ctx) }},
 		{"chaincode definition on channel " + name + " (every org approves, then commit)", func() error {
-			if err := c.approveAll(st, st.Version, 1); err != nil {
-				return err
-			}
-			return Commit(c.T, c.L, st.Version, 1)
+			return c.define(st, st.Version, 1)
 		}},
 		{"wait until every gateway endorses on " + name, func() error { return c.WaitReady(ctx, ReadyTimeout) }},
 		{"bootstrap the bureau on " + name + " and wait for Raft snapshots", func() error { return c.bootstrap(ctx) }},
@@ -98,17 +93,17 @@ func (n *Net) Channels() ([]string, error) {
 	}
 	out := []string{n.T.Channel}
 	if st != nil {
-		var more []string
-		for c := range st.Channels {
-			more = append(more, c)
-		}
-		sort.Strings(more)
-		out = append(out, more...)
+		out = append(out, slices.Sorted(maps.Keys(st.Channels))...)
 	}
 	return out, nil
 }
 
-// ConnectOn opens a client as profile on channel ch of the network.
-func (n *Net) ConnectOn(ctx context.Context, ch, profile string, opts ...client.Option) (*client.Client, error) {
-	return n.OnChannel(ch).Connect(ctx, profile, opts...)
+// checkNoChannels refuses org add and org remove on a network with jurisdiction
+// channels (see ErrOrgsWithChannels).
+func (n *Net) checkNoChannels(st *State) error {
+	if len(st.Channels) == 0 {
+		return nil
+	}
+	return fmt.Errorf("this network has jurisdiction channels (%s) besides %s: changing its organizations is done on the first channel only so far, which would leave them behind; %w",
+		strings.Join(slices.Sorted(maps.Keys(st.Channels)), ", "), n.T.Channel, ErrOrgsWithChannels)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -158,10 +157,10 @@ func AddOrgToTopologyFile(path string, o Org, ids []Identity) (*Topology, error)
 // topology file the network runs from; it is rewritten to describe the result, so
 // `make up` on a fresh machine recreates the network with the new org.
 func (n *Net) AddOrg(ctx context.Context, topologyPath, name, role string) error {
-	if st, err := n.LoadState(); err != nil || st == nil || !st.Ready {
-		return fmt.Errorf("the network is not up (state %v, %v)", st, err)
-	} else if len(st.Channels) > 0 {
-		return fmt.Errorf("this network has jurisdiction channels (%s) besides %s: changing its organizations is done on the first channel only so far, which would leave them behind; %w", strings.Join(slices.Sorted(maps.Keys(st.Channels)), ", "), n.T.Channel, ErrOrgsWithChannels)
+	if st, err := n.runningState(); err != nil {
+		return err
+	} else if err := n.checkNoChannels(st); err != nil {
+		return err
 	}
 	spec, ids, err := NewOrgSpec(n.T, name, role)
 	if err != nil {
@@ -339,10 +338,10 @@ func removeOrgFromTopologyText(file, name, mspID string) (string, error) {
 // verifiable; its guard collection stays in the chaincode definition (retiredOrgs).
 // The bureau's org and the commercial collection's orgs cannot be removed.
 func (n *Net) RemoveOrg(ctx context.Context, topologyPath, name string) error {
-	if st, err := n.LoadState(); err != nil || st == nil || !st.Ready {
-		return fmt.Errorf("the network is not up (state %v, %v)", st, err)
-	} else if len(st.Channels) > 0 {
-		return fmt.Errorf("this network has jurisdiction channels (%s) besides %s: changing its organizations is done on the first channel only so far, which would leave them behind; %w", strings.Join(slices.Sorted(maps.Keys(st.Channels)), ", "), n.T.Channel, ErrOrgsWithChannels)
+	if st, err := n.runningState(); err != nil {
+		return err
+	} else if err := n.checkNoChannels(st); err != nil {
+		return err
 	}
 	o := n.T.Org(name)
 	switch {

@@ -38,6 +38,15 @@ type State struct {
 	Channels map[string]string `json:"channels,omitempty"`
 }
 
+// runningState is the state of a network that is up, or an error saying it is not.
+func (n *Net) runningState() (*State, error) {
+	st, err := n.LoadState()
+	if err != nil || st == nil || !st.Ready {
+		return nil, fmt.Errorf("the network is not up (state %v, %v)", st, err)
+	}
+	return st, nil
+}
+
 func (n *Net) statePath() string { return filepath.Join(n.L.Run, "state.json") }
 
 // LoadState reads the run state (nil if the network was never started here).
@@ -411,10 +420,7 @@ func (n *Net) Deploy(ctx context.Context, st *State, upgrade bool) error {
 	if err := n.SaveState(st); err != nil {
 		return err
 	}
-	if err := n.approveAll(st, version, seq); err != nil {
-		return err
-	}
-	if err := Commit(n.T, n.L, version, seq); err != nil {
+	if err := n.define(st, version, seq); err != nil {
 		return err
 	}
 	n.logf("    committed %s version %s sequence %d", n.T.Chaincode.Name, version, seq)
@@ -427,10 +433,7 @@ func (n *Net) Deploy(ctx context.Context, st *State, upgrade bool) error {
 			return fmt.Errorf("channel %s: %w", ch, err)
 		}
 		cseq++
-		if err := c.approveAll(st, version, cseq); err != nil {
-			return fmt.Errorf("channel %s: %w", ch, err)
-		}
-		if err := Commit(c.T, c.L, version, cseq); err != nil {
+		if err := c.define(st, version, cseq); err != nil {
 			return fmt.Errorf("channel %s: %w", ch, err)
 		}
 		n.logf("    committed %s version %s sequence %d on channel %s", n.T.Chaincode.Name, version, cseq, ch)
@@ -438,9 +441,9 @@ func (n *Net) Deploy(ctx context.Context, st *State, upgrade bool) error {
 	return n.SaveState(st)
 }
 
-// approveAll has every peer org approve the definition on n's channel, all at once (each
-// approval waits for its own block).
-func (n *Net) approveAll(st *State, version string, seq int) error {
+// define has every peer org approve the definition (st's package ids, version, seq) on
+// n's channel, all at once (each approval waits for its own block), then commits it.
+func (n *Net) define(st *State, version string, seq int) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(n.T.PeerOrgs()))
 	for i, org := range n.T.PeerOrgs() {
@@ -453,7 +456,10 @@ func (n *Net) approveAll(st *State, version string, seq int) error {
 		}(i, org)
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return Commit(n.T, n.L, version, seq)
 }
 
 // StartCCaaS (re)starts an org's chaincode server with its current package id.

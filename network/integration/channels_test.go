@@ -35,7 +35,7 @@ func TestChannels_EachJurisdictionItsOwnLedgerAndProfile(t *testing.T) {
 	}
 
 	on := func(ch string) *client.Client {
-		c, err := n.ConnectOn(ctx, ch, "bureau-admin", client.WithSession(client.NewSession()))
+		c, err := n.OnChannel(ch).Connect(ctx, "bureau-admin", client.WithSession(client.NewSession()))
 		if err != nil {
 			t.Fatal(err)
 		}
