@@ -99,7 +99,7 @@ zh_CN.UTF-8) or ` + "`--lang zh|en`" + `; the explorer's problem details carry t
 func surface(c Code) bool {
 	switch c {
 	case CodeUsage, CodeNetwork, CodeLocalState, CodeProofInvalid, CodeLogContentDiffers,
-		CodeUnauthenticated, CodeBadParameter, CodeRateLimited, CodeBodyTooLarge, CodeDBDown:
+		CodeUnauthenticated, CodeBadParameter, CodeRateLimited, CodeBodyTooLarge, CodeDBDown, CodeUnknownChannel:
 		return true
 	}
 	return strings.HasPrefix(string(c), "INDEX_") || strings.HasPrefix(string(c), "BLOCK_") || c == CodeLedgerUnreadable || c == CodeConfigUnreadable

@@ -17,6 +17,7 @@ const (
 	CodeRateLimited     Code = "RATE_LIMITED"    // too many requests from this caller
 	CodeBodyTooLarge    Code = "BODY_TOO_LARGE"  // request body over the limit
 	CodeDBDown          Code = "DB_DOWN"         // the index database does not answer
+	CodeUnknownChannel  Code = "UNKNOWN_CHANNEL" // the explorer indexes no channel of that name
 	// explorer verification mismatches (GET /api/v1/verify, pdl verify) and block checks
 	CodeIndexBlockMissing     Code = "INDEX_BLOCK_MISSING"
 	CodeIndexChainBroken      Code = "INDEX_CHAIN_BROKEN"
@@ -75,6 +76,10 @@ func init() {
 	g(CodeDBDown,
 		Message{"索引数据库不可用", "浏览器服务的索引数据库没有响应。", "不适用：这不是请求本身的问题。", "稍后重试；若持续出现，请运维检查浏览器服务日志。"},
 		Message{"Index database down", "The explorer's index database does not answer.", "Not applicable: the request itself is not at fault.", "Retry later; if it persists, have the operators check the explorer's log."})
+
+	g(CodeUnknownChannel,
+		Message{"没有该通道", "浏览器服务不索引这个名称的通道（辖区账本）。", "channel 参数取 /api/v1/public/channels 列出的通道之一；不填即默认通道。", "从 /api/v1/public/channels 选择通道名后重试；新建的通道在浏览器服务发现它后才出现。"},
+		Message{"Unknown channel", "The explorer indexes no channel (jurisdiction ledger) of that name.", "The channel parameter names one of the channels /api/v1/public/channels lists; without it, the default channel.", "Pick a channel name from /api/v1/public/channels and retry; a new channel appears once the explorer has found it."})
 
 	v := func(code Code, zhTitle, zhWrong, enTitle, enWrong string) {
 		g(code,

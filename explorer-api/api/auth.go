@@ -39,24 +39,23 @@ func (c *Caller) Reader() model.Reader {
 
 const callerKey = "pdl.caller"
 
-// authenticate requires a client certificate issued under one organization's MSP roots
-// and not revoked by it, and resolves its on-chain binding.
-func (s *Server) authenticate(need access) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		// what one identity may read is not for a shared cache
-		c.Header("Cache-Control", "no-store")
-		caller, why, revoked := s.identify(c)
-		if caller == nil {
-			unauthenticated(c, why, revoked)
-			return
-		}
-		if need == overseer && !caller.Overseer() {
-			problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "only the bureau and regulators may call %s; %s acts for %q (%s)", c.FullPath(), caller.Subject, caller.Participant, caller.Role)
-			return
-		}
-		c.Set(callerKey, caller)
-		c.Next()
+// authorize requires a client certificate issued under one organization's MSP roots
+// and not revoked by it, resolves its on-chain binding and checks it against need; false
+// when it answered the refusal.
+func (s *Server) authorize(c *gin.Context, need access) bool {
+	// what one identity may read is not for a shared cache
+	c.Header("Cache-Control", "no-store")
+	caller, why, revoked := s.identify(c)
+	if caller == nil {
+		unauthenticated(c, why, revoked)
+		return false
 	}
+	if need == overseer && !caller.Overseer() {
+		problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "only the bureau and regulators may call %s; %s acts for %q (%s)", c.FullPath(), caller.Subject, caller.Participant, caller.Role)
+		return false
+	}
+	c.Set(callerKey, caller)
+	return true
 }
 
 // unauthenticated answers 401. A certificate its own organization revoked gets its own

@@ -1,21 +1,21 @@
 package api
 
 import (
-	"net/http"
 	"strings"
-
-	"github.com/gin-gonic/gin"
 )
-
-// openapi serves the OpenAPI 3 document generated from the route table.
-func (s *Server) openapi(c *gin.Context) {
-	c.JSON(http.StatusOK, OpenAPI())
-}
 
 // OpenAPI builds the document.
 func OpenAPI() map[string]any {
 	paths := map[string]map[string]any{}
+	routes := []route{}
+	for _, hr := range hubRoutes() {
+		routes = append(routes, route{method: hr.method, path: hr.path, group: hr.group, summary: hr.summary, access: hr.access, params: hr.params})
+	}
 	for _, rt := range routeTable() {
+		rt.params = with(rt.params, q("channel", "the channel (jurisdiction ledger) to read, one of /api/v1/public/channels (default: the first)"))
+		routes = append(routes, rt)
+	}
+	for _, rt := range routes {
 		path := rt.path
 		for _, seg := range strings.Split(path, "/") {
 			if strings.HasPrefix(seg, ":") {

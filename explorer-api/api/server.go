@@ -20,7 +20,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdledger/pdledger/chaincode/model"
-	"github.com/pdledger/pdledger/explorer-api/console"
 	"github.com/pdledger/pdledger/explorer-api/indexer"
 	"github.com/pdledger/pdledger/explorer-api/query"
 	"github.com/pdledger/pdledger/explorer-api/store"
@@ -29,6 +28,8 @@ import (
 
 // Server serves the API.
 type Server struct {
+	// Channel is the channel (jurisdiction ledger) it serves; Hub.Add sets it.
+	Channel string
 	Store   *store.Store
 	Indexer *indexer.Indexer // nil in store-only tests
 	Ledger  query.Ledger     // nil: verification compares the index with itself only
@@ -88,11 +89,6 @@ func with(ps []param, more ...param) []param { return append(append([]param{}, p
 // routeTable is the one table the router and the OpenAPI document are built from.
 func routeTable() []route {
 	return []route{
-		{"GET", "/healthz", "ops", "liveness: the process and its database answer", public, nil, "", (*Server).healthz},
-		{"GET", "/readyz", "ops", "readiness: the index is within MaxLag blocks of the ledger and no block was refused", public, nil, "", (*Server).readyz},
-		{"GET", "/metrics", "ops", "Prometheus metrics", public, nil, "", (*Server).metrics},
-		{"GET", "/openapi.json", "ops", "this document", public, nil, "", (*Server).openapi},
-
 		{"GET", "/api/v1/public/authorizations", "public", "disclosed authorizations: operator, scope, term (Guangdong Art. 23)", public, pageParams(), "", publicKind(model.KindAuthorization)},
 		{"GET", "/api/v1/public/products", "public", "registered products (the public product list)", public, pageParams(), "", publicKind(model.KindProduct)},
 		{"GET", "/api/v1/public/fees", "public", "price caps and filed prices that are public", public, []param{q("proofs", "1: add \"proofs\", each item's transaction proof by transaction id")}, "", (*Server).publicFees},
@@ -128,25 +124,11 @@ func routeTable() []route {
 	}
 }
 
-// Router builds the gin engine.
+// Router builds the gin engine of a server serving its channel alone (see Hub).
 func (s *Server) Router() *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
-	r := gin.New()
-	r.Use(gin.Recovery(), s.observe, s.limit(), wellFormed)
-	for _, rt := range routeTable() {
-		rt := rt
-		handlers := []gin.HandlerFunc{}
-		if rt.access != public {
-			handlers = append(handlers, s.authenticate(rt.access))
-		}
-		handlers = append(handlers, func(c *gin.Context) { rt.h(s, c) })
-		r.Handle(rt.method, rt.path, handlers...)
-	}
-	console.Register(r)
-	r.NoRoute(func(c *gin.Context) {
-		problem(c, http.StatusNotFound, "NOT_FOUND", "", "no route %s %s; see /openapi.json", c.Request.Method, c.Request.URL.Path)
-	})
-	return r
+	h := NewHub()
+	_ = h.Add(s.Channel, s)
+	return h.Router()
 }
 
 // index is the query layer over the server's store and ledger: the handlers parse the

@@ -19,6 +19,16 @@ type Report struct {
 	At       time.Time      `json:"at"`
 	Counts   map[string]int `json:"counts"`
 	Findings []Finding      `json:"findings"`
+	// Totals is the size of what the report looked at: authorizations (and of them those
+	// in force), products. The provincial comparison puts them beside the findings.
+	Totals Totals `json:"totals"`
+}
+
+// Totals counts records a compliance report covered.
+type Totals struct {
+	Authorizations       int `json:"authorizations"`
+	ActiveAuthorizations int `json:"activeAuthorizations"`
+	Products             int `json:"products"`
 }
 
 // Finding is one item of the compliance report.
@@ -184,5 +194,12 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 	for _, f := range findings {
 		counts[f.Category]++
 	}
-	return &Report{At: now.UTC(), Counts: counts, Findings: findings}, nil
+	totals := Totals{Authorizations: len(byKind[model.KindAuthorization]), Products: len(byKind[model.KindProduct])}
+	for _, r := range byKind[model.KindAuthorization] {
+		var a model.Authorization
+		if json.Unmarshal(r.Data, &a) == nil && a.Status == model.AuthActive && (a.TermEnd == "" || model.DateOf(now) <= a.TermEnd) {
+			totals.ActiveAuthorizations++
+		}
+	}
+	return &Report{At: now.UTC(), Counts: counts, Findings: findings, Totals: totals}, nil
 }

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pdledger/pdledger/explorer-api/query"
+)
+
+// ChannelInfo is one channel of GET /api/v1/public/channels.
+type ChannelInfo struct {
+	Channel string `json:"channel"`
+	// Default: requests that name no channel read this one.
+	Default bool `json:"default"`
+	// Jurisdiction is the policy profile in force as indexed; null before the bureau set one.
+	Jurisdiction *query.Jurisdiction `json:"jurisdiction"`
+	// Indexed is how many blocks of the channel's ledger the explorer has verified and stored.
+	Indexed uint64 `json:"indexed"`
+}
+
+func (h *Hub) channels(c *gin.Context) {
+	out := []ChannelInfo{}
+	for i, ch := range h.Channels() {
+		s := h.Server(ch)
+		j, err := s.index().Jurisdiction(c.Request.Context())
+		if err != nil {
+			s.storeErr(c, "policy profile of channel "+ch, err)
+			return
+		}
+		next, _, err := s.Store.Checkpoint(c.Request.Context())
+		if err != nil {
+			s.storeErr(c, "checkpoint of channel "+ch, err)
+			return
+		}
+		out = append(out, ChannelInfo{Channel: ch, Default: i == 0, Jurisdiction: j, Indexed: next})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// Oversight is the cross-channel compliance report of GET /api/v1/oversight/compliance.
+type Oversight struct {
+	At time.Time `json:"at"`
+	// Jurisdictions is the comparison table: one row per channel the caller oversees, in
+	// the order of /api/v1/public/channels.
+	Jurisdictions []JurisdictionRow `json:"jurisdictions"`
+	// Findings are every covered channel's, each with its channel and jurisdiction.
+	Findings []ChannelFinding `json:"findings"`
+	// NotCovered names the channels the caller does not oversee, and why; none of their
+	// data is in the report.
+	NotCovered []NotCovered `json:"notCovered"`
+}
+
+// JurisdictionRow is one jurisdiction in the comparison.
+type JurisdictionRow struct {
+	Channel      string              `json:"channel"`
+	Jurisdiction *query.Jurisdiction `json:"jurisdiction"`
+	// Participant and Role: whom the caller's certificate acts for on this ledger.
+	Participant          string         `json:"participant"`
+	Role                 string         `json:"role"`
+	Authorizations       int            `json:"authorizations"`
+	ActiveAuthorizations int            `json:"activeAuthorizations"`
+	Products             int            `json:"products"`
+	Overdue              int            `json:"overdue"`
+	PriceDeviations      int            `json:"priceDeviations"` // prices above their cap and revenue deviations awaiting action
+	Findings             int            `json:"findings"`
+	Counts               map[string]int `json:"counts"`
+}
+
+// ChannelFinding is a compliance finding with the jurisdiction it was found in.
+type ChannelFinding struct {
+	Channel      string `json:"channel"`
+	Jurisdiction string `json:"jurisdiction"`
+	query.Finding
+}
+
+// NotCovered is a channel left out of the report.
+type NotCovered struct {
+	Channel      string `json:"channel"`
+	Jurisdiction string `json:"jurisdiction,omitempty"`
+	Reason       string `json:"reason"`
+}
+
+// oversight authenticates the caller on every channel separately (each channel's MSP
+// roots, revocation lists and bindings) and reports over those where it is bound to
+// the bureau or a regulator. A provincial regulator is a regulator on each district's
+// ledger; a district bureau sees its own district only.
+func (h *Hub) oversight(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	ctx := c.Request.Context()
+	rep := Oversight{At: h.now().UTC(), Jurisdictions: []JurisdictionRow{}, Findings: []ChannelFinding{}, NotCovered: []NotCovered{}}
+	firstWhy, firstRevoked, anyIdentified := "", false, false
+	for _, ch := range h.Channels() {
+		s := h.Server(ch)
+		j, err := s.index().Jurisdiction(ctx)
+		if err != nil {
+			s.storeErr(c, "policy profile of channel "+ch, err)
+			return
+		}
+		name := ""
+		if j != nil {
+			name = j.ZH
+		}
+		caller, why, revoked := s.identify(c)
+		if caller == nil {
+			if firstWhy == "" {
+				firstWhy, firstRevoked = why, revoked
+			}
+			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Jurisdiction: name, Reason: why})
+			continue
+		}
+		anyIdentified = true
+		if !caller.Overseer() {
+			why := fmt.Sprintf("on this ledger %s is bound to no active bureau or regulator participant", caller.Subject)
+			if caller.Participant != "" {
+				why = fmt.Sprintf("on this ledger %s acts for %q (%s)", caller.Subject, caller.Participant, caller.Role)
+			}
+			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Jurisdiction: name, Reason: why})
+			continue
+		}
+		r, err := s.index().Compliance(ctx, rep.At)
+		if err != nil {
+			s.storeErr(c, "records of channel "+ch, err)
+			return
+		}
+		rep.Jurisdictions = append(rep.Jurisdictions, JurisdictionRow{Channel: ch, Jurisdiction: j, Participant: caller.Participant, Role: caller.Role,
+			Authorizations: r.Totals.Authorizations, ActiveAuthorizations: r.Totals.ActiveAuthorizations, Products: r.Totals.Products,
+			Overdue: r.Counts["overdue"], PriceDeviations: r.Counts["price_above_cap"] + r.Counts["revenue_deviation"],
+			Findings: len(r.Findings), Counts: r.Counts})
+		for _, f := range r.Findings {
+			rep.Findings = append(rep.Findings, ChannelFinding{Channel: ch, Jurisdiction: name, Finding: f})
+		}
+	}
+	if len(rep.Jurisdictions) == 0 {
+		if !anyIdentified {
+			unauthenticated(c, firstWhy, firstRevoked)
+			return
+		}
+		problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "the caller oversees none of the %d channels: it is bound to the bureau or a regulator on none of them", len(h.Channels()))
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
