@@ -2,6 +2,10 @@
 //
 //	explorer --profile .run/profiles/indexer.json --store sqlite:.run/explorer/index.db
 //
+// Every channel of the network (one per jurisdiction) is indexed into a store of its own
+// (store.OpenChannel) and served through one API (api.Hub): requests name the channel
+// with ?channel=.
+//
 // The indexer reads blocks with a dedicated non-admin identity (the "indexer" profile);
 // the API listens with TLS and asks for client certificates (mutual TLS).
 package main
@@ -34,8 +38,6 @@ import (
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/client"
 	"github.com/pdledger/pdledger/explorer-api/api"
-	"github.com/pdledger/pdledger/explorer-api/indexer"
-	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
 func main() {
@@ -75,6 +77,7 @@ func run() error {
 	maxBody := flag.Int64("max-body", api.DefaultLimits.MaxBody, "request body limit in bytes (413 above it)")
 	rate := flag.Float64("rate", api.DefaultLimits.Rate, "requests per second per caller (429 with Retry-After above it)")
 	burst := flag.Int("burst", api.DefaultLimits.Burst, "burst of requests per caller")
+	chans := flag.String("channels", "auto", "channels to index and serve, comma-separated, the default first; \"auto\": the profile's, then those the run directory's network lists (state.json), followed while running")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -92,27 +95,28 @@ func run() error {
 		}
 		*listen = u.Host
 	}
-	c, err := client.Connect(ctx, p)
+	hub := api.NewHub()
+	errc := make(chan error, 2)
+	ch := &channels{ctx: ctx, hub: hub, profile: p, dsn: *dsn, log: log, errc: errc,
+		server: func() *api.Server {
+			return &api.Server{Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag, Limits: api.Limits{MaxBody: *maxBody, Rate: *rate, Burst: *burst}}
+		}}
+	defer ch.close()
+	names, follow, err := channelList(*chans, p.Channel, runDir)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	st, err := store.Open(ctx, *dsn)
-	if err != nil {
-		return err
+	for _, name := range names {
+		if err := ch.add(name); err != nil {
+			return fmt.Errorf("channel %s: %w", name, err)
+		}
 	}
-	defer st.Close()
-
-	ix := indexer.New(c, st, p.Chaincode, log)
-	// Callers are authenticated against the organizations of the newest config block
-	// indexed, not the genesis block's: read them before the API answers anyone. If that
-	// fails (peer not up yet, a gap in the index), the public API and /readyz still
-	// answer, nobody authenticates, and Run reads the configuration when it can.
-	if err := ix.LoadConfig(ctx); err != nil {
-		log.Error("explorer: channel configuration not read; no caller authenticates until it is", "err", err)
+	if follow {
+		// a channel created on the running network (pdlnet channel add) is indexed and
+		// served without a restart
+		go ch.follow(runDir, 15*time.Second)
 	}
-	srv := &api.Server{Store: st, Indexer: ix, Ledger: ledger{c}, Orgs: ix.Orgs, Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag,
-		Limits: api.Limits{MaxBody: *maxBody, Rate: *rate, Burst: *burst}}
+	srv := hub.Server(names[0])
 
 	host, _, _ := net.SplitHostPort(*listen)
 	cert, err := serverCert(*tlsDir, host)
@@ -121,13 +125,11 @@ func run() error {
 	}
 	// A slow or idle client cannot hold a connection: headers within 10 s, the whole
 	// request within 30 s; an answer gets 5 min (a full /verify re-reads every block).
-	hs := &http.Server{Addr: *listen, Handler: srv.Router(), ReadHeaderTimeout: 10 * time.Second,
+	hs := &http.Server{Addr: *listen, Handler: hub.Router(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12}}
-	errc := make(chan error, 2)
-	go func() { errc <- ix.Run(ctx) }()
 	go func() {
-		log.Info("explorer listening", "addr", *listen, "store", st.Engine(), "limits", srv.Limits.String())
+		log.Info("explorer listening", "addr", *listen, "store", srv.Store.Engine(), "channels", hub.Channels(), "limits", srv.Limits.String())
 		if err := hs.ListenAndServeTLS("", ""); !errors.Is(err, http.ErrServerClosed) {
 			errc <- err
 		}
