@@ -114,7 +114,10 @@ func Dial(p *Profile) (*grpc.ClientConn, error) {
 	}
 	return grpc.NewClient(p.PeerEndpoint,
 		grpc.WithTransportCredentials(credentials.NewTLS(cfg)),
-		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 30 * time.Second, Timeout: 10 * time.Second}),
+		// Peers refuse pings closer than peer.keepalive.minInterval (60 s by default) and
+		// answer a client that sends them with GOAWAY "too_many_pings", which closed the
+		// explorer's block stream every minute and a half; ping less often than that.
+		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 75 * time.Second, Timeout: 20 * time.Second}),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(100<<20)),
 	)
 }
