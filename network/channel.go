@@ -26,12 +26,12 @@ func (n *Net) OnChannel(name string) *Net {
 // preset by the bureau's admin. Each channel is a ledger of its own: its own rules, its
 // own records, its own Raft log (which gets its snapshot before this returns, as the
 // first channel's does: Fabric v2.5.0 orderers restarted without one may deadlock).
-func (n *Net) AddChannel(ctx context.Context, name, preset string) error {
+func (n *Net) AddChannel(ctx context.Context, ch JurisdictionChannel) error {
 	st, err := n.runningState()
 	if err != nil {
 		return err
 	}
-	if err := n.addChannel(ctx, st, name, preset); err != nil {
+	if err := n.addChannel(ctx, st, ch); err != nil {
 		return err
 	}
 	return n.SaveState(st)
@@ -39,7 +39,11 @@ func (n *Net) AddChannel(ctx context.Context, name, preset string) error {
 
 // addChannel does AddChannel's work for make up (st not saved yet) and pdlnet channel
 // add, and records the channel in st.
-func (n *Net) addChannel(ctx context.Context, st *State, name, preset string) error {
+func (n *Net) addChannel(ctx context.Context, st *State, ch JurisdictionChannel) error {
+	name, preset := ch.Name, ch.Preset
+	if (ch.Bureau.Name == "") != (ch.Bureau.USCC == "") {
+		return fmt.Errorf("channel %s: the bureau's name and code go together", name)
+	}
 	if !model.ChannelName.MatchString(name) {
 		return fmt.Errorf("channel name %q: a lower-case letter, then lower-case letters, digits or '-', at most 49", name)
 	}
@@ -50,6 +54,11 @@ func (n *Net) addChannel(ctx context.Context, st *State, name, preset string) er
 		return fmt.Errorf("channel %s exists already", name)
 	}
 	c := n.OnChannel(name)
+	if ch.Bureau.Name != "" {
+		t := *c.T
+		t.Bureau.Name, t.Bureau.USCC = ch.Bureau.Name, ch.Bureau.USCC
+		c.T = &t
+	}
 	steps := []struct {
 		name string
 		f    func() error

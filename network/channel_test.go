@@ -43,8 +43,12 @@ func TestTopology_ChannelsValidated(t *testing.T) {
 		"  - {name: pdl, preset: luohu}":         "named twice",
 		"  - {name: futian, preset: futian}":     "named twice",
 		"  - {name: pingshan, preset: shenzhen}": "shenzhen",
+		"  - {name: pingshan, preset: longhua, bureau: {name: 深圳市坪山区政务服务和数据管理局}}": "name and uscc go together",
 	} {
-		text := strings.Replace(string(raw), "  - {name: guangdong, preset: guangdong}", "  - {name: guangdong, preset: guangdong}\n"+bad, 1)
+		text := strings.Replace(string(raw), "\nchannels:\n", "\nchannels:\n"+bad+"\n", 1)
+		if text == string(raw) {
+			t.Fatal("topology.yaml has no channels: list")
+		}
 		path := t.TempDir() + "/topology.yaml"
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)

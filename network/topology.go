@@ -50,6 +50,17 @@ type Topology struct {
 type JurisdictionChannel struct {
 	Name   string `yaml:"name"`
 	Preset string `yaml:"preset"`
+	// Bureau is the jurisdiction's implementing body (实施机构), bootstrapped on the
+	// channel as its ledger's bureau; its id and its admin's org are the topology's
+	// bureau's (one Bureau org runs the network), the name and code are its own. Empty:
+	// the topology's bureau.
+	Bureau ChannelBureau `yaml:"bureau"`
+}
+
+// ChannelBureau names a jurisdiction's implementing body.
+type ChannelBureau struct {
+	Name string `yaml:"name"`
+	USCC string `yaml:"uscc"`
 }
 
 // Region is where the network's parties are: the country, province and city every
@@ -214,6 +225,9 @@ func (t *Topology) validate() error {
 		seen[c.Name] = true
 		if _, err := policy.Preset(c.Preset); err != nil {
 			return fmt.Errorf("channels[%d] (%s): %w", i, c.Name, err)
+		}
+		if (c.Bureau.Name == "") != (c.Bureau.USCC == "") {
+			return fmt.Errorf("channels[%d] (%s): bureau: name and uscc go together", i, c.Name)
 		}
 	}
 	for i := range t.Orgs {

@@ -158,7 +158,7 @@ func (n *Net) Up(ctx context.Context) error {
 		{"write client profiles", func() error { return n.WriteProfiles() }},
 		{fmt.Sprintf("channels per jurisdiction (%d)", len(n.T.Channels)), func() error {
 			for _, ch := range n.T.Channels {
-				if err := n.addChannel(ctx, st, ch.Name, ch.Preset); err != nil {
+				if err := n.addChannel(ctx, st, ch); err != nil {
 					return err
 				}
 			}

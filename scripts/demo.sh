@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 RUN=${PDL_RUN:-$PWD/.run}
 echo "==> demo data (Longhua seed)"
 .bin/pdl demo load
+# each jurisdiction channel of the default topology: its parties and catalogue
+[[ -x .bin/pdlnet ]] || bash scripts/build-tools.sh
+for ch in $(.bin/pdlnet channel list | awk 'NR > 1 { print $1 }'); do
+  case $ch in
+  luohu|futian|qinhuangdao|guangdong) echo "==> demo data of jurisdiction $ch"; .bin/pdl -q -C "$ch" demo load ;;
+  esac
+done
 stream=lh-platform-access
 size=$(.bin/pdl -q -p operator logs stream --id "$stream" -o json 2>/dev/null | sed -n 's/.*"size": *\([0-9]*\).*/\1/p' | head -1)
 if [[ "${size:-0}" == "0" ]]; then

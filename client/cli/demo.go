@@ -24,8 +24,13 @@ func demoCmd(a *App) *cobra.Command {
 		Long: `Registers the source units, the ten first-batch resources (龙华 table 1), one authorization, the
 data-use applications and the eleven first-batch products (table 2), walked to varied states
 (approved, pending, refused, overdue, priced, traded, logs anchored), each step as the identity
-that takes it and dated when it would have happened.`,
-		Example: "  pdl demo load",
+that takes it and dated when it would have happened.
+
+With -C naming one of the default topology's jurisdiction channels (luohu, futian,
+qinhuangdao, guangdong), it loads that jurisdiction's operator, source unit, regulator and
+catalogued resources instead; Guangdong's provincial regulator is bound on the Guangdong
+ledgers, not on Qinhuangdao's.`,
+		Example: "  pdl demo load\n  pdl -C luohu demo load   # a jurisdiction channel of the default topology: its parties and catalogue",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" {
@@ -41,7 +46,18 @@ that takes it and dated when it would have happened.`,
 					bar.update(int64(done), uint64(done))
 				}
 			}
-			err := demo.Load(cmd.Context(), env)
+			load := demo.Load
+			if a.Channel != "" {
+				first, err := client.LoadProfile(filepath.Join(dir, "bureau-admin.json"))
+				if err != nil {
+					return err
+				}
+				if a.Channel != first.Channel {
+					// another jurisdiction's channel: its parties and catalogue
+					env.Channel, load = a.Channel, demo.LoadJurisdiction
+				}
+			}
+			err := load(cmd.Context(), env)
 			bar.done()
 			if err != nil {
 				return err

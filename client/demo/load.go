@@ -41,6 +41,8 @@ type Env struct {
 	Progress    func(done, total int)
 	// Now is the end of the replayed history; steps later than Now are not run.
 	Now time.Time
+	// Channel is the channel the steps run on ("" the profiles' own).
+	Channel string
 }
 
 // Loader runs steps with one client per profile (one gRPC connection per peer).
@@ -54,6 +56,8 @@ type Loader struct {
 	// every step sees the steps before it, whichever org's peers endorse it
 	session *client.Session
 	sess    *replay.Session // the ledger's replay session the steps run in
+	// replayNote is why the replay session is opened (recorded on the ledger).
+	replayNote string
 }
 
 // NewLoader prepares a loader.
@@ -85,6 +89,9 @@ func (l *Loader) client(ctx context.Context, profile string) (*client.Client, er
 	if err != nil {
 		return nil, err
 	}
+	if l.env.Channel != "" {
+		p.Channel = l.env.Channel
+	}
 	opts := []client.Option{client.WithSession(l.session)}
 	if shared, ok := l.conns[p.PeerEndpoint+"|"+p.TLSClientCert]; ok {
 		opts = append(opts, client.WithConnection(shared.Conn()))
@@ -98,6 +105,16 @@ func (l *Loader) client(ctx context.Context, profile string) (*client.Client, er
 		l.conns[p.PeerEndpoint+"|"+p.TLSClientCert] = c
 	}
 	return c, nil
+}
+
+// identityOf is the certificate identity of a profile: which org, subject and key a
+// binding names.
+func (l *Loader) identityOf(profile string) (model.CertIdentity, error) {
+	p, err := client.LoadProfile(filepath.Join(l.env.ProfilesDir, profile+".json"))
+	if err != nil {
+		return model.CertIdentity{}, err
+	}
+	return client.IdentityOf(p)
 }
 
 // Key returns (creating and saving once) the SM2 key of a participant, kept next to the
@@ -128,7 +145,11 @@ func (l *Loader) Run(ctx context.Context, steps []Step) (err error) {
 	if err != nil {
 		return err
 	}
-	sess, err := replay.Open(ctx, bureau, fmt.Sprintf("demo-replay-%d", time.Now().UnixNano()), "演示数据：回放龙华区试点三个月的历史（demo ledger: the Longhua pilot's dated history）")
+	note := l.replayNote
+	if note == "" {
+		note = "演示数据：回放龙华区试点三个月的历史（demo ledger: the Longhua pilot's dated history）"
+	}
+	sess, err := replay.Open(ctx, bureau, fmt.Sprintf("demo-replay-%d", time.Now().UnixNano()), note)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,8 @@ type explorer struct {
 	dsn  string
 	addr string
 	cmd  *exec.Cmd
+	env  []string // added to the process's environment
+	args []string // added to its flags
 }
 
 func freePort(t *testing.T) string {
@@ -76,12 +78,18 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
+// newExplorer starts an explorer of the first channel (channels_test.go serves them all).
 func newExplorer(t *testing.T, dsn string) *explorer {
+	return newExplorerWith(t, dsn, nil, "--channels", nettest.Net(t).T.Channel)
+}
+
+// newExplorerWith starts an explorer with more environment and flags.
+func newExplorerWith(t *testing.T, dsn string, env []string, args ...string) *explorer {
 	dir := t.TempDir()
 	if dsn == "" {
 		dsn = "sqlite:" + filepath.Join(dir, "index.db")
 	}
-	e := &explorer{t: t, dir: dir, dsn: dsn, addr: freePort(t)}
+	e := &explorer{t: t, dir: dir, dsn: dsn, addr: freePort(t), env: env, args: args}
 	e.start()
 	t.Cleanup(e.stop)
 	return e
@@ -89,8 +97,10 @@ func newExplorer(t *testing.T, dsn string) *explorer {
 
 func (e *explorer) start() {
 	n := nettest.Net(e.t)
-	e.cmd = exec.Command(explorerBin, "--profile", filepath.Join(n.L.ProfilesDir(), "indexer.json"), "--store", e.dsn,
-		"--listen", e.addr, "--tls-dir", filepath.Join(e.dir, "tls"))
+	args := append([]string{"--profile", filepath.Join(n.L.ProfilesDir(), "indexer.json"), "--store", e.dsn,
+		"--listen", e.addr, "--tls-dir", filepath.Join(e.dir, "tls")}, e.args...)
+	e.cmd = exec.Command(explorerBin, args...)
+	e.cmd.Env = append(os.Environ(), e.env...)
 	logf, err := os.OpenFile(filepath.Join(e.dir, "explorer.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		e.t.Fatal(err)

@@ -78,6 +78,7 @@ func run() error {
 	rate := flag.Float64("rate", api.DefaultLimits.Rate, "requests per second per caller (429 with Retry-After above it)")
 	burst := flag.Int("burst", api.DefaultLimits.Burst, "burst of requests per caller")
 	chans := flag.String("channels", "auto", "channels to index and serve, comma-separated, the default first; \"auto\": the profile's, then those the run directory's network lists (state.json), followed while running")
+	followEvery := flag.Duration("follow-every", 15*time.Second, "with --channels auto: how often to look for channels added to the running network")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -114,7 +115,7 @@ func run() error {
 	if follow {
 		// a channel created on the running network (pdlnet channel add) is indexed and
 		// served without a restart
-		go ch.follow(runDir, 15*time.Second)
+		go ch.follow(runDir, *followEvery)
 	}
 	srv := hub.Server(names[0])
 

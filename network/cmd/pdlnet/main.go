@@ -236,6 +236,8 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 		}
 		fs := flag.NewFlagSet("channel add", flag.ContinueOnError)
 		preset := fs.String("preset", "", "policy preset of the jurisdiction: futian, guangdong, longhua, luohu, qinhuangdao")
+		bureauName := fs.String("bureau-name", "", "the jurisdiction's implementing body (实施机构), bootstrapped as the channel's bureau (default: the topology's bureau)")
+		bureauUSCC := fs.String("bureau-uscc", "", "its unified social credit code (with --bureau-name)")
 		if err := fs.Parse(args[2:]); err != nil {
 			return err
 		}
@@ -243,7 +245,8 @@ func run(ctx context.Context, n *network.Net, cmd string, args []string) error {
 			return errors.New("channel add: --preset is required (futian, guangdong, longhua, luohu, qinhuangdao)")
 		}
 		start := time.Now()
-		if err := n.AddChannel(ctx, args[1], *preset); err != nil {
+		if err := n.AddChannel(ctx, network.JurisdictionChannel{Name: args[1], Preset: *preset,
+			Bureau: network.ChannelBureau{Name: *bureauName, USCC: *bureauUSCC}}); err != nil {
 			return err
 		}
 		fmt.Printf("channel %s added in %.1fs with preset %s; pdl -C %s acts on it\n", args[1], time.Since(start).Seconds(), *preset, args[1])
