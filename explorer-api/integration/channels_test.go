@@ -5,10 +5,14 @@ package integration
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/pdledger/pdledger/client/demo"
 	"github.com/pdledger/pdledger/network"
@@ -211,6 +215,7 @@ func TestExplorer_EveryJurisdictionIndexedAndOverseen(t *testing.T) {
 	if code := e.call("operator", "GET", "/api/v1/oversight/compliance", nil, &prob); code != 403 || prob.Code != "ACCESS_DENIED" {
 		t.Errorf("an operator's provincial report: %d %+v", code, prob)
 	}
+	t.Run("Console", func(t *testing.T) { consoleJurisdictions(t, e, chans, rows, len(rep.Findings)) })
 
 	// a channel added to the running network is served without a restart (the network
 	// keeps it: channels are not removed)
@@ -232,4 +237,71 @@ func TestExplorer_EveryJurisdictionIndexedAndOverseen(t *testing.T) {
 	if len(cat.Items) != 0 {
 		t.Errorf("a new channel's catalogue: %+v", cat.Items)
 	}
+}
+
+// consoleJurisdictions: the console lists every jurisdiction, shows each one's public
+// pages from its own ledger (bookmarkable under /console/c/<channel>/), switches ledgers
+// from the header, binds the caller per ledger, and shows the provincial regulator the
+// report and comparison the API gives it.
+func consoleJurisdictions(t *testing.T, e *explorer, chans []string, covered map[string]string, findings int) {
+	pub := e.newPage(t, "")
+	pub.open("/console/jurisdictions")
+	if got := evalAs[[]string](pub, `[...document.querySelectorAll('#jurisdictions tbody tr')].map(r => r.dataset.channel)`); !sameSet(got, chans) {
+		t.Fatalf("the jurisdictions page lists %v, the network has %v", got, chans)
+	}
+	pub.do(chromedp.Click(chromedp.CSS(`#jurisdictions tr[data-channel=luohu] td a`)), pub.ready("/console/c/luohu/"))
+	if got := evalAs[string](pub, `document.getElementById('jurisdiction').dataset.channel + ' ' + document.getElementById('jurisdiction').textContent`); !strings.Contains(got, "luohu 辖区深圳市罗湖区") {
+		t.Fatalf("luohu's home shows %q", got)
+	}
+	pub.open("/console/c/luohu/public/catalogue")
+	ids := evalAs[[]string](pub, `[...document.querySelectorAll('table[data-list=catalogue] tbody tr')].map(r => r.dataset.id)`)
+	if !slices.Contains(ids, "lhu-res-01") || slices.Contains(ids, "lh-res-01") {
+		t.Fatalf("luohu's catalogue page lists %v", ids)
+	}
+	// the header's selector shows the same page on another jurisdiction's ledger
+	pub.open("/console/public/catalogue")
+	pub.do(chromedp.SetValue(chromedp.CSS("#channel"), "qinhuangdao"))
+	evalAs[bool](pub, `document.getElementById('channel').dispatchEvent(new Event('change'))`)
+	pub.do(pub.ready("/console/c/qinhuangdao/public/catalogue"))
+	ids = evalAs[[]string](pub, `[...document.querySelectorAll('table[data-list=catalogue] tbody tr')].map(r => r.dataset.id)`)
+	if !slices.Contains(ids, "qhd-res-01") || slices.Contains(ids, "lh-res-01") {
+		t.Fatalf("after switching to qinhuangdao the catalogue lists %v", ids)
+	}
+	pub.check()
+
+	op := e.newPage(t, "operator")
+	op.open("/console/c/luohu/")
+	if got := evalAs[string](op, `document.querySelector('#whoami [data-participant]').dataset.participant`); got != "op-lhu" {
+		t.Fatalf("the operator's certificate on luohu's console acts for %q, want op-lhu", got)
+	}
+	op.open("/console/")
+	if got := evalAs[string](op, `document.querySelector('#whoami [data-participant]').dataset.participant`); got != "op-lhdata" {
+		t.Fatalf("on the default ledger it acts for %q, want op-lhdata", got)
+	}
+	op.check()
+
+	reg := e.newPage(t, "regulator")
+	reg.open("/console/oversight")
+	rows := evalAs[[]string](reg, `[...document.querySelectorAll('#comparison tbody tr')].map(r => r.dataset.channel)`)
+	if !sameSet(rows, slices.Collect(maps.Keys(covered))) {
+		t.Fatalf("the comparison lists %v, the API covers %v", rows, covered)
+	}
+	if n := evalAs[int](reg, `document.querySelectorAll('#oversight-findings tbody tr').length`); n != findings {
+		t.Fatalf("the page lists %d findings, the API %d", n, findings)
+	}
+	if got := evalAs[[]string](reg, `[...document.querySelectorAll('#not-covered li')].map(l => l.dataset.channel)`); !slices.Contains(got, "qinhuangdao") {
+		t.Fatalf("not covered: %v", got)
+	}
+	if bars := evalAs[int](reg, `echarts.getInstanceByDom(document.getElementById('comparison-chart')).getOption().series[0].data.length`); bars != len(covered) {
+		t.Fatalf("the chart draws %d jurisdictions, the table %d", bars, len(covered))
+	}
+	reg.screenshot("oversight")
+	reg.check()
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }

@@ -3,9 +3,11 @@
 // reads /api/v1 — the same answers the CLI and the tests read. Data are put into the
 // page as text nodes only (the script never parses HTML), so a record's text cannot become markup.
 
-import { draw, disposeAll, pricesOption, deadlinesOption, anchoringOption, marketOption } from './charts.js';
+import { draw, disposeAll, pricesOption, deadlinesOption, anchoringOption, marketOption, comparisonOption } from './charts.js';
 
-const S = { lang: 'zh', labels: null, me: null };
+// channel: the jurisdiction ledger the page reads ('' = the default); me is the caller as
+// bound on that ledger (meFor says which), channels the list of jurisdictions.
+const S = { lang: 'zh', labels: null, me: null, channel: '', meFor: null, channels: null };
 
 // ---------------------------------------------------------------- words
 
@@ -46,6 +48,13 @@ const UI = {
     marketPartial: '交易过多，只显示最近的部分',
     pricesChart: '各产品备案价格与上限', deadlinesChart: '期限日历（按到期日）', yuan: '元', items: '项',
     notFound: '页面不存在', back: '返回首页', error: '出错了', loginNeeded: '此页面需要用本单位证书登录。',
+    navJurisdictions: '各辖区', navOversight: '全省监管', jurisdiction: '辖区', channelSel: '辖区账本', defaultChannel: '默认',
+    jurisdictionsIntro: '每个辖区是一条独立的通道（账本），按本辖区的政策文件配置规则。点击辖区查看其公示信息。',
+    level: '层级', policyDoc: '政策文件', profileVersion: '配置版本', indexedBlocks: '已索引区块', channel: '通道',
+    district: '区', city: '市', province: '省', notSet: '尚未设置',
+    oversight: '全省监管', oversightIntro: '在本证书担任实施机构或监管方的各辖区账本上，分别计算合规报告并汇总；每条问题注明所属辖区。',
+    comparison: '各辖区对比', authorizationsCol: '授权（有效/全部）', productsCol: '产品', overdueCol: '逾期义务', priceDevCol: '价格偏离', findingsCol: '问题合计',
+    actsFor: '本证书在该账本上的身份', notCovered: '未纳入的辖区（本证书在其账本上无监管身份）', comparisonChart: '各辖区对比图',
   },
   en: {
     brandSub: 'Public data authorized operation ledger', skip: 'Skip to content', switchTo: '中文', loading: 'Loading…',
@@ -83,6 +92,13 @@ const UI = {
     marketPartial: 'Too many trades: only the latest are shown',
     pricesChart: 'Filed prices against their caps, per product', deadlinesChart: 'Deadlines by due date', yuan: 'yuan', items: 'items',
     notFound: 'Page not found', back: 'Back to home', error: 'Something went wrong', loginNeeded: 'This page needs your organization\'s certificate.',
+    navJurisdictions: 'Jurisdictions', navOversight: 'Provincial oversight', jurisdiction: 'Jurisdiction', channelSel: 'Jurisdiction ledger', defaultChannel: 'default',
+    jurisdictionsIntro: 'Each jurisdiction is a channel (ledger) of its own, with rules set from its own policy text. Pick one to see what it discloses.',
+    level: 'Level', policyDoc: 'Policy text', profileVersion: 'Profile version', indexedBlocks: 'Blocks indexed', channel: 'Channel',
+    district: 'district', city: 'city', province: 'province', notSet: 'not set yet',
+    oversight: 'Provincial oversight', oversightIntro: 'A compliance report computed on each jurisdiction\'s ledger where this certificate acts for the bureau or a regulator, put together; every finding names its jurisdiction.',
+    comparison: 'Jurisdictions compared', authorizationsCol: 'Authorizations (in force / all)', productsCol: 'Products', overdueCol: 'Overdue obligations', priceDevCol: 'Price deviations', findingsCol: 'Findings',
+    actsFor: 'This certificate acts for', notCovered: 'Jurisdictions left out (this certificate oversees nothing on their ledgers)', comparisonChart: 'Jurisdictions compared (chart)',
   },
 };
 
@@ -173,7 +189,21 @@ const svg = (tag, attrs, ...kids) => {
   for (const k of kids.flat()) if (k !== undefined && k !== null) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
   return e;
 };
-const link = (href, ...kids) => el('a', { href, 'data-link': true }, ...kids);
+// A page of a channel other than the default has the channel in its path,
+// /console/c/luohu/…, so it can be bookmarked and shared; the API is asked with ?channel=.
+const CHANNEL_PATH = /^\/console\/c\/([a-z][a-z0-9-]{0,48})(\/.*)?$/;
+function splitChannel(pathname) {
+  const m = CHANNEL_PATH.exec(pathname);
+  return m ? [m[1], '/console' + (m[2] || '/')] : ['', pathname];
+}
+// inChannel puts a console href in channel ch (the page's by default); an href that names
+// its channel already, or is not the console's, is left as it is.
+function inChannel(href, ch = S.channel) {
+  if (!href.startsWith('/console') || CHANNEL_PATH.test(href.split('?')[0]) || href.startsWith('/console/assets/')) return href;
+  return ch ? '/console/c/' + ch + href.slice('/console'.length) : href;
+}
+const pagePath = () => splitChannel(location.pathname)[1];
+const link = (href, ...kids) => el('a', { href: inChannel(href), 'data-link': true }, ...kids);
 const recordHref = (kind, id) => `/console/records/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`;
 const yesNo = (b) => el('span', { class: b ? 'yes' : 'no' }, b ? '✓ ' + t('yes') : '✗ ' + t('no'));
 
@@ -212,7 +242,14 @@ class Problem extends Error {
   }
 }
 
+// channelFree are the answers that are not one channel's: labels, the channel list and the
+// cross-channel oversight report.
+const channelFree = /^\/api\/v1\/(public\/labels|public\/channels|oversight\/)/;
+
 async function api(path, opts = {}) {
+  if (S.channel && path.startsWith('/api/v1/') && !channelFree.test(path)) {
+    path += (path.includes('?') ? '&' : '?') + 'channel=' + encodeURIComponent(S.channel);
+  }
   const res = await fetch(path, {
     method: opts.method || 'GET',
     headers: Object.assign({ 'Accept-Language': S.lang === 'zh' ? 'zh-CN' : 'en', Accept: 'application/json' }, opts.body ? { 'Content-Type': 'application/json' } : {}),
@@ -250,6 +287,17 @@ async function home() {
   add('/console/public/fees', 'navFees'); add('/console/public/catalogue', 'navCatalogue');
   if (S.me && S.me.active && S.me.participant) add('/console/obligations', 'navObligations', t('obligationsIntro'));
   if (S.me) add('/console/logs', 'navLogs', t('logsIntro'));
+  add('/console/jurisdictions', 'navJurisdictions', t('jurisdictionsIntro'));
+  if (overseer()) add('/console/oversight', 'navOversight', t('oversightIntro'));
+  const here = currentChannel();
+  const jur = here && here.jurisdiction
+    ? el('section', { class: 'card', id: 'jurisdiction', 'data-channel': here.channel },
+      el('h2', {}, t('jurisdiction')),
+      el('dl', { class: 'kv' },
+        el('dt', {}, t('jurisdiction')), el('dd', {}, jurName(here.jurisdiction)),
+        el('dt', {}, t('policyDoc')), el('dd', {}, here.jurisdiction.document || ''),
+        el('dt', {}, t('channel')), el('dd', { class: 'mono' }, here.channel)))
+    : null;
   const who = S.me
     ? el('dl', { class: 'kv', id: 'whoami' },
       el('dt', {}, t('participant')), el('dd', { 'data-participant': S.me.participant || '' }, S.me.participant || t('unbound')),
@@ -257,7 +305,51 @@ async function home() {
       el('dt', {}, t('org')), el('dd', {}, S.me.mspId),
       el('dt', {}, t('subject')), el('dd', { class: 'mono' }, S.me.subject))
     : el('p', { id: 'whoami' }, t('loginHint'));
-  page('PDLedger · ' + t('brandSub'), el('section', { class: 'card' }, el('h2', {}, t('who')), who), el('div', { class: 'tiles' }, tiles));
+  page('PDLedger · ' + t('brandSub'), jur, el('section', { class: 'card' }, el('h2', {}, t('who')), who), el('div', { class: 'tiles' }, tiles));
+}
+
+// ---------------------------------------------------------------- jurisdictions
+
+const jurName = (j) => (j ? (S.lang === 'zh' ? j.zh : j.en) || j.profile : t('notSet'));
+// currentChannel is the page's channel as /api/v1/public/channels lists it.
+function currentChannel() {
+  const list = S.channels || [];
+  return list.find((c) => (S.channel ? c.channel === S.channel : c.default)) || null;
+}
+
+async function jurisdictionsPage() {
+  const r = await api('/api/v1/public/channels');
+  S.channels = r.items;
+  const rows = r.items.map((c) => ({ attrs: { 'data-channel': c.channel },
+    cells: [link(inChannel('/console/', c.channel), jurName(c.jurisdiction)), c.jurisdiction ? t(c.jurisdiction.level) : '',
+      c.jurisdiction ? c.jurisdiction.document : '', c.jurisdiction ? 'v' + c.jurisdiction.version : '',
+      el('span', { class: 'mono' }, c.channel + (c.default ? ` (${t('defaultChannel')})` : '')), String(c.indexed),
+      el('span', {}, ['authorizations', 'products', 'catalogue'].map((k) =>
+        link(inChannel('/console/public/' + k, c.channel), t({ authorizations: 'navAuth', products: 'navProducts', catalogue: 'navCatalogue' }[k]))).flatMap((a, i) => (i ? [' · ', a] : [a])))] }));
+  page(t('navJurisdictions'), el('p', {}, t('jurisdictionsIntro')),
+    table([t('jurisdiction'), t('level'), t('policyDoc'), t('profileVersion'), t('channel'), t('indexedBlocks'), t('navCatalogue')], rows, { id: 'jurisdictions' }));
+}
+
+async function oversightPage() {
+  const r = await api('/api/v1/oversight/compliance');
+  const rows = r.jurisdictions.map((j) => ({ attrs: { 'data-channel': j.channel, 'data-findings': j.findings },
+    cells: [link(inChannel('/console/compliance', j.channel), jurName(j.jurisdiction)), j.jurisdiction ? t(j.jurisdiction.level) : '',
+      `${j.participant} · ${label(j.role)}`, `${j.activeAuthorizations} / ${j.authorizations}`, String(j.products),
+      el('span', { class: j.overdue ? 'no' : '' }, String(j.overdue)), el('span', { class: j.priceDeviations ? 'no' : '' }, String(j.priceDeviations)), String(j.findings)] }));
+  const findings = r.findings.map((f) => ({ attrs: { 'data-channel': f.channel, 'data-category': f.category },
+    cells: [f.jurisdiction || f.channel, label(f.category), f.kind ? link(inChannel(recordHref(f.kind, f.id), f.channel), `${kindLabel(f.kind)} ${f.id}`) : f.id || '',
+      f.detail || '', f.party || '', el('span', { title: f.provisional ? t('calendarWeekendsOnly') : '' }, fmtTime(f.due), f.provisional ? ' *' : '')] }));
+  const chart = el('div', { id: 'comparison-chart', class: 'chart', role: 'img', 'aria-label': t('comparisonChart') });
+  page(t('oversight'), el('p', {}, t('oversightIntro')), el('p', { class: 'muted' }, `${t('complianceAt')} ${fmtTime(r.at)}`),
+    el('h2', {}, t('comparison')),
+    table([t('jurisdiction'), t('level'), t('actsFor'), t('authorizationsCol'), t('productsCol'), t('overdueCol'), t('priceDevCol'), t('findingsCol')], rows, { id: 'comparison' }),
+    chart,
+    r.notCovered.length ? el('section', { id: 'not-covered' }, el('h2', {}, t('notCovered')),
+      el('ul', {}, r.notCovered.map((n) => el('li', { 'data-channel': n.channel }, `${n.jurisdiction || n.channel}（${n.channel}）：${n.reason}`)))) : null,
+    el('h2', {}, t('detail')),
+    table([t('jurisdiction'), t('category'), t('record'), t('detail'), t('party'), t('due')], findings, { id: 'oversight-findings' }));
+  await draw(chart, comparisonOption(r.jurisdictions.map((j) => ({ name: jurName(j.jurisdiction), authorizations: j.authorizations, products: j.products,
+    overdue: j.overdue, priceDeviations: j.priceDeviations })), { authorizations: t('authorizationsCol'), products: t('productsCol'), overdue: t('overdueCol'), priceDeviations: t('priceDevCol') }));
 }
 
 // public lists: every item with its proof
@@ -719,6 +811,8 @@ const ROUTES = [
   [/^\/console\/logs$/, logsPage],
   [/^\/console\/operator$/, operatorPage],
   [/^\/console\/obligations$/, obligationsPage],
+  [/^\/console\/jurisdictions$/, jurisdictionsPage],
+  [/^\/console\/oversight$/, oversightPage],
 ];
 
 function nav() {
@@ -734,9 +828,10 @@ function nav() {
   n.setAttribute('aria-label', S.lang === 'zh' ? '主导航' : 'Main');
   n.replaceChildren(...items.map(([href, key]) => {
     const a = link(href, t(key));
-    if (location.pathname === href || (href !== '/console/' && location.pathname.startsWith(href))) a.setAttribute('aria-current', 'page');
+    if (pagePath() === href || (href !== '/console/' && pagePath().startsWith(href))) a.setAttribute('aria-current', 'page');
     return a;
   }));
+  channelSelect();
   document.getElementById('who').textContent = S.me ? `${S.me.participant || t('unbound')} · ${label(S.me.role)}` : t('public');
   document.getElementById('lang').textContent = S.lang === 'zh' ? 'EN' : '中文';
   document.getElementById('lang').setAttribute('aria-label', t('switchTo'));
@@ -744,6 +839,23 @@ function nav() {
   document.getElementById('skip').textContent = t('skip');
   document.getElementById('foot').textContent = `PDLedger · ${S.lang === 'zh' ? '时间均为北京时间' : 'times are Beijing time (CST)'}`;
   document.documentElement.lang = S.lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+// channelSelect offers every jurisdiction's ledger; picking one shows the same page there.
+function channelSelect() {
+  const sel = document.getElementById('channel');
+  if (!sel) return;
+  document.getElementById('channel-label').textContent = t('channelSel');
+  const list = S.channels || [];
+  sel.hidden = list.length < 2;
+  sel.replaceChildren(...list.map((c) => el('option', { value: c.channel, selected: S.channel ? c.channel === S.channel : c.default },
+    `${jurName(c.jurisdiction)}（${c.channel}）`)));
+  sel.onchange = () => {
+    const [, rest] = splitChannel(location.pathname);
+    // a record of one ledger is not on another: switch to that jurisdiction's home
+    const same = /^\/console\/(records|resources)\//.test(rest) ? '/console/' : rest + location.search;
+    navigate(inChannel(same, sel.value));
+  };
 }
 
 let renderGen = 0;
@@ -756,8 +868,15 @@ async function render() {
   S.shown = location.pathname + location.search;
   main().removeAttribute('data-ready'); // set again when this page has rendered (the tests wait for it)
   disposeAll();
+  const [channel, path] = splitChannel(location.pathname);
+  S.channel = channel;
+  if (S.meFor !== channel) {
+    // who the certificate acts for is a question for each ledger
+    const me = await whoami();
+    if (my !== renderGen) return;
+    S.me = me; S.meFor = channel;
+  }
   nav();
-  const path = location.pathname;
   for (const [re, fn] of ROUTES) {
     const m = re.exec(path);
     if (!m) continue;
@@ -769,15 +888,15 @@ async function render() {
       page(t('error'), problemView(e), el('p', {}, link('/console/', t('back'))));
     }
     if (my !== renderGen) return;
-    main().setAttribute('data-ready', path + location.search);
+    main().setAttribute('data-ready', location.pathname + location.search);
     return;
   }
   page(t('notFound'), el('p', {}, link('/console/', t('back'))));
-  main().setAttribute('data-ready', path);
+  main().setAttribute('data-ready', location.pathname);
 }
 
 function navigate(href) {
-  history.pushState(null, '', href);
+  history.pushState(null, '', inChannel(href));
   render();
   main().focus();
 }
@@ -800,8 +919,8 @@ async function start() {
     localStorage.setItem('pdl.lang', S.lang);
     render();
   });
-  const [labels, me] = await Promise.all([api('/api/v1/public/labels').catch(() => null), whoami()]);
-  S.labels = labels; S.me = me;
+  const [labels, channels] = await Promise.all([api('/api/v1/public/labels').catch(() => null), api('/api/v1/public/channels').catch(() => null)]);
+  S.labels = labels; S.channels = channels ? channels.items : null;
   await render();
 }
 

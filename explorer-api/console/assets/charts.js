@@ -172,3 +172,18 @@ export function marketOption(m, words) {
     series,
   };
 }
+
+// comparisonOption: one group of bars per jurisdiction — authorizations, products, overdue
+// obligations and price deviations side by side (the provincial comparison table, drawn).
+export function comparisonOption(rows, words) {
+  const keys = ['authorizations', 'products', 'overdue', 'priceDeviations'];
+  return {
+    color: [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 36, bottom: 48 },
+    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: rows.length > 4 ? 20 : 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: keys.map((k) => ({ name: words[k], type: 'bar', data: rows.map((r) => r[k]) })),
+  };
+}
