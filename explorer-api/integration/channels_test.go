@@ -250,7 +250,7 @@ func consoleJurisdictions(t *testing.T, e *explorer, chans []string, covered map
 		t.Fatalf("the jurisdictions page lists %v, the network has %v", got, chans)
 	}
 	pub.do(chromedp.Click(chromedp.CSS(`#jurisdictions tr[data-channel=luohu] td a`)), pub.ready("/console/c/luohu/"))
-	if got := evalAs[string](pub, `document.getElementById('jurisdiction').dataset.channel + ' ' + document.getElementById('jurisdiction').textContent`); !strings.Contains(got, "luohu 辖区深圳市罗湖区") {
+	if got := evalAs[string](pub, `document.getElementById('jurisdiction').dataset.channel + ' ' + document.getElementById('jurisdiction').textContent`); !strings.HasPrefix(got, "luohu ") || !strings.Contains(got, "深圳市罗湖区") || !strings.Contains(got, "罗湖区公共数据资源授权运营实施方案") {
 		t.Fatalf("luohu's home shows %q", got)
 	}
 	pub.open("/console/c/luohu/public/catalogue")
