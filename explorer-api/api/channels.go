@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/query"
 )
 
@@ -80,7 +81,15 @@ type ChannelFinding struct {
 type NotCovered struct {
 	Channel      string `json:"channel"`
 	Jurisdiction string `json:"jurisdiction,omitempty"`
-	Reason       string `json:"reason"`
+	// Why is for machines: "unauthenticated" (the certificate is not accepted on that
+	// channel, or is revoked there), "unbound" (bound to no participant there) or
+	// "not_overseer" (bound to Participant, whose Role is neither bureau nor regulator, or
+	// who is not active).
+	Why         string `json:"why"`
+	Participant string `json:"participant,omitempty"`
+	Role        string `json:"role,omitempty"`
+	// Reason is for people, in the language the request prefers.
+	Reason string `json:"reason"`
 }
 
 // oversight authenticates the caller on every channel separately (each channel's MSP
@@ -92,6 +101,7 @@ func (h *Hub) oversight(c *gin.Context) {
 	ctx := c.Request.Context()
 	rep := Oversight{At: h.now().UTC(), Jurisdictions: []JurisdictionRow{}, Findings: []ChannelFinding{}, NotCovered: []NotCovered{}}
 	firstWhy, firstRevoked, anyIdentified := "", false, false
+	zh := model.ParseLang(c.GetHeader("Accept-Language")) == model.ZH
 	for _, ch := range h.Channels() {
 		s := h.Server(ch)
 		j, err := s.index().Jurisdiction(ctx)
@@ -108,16 +118,27 @@ func (h *Hub) oversight(c *gin.Context) {
 			if firstWhy == "" {
 				firstWhy, firstRevoked = why, revoked
 			}
-			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Jurisdiction: name, Reason: why})
+			reason := why
+			if zh {
+				reason = "该通道不接受此证书（" + why + "）"
+			}
+			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Jurisdiction: name, Why: "unauthenticated", Reason: reason})
 			continue
 		}
 		anyIdentified = true
 		if !caller.Overseer() {
-			why := fmt.Sprintf("on this ledger %s is bound to no active bureau or regulator participant", caller.Subject)
-			if caller.Participant != "" {
-				why = fmt.Sprintf("on this ledger %s acts for %q (%s)", caller.Subject, caller.Participant, caller.Role)
+			nc := NotCovered{Channel: ch, Jurisdiction: name, Why: "unbound", Participant: caller.Participant, Role: caller.Role,
+				Reason: fmt.Sprintf("on this ledger %s is bound to no participant", caller.Subject)}
+			if zh {
+				nc.Reason = "在该账本上，此证书未绑定任何参与方"
 			}
-			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Jurisdiction: name, Reason: why})
+			if caller.Participant != "" {
+				nc.Why, nc.Reason = "not_overseer", fmt.Sprintf("on this ledger %s acts for %q (%s, active %v), neither bureau nor regulator", caller.Subject, caller.Participant, caller.Role, caller.Active)
+				if zh {
+					nc.Reason = fmt.Sprintf("在该账本上，此证书代表参与方 %s（%s），不是有效的实施机构或监管方", caller.Participant, caller.Role)
+				}
+			}
+			rep.NotCovered = append(rep.NotCovered, nc)
 			continue
 		}
 		r, err := s.index().Compliance(ctx, rep.At)

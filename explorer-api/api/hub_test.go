@@ -62,8 +62,8 @@ func participant(id string, role model.Role) *model.Participant {
 }
 
 // province is three jurisdictions' ledgers served by one hub: alice is the provincial
-// regulator on longhua and luohu and nobody on qinhuangdao (another province); bob is an
-// operator on luohu only.
+// regulator on longhua and luohu and an operator's officer on qinhuangdao (another
+// province); bob is an operator on luohu only.
 func province(t *testing.T) (*gin.Engine, *revocationChannel) {
 	ch := newRevocationChannel(t)
 	h := NewHub()
@@ -80,7 +80,7 @@ func province(t *testing.T) (*gin.Engine, *revocationChannel) {
 			&model.Resource{Meta: model.Meta{ID: "lu-r1", Kind: model.KindResource, Public: true}},
 			&model.Authorization{Meta: model.Meta{ID: "lu-a1", Kind: model.KindAuthorization}, Operator: "op1", Status: model.AuthActive, TermEnd: "2027-06-30"},
 			&model.Authorization{Meta: model.Meta{ID: "lu-a2", Kind: model.KindAuthorization}, Operator: "op1", Status: model.AuthActive, TermEnd: "2026-10-31"}},
-		"qinhuangdao": {profileOf(t, "qinhuangdao"), participant("qhd-reg", model.RoleRegulator)},
+		"qinhuangdao": {profileOf(t, "qinhuangdao"), participant("qhd-reg", model.RoleRegulator), participant("qhd-op", model.RoleOperator), binding(ch.alice, "qhd-op")},
 	}
 	for _, name := range []string{"longhua", "luohu", "qinhuangdao"} {
 		st := newStore(t)
@@ -152,7 +152,7 @@ func TestHub_BindingIsPerChannel(t *testing.T) {
 	}
 	var rep map[string]any
 	if st, p := call(t, r, "/api/v1/compliance?channel=qinhuangdao", ch.alice, &rep); st != 403 || p.Code != "ACCESS_DENIED" {
-		t.Fatalf("alice's compliance on qinhuangdao, where she is nobody: %d %+v", st, p)
+		t.Fatalf("alice's compliance on qinhuangdao, where she acts for an operator: %d %+v", st, p)
 	}
 	if st, p := call(t, r, "/api/v1/compliance?channel=luohu", ch.alice, &rep); st != 200 {
 		t.Fatalf("alice's compliance on luohu: %d %+v", st, p)
@@ -183,7 +183,7 @@ func TestHub_ProvincialReportAcrossChannels(t *testing.T) {
 	if !strings.HasPrefix(seen["lh-f1"], "longhua/") || !strings.Contains(seen["lh-f1"], "龙华") || !strings.HasPrefix(seen["lu-a2"], "luohu/") || len(o.Findings) != lh.Findings+lu.Findings {
 		t.Errorf("findings: %v (%d)", seen, len(o.Findings))
 	}
-	if len(o.NotCovered) != 1 || o.NotCovered[0].Channel != "qinhuangdao" || !strings.Contains(o.NotCovered[0].Reason, "no active bureau or regulator") {
+	if len(o.NotCovered) != 1 || o.NotCovered[0].Channel != "qinhuangdao" || o.NotCovered[0].Why != "not_overseer" || o.NotCovered[0].Participant != "qhd-op" {
 		t.Errorf("not covered: %+v", o.NotCovered)
 	}
 

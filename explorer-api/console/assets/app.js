@@ -54,7 +54,8 @@ const UI = {
     district: '区', city: '市', province: '省', notSet: '尚未设置',
     oversight: '全省监管', oversightIntro: '在本证书担任实施机构或监管方的各辖区账本上，分别计算合规报告并汇总；每条问题注明所属辖区。',
     comparison: '各辖区对比', authorizationsCol: '授权（有效/全部）', productsCol: '产品', overdueCol: '逾期义务', priceDevCol: '价格偏离', findingsCol: '问题合计',
-    actsFor: '本证书在该账本上的身份', notCovered: '未纳入的辖区（本证书在其账本上无监管身份）', comparisonChart: '各辖区对比图',
+    actsFor: '本证书在该账本上的身份', authorizationsBar: '授权', actsAs: '本证书在该账本上代表 {0}（{1}），不是有效的实施机构或监管方',
+    why_unbound: '本证书在该账本上未绑定参与方', why_unauthenticated: '该通道不接受本证书', notCovered: '未纳入的辖区（本证书在其账本上无监管身份）', comparisonChart: '各辖区对比图',
   },
   en: {
     brandSub: 'Public data authorized operation ledger', skip: 'Skip to content', switchTo: '中文', loading: 'Loading…',
@@ -98,7 +99,8 @@ const UI = {
     district: 'district', city: 'city', province: 'province', notSet: 'not set yet',
     oversight: 'Provincial oversight', oversightIntro: 'A compliance report computed on each jurisdiction\'s ledger where this certificate acts for the bureau or a regulator, put together; every finding names its jurisdiction.',
     comparison: 'Jurisdictions compared', authorizationsCol: 'Authorizations (in force / all)', productsCol: 'Products', overdueCol: 'Overdue obligations', priceDevCol: 'Price deviations', findingsCol: 'Findings',
-    actsFor: 'This certificate acts for', notCovered: 'Jurisdictions left out (this certificate oversees nothing on their ledgers)', comparisonChart: 'Jurisdictions compared (chart)',
+    actsFor: 'This certificate acts for', authorizationsBar: 'Authorizations', actsAs: 'on this ledger the certificate acts for {0} ({1}), not an active bureau or regulator',
+    why_unbound: 'the certificate is bound to no participant on this ledger', why_unauthenticated: 'the channel does not accept this certificate', notCovered: 'Jurisdictions left out (this certificate oversees nothing on their ledgers)', comparisonChart: 'Jurisdictions compared (chart)',
   },
 };
 
@@ -345,11 +347,13 @@ async function oversightPage() {
     table([t('jurisdiction'), t('level'), t('actsFor'), t('authorizationsCol'), t('productsCol'), t('overdueCol'), t('priceDevCol'), t('findingsCol')], rows, { id: 'comparison' }),
     chart,
     r.notCovered.length ? el('section', { id: 'not-covered' }, el('h2', {}, t('notCovered')),
-      el('ul', {}, r.notCovered.map((n) => el('li', { 'data-channel': n.channel }, `${n.jurisdiction || n.channel}（${n.channel}）：${n.reason}`)))) : null,
+      el('ul', {}, r.notCovered.map((n) => el('li', { 'data-channel': n.channel, 'data-why': n.why },
+        `${n.jurisdiction || n.channel}（${n.channel}）：`, n.why === 'not_overseer' ? t('actsAs', n.participant, label(n.role)) : t('why_' + n.why), n.why === 'unauthenticated' ? ` (${n.reason})` : ''))))
+      : null,
     el('h2', {}, t('detail')),
     table([t('jurisdiction'), t('category'), t('record'), t('detail'), t('party'), t('due')], findings, { id: 'oversight-findings' }));
   await draw(chart, comparisonOption(r.jurisdictions.map((j) => ({ name: jurName(j.jurisdiction), authorizations: j.authorizations, products: j.products,
-    overdue: j.overdue, priceDeviations: j.priceDeviations })), { authorizations: t('authorizationsCol'), products: t('productsCol'), overdue: t('overdueCol'), priceDeviations: t('priceDevCol') }));
+    overdue: j.overdue, priceDeviations: j.priceDeviations })), { authorizations: t('authorizationsBar'), products: t('productsCol'), overdue: t('overdueCol'), priceDeviations: t('priceDevCol') }));
 }
 
 // public lists: every item with its proof
