@@ -51,6 +51,7 @@ var kindColumns = map[string][]string{
 var viewColumns = map[string][]string{
 	"trail":      {"time", "kind", "id", "version", "action", "actor", "txId", "blockNumber"},
 	"compliance": {"category", "kind", "id", "party", "due", "detail"},
+	"oversight":  {"jurisdiction", "category", "kind", "id", "party", "due", "detail"},
 }
 
 // cliLabels are Chinese labels of values that are no model enumeration: compliance

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,7 +58,13 @@ type explorerClient struct {
 	base string
 	hc   *http.Client
 	lang model.Lang
+	// channel is the jurisdiction ledger asked (-C; "" the explorer's default): every
+	// request but the cross-channel ones carries it as ?channel=.
+	channel string
 }
+
+// acrossChannels are the explorer's answers that are no one channel's.
+var acrossChannels = []string{"/api/v1/oversight/", "/api/v1/public/channels", "/api/v1/public/labels"}
 
 // explorerCA finds the explorer's CA certificate for a profile.
 func explorerCA(profilePath string) []string {
@@ -104,7 +111,7 @@ func (a *App) explorer() (*explorerClient, error) {
 		return nil, localf(err, "%s", a.tr("读取身份证书 %s：%v", "reading the profile's certificate %s: %v", p.Cert, err))
 	}
 	hc := &http.Client{Timeout: a.Timeout, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}}}
-	return &explorerClient{base: strings.TrimRight(base, "/"), hc: hc, lang: a.Lang}, nil
+	return &explorerClient{base: strings.TrimRight(base, "/"), hc: hc, lang: a.Lang, channel: a.Channel}, nil
 }
 
 // get calls GET path?query and returns the body of a 200 answer.
@@ -135,6 +142,11 @@ func (e *explorerClient) post(ctx context.Context, path string, body any) ([]byt
 }
 
 func (e *explorerClient) do(req *http.Request) ([]byte, error) {
+	if e.channel != "" && !slices.ContainsFunc(acrossChannels, func(p string) bool { return strings.HasPrefix(req.URL.Path, p) }) {
+		q := req.URL.Query()
+		q.Set("channel", e.channel)
+		req.URL.RawQuery = q.Encode()
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Accept-Language", map[model.Lang]string{model.ZH: "zh-CN", model.EN: "en"}[e.lang])
 	start := time.Now()

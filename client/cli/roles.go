@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -273,13 +274,17 @@ transaction and block; filter by kinds (--kinds) and time (--from/--to, Beijing 
 }
 
 func complianceCmd(a *App) *cobra.Command {
+	var all bool
 	cmd := &cobra.Command{
 		Use:     "compliance",
 		Short:   a.tr("合规报告：逾期义务、终止后仍在使用、价格超上限、收益偏差、日志断档、未答复的投诉（浏览器 /api/v1/compliance）", "compliance report: overdue obligations, used after termination, prices above cap, revenue deviations, log gaps, unanswered cases (explorer /api/v1/compliance)"),
-		Example: "  pdl -p regulator compliance\n  pdl -p bureau compliance -o json",
+		Example: "  pdl -p regulator compliance\n  pdl -p bureau compliance -o json\n  pdl -p regulator -C luohu compliance\n  pdl -p regulator compliance --all-channels   # every jurisdiction the identity oversees, compared",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withExplorer(cmd, func(ctx context.Context, e *explorerClient) error {
+				if all {
+					return a.oversight(ctx, e)
+				}
 				raw, err := e.get(ctx, "/api/v1/compliance", nil)
 				if err != nil {
 					return err
@@ -306,7 +311,59 @@ func complianceCmd(a *App) *cobra.Command {
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&all, "all-channels", false, a.tr("所有辖区：在本身份担任实施机构或监管方的每个辖区账本上的合规报告，附各辖区对比（浏览器 /api/v1/oversight/compliance）",
+		"every jurisdiction: the report on each ledger where the identity acts for the bureau or a regulator, with a comparison (explorer /api/v1/oversight/compliance)"))
 	return cmd
+}
+
+// oversight prints the cross-channel report: the comparison per jurisdiction, the
+// channels left out and why, then every finding with its jurisdiction.
+func (a *App) oversight(ctx context.Context, e *explorerClient) error {
+	raw, err := e.get(ctx, "/api/v1/oversight/compliance", nil)
+	if err != nil {
+		return err
+	}
+	if Format(a.Output) != Table {
+		return a.print(raw, view{})
+	}
+	var rep struct {
+		Jurisdictions []struct {
+			Channel      string `json:"channel"`
+			Jurisdiction *struct {
+				ZH string `json:"zh"`
+				EN string `json:"en"`
+			} `json:"jurisdiction"`
+			Participant          string `json:"participant"`
+			Authorizations       int    `json:"authorizations"`
+			ActiveAuthorizations int    `json:"activeAuthorizations"`
+			Products             int    `json:"products"`
+			Overdue              int    `json:"overdue"`
+			PriceDeviations      int    `json:"priceDeviations"`
+			Findings             int    `json:"findings"`
+		} `json:"jurisdictions"`
+		NotCovered []struct {
+			Channel, Jurisdiction, Reason string
+		} `json:"notCovered"`
+		Findings json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return fmt.Errorf("explorer answer: %w", err)
+	}
+	w := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, a.tr("辖区\t通道\t本身份\t授权（有效/全部）\t产品\t逾期义务\t价格偏离\t问题合计", "JURISDICTION\tCHANNEL\tACTS FOR\tAUTHORIZATIONS (IN FORCE/ALL)\tPRODUCTS\tOVERDUE\tPRICE DEVIATIONS\tFINDINGS"))
+	for _, j := range rep.Jurisdictions {
+		name := j.Channel
+		if j.Jurisdiction != nil {
+			name = a.tr(j.Jurisdiction.ZH, j.Jurisdiction.EN)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d/%d\t%d\t%d\t%d\t%d\n", name, j.Channel, j.Participant, j.ActiveAuthorizations, j.Authorizations, j.Products, j.Overdue, j.PriceDeviations, j.Findings)
+	}
+	w.Flush()
+	for _, n := range rep.NotCovered {
+		fmt.Fprintf(a.Stdout, a.tr("未纳入 %s（%s）：%s\n", "left out: %s (%s): %s\n"), n.Jurisdiction, n.Channel, n.Reason)
+	}
+	fmt.Fprintln(a.Stdout)
+	return a.print(rep.Findings, view{fn: "oversight"})
 }
 
 // category names a compliance finding's category.

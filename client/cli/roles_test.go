@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +93,37 @@ func TestVerify_PagesFollowedToTheEnd(t *testing.T) {
 	}
 	if rep.OK || rep.From != 0 || rep.To != 2301 || rep.BlocksChecked != 2301 || rep.StateChecked != 11 || rep.Next != nil || len(rep.Mismatches) != 1 || rep.Mismatches[0].Block != 1500 {
 		t.Fatalf("combined report: %+v", rep)
+	}
+}
+
+// TestExplorer_ChannelAskedExceptAcrossChannels: with -C every explorer request names the
+// channel, keeping its own parameters; the cross-channel report and lists do not.
+func TestExplorer_ChannelAskedExceptAcrossChannels(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.URL.Path+"?"+r.URL.RawQuery)
+		fmt.Fprint(w, `{}`)
+	}))
+	defer srv.Close()
+	e := &explorerClient{base: srv.URL, hc: srv.Client(), lang: model.EN, channel: "luohu"}
+	ctx := context.Background()
+	for _, call := range []func() error{
+		func() error { _, err := e.get(ctx, "/api/v1/compliance", nil); return err },
+		func() error { _, err := e.get(ctx, "/api/v1/trail", url.Values{"party": {"op-1"}}); return err },
+		func() error {
+			_, err := e.post(ctx, "/api/v1/products/check", map[string]any{"ids": []string{"p"}})
+			return err
+		},
+		func() error { _, err := e.get(ctx, "/api/v1/oversight/compliance", nil); return err },
+		func() error { _, err := e.get(ctx, "/api/v1/public/channels", nil); return err },
+	} {
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"/api/v1/compliance?channel=luohu", "/api/v1/trail?channel=luohu&party=op-1", "/api/v1/products/check?channel=luohu",
+		"/api/v1/oversight/compliance?", "/api/v1/public/channels?"}
+	if !slices.Equal(asked, want) {
+		t.Fatalf("asked\n  %s\nwant\n  %s", strings.Join(asked, "\n  "), strings.Join(want, "\n  "))
 	}
 }
