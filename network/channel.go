@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/chaincode/policy"
@@ -105,14 +104,4 @@ func (n *Net) Channels() ([]string, error) {
 		out = append(out, slices.Sorted(maps.Keys(st.Channels))...)
 	}
 	return out, nil
-}
-
-// checkNoChannels refuses org add and org remove on a network with jurisdiction
-// channels (see ErrOrgsWithChannels).
-func (n *Net) checkNoChannels(st *State) error {
-	if len(st.Channels) == 0 {
-		return nil
-	}
-	return fmt.Errorf("this network has jurisdiction channels (%s) besides %s: changing its organizations is done on the first channel only so far, which would leave them behind; %w",
-		strings.Join(slices.Sorted(maps.Keys(st.Channels)), ", "), n.T.Channel, ErrOrgsWithChannels)
 }

@@ -1,35 +1,10 @@
 package network
 
 import (
-	"context"
-	"errors"
 	"os"
 	"strings"
 	"testing"
 )
-
-// A network with jurisdiction channels refuses org add and org remove (they change the
-// first channel only) before touching anything, naming the channels.
-func TestChannels_OrgChangesRefusedWhileChannelsExist(t *testing.T) {
-	top, err := LoadTopology("topology.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := &Net{T: top, L: Layout{Run: t.TempDir()}}
-	if err := n.SaveState(&State{Ready: true, Channels: map[string]string{"luohu": "luohu", "futian": "futian"}}); err != nil {
-		t.Fatal(err)
-	}
-	err = n.AddOrg(context.Background(), "topology.yaml", "Operator2", "operator")
-	if !errors.Is(err, ErrOrgsWithChannels) || !strings.Contains(err.Error(), "futian, luohu") {
-		t.Fatalf("org add: %v", err)
-	}
-	if err := n.RemoveOrg(context.Background(), "topology.yaml", "Exchange"); !errors.Is(err, ErrOrgsWithChannels) {
-		t.Fatalf("org remove: %v", err)
-	}
-	if ents, _ := os.ReadDir(n.L.Run); len(ents) != 1 {
-		t.Fatalf("the refused calls wrote into the run directory: %v", ents)
-	}
-}
 
 // The topology's channels: names by the channel rule, each once and not the first
 // channel's, presets that exist.

@@ -115,11 +115,6 @@ func insertInSection(file, key, text string) (string, error) {
 	return out + text + strings.Join(lines[end:], ""), nil
 }
 
-// ErrOrgsWithChannels: org add and org remove change the first channel only (its
-// configuration, joins and chaincode definition), so they refuse a network that has
-// jurisdiction channels rather than leave those channels behind.
-var ErrOrgsWithChannels = errors.New("org add/remove with jurisdiction channels is not supported yet")
-
 // AddOrgToTopologyFile writes the org and its identities into the topology file and
 // returns the reloaded topology.
 func AddOrgToTopologyFile(path string, o Org, ids []Identity) (*Topology, error) {
@@ -156,10 +151,16 @@ func AddOrgToTopologyFile(path string, o Org, ids []Identity) (*Topology, error)
 // ledger's org list set by the bureau's admin (Participant:SetOrgs). topologyPath is the
 // topology file the network runs from; it is rewritten to describe the result, so
 // `make up` on a fresh machine recreates the network with the new org.
+//
+// Every channel changes alike: the org joins each jurisdiction's channel, its peer joins
+// each, the definition follows on each (Deploy) and each ledger's org list is set. One
+// channel's config update failing stops the steps there; the error names the channel.
 func (n *Net) AddOrg(ctx context.Context, topologyPath, name, role string) error {
-	if st, err := n.runningState(); err != nil {
+	if _, err := n.runningState(); err != nil {
 		return err
-	} else if err := n.checkNoChannels(st); err != nil {
+	}
+	chans, err := n.Channels()
+	if err != nil {
 		return err
 	}
 	spec, ids, err := NewOrgSpec(n.T, name, role)
@@ -186,18 +187,36 @@ func (n *Net) AddOrg(ctx context.Context, topologyPath, name, role string) error
 	}{
 		{"crypto material of " + name + " (cryptogen)", func() error { return GenerateOrgCrypto(t, n.L, o) }},
 		{"node configuration", func() error { return WriteConfig(t, n.L) }},
-		{"add " + o.MSPID + " to channel " + t.Channel + " (config update, majority of the orgs' admins)", func() error {
-			block, err := n.AddOrgToChannel(ctx, o)
-			if err != nil {
-				return err
+		{"add " + o.MSPID + " to channels " + strings.Join(chans, ", ") + " (config update each, majority of the orgs' admins)", func() error {
+			for _, ch := range chans {
+				c := n.OnChannel(ch)
+				block, err := c.AddOrgToChannel(ctx, o)
+				if err != nil {
+					return fmt.Errorf("channel %s: %w", ch, err)
+				}
+				if err := c.waitPeersPast(ctx, c.peersExcept(o), block); err != nil {
+					return fmt.Errorf("channel %s: %w", ch, err)
+				}
 			}
-			return n.waitPeersPast(ctx, n.peersExcept(o), block)
+			return nil
 		}},
 		{"start " + name + "'s certificate authority", func() error { return n.StartCA(o) }},
-		{"start " + name + "'s peer and join it to the channel", func() error { return n.joinNewPeer(ctx, o) }},
+		{"start " + name + "'s peer and join it to every channel", func() error {
+			if err := n.startAll(ctx, orgNodes(o)); err != nil {
+				return err
+			}
+			for _, ch := range chans {
+				if err := n.OnChannel(ch).joinCaughtUp(ctx, o); err != nil {
+					return fmt.Errorf("channel %s: %w", ch, err)
+				}
+			}
+			return nil
+		}},
 		{"chaincode for " + name + ": install, its server, every server with the new org list, definition sequence+1", func() error { return n.Deploy(ctx, st, true) }},
 		{"write client profiles", func() error { return n.WriteProfiles() }},
-		{"ledger org list (Participant:SetOrgs by the bureau's admin)", func() error { return n.setLedgerOrgs(ctx, "organization "+name+" joined the channel") }},
+		{"ledger org list of every channel (Participant:SetOrgs by the bureau's admin)", func() error {
+			return n.onEach(chans, func(c *Net) error { return c.setLedgerOrgs(ctx, "organization "+name+" joined the channel") })
+		}},
 		{"restart the supervisor with the new topology", func() error { return n.restartSupervisor(topologyPath) }},
 	}
 	for _, s := range steps {
@@ -240,16 +259,29 @@ func (n *Net) waitPeersPast(ctx context.Context, peers []*Node, block uint64) er
 	return nil
 }
 
-// joinNewPeer starts the org's peers, joins them with the channel's genesis block and
-// waits until they have caught up with the orderers.
-func (n *Net) joinNewPeer(ctx context.Context, o *Org) error {
+// onEach runs f on every channel of chans, stopping at the first error (named with its
+// channel).
+func (n *Net) onEach(chans []string, f func(c *Net) error) error {
+	for _, ch := range chans {
+		if err := f(n.OnChannel(ch)); err != nil {
+			return fmt.Errorf("channel %s: %w", ch, err)
+		}
+	}
+	return nil
+}
+
+func orgNodes(o *Org) []*Node {
 	var nodes []*Node
 	for j := range o.Nodes {
 		nodes = append(nodes, &o.Nodes[j])
 	}
-	if err := n.startAll(ctx, nodes); err != nil {
-		return err
-	}
+	return nodes
+}
+
+// joinCaughtUp joins the org's running peers to n's channel with its genesis block and
+// waits until they have caught up with the other orgs' peers.
+func (n *Net) joinCaughtUp(ctx context.Context, o *Org) error {
+	nodes := orgNodes(o)
 	for _, p := range nodes {
 		if err := n.joinPeer(p); err != nil {
 			return err
@@ -332,15 +364,17 @@ func removeOrgFromTopologyText(file, name, mspID string) (string, error) {
 }
 
 // RemoveOrg removes a peer org from the running network: every remaining chaincode
-// server restarted with the org list without it, the ledger's org list set, its group
-// removed from the channel by a config update signed by a majority of the orgs' admins,
-// and its processes stopped. Its records stay on the ledger as they are, readable and
+// server restarted with the org list without it, each channel's ledger org list set, its
+// group removed from every channel by a config update signed by a majority of the orgs'
+// admins, and its processes stopped. Its records stay on the ledger as they are, readable and
 // verifiable; its guard collection stays in the chaincode definition (retiredOrgs).
 // The bureau's org and the commercial collection's orgs cannot be removed.
 func (n *Net) RemoveOrg(ctx context.Context, topologyPath, name string) error {
-	if st, err := n.runningState(); err != nil {
+	if _, err := n.runningState(); err != nil {
 		return err
-	} else if err := n.checkNoChannels(st); err != nil {
+	}
+	chans, err := n.Channels()
+	if err != nil {
 		return err
 	}
 	o := n.T.Org(name)
@@ -415,13 +449,17 @@ func (n *Net) RemoveOrg(ctx context.Context, topologyPath, name string) error {
 			}
 			return nil
 		}},
-		{"ledger org list (Participant:SetOrgs by the bureau's admin)", func() error { return n.setLedgerOrgs(ctx, "organization "+name+" left the channel") }},
-		{"remove " + o.MSPID + " from channel " + t.Channel + " (config update, majority of the orgs' admins)", func() error {
-			block, err := n.RemoveOrgFromChannel(ctx, o.MSPID)
-			if err != nil {
-				return err
-			}
-			return n.waitPeersPast(ctx, t.Peers(), block)
+		{"ledger org list of every channel (Participant:SetOrgs by the bureau's admin)", func() error {
+			return n.onEach(chans, func(c *Net) error { return c.setLedgerOrgs(ctx, "organization "+name+" left the channel") })
+		}},
+		{"remove " + o.MSPID + " from channels " + strings.Join(chans, ", ") + " (config update each, majority of the orgs' admins)", func() error {
+			return n.onEach(chans, func(c *Net) error {
+				block, err := c.RemoveOrgFromChannel(ctx, o.MSPID)
+				if err != nil {
+					return err
+				}
+				return c.waitPeersPast(ctx, t.Peers(), block)
+			})
 		}},
 		{"stop " + name + "'s processes (" + strings.Join(procs, ", ") + ")", func() error {
 			for _, name := range procs {

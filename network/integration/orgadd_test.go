@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,6 +27,19 @@ var jurisdictionChannels = regexp.MustCompile(`(?m)^channels:\n(?:  - .*\n)+`)
 // a test of something else starts faster without them.
 func withoutChannels(topology string) string {
 	return jurisdictionChannels.ReplaceAllString(topology, "")
+}
+
+// onlyLuohu keeps one jurisdiction channel of the topology's, luohu.
+func onlyLuohu(topology string) string {
+	return jurisdictionChannels.ReplaceAllStringFunc(topology, func(block string) string {
+		out := "channels:\n"
+		for _, l := range strings.SplitAfter(block, "\n") {
+			if strings.Contains(l, "{name: luohu,") {
+				out += l
+			}
+		}
+		return out
+	})
 }
 
 var portKey = regexp.MustCompile(`\b((?:port|adminPort|opsPort|profilePort|chaincodePort|ccaasPort|metricsPort): )(\d+)`)
@@ -135,10 +149,11 @@ func connectTo(t *testing.T, n *network.Net, profile string) *client.Client {
 // endorses and it files its own records, and with five orgs (MAJORITY is three) the
 // ledger keeps accepting writes while any one org's peer is down. Then it leaves (pdlnet
 // org remove): its records stay readable, its identities act no more, and the four
-// remaining orgs keep writing.
+// remaining orgs keep writing. The network has a jurisdiction channel besides the first
+// (luohu): the org joins and leaves it too, and files records there.
 func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	ctx := context.Background()
-	_, topo, pdlnet := secondNetwork(t, 20000, withoutChannels)
+	_, topo, pdlnet := secondNetwork(t, 20000, onlyLuohu)
 	out := pdlnet("org", "add", "Operator2", "--role", "operator")
 	t.Log(out)
 	top, err := network.LoadTopology(topo)
@@ -180,6 +195,32 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	streamID := nettest.ID("op2-stream")
 	if _, err := op2.Submit(ctx, "Logs:Open", map[string]any{"id": streamID, "logKind": "access", "description": "第二运营机构的访问日志"}); err != nil {
 		t.Fatalf("the new operator files its own record: %v", err)
+	}
+
+	// the jurisdiction channel changed alike: its ledger lists the org and the operator
+	// files a record on it
+	luohu := n.OnChannel("luohu")
+	lbureau := connectTo(t, luohu, "bureau-admin")
+	var lcfg model.NetworkConfig
+	if err := lbureau.Evaluate(ctx, "Participant:Config", nil, &lcfg); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(lcfg.Orgs, "Operator2MSP") {
+		t.Fatalf("luohu's ledger orgs after org add: %v", lcfg.Orgs)
+	}
+	lop := register(t, ctx, lbureau, model.RoleOperator, "Operator2MSP")
+	lreq, err := client.BindRequest(op2Profile, lop.ID, nettest.ID("bind"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lbureau.Submit(ctx, "Participant:BindIdentity", lreq); err != nil {
+		t.Fatalf("bind operator2 on luohu: %v", err)
+	}
+	lop2 := connectTo(t, luohu, "operator2")
+	lstream := nettest.ID("op2-luohu")
+	// the channel's MSP set must know Operator2MSP for its creator's signature to be valid
+	if _, err := lop2.Submit(ctx, "Logs:Open", map[string]any{"id": lstream, "logKind": "access", "description": "第二运营机构在罗湖的访问日志"}); err != nil {
+		t.Fatalf("the new operator files a record on luohu: %v", err)
 	}
 
 	// Any one org's peer down: writes that do not need that org still commit.
@@ -224,6 +265,18 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	}
 	if strings.Join(cfg.Orgs, ",") != "BureauMSP,ExchangeMSP,OperatorMSP,SourceUnitMSP" {
 		t.Fatalf("ledger orgs after remove %v", cfg.Orgs)
+	}
+	luohu = n.OnChannel("luohu")
+	lbureau = connectTo(t, luohu, "bureau-admin")
+	if err := lbureau.Evaluate(ctx, "Participant:Config", nil, &lcfg); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(lcfg.Orgs, ",") != "BureauMSP,ExchangeMSP,OperatorMSP,SourceUnitMSP" {
+		t.Fatalf("luohu's ledger orgs after remove %v", lcfg.Orgs)
+	}
+	var lst model.LogStream
+	if err := lbureau.Evaluate(ctx, "Logs:Stream", model.Ref{ID: lstream}, &lst); err != nil || lst.Owner != lop.ID {
+		t.Fatalf("the removed org's record on luohu: %+v, %v", lst, err)
 	}
 	var stream model.LogStream
 	if err := bureau.Evaluate(ctx, "Logs:Stream", model.Ref{ID: streamID}, &stream); err != nil || stream.Owner != op.ID {
