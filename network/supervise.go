@@ -389,6 +389,37 @@ func (n *Net) Report() (string, bool) {
 		}
 		fmt.Fprintf(&b, "%-20s %-8d %-8s %s\n", p.Name, p.Pid, state, detail)
 	}
+	// Every channel's height on every node: a node behind on one jurisdiction's channel
+	// only shows here.
+	if chans, _ := n.Channels(); len(chans) > 1 && err == nil {
+		nodes := append(n.T.Orderers(), n.T.Peers()...)
+		ms := make([]Metrics, len(nodes))
+		for i, node := range nodes {
+			ms[i], _ = ops.Metrics(node)
+		}
+		fmt.Fprintf(&b, "\n%-20s %s\n", "CHANNEL", "HEIGHT PER NODE")
+		for _, ch := range chans {
+			var parts []string
+			low, high := uint64(0), uint64(0)
+			for i, node := range nodes {
+				h, has := ms[i].Get("ledger_blockchain_height", "channel="+ch)
+				if !has {
+					parts = append(parts, node.ID()+" -")
+					continue
+				}
+				parts = append(parts, fmt.Sprintf("%s %d", node.ID(), uint64(h)))
+				if low == 0 || uint64(h) < low {
+					low = uint64(h)
+				}
+				high = max(high, uint64(h))
+			}
+			note := ""
+			if high > low+5 {
+				note = fmt.Sprintf("  (spread %d blocks)", high-low)
+			}
+			fmt.Fprintf(&b, "%-20s %s%s\n", ch, strings.Join(parts, ", "), note)
+		}
+	}
 	// Certificates about to end: a person's must be reenrolled (pdl-ca reenroll), a
 	// node's renewed, before the peers start refusing them.
 	exp, read, err := n.ExpiringCertificates(time.Now(), 30*24*time.Hour)

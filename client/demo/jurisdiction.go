@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Jurisdiction is the demo of one more jurisdiction's channel (the default topology's
@@ -101,15 +102,9 @@ func (l *Loader) jurisdictionSteps(j Jurisdiction) ([]Step, error) {
 		return nil
 	}
 	bind := func(at int, participant, profile string) error {
-		ident, err := l.identityOf(profile)
-		if err != nil {
-			return err
-		}
-		steps = append(steps, Step{At: Day("2026-11-02", at), Profile: "bureau-admin", Fn: "Participant:BindIdentity",
-			Note: fmt.Sprintf("%s acts for %s", profile, participant),
-			Req: map[string]any{"id": "demo-bind-" + profile, "participant": participant, "mspId": ident.MSPID, "subject": ident.Subject,
-				"issuer": ident.Issuer, "keyDigest": ident.KeyDigest}})
-		return nil
+		s, err := l.bindStep(Day("2026-11-02", at), participant, profile)
+		steps = append(steps, s)
+		return err
 	}
 	unitProfile := UnitProfile(0)
 	for i, p := range []struct {
@@ -144,6 +139,17 @@ func (l *Loader) jurisdictionSteps(j Jurisdiction) ([]Step, error) {
 				Req: map[string]any{"id": "demo-agree-" + r.ID, "resource": r.ID, "agreed": true}})
 	}
 	return steps, nil
+}
+
+// bindStep is the bureau's admin binding profile's certificate to participant.
+func (l *Loader) bindStep(at time.Time, participant, profile string) (Step, error) {
+	ident, err := l.identityOf(profile)
+	if err != nil {
+		return Step{}, err
+	}
+	return Step{At: at, Profile: "bureau-admin", Fn: "Participant:BindIdentity", Note: fmt.Sprintf("%s acts for %s", profile, participant),
+		Req: map[string]any{"id": "demo-bind-" + profile, "participant": participant, "mspId": ident.MSPID, "subject": ident.Subject,
+			"issuer": ident.Issuer, "keyDigest": ident.KeyDigest}}, nil
 }
 
 // LoadJurisdiction loads the demo data of env.Channel, one of JurisdictionChannels

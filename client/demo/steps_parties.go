@@ -1,13 +1,5 @@
 package demo
 
-import (
-	"fmt"
-	"path/filepath"
-
-	"github.com/pdledger/pdledger/chaincode/model"
-	"github.com/pdledger/pdledger/client"
-)
-
 // partySteps register every participant with its SM2 key, bind each to its identity, and
 // set the policy profile: the Longhua preset, then the Guangdong provincial deadlines
 // that bind a district of Guangdong (004 Art. 20, 23, 24, 26).
@@ -15,23 +7,11 @@ func (l *Loader) partySteps() ([]Step, error) {
 	var steps []Step
 	// A participant's org is its identity's: the topology decides which org each
 	// profile's certificate comes from (the exchange has its own since it runs a peer).
-	identityOf := func(profile string) (model.CertIdentity, error) {
-		p, err := client.LoadProfile(filepath.Join(l.env.ProfilesDir, profile+".json"))
-		if err != nil {
-			return model.CertIdentity{}, err
-		}
-		return client.IdentityOf(p)
-	}
+	identityOf := l.identityOf
 	bind := func(at int, participant, profile string) error {
-		ident, err := identityOf(profile)
-		if err != nil {
-			return err
-		}
-		steps = append(steps, Step{At: Day("2026-09-01", at), Profile: "bureau-admin", Fn: "Participant:BindIdentity",
-			Note: fmt.Sprintf("%s acts for %s", profile, participant),
-			Req: map[string]any{"id": "demo-bind-" + profile, "participant": participant, "mspId": ident.MSPID, "subject": ident.Subject,
-				"issuer": ident.Issuer, "keyDigest": ident.KeyDigest}})
-		return nil
+		s, err := l.bindStep(Day("2026-09-01", at), participant, profile)
+		steps = append(steps, s)
+		return err
 	}
 	// The bureau's own officer identity (the admin identity was bound at bootstrap).
 	if err := bind(1, "bureau", "bureau"); err != nil {

@@ -137,7 +137,14 @@ func waitCaughtUpIn(t *testing.T, n *network.Net, peer *network.Node) {
 
 func connectTo(t *testing.T, n *network.Net, profile string) *client.Client {
 	t.Helper()
-	c, err := n.Connect(context.Background(), profile, client.WithSession(client.NewSession()))
+	return connectIn(t, n, profile, client.NewSession())
+}
+
+// connectIn connects as profile in session sess: a later call waits for the blocks the
+// session's earlier commits made (one session per channel: block numbers are a channel's).
+func connectIn(t *testing.T, n *network.Net, profile string, sess *client.Session) *client.Client {
+	t.Helper()
+	c, err := n.Connect(context.Background(), profile, client.WithSession(sess))
 	if err != nil {
 		t.Fatalf("connect as %s: %v", profile, err)
 	}
@@ -166,7 +173,10 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	n := &network.Net{T: top, L: nettest.Net(t).L}
 	n.L.Run = filepath.Join(filepath.Dir(topo), "run")
 
-	bureau := connectTo(t, n, "bureau-admin")
+	// the new org's peer may be behind the bureau's right after the bureau's binding:
+	// the operator's calls read their writes through one session
+	sess := client.NewSession()
+	bureau := connectIn(t, n, "bureau-admin", sess)
 	var cfg model.NetworkConfig
 	if err := bureau.Evaluate(ctx, "Participant:Config", nil, &cfg); err != nil {
 		t.Fatal(err)
@@ -187,7 +197,7 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	if _, err := bureau.Submit(ctx, "Participant:BindIdentity", req); err != nil {
 		t.Fatalf("bind operator2: %v", err)
 	}
-	op2 := connectTo(t, n, "operator2")
+	op2 := connectIn(t, n, "operator2", sess)
 	open := func(c *client.Client) error {
 		_, err := c.Submit(ctx, "Logs:Open", map[string]any{"id": nettest.ID("op2-stream"), "logKind": "access", "description": "第二运营机构的访问日志"})
 		return err
@@ -200,7 +210,8 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	// the jurisdiction channel changed alike: its ledger lists the org and the operator
 	// files a record on it
 	luohu := n.OnChannel("luohu")
-	lbureau := connectTo(t, luohu, "bureau-admin")
+	lsess := client.NewSession()
+	lbureau := connectIn(t, luohu, "bureau-admin", lsess)
 	var lcfg model.NetworkConfig
 	if err := lbureau.Evaluate(ctx, "Participant:Config", nil, &lcfg); err != nil {
 		t.Fatal(err)
@@ -216,7 +227,7 @@ func TestOrgAdd_SecondOperatorJoinsTheRunningNetwork(t *testing.T) {
 	if _, err := lbureau.Submit(ctx, "Participant:BindIdentity", lreq); err != nil {
 		t.Fatalf("bind operator2 on luohu: %v", err)
 	}
-	lop2 := connectTo(t, luohu, "operator2")
+	lop2 := connectIn(t, luohu, "operator2", lsess)
 	lstream := nettest.ID("op2-luohu")
 	// the channel's MSP set must know Operator2MSP for its creator's signature to be valid
 	if _, err := lop2.Submit(ctx, "Logs:Open", map[string]any{"id": lstream, "logKind": "access", "description": "第二运营机构在罗湖的访问日志"}); err != nil {
