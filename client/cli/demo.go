@@ -30,7 +30,7 @@ With -C naming one of the default topology's jurisdiction channels (luohu, futia
 qinhuangdao, guangdong), it loads that jurisdiction's operator, source unit, regulator and
 catalogued resources instead; Guangdong's provincial regulator is bound on the Guangdong
 ledgers, not on Qinhuangdao's.`,
-		Example: "  pdl demo load\n  pdl -C luohu demo load   # a jurisdiction channel of the default topology: its parties and catalogue",
+		Example: "  pdl demo load\n  pdl -C luohu demo load",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" {

@@ -278,7 +278,7 @@ func complianceCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "compliance",
 		Short:   a.tr("合规报告：逾期义务、终止后仍在使用、价格超上限、收益偏差、日志断档、未答复的投诉（浏览器 /api/v1/compliance）", "compliance report: overdue obligations, used after termination, prices above cap, revenue deviations, log gaps, unanswered cases (explorer /api/v1/compliance)"),
-		Example: "  pdl -p regulator compliance\n  pdl -p bureau compliance -o json\n  pdl -p regulator -C luohu compliance\n  pdl -p regulator compliance --all-channels   # every jurisdiction the identity oversees, compared",
+		Example: "  pdl -p regulator compliance\n  pdl -p bureau compliance -o json\n  pdl -p regulator -C luohu compliance\n  pdl -p regulator compliance --all-channels",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withExplorer(cmd, func(ctx context.Context, e *explorerClient) error {
