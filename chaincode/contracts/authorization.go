@@ -524,36 +524,52 @@ func (c *AuthorizationContract) ConfirmDeletion(ctx contractapi.TransactionConte
 	}, withRoles(model.RoleOperator), withOwnAuthorization("authorization"))
 }
 
-// FileEmergencyPlan files the authorization's one emergency plan, or a revision of it
-// under the same id (operator).
+// FileEmergencyPlan files an emergency plan for an authorization, or revises a plan
+// under its id (operator). Where the profile says 一授权一预案
+// (security.emergency_plan_per_authorization), an authorization has its one plan of its
+// own: a second plan, or a plan of another authorization, is refused. Elsewhere an
+// operator's plan may cover several of its authorizations (filing a plan of one of them
+// for another links it), and a new plan replaces the one an authorization had.
 func (c *AuthorizationContract) FileEmergencyPlan(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return Write(ctx, "Authorization:FileEmergencyPlan", request, func(tx *Tx, req *model.FileEmergencyPlanRequest) (model.Record, error) {
-		a := tx.Auth()
+		a, prof := tx.Auth(), tx.Policy()
 		if ended(a) {
 			return nil, model.RuleAuthState.ViolationField("authorization", "in force", "authorization %s is %s", a.ID, a.Status)
 		}
-		if a.EmergencyPlan != "" && a.EmergencyPlan != req.Plan {
-			return nil, model.RuleAuthEmergencyPlan.ViolationField("id", a.EmergencyPlan, "authorization %s has emergency plan %s; revise it under that id instead of filing a second plan", a.ID, a.EmergencyPlan)
+		one := prof.P.Security.EmergencyPlanPerAuthorization.True()
+		if one && a.EmergencyPlan != "" && a.EmergencyPlan != req.Plan {
+			return nil, model.RuleAuthEmergencyPlan.ViolationField("id", a.EmergencyPlan, "authorization %s has emergency plan %s (%s: one plan per authorization); revise it under that id instead of filing a second plan",
+				a.ID, a.EmergencyPlan, prof.Ref())
 		}
 		var p model.EmergencyPlan
 		ok, err := tx.GetIf(model.KindEmergencyPlan, req.Plan, &p)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			if p.Authorization != a.ID {
-				return nil, model.RuleAuthEmergencyPlan.ViolationField("id", "", "plan %s belongs to authorization %s", p.ID, p.Authorization)
+		if !ok {
+			p = model.EmergencyPlan{Meta: model.Meta{ID: req.Plan, Kind: model.KindEmergencyPlan}, Authorization: a.ID, Operator: a.Operator, PlanDigest: req.PlanDigest, Summary: req.Summary}
+			if err := tx.Create(&p, "filed"); err != nil {
+				return nil, err
 			}
-			p.PlanDigest, p.Summary = req.PlanDigest, req.Summary
-			return &p, tx.Update(&p, "revised")
+			a.EmergencyPlan = p.ID
+			return &p, tx.Update(a, "plan-filed")
 		}
-		p = model.EmergencyPlan{Meta: model.Meta{ID: req.Plan, Kind: model.KindEmergencyPlan}, Authorization: a.ID, Operator: a.Operator, PlanDigest: req.PlanDigest, Summary: req.Summary}
-		if err := tx.Create(&p, "filed"); err != nil {
-			return nil, err
+		if p.Operator != a.Operator {
+			return nil, model.RuleAuthEmergencyPlan.ViolationField("plan", "a plan of "+a.Operator, "plan %s is %s's, for authorization %s", p.ID, p.Operator, p.Authorization)
 		}
-		a.EmergencyPlan = p.ID
-		return &p, tx.Update(a, "plan-filed")
-	}, withRoles(model.RoleOperator), withOwnAuthorization("authorization"))
+		if p.Authorization != a.ID && a.EmergencyPlan != p.ID {
+			if one {
+				return nil, model.RuleAuthEmergencyPlan.ViolationField("plan", "a plan of authorization "+a.ID, "plan %s belongs to authorization %s (%s: one plan per authorization)", p.ID, p.Authorization, prof.Ref())
+			}
+			if p.PlanDigest != req.PlanDigest || p.Summary != req.Summary {
+				return nil, model.RuleAuthEmergencyPlan.ViolationField("planDigest", p.PlanDigest, "linking plan %s to authorization %s files it as it is; revise it under its own authorization %s", p.ID, a.ID, p.Authorization)
+			}
+			a.EmergencyPlan = p.ID
+			return a, tx.Update(a, "plan-linked")
+		}
+		p.PlanDigest, p.Summary = req.PlanDigest, req.Summary
+		return &p, tx.Update(&p, "revised")
+	}, withRoles(model.RoleOperator), withOwnAuthorization("authorization"), withProfile())
 }
 
 // Get returns one authorization with due effects applied.

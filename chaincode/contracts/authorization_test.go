@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -249,20 +250,59 @@ func TestAuthorization_DeletionConfirmedAfterEnd(t *testing.T) {
 	h.refused(h.as("op"), "Authorization:ConfirmDeletion", &model.ConfirmDeletionRequest{AuthorizationRef: authRef("c2", "auth1"), CertificateDigest: digest("again")}, model.RuleAuthDeletion.Code)
 }
 
+// 《罗湖区…实施方案》九（二）一授权一预案: on Luohu's ledger an authorization has one plan of
+// its own, revised under its id.
 func TestAuthorization_OneEmergencyPlan(t *testing.T) {
-	h := newAuthorized(t, "longhua")
-	plan := func(id, d string) *model.FileEmergencyPlanRequest {
-		return &model.FileEmergencyPlanRequest{Request: model.Request{ID: h.id("file")}, Plan: id, Authorization: "auth1", PlanDigest: digest(d)}
+	h := newAuthorized(t, "luohu")
+	h.authorize("auth2", "op", "r1")
+	plan := func(id, auth, d string) *model.FileEmergencyPlanRequest {
+		return &model.FileEmergencyPlanRequest{Request: model.Request{ID: h.id("file")}, Plan: id, Authorization: auth, PlanDigest: digest(d)}
 	}
-	h.ok(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "v1"))
-	h.refused(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan2", "other"), model.RuleAuthEmergencyPlan.Code)
+	h.ok(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "auth1", "v1"))
+	h.refused(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan2", "auth1", "other"), model.RuleAuthEmergencyPlan.Code)
+	// nor may another authorization take it
+	e := h.refused(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "auth2", "v1"), model.RuleAuthEmergencyPlan.Code)
+	if e.Field != "plan" {
+		t.Fatalf("field %s", e.Field)
+	}
 	var p model.EmergencyPlan
-	h.okInto(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "v2"), &p)
+	h.okInto(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "auth1", "v2"), &p)
 	if p.Version != 2 || p.PlanDigest != digest("v2") {
 		t.Fatalf("revision: v%d", p.Version)
 	}
 	if a := h.auth("auth1"); a.EmergencyPlan != "plan1" {
 		t.Fatalf("authorization plan %q", a.EmergencyPlan)
+	}
+	if a := h.auth("auth2"); a.EmergencyPlan != "" {
+		t.Fatalf("auth2's plan %q", a.EmergencyPlan)
+	}
+}
+
+// Where the profile does not say 一授权一预案 (Longhua), an operator's plan covers several of
+// its authorizations, and a new plan replaces the one an authorization had; another
+// operator's plan is never linked.
+func TestAuthorization_EmergencyPlanSharedWhereTheProfileAllows(t *testing.T) {
+	h := newAuthorized(t, "longhua")
+	h.authorize("auth2", "op", "r1")
+	h.authorize("auth3", "op2", "r2")
+	h.authorize("auth4", "op", "r2")
+	plan := func(id, auth, d string) *model.FileEmergencyPlanRequest {
+		return &model.FileEmergencyPlanRequest{Request: model.Request{ID: h.id("file")}, Plan: id, Authorization: auth, PlanDigest: digest(d)}
+	}
+	h.ok(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "auth1", "v1"))
+	h.ok(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "auth2", "v1"))
+	if a := h.auth("auth2"); a.EmergencyPlan != "plan1" {
+		t.Fatalf("auth2's plan %q, want the shared plan1", a.EmergencyPlan)
+	}
+	// linking files the plan as it is: a changed text is a revision under its own authorization
+	h.refused(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan1", "auth4", "v2"), model.RuleAuthEmergencyPlan.Code)
+	h.ok(h.as("op"), "Authorization:FileEmergencyPlan", plan("plan2", "auth1", "new"))
+	if a := h.auth("auth1"); a.EmergencyPlan != "plan2" {
+		t.Fatalf("auth1's plan %q, want the new plan2", a.EmergencyPlan)
+	}
+	e := h.refused(h.as("op2"), "Authorization:FileEmergencyPlan", plan("plan1", "auth3", "v1"), model.RuleAuthEmergencyPlan.Code)
+	if !strings.Contains(e.Message, "op's") {
+		t.Fatalf("another operator's plan: %s", e.Message)
 	}
 }
 

@@ -201,7 +201,7 @@ var (
 		"after an authorization ends the operator confirms data deletion; the deadline is tracked")
 	RuleAuthEmergencyPlan = NewRule("AUTH_ONE_EMERGENCY_PLAN", "Authorization_OneEmergencyPlan",
 		basis(luohu("九（二）（一授权一预案）"), "security.emergency_plan_per_authorization"),
-		"each authorization has exactly one emergency plan (revised as new versions, never a second plan)")
+		"where security.emergency_plan_per_authorization, an authorization has exactly one emergency plan of its own (revised as new versions, never a second plan, never another authorization's); elsewhere an operator's plan may cover several of its authorizations")
 	RuleAuthState = NewRule("AUTH_STATE", "Authorization_TransitionsInOrder",
 		basis(guangdong("第二十条（五）", "第三十九条"), luohu("十二（限期改正期间，暂停授权运营使用权限）")),
 		"publicized → active ⇄ suspended → terminated | expired; nothing happens to an authorization that has ended")

@@ -90,7 +90,7 @@ func (l *Loader) chain1Steps() []Step {
 	add("2026-09-21", 30, "bureau", "Authorization:Sign", "bureau signs: the authorization is active", map[string]any{"id": "demo-sign-bureau", "authorization": auth}, true)
 	add("2026-09-24", 0, "bureau", "Authorization:File", "agreement filed with the city data authority (备案)", map[string]any{
 		"id": "demo-file", "authorization": auth, "filingRef": "深数备〔2026〕17号"}, false)
-	add("2026-09-25", 0, "operator", "Authorization:FileEmergencyPlan", "emergency plan (一授权一预案)", map[string]any{
+	add("2026-09-25", 0, "operator", "Authorization:FileEmergencyPlan", "emergency plan (应急预案)", map[string]any{
 		"id": "demo-plan-v1", "plan": "lh-plan-2026", "authorization": auth, "planDigest": digest("数据安全应急预案 v1"),
 		"summary": "数据泄露、平台中断、隐私计算节点失陷三类场景的处置流程"}, false)
 
