@@ -111,7 +111,8 @@ func (a *App) explorer() (*explorerClient, error) {
 		return nil, localf(err, "%s", a.tr("读取身份证书 %s：%v", "reading the profile's certificate %s: %v", p.Cert, err))
 	}
 	hc := &http.Client{Timeout: a.Timeout, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}}}
-	return &explorerClient{base: strings.TrimRight(base, "/"), hc: hc, lang: a.Lang, channel: a.Channel}, nil
+	// the profile's channel (-C replaced it): what pdl writes to is what the explorer reads
+	return &explorerClient{base: strings.TrimRight(base, "/"), hc: hc, lang: a.Lang, channel: p.Channel}, nil
 }
 
 // get calls GET path?query and returns the body of a 200 answer.

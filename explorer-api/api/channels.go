@@ -20,6 +20,8 @@ type ChannelInfo struct {
 	Jurisdiction *query.Jurisdiction `json:"jurisdiction"`
 	// Indexed is how many blocks of the channel's ledger the explorer has verified and stored.
 	Indexed uint64 `json:"indexed"`
+	// Error says the channel's index could not be read (the others are still listed).
+	Error string `json:"error,omitempty"`
 }
 
 func (h *Hub) channels(c *gin.Context) {
@@ -27,14 +29,14 @@ func (h *Hub) channels(c *gin.Context) {
 	for i, ch := range h.Channels() {
 		s := h.Server(ch)
 		j, err := s.index().Jurisdiction(c.Request.Context())
-		if err != nil {
-			s.storeErr(c, "policy profile of channel "+ch, err)
-			return
+		var next uint64
+		if err == nil {
+			next, _, err = s.Store.Checkpoint(c.Request.Context())
 		}
-		next, _, err := s.Store.Checkpoint(c.Request.Context())
 		if err != nil {
-			s.storeErr(c, "checkpoint of channel "+ch, err)
-			return
+			s.Log.Error("channels: index unreadable", "channel", ch, "err", err)
+			out = append(out, ChannelInfo{Channel: ch, Default: i == 0, Error: "the channel's index could not be read"})
+			continue
 		}
 		out = append(out, ChannelInfo{Channel: ch, Default: i == 0, Jurisdiction: j, Indexed: next})
 	}
@@ -95,39 +97,35 @@ type NotCovered struct {
 // oversight authenticates the caller on every channel separately (each channel's MSP
 // roots, revocation lists and bindings) and reports over those where it is bound to
 // the bureau or a regulator. A provincial regulator is a regulator on each district's
-// ledger; a district bureau sees its own district only.
+// ledger; a district bureau sees its own district only. Nothing of a channel is read
+// before the caller is authenticated there, and a channel whose index cannot be read is
+// named, not a reason to answer nothing.
 func (h *Hub) oversight(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	ctx := c.Request.Context()
 	rep := Oversight{At: h.now().UTC(), Jurisdictions: []JurisdictionRow{}, Findings: []ChannelFinding{}, NotCovered: []NotCovered{}}
-	firstWhy, firstRevoked, anyIdentified := "", false, false
+	firstWhy, revokedWhy, anyIdentified := "", "", false
 	zh := model.ParseLang(c.GetHeader("Accept-Language")) == model.ZH
 	for _, ch := range h.Channels() {
 		s := h.Server(ch)
-		j, err := s.index().Jurisdiction(ctx)
-		if err != nil {
-			s.storeErr(c, "policy profile of channel "+ch, err)
-			return
-		}
-		name := ""
-		if j != nil {
-			name = j.ZH
-		}
 		caller, why, revoked := s.identify(c)
 		if caller == nil {
 			if firstWhy == "" {
-				firstWhy, firstRevoked = why, revoked
+				firstWhy = why
+			}
+			if revoked && revokedWhy == "" {
+				revokedWhy = why
 			}
 			reason := why
 			if zh {
 				reason = "该通道不接受此证书（" + why + "）"
 			}
-			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Jurisdiction: name, Why: "unauthenticated", Reason: reason})
+			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Why: "unauthenticated", Reason: reason})
 			continue
 		}
 		anyIdentified = true
 		if !caller.Overseer() {
-			nc := NotCovered{Channel: ch, Jurisdiction: name, Why: "unbound", Participant: caller.Participant, Role: caller.Role,
+			nc := NotCovered{Channel: ch, Why: "unbound", Participant: caller.Participant, Role: caller.Role,
 				Reason: fmt.Sprintf("on this ledger %s is bound to no participant", caller.Subject)}
 			if zh {
 				nc.Reason = "在该账本上，此证书未绑定任何参与方"
@@ -141,10 +139,23 @@ func (h *Hub) oversight(c *gin.Context) {
 			rep.NotCovered = append(rep.NotCovered, nc)
 			continue
 		}
-		r, err := s.index().Compliance(ctx, rep.At)
+		j, err := s.index().Jurisdiction(ctx)
+		var r *query.Report
+		if err == nil {
+			r, err = s.index().Compliance(ctx, rep.At)
+		}
 		if err != nil {
-			s.storeErr(c, "records of channel "+ch, err)
-			return
+			s.Log.Error("oversight: channel index unreadable", "channel", ch, "err", err)
+			reason := "the channel's index could not be read; see the explorer's log"
+			if zh {
+				reason = "该通道的索引读取失败，详见浏览器服务日志"
+			}
+			rep.NotCovered = append(rep.NotCovered, NotCovered{Channel: ch, Why: "unreadable", Participant: caller.Participant, Role: caller.Role, Reason: reason})
+			continue
+		}
+		name := ""
+		if j != nil {
+			name = j.ZH
 		}
 		rep.Jurisdictions = append(rep.Jurisdictions, JurisdictionRow{Channel: ch, Jurisdiction: j, Participant: caller.Participant, Role: caller.Role,
 			Authorizations: r.Totals.Authorizations, ActiveAuthorizations: r.Totals.ActiveAuthorizations, Products: r.Totals.Products,
@@ -155,12 +166,22 @@ func (h *Hub) oversight(c *gin.Context) {
 		}
 	}
 	if len(rep.Jurisdictions) == 0 {
-		if !anyIdentified {
-			unauthenticated(c, firstWhy, firstRevoked)
-			return
+		switch {
+		case revokedWhy != "" && !anyIdentified:
+			unauthenticated(c, revokedWhy, true)
+		case !anyIdentified:
+			unauthenticated(c, firstWhy, false)
+		default:
+			problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "the caller oversees none of the %d channels: it is bound to the bureau or a regulator on none of them", len(h.Channels()))
 		}
-		problem(c, http.StatusForbidden, "ACCESS_DENIED", "", "the caller oversees none of the %d channels: it is bound to the bureau or a regulator on none of them", len(h.Channels()))
 		return
+	}
+	// the jurisdiction of a channel left out is public (its profile), named once the
+	// caller is known to oversee something
+	for i := range rep.NotCovered {
+		if j, err := h.Server(rep.NotCovered[i].Channel).index().Jurisdiction(ctx); err == nil && j != nil {
+			rep.NotCovered[i].Jurisdiction = j.ZH
+		}
 	}
 	c.JSON(http.StatusOK, rep)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"strings"
@@ -74,17 +75,35 @@ func (h *Hub) now() time.Time {
 	return time.Now()
 }
 
+// issuedByAnOrg reports whether an organization of any channel served issued certs.
+func (h *Hub) issuedByAnOrg(certs []*x509.Certificate) bool {
+	for _, ch := range h.Channels() {
+		if msp, _ := mspOf(h.Server(ch).orgs(), certs); msp != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // pick is the server of the request's channel, or nil after answering why there is none.
+// The channel is named once: a second channel parameter is refused, as a proxy or log
+// reading the other one would see another channel than the one answered.
 func (h *Hub) pick(c *gin.Context) *Server {
+	if names := c.QueryArray("channel"); len(names) > 1 {
+		badParam(c, "channel", "named %d times; name one channel", len(names))
+		return nil
+	}
 	name := c.Query("channel")
 	if name == "" {
 		return h.first()
 	}
-	if !model.ChannelName.MatchString(name) {
+	// a channel served is found by its name as it is (the first may carry any name
+	// Fabric allows); any other must be a channel name before it is echoed back
+	s := h.Server(name)
+	if s == nil && !model.ChannelName.MatchString(name) {
 		badParam(c, "channel", "%q is not a channel name (lower-case letters, digits and '-', starting with a letter)", name)
 		return nil
 	}
-	s := h.Server(name)
 	if s == nil {
 		problem(c, http.StatusNotFound, "UNKNOWN_CHANNEL", "channel", "no channel %q is indexed here; channels: %s", name, strings.Join(h.Channels(), ", "))
 		return nil
@@ -102,6 +121,7 @@ func (h *Hub) Router() *gin.Engine {
 	if d == nil {
 		panic("api: Hub.Router with no channel")
 	}
+	d.AnyOrgs = h.issuedByAnOrg
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery(), d.observe, d.limit(), wellFormed)

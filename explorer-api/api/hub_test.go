@@ -194,3 +194,57 @@ func TestHub_ProvincialReportAcrossChannels(t *testing.T) {
 		t.Errorf("no certificate: %d %+v", st, p)
 	}
 }
+
+func TestHub_ChannelNamedOnce(t *testing.T) {
+	r, _ := province(t)
+	for _, q := range []string{"channel=luohu&channel=longhua", "channel=&channel=luohu"} {
+		if st, p := call(t, r, "/api/v1/public/catalogue?"+q, nil, nil); st != 400 || p.Param != "channel" {
+			t.Errorf("%s: %d %+v", q, st, p)
+		}
+	}
+}
+
+// twoCAs is a hub of two channels whose organizations' CAs differ: a certificate of the
+// second channel's org is unknown on the first.
+func twoCAs(t *testing.T, lim Limits) (*gin.Engine, *revocationChannel, *revocationChannel) {
+	a, b := newRevocationChannel(t), newRevocationChannel(t)
+	h := NewHub()
+	if err := h.Add("longhua", &Server{Store: newStore(t), Chaincode: "pdl", Orgs: a.v.Orgs, Limits: lim}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Add("luohu", &Server{Store: newStore(t), Chaincode: "pdl", Orgs: b.v.Orgs}); err != nil {
+		t.Fatal(err)
+	}
+	return h.Router(), a, b
+}
+
+// The rate limit counts a member of any channel's organizations by its certificate: two
+// people of the second channel's org behind one address do not share one allowance.
+func TestHub_RateLimitCountsEveryChannelsMembersByCertificate(t *testing.T) {
+	r, _, b := twoCAs(t, Limits{MaxBody: 1 << 20, Rate: 0.001, Burst: 1})
+	var c Caller
+	for _, cert := range []*x509.Certificate{b.alice, b.bob} {
+		if st, p := call(t, r, "/api/v1/whoami?channel=luohu", cert, &c); st != 200 {
+			t.Fatalf("%s: %d %+v", cert.Subject, st, p)
+		}
+	}
+	if st, p := call(t, r, "/api/v1/whoami?channel=luohu", b.alice, &c); st != 429 || p.Code != "RATE_LIMITED" {
+		t.Fatalf("alice's second request within her burst of 1: %d %+v", st, p)
+	}
+}
+
+// A certificate revoked on the one channel that knows it is told so by the provincial
+// report too, not merely "unauthenticated".
+func TestHub_OversightTellsARevokedCertificate(t *testing.T) {
+	r, _, b := twoCAs(t, Limits{})
+	if err := b.v.Observe(b.config(1, b.org1.CRL(t, b.alice))); err != nil {
+		t.Fatal(err)
+	}
+	var o Oversight
+	if st, p := call(t, r, "/api/v1/oversight/compliance", b.alice, &o); st != 401 || p.Code != "CERT_REVOKED" {
+		t.Fatalf("%d %+v", st, p)
+	}
+	if st, p := call(t, r, "/api/v1/oversight/compliance", b.bob, &o); st != 403 || p.Code != "ACCESS_DENIED" {
+		t.Fatalf("bob, known on luohu and bound to nobody: %d %+v", st, p)
+	}
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -90,7 +91,7 @@ func (s *Server) callerID(r *http.Request) string {
 	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
 		sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
 		id := "cert:" + hex.EncodeToString(sum[:8])
-		if s.verified.known(id, func() bool { msp, _ := mspOf(s.orgs(), r.TLS.PeerCertificates); return msp != "" }) {
+		if s.verified.known(id, time.Now(), func() bool { return s.issuedByAnOrg(r.TLS.PeerCertificates) }) {
 			return id
 		}
 	}
@@ -101,29 +102,48 @@ func (s *Server) callerID(r *http.Request) string {
 	return "addr:" + host
 }
 
-// verifiedCerts remembers which certificates chained to the channel's roots, so the
-// rate limiter verifies a certificate once, not on every request. Bounded: when full it
-// forgets everything and verifies again.
+// issuedByAnOrg reports whether an organization of the caller's channels issued certs:
+// the hub's channels (AnyOrgs) when the server serves with others, else its own.
+func (s *Server) issuedByAnOrg(certs []*x509.Certificate) bool {
+	if s.AnyOrgs != nil {
+		return s.AnyOrgs(certs)
+	}
+	msp, _ := mspOf(s.orgs(), certs)
+	return msp != ""
+}
+
+// verifiedCerts remembers which certificates chained to the channels' roots, so the
+// rate limiter verifies a certificate once, not on every request. A certificate found
+// unknown is verified again after a minute (an org may join a channel meanwhile).
+// Bounded: when full it forgets everything and verifies again.
 type verifiedCerts struct {
 	mu sync.Mutex
-	m  map[string]bool
+	m  map[string]verdict
+}
+
+type verdict struct {
+	ok bool
+	at time.Time
 }
 
 const maxVerifiedCerts = 10000
 
-func (v *verifiedCerts) known(id string, verify func() bool) bool {
+// unknownFor is how long a certificate found unknown stays so without verifying again.
+const unknownFor = time.Minute
+
+func (v *verifiedCerts) known(id string, now time.Time, verify func() bool) bool {
 	v.mu.Lock()
-	ok, seen := v.m[id]
+	d, seen := v.m[id]
 	v.mu.Unlock()
-	if seen {
-		return ok
+	if seen && (d.ok || now.Sub(d.at) < unknownFor) {
+		return d.ok
 	}
-	ok = verify()
+	ok := verify()
 	v.mu.Lock()
 	if v.m == nil || len(v.m) >= maxVerifiedCerts {
-		v.m = map[string]bool{}
+		v.m = map[string]verdict{}
 	}
-	v.m[id] = ok
+	v.m[id] = verdict{ok: ok, at: now}
 	v.mu.Unlock()
 	return ok
 }

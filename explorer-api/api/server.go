@@ -8,6 +8,7 @@
 package api
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,7 +38,11 @@ type Server struct {
 	// verified (MSP roots and revocation lists), read on every authentication so that a
 	// config update (a new CA, a revocation list) applies without a restart; main passes
 	// Indexer.Orgs. Nil, or nil answers, authenticate nobody.
-	Orgs      func() *verify.Orgs
+	Orgs func() *verify.Orgs
+	// AnyOrgs reports whether an organization of any channel the process serves issued a
+	// certificate (Hub sets it): the rate limiter counts a member of another channel's
+	// orgs by its certificate, not by its address.
+	AnyOrgs   func(certs []*x509.Certificate) bool
 	Chaincode string
 	Log       *slog.Logger
 	// MaxLag is the index lag (blocks) above which /readyz answers 503.

@@ -55,6 +55,30 @@ func TestStore_EachChannelItsOwnIndex(t *testing.T) {
 	})
 }
 
+// A store indexes one channel: opened for another, it refuses.
+func TestStore_HoldsOneChannelsIndex(t *testing.T) {
+	enginesDSN(t, func(t *testing.T, first *Store, dsn string) {
+		ctx := context.Background()
+		s, err := OpenChannel(ctx, dsn, "pdl", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if _, err := OpenChannel(ctx, dsn, "pdl.renamed", true); err == nil || !strings.Contains(err.Error(), `"pdl"`) {
+			t.Fatalf("the first channel's store opened for another channel: %v", err)
+		}
+		lh, err := OpenChannel(ctx, dsn, "luohu", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lh.Close()
+		if s, err = OpenChannel(ctx, dsn, "pdl", true); err != nil {
+			t.Fatalf("reopened for its own channel: %v", err)
+		}
+		s.Close()
+	})
+}
+
 func TestStore_ChannelNameChecked(t *testing.T) {
 	for _, bad := range []string{"", "Luohu", "a;drop", "../x", "罗湖", `x"y`} {
 		if _, err := OpenChannel(context.Background(), "sqlite:"+t.TempDir()+"/i.db", bad, false); err == nil || !strings.Contains(err.Error(), "not a channel name") {
@@ -69,5 +93,10 @@ func TestStore_ChannelNameChecked(t *testing.T) {
 	}
 	if _, err := ChannelDSN("postgres://u@h/db?search_path=x", "luohu"); err == nil {
 		t.Error("a DSN with its own search_path accepted")
+	}
+	for _, mem := range []string{"sqlite::memory:", "sqlite:", "sqlite:file:x.db"} {
+		if _, err := ChannelDSN(mem, "luohu"); err == nil {
+			t.Errorf("%s accepted for a second channel", mem)
+		}
 	}
 }

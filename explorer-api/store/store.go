@@ -252,6 +252,8 @@ var migrations = []string{
 	`ALTER TABLE blocks ADD COLUMN received TEXT NOT NULL DEFAULT '';
 	ALTER TABLE txs ADD COLUMN replay TEXT NOT NULL DEFAULT '';
 	ALTER TABLE record_versions ADD COLUMN replay TEXT NOT NULL DEFAULT ''`,
+	// 3: which channel's ledger the store indexes (store.OpenChannel)
+	`CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -116,8 +116,13 @@ func setUpJurisdiction(t *testing.T, ctx context.Context, n *network.Net, ch str
 
 // authorize publicizes a candidate authorization of operator i for termMonths.
 func (j *jurisdiction) authorize(ctx context.Context, i, termMonths int) (*model.Authorization, error) {
+	return j.authorizeFor(ctx, j.ops[i], termMonths)
+}
+
+// authorizeFor publicizes a candidate authorization of operator for termMonths.
+func (j *jurisdiction) authorizeFor(ctx context.Context, operator string, termMonths int) (*model.Authorization, error) {
 	req := model.CreateAuthorizationRequest{Request: model.Request{ID: nettest.ID("auth")},
-		Operator: j.ops[i], Mode: model.ModeWhole, ResourceIDs: []string{j.resource}, TermMonths: termMonths,
+		Operator: operator, Mode: model.ModeWhole, ResourceIDs: []string{j.resource}, TermMonths: termMonths,
 		AgreementDigest: strings.Repeat("ab", 32)}
 	if j.mode == model.ModePerScenario {
 		req.Mode, req.Scenarios = j.mode, []string{"企业信用评估"}
@@ -422,6 +427,230 @@ func TestSeeds_EachJurisdictionDecidesByItsOwnText(t *testing.T) {
 		_, err = j["luohu"].bureau.Submit(ctx, "Authorization:Sign", map[string]any{"id": nettest.ID("sign"), "authorization": b.ID})
 		if model.CodeOf(err) == model.RuleAuthPublicity.Code {
 			t.Errorf("luohu: %v", err)
+		}
+	})
+
+	longhuaRules(t, ctx, j)
+}
+
+// signed is req with the SM2 signature of j's first operator.
+func (j *jurisdiction) signed(t *testing.T, fn string, req map[string]any) model.Requester {
+	t.Helper()
+	f, _ := model.Function(fn)
+	out, err := client.SignRequest(f, req, j.ops[0], j.opKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// reportRevenue files j's first operator's revenue of year: cost 1,000,000 fen, tax
+// 20,000, an 800 bp profit rate (200 bp treasury yield + Qinhuangdao's 600 bp spread, or
+// the price authority's), so the maximum allowed revenue is 1,100,000 fen; it returns the
+// report as recorded.
+func (j *jurisdiction) reportRevenue(t *testing.T, ctx context.Context, year int, revenueFen int64) *model.Revenue {
+	t.Helper()
+	id := nettest.ID("rev")
+	req := map[string]any{"id": id, "year": year, "revenueFen": revenueFen, "costFen": 1_000_000, "taxFen": 20_000,
+		"treasuryYieldBp": 200, "allowedProfitRateBp": 800, "basisDigest": strings.Repeat("ef", 32)}
+	if _, err := j.op.Submit(ctx, "Revenue:Report", j.signed(t, "Revenue:Report", req)); err != nil {
+		t.Fatalf("%s: revenue %d: %v", j.ch, year, err)
+	}
+	var r model.Revenue
+	if err := j.op.Evaluate(ctx, "Revenue:Get", model.Ref{ID: id}, &r); err != nil {
+		t.Fatalf("%s: %v", j.ch, err)
+	}
+	return &r
+}
+
+// registeredProduct walks a product of j's first operator from its own active
+// authorization to registration: a data-use application approved by the bureau and then
+// the source unit (its grant), the product submitted under that grant, reviewed with the
+// six checks passed, and registered (signed).
+func (j *jurisdiction) registeredProduct(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	auth := j.activate(t, ctx, 24)
+	app, prod := nettest.ID("app"), nettest.ID("prd")
+	pass := map[string]any{"passed": true, "note": "通过"}
+	day := func(d int) string { return model.DateOf(time.Now().AddDate(0, 0, d)) }
+	for _, s := range []struct {
+		c      *client.Client
+		fn     string
+		req    map[string]any
+		signed bool
+	}{
+		{j.op, "Application:Submit", map[string]any{"id": app, "authorization": auth, "scenario": "企业信用评估", "serviceObjects": "金融机构",
+			"serviceScope": "全辖区", "expectedOutcome": "企业授信评估", "method": "privacy_computing", "usageFrom": day(1), "usageTo": day(300),
+			"dataList": []map[string]any{{"resource": j.resource, "items": []string{"名称"}, "necessity": "场景所需的最少数据项"}}}, false},
+		{j.bureau, "Application:Review", map[string]any{"id": nettest.ID("rv"), "application": app, "decision": "approved"}, false},
+		{j.staff, "Application:Review", map[string]any{"id": nettest.ID("rv"), "application": app, "decision": "approved"}, false},
+		{j.op, "Product:Submit", map[string]any{"id": prod, "name": "企业信用评估模型", "form": "model", "class": "industry",
+			"scenarios": []string{"企业信用评估"}, "grantIds": []string{model.GrantID(app)}, "resourceIds": []string{j.resource}}, false},
+		{j.bureau, "Product:Review", map[string]any{"id": nettest.ID("rv"), "product": prod, "decision": "approved",
+			"checks": map[string]any{"purposeScopeMatch": pass, "sourcesStatedLawful": pass, "noRawSensitiveExposure": pass, "noLeakRisk": pass,
+				"crossBorder": map[string]any{"involved": false, "passed": true}, "otherRisks": pass}}, false},
+		{j.op, "Product:Register", map[string]any{"id": nettest.ID("reg"), "product": prod}, true},
+	} {
+		var req any = s.req
+		if s.signed {
+			req = j.signed(t, s.fn, s.req)
+		}
+		if _, err := s.c.Submit(ctx, s.fn, req); err != nil {
+			t.Fatalf("%s: %s: %v", j.ch, s.fn, err)
+		}
+	}
+	return prod
+}
+
+// filePrice files j's first operator's price per call for product (signed).
+func (j *jurisdiction) filePrice(t *testing.T, ctx context.Context, product string, fen int64) error {
+	t.Helper()
+	_, err := j.op.Submit(ctx, "Price:File", j.signed(t, "Price:File", map[string]any{"id": nettest.ID("price"), "product": product,
+		"unit": "per_call", "unitLabel": "次", "priceFen": fen, "scenario": "企业信用评估", "scope": "辖区内持牌金融机构",
+		"method": "隐私计算平台联合建模, 仅返回评分", "basisDigest": strings.Repeat("03", 32)}))
+	return err
+}
+
+// longhuaRules are the scenarios only Longhua's text (and, for the exit notice,
+// Qinhuangdao's) decides, and Luohu's one emergency plan per authorization.
+func longhuaRules(t *testing.T, ctx context.Context, j map[string]*jurisdiction) {
+	presets := []string{"longhua", "luohu", "futian", "qinhuangdao", "guangdong"}
+
+	// 《龙华区…实施方案》退出机制 1.（1）主动退出（提前3个月提交退出方案）and 《秦皇岛市…实施方案》
+	// 三（二）3（应至少提前3个月）: an exit takes effect three months after its notice at the
+	// earliest; the other texts set no notice period.
+	t.Run("ExitNoticeOfThreeMonths", func(t *testing.T) {
+		inAMonth := model.DateOf(time.Now().AddDate(0, 1, 0))
+		for _, p := range presets {
+			auth := j[p].activate(t, ctx, 24)
+			_, err := j[p].op.Submit(ctx, "Authorization:ExitNotice", map[string]any{"id": nettest.ID("exit"), "authorization": auth,
+				"effectiveOn": inAMonth, "planDigest": strings.Repeat("01", 32)})
+			want := "allowed"
+			if p == "longhua" || p == "qinhuangdao" {
+				want = "refused " + string(model.RuleAuthExitNotice.Code)
+			}
+			if got := outcome(err); got != want {
+				t.Errorf("%s: exit effective %s: %s, want %s", p, inAMonth, got, want)
+			}
+			if p == "longhua" {
+				later := model.DateOf(time.Now().AddDate(0, 3, 2))
+				if _, err := j[p].op.Submit(ctx, "Authorization:ExitNotice", map[string]any{"id": nettest.ID("exit"), "authorization": auth,
+					"effectiveOn": later, "planDigest": strings.Repeat("01", 32)}); err != nil {
+					t.Errorf("longhua: exit effective %s: %v", later, err)
+				}
+			}
+		}
+	})
+
+	// 《龙华区…实施方案》退出机制 2.退出执行规范（设立黑名单制度…5年市场禁入）: only Longhua's
+	// text has a blacklist; a blacklisted operator is banned five years from the day.
+	t.Run("BlacklistForFiveYears", func(t *testing.T) {
+		for _, p := range presets {
+			banned := register(t, ctx, j[p].bureau, model.RoleOperator, "OperatorMSP")
+			res, err := j[p].bureau.Submit(ctx, "Supervision:Blacklist", map[string]any{"id": nettest.ID("ban"), "participant": banned.ID,
+				"reason": "严重违反授权运营协议"})
+			if p != "longhua" {
+				if model.CodeOf(err) != model.RuleBlacklistNeedsProfile.Code {
+					t.Errorf("%s: blacklist: %v, want %s", p, err, model.RuleBlacklistNeedsProfile.Code)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("longhua: blacklist: %v", err)
+			}
+			var who model.Participant
+			if err := res.Decode(&who); err != nil {
+				t.Fatal(err)
+			}
+			if want := model.DateOf(time.Now().AddDate(5, 0, 0)); who.Status != model.StatusBlacklisted || who.BlacklistedUntil != want {
+				t.Errorf("longhua: %s blacklisted %s until %s, want until %s", banned.ID, who.Status, who.BlacklistedUntil, want)
+			}
+			_, err = j[p].authorizeFor(ctx, banned.ID, 24)
+			if model.CodeOf(err) != model.RuleBlacklistedNotAuthorized.Code {
+				t.Errorf("longhua: an authorization for the blacklisted operator: %v, want %s", err, model.RuleBlacklistedNotAuthorized.Code)
+			}
+		}
+	})
+
+	// 《龙华区…实施方案》收益分配机制（偏离最高准许收入10%及以下的，由实施机构指导运营机构调整
+	// 具体收费标准；超过10%的，由实施机构调整上限收费标准）: only Longhua's text sets the 10%
+	// threshold. The same reports elsewhere are recorded with their figures and oblige nobody.
+	t.Run("RevenueDeviationOfTenPercent", func(t *testing.T) {
+		for _, p := range presets {
+			r := j[p].reportRevenue(t, ctx, 2024, 1_210_000) // exactly 10% above 1,100,000
+			if r.MaxAllowedFen != 1_100_000 || r.DeviationBP == nil || *r.DeviationBP != 1000 {
+				t.Errorf("%s: 2024 figures %+v", p, r.RevenueFigures)
+			}
+			if p != "longhua" {
+				if r.Obligation != nil {
+					t.Errorf("%s: an obligation %+v where the text sets no threshold", p, r.Obligation)
+				}
+				continue
+			}
+			if r.ObligationAction != model.AdjustPrices || r.Obligation == nil || r.Obligation.Party != j[p].ops[0] {
+				t.Errorf("longhua: 10%% above: %s for %+v, want the operator to adjust its prices", r.ObligationAction, r.Obligation)
+			}
+			r = j[p].reportRevenue(t, ctx, 2025, 1_400_000)
+			if r.ObligationAction != model.AdjustCap || r.Obligation == nil || r.Obligation.Party != j[p].bureauID || r.DeviationBP == nil || *r.DeviationBP <= 1000 {
+				t.Errorf("longhua: %v bp above: %s for %+v, want the bureau to adjust the cap", r.DeviationBP, r.ObligationAction, r.Obligation)
+			}
+		}
+	})
+
+	// 《龙华区…实施方案》收益分配机制（不高于上限收费标准）: on Longhua's ledger a price is filed
+	// only under the bureau's cap for its class and charging unit, and not above it;
+	// Luohu's text sets no cap, and the same filing stands.
+	t.Run("PriceWithinTheCap", func(t *testing.T) {
+		for _, p := range []string{"longhua", "luohu"} {
+			prod := j[p].registeredProduct(t, ctx)
+			err := j[p].filePrice(t, ctx, prod, 600)
+			if p == "luohu" {
+				if err != nil {
+					t.Errorf("luohu: a price without any cap: %v", err)
+				}
+				continue
+			}
+			if model.CodeOf(err) != model.RulePriceNoCap.Code {
+				t.Errorf("longhua: a price before any cap: %v, want %s", err, model.RulePriceNoCap.Code)
+			}
+			if _, err := j[p].bureau.Submit(ctx, "Price:SetCap", map[string]any{"id": nettest.ID("cap"), "class": "industry", "unit": "per_call",
+				"capFen": 500, "unitLabel": "次", "basisDigest": strings.Repeat("04", 32), "reason": "按次收费的上限收费标准"}); err != nil {
+				t.Fatalf("longhua: cap: %v", err)
+			}
+			if err := j[p].filePrice(t, ctx, prod, 600); model.CodeOf(err) != model.RulePriceAboveCap.Code {
+				t.Errorf("longhua: 6.00 元 above a 5.00 元 cap: %v, want %s", err, model.RulePriceAboveCap.Code)
+			}
+			if err := j[p].filePrice(t, ctx, prod, 500); err != nil {
+				t.Errorf("longhua: at the cap: %v", err)
+			}
+		}
+	})
+
+	// 《罗湖区公共数据资源授权运营实施方案（试行）》九（二）一授权一预案: on Luohu's ledger an
+	// authorization has one plan of its own; on Longhua's an operator's plan may cover
+	// several of its authorizations and a new plan replaces the old.
+	t.Run("OneEmergencyPlanPerAuthorization", func(t *testing.T) {
+		for _, p := range []string{"luohu", "longhua"} {
+			first, second := j[p].activate(t, ctx, 24), j[p].activate(t, ctx, 24)
+			plan := func(id, auth string) error {
+				_, err := j[p].op.Submit(ctx, "Authorization:FileEmergencyPlan", map[string]any{"id": nettest.ID("plan"), "plan": id,
+					"authorization": auth, "planDigest": strings.Repeat("02", 32)})
+				return err
+			}
+			shared, other := nettest.ID("plan"), nettest.ID("plan")
+			if err := plan(shared, first); err != nil {
+				t.Fatalf("%s: the first plan: %v", p, err)
+			}
+			want := "allowed"
+			if p == "luohu" {
+				want = "refused " + string(model.RuleAuthEmergencyPlan.Code)
+			}
+			if got := outcome(plan(shared, second)); got != want {
+				t.Errorf("%s: the first authorization's plan for the second: %s, want %s", p, got, want)
+			}
+			if got := outcome(plan(other, first)); got != want {
+				t.Errorf("%s: a second plan for the first authorization: %s, want %s", p, got, want)
+			}
 		}
 	})
 }

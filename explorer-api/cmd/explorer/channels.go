@@ -78,7 +78,10 @@ func (cs *channels) add(name string) error {
 	cs.clients, cs.stores = append(cs.clients, c), append(cs.stores, st)
 	go func() {
 		if err := ix.Run(cs.ctx); err != nil && !errors.Is(err, context.Canceled) {
-			cs.errc <- fmt.Errorf("indexer of channel %s: %w", name, err)
+			select { // the first error stops the process; the others are not waited for
+			case cs.errc <- fmt.Errorf("indexer of channel %s: %w", name, err):
+			case <-cs.ctx.Done():
+			}
 		}
 	}()
 	log.Info("explorer: indexing channel", "store", st.Engine())

@@ -102,7 +102,8 @@ func run() error {
 		server: func() *api.Server {
 			return &api.Server{Chaincode: p.Chaincode, Log: log, MaxLag: *maxLag, Limits: api.Limits{MaxBody: *maxBody, Rate: *rate, Burst: *burst}}
 		}}
-	defer ch.close()
+	// the indexers stop (the context) before their stores close
+	defer func() { stop(); ch.close() }()
 	names, follow, err := channelList(*chans, p.Channel, runDir)
 	if err != nil {
 		return err
