@@ -480,7 +480,7 @@ func (j *jurisdiction) registeredProduct(t *testing.T, ctx context.Context) stri
 		signed bool
 	}{
 		{j.op, "Application:Submit", map[string]any{"id": app, "authorization": auth, "scenario": "企业信用评估", "serviceObjects": "金融机构",
-			"serviceScope": "全辖区", "expectedOutcome": "企业授信评估", "method": "privacy_computing", "usageFrom": day(1), "usageTo": day(300),
+			"serviceScope": "全辖区", "expectedOutcome": "企业授信评估", "method": "privacy_computing", "usageFrom": day(0), "usageTo": day(300),
 			"dataList": []map[string]any{{"resource": j.resource, "items": []string{"名称"}, "necessity": "场景所需的最少数据项"}}}, false},
 		{j.bureau, "Application:Review", map[string]any{"id": nettest.ID("rv"), "application": app, "decision": "approved"}, false},
 		{j.staff, "Application:Review", map[string]any{"id": nettest.ID("rv"), "application": app, "decision": "approved"}, false},
