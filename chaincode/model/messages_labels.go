@@ -73,9 +73,12 @@ var enumLabels = map[string]string{
 	"Deadline.data deletion confirmation": "数据删除确认", "Deadline.incident report": "安全事件报告",
 	"Deadline.answer to a complaint": "答复投诉", "Deadline.answer to a objection": "答复异议",
 	"Deadline.answer to a dispute": "答复争议", "Deadline.answer to a data_quality": "答复数据质量反馈",
-	// compliance findings (the explorer's report categories; "overdue" is above)
-	"expired_not_recorded": "期满未记录", "log_gap": "日志锚定中断", "price_above_cap": "价格超上限",
-	"revenue_deviation": "收益偏离", "terminated_but_used": "终止后仍在使用", "unanswered_case": "投诉异议未答复",
+	// compliance findings (FindingCategory; a plain "price_above_cap" for table cells)
+	"FindingCategory.overdue": "逾期义务", "FindingCategory.expired_not_recorded": "期满未记录",
+	"FindingCategory.terminated_but_used": "终止后仍在使用", "FindingCategory.price_above_cap": "价格超上限",
+	"FindingCategory.revenue_deviation": "收益偏差待处理", "FindingCategory.log_gap": "日志锚定中断",
+	"FindingCategory.unanswered_case": "投诉异议未答复", "FindingCategory.no_emergency_plan": "未备案应急预案",
+	"price_above_cap": "价格超上限",
 	// why a product check fails (CheckReason; "price_above_cap" is above)
 	"not_found": "未找到该产品或无权查看", "not_registered": "未登记", "not_approved": "未经审核通过",
 	"not_in_force": "非登记或挂牌状态", "authorization_inactive": "运营机构授权未生效",

@@ -132,6 +132,7 @@ func enumTypes() map[reflect.Type]Enum {
 	}
 	// enumerations the explorer answers that no record or function carries
 	walk(reflect.TypeOf(CheckReason("")))
+	walk(reflect.TypeOf(FindingCategory("")))
 	return out
 }
 

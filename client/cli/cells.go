@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -53,11 +54,6 @@ var viewColumns = map[string][]string{
 	"compliance": {"category", "kind", "id", "party", "due", "detail"},
 	"oversight":  {"jurisdiction", "category", "kind", "id", "party", "due", "detail"},
 }
-
-// cliLabels are Chinese labels of values that are no model enumeration: compliance
-// categories.
-var cliLabels = map[string]string{"overdue": "逾期义务", "expired_not_recorded": "期满未记录", "terminated_but_used": "终止后仍在使用",
-	"price_above_cap": "价格超上限", "revenue_deviation": "收益偏差待处理", "log_gap": "日志断档", "unanswered_case": "未答复的投诉与异议"}
 
 // historyColumns are the columns of System:History's versions.
 var historyColumns = []string{"version", "time", colActor, colAction, "txId"}
@@ -299,8 +295,8 @@ func (t *tabler) text(key, s string, max int) string {
 	if key == "kind" {
 		return model.KindLabel(model.Kind(s), model.ZH)
 	}
-	if key == "category" && cliLabels[s] != "" {
-		return cliLabels[s]
+	if key == "category" && slices.Contains(model.FindingCategory("").Values(), s) {
+		return model.EnumLabel(model.FindingCategory(""), s, model.ZH)
 	}
 	if e, ok := enumKeys[key]; ok {
 		if e != nil {

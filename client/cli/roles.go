@@ -277,7 +277,7 @@ func complianceCmd(a *App) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:     "compliance",
-		Short:   a.tr("合规报告：逾期义务、终止后仍在使用、价格超上限、收益偏差、日志断档、未答复的投诉（浏览器 /api/v1/compliance）", "compliance report: overdue obligations, used after termination, prices above cap, revenue deviations, log gaps, unanswered cases (explorer /api/v1/compliance)"),
+		Short:   a.tr("合规报告：逾期义务、终止后仍在使用、价格超上限、收益偏差、日志锚定中断、未答复的投诉、未备案应急预案（浏览器 /api/v1/compliance）", "compliance report: overdue obligations, used after termination, prices above cap, revenue deviations, log gaps, unanswered cases, authorizations without a required emergency plan (explorer /api/v1/compliance)"),
 		Example: "  pdl -p regulator compliance\n  pdl -p bureau compliance -o json\n  pdl -p regulator -C luohu compliance\n  pdl -p regulator compliance --all-channels",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -368,8 +368,8 @@ func (a *App) oversight(ctx context.Context, e *explorerClient) error {
 
 // category names a compliance finding's category.
 func (a *App) category(c string) string {
-	if a.Lang == model.ZH && cliLabels[c] != "" {
-		return cliLabels[c]
+	if a.Lang == model.ZH {
+		return model.EnumLabel(model.FindingCategory(""), c, model.ZH)
 	}
 	return c
 }

@@ -302,6 +302,13 @@ func consoleRegulator(t *testing.T, e *explorer) {
 			t.Fatalf("dashboard counts %v, API %v", counts, rep.Counts)
 		}
 	}
+	// each tile reads the category's label of the one catalogue pdl uses too
+	tiles := evalAs[map[string]string](pg, `Object.fromEntries([...document.querySelectorAll('#counts a[data-category]')].map(a => [a.dataset.category, a.querySelector('strong').textContent]))`)
+	for k, got := range tiles {
+		if want := model.EnumLabel(model.FindingCategory(""), k, model.ZH); got != want {
+			t.Errorf("tile %s reads %q, the catalogue's label is %q", k, got, want)
+		}
+	}
 	// a count drills down to its records
 	var cat string
 	for k := range rep.Counts {

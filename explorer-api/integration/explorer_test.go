@@ -405,6 +405,10 @@ func TestExplorer_EndpointsAnswerForTheDemo(t *testing.T) {
 			t.Fatalf("compliance report lacks %q: %v", want, rep.Findings)
 		}
 	}
+	// Longhua requires an emergency plan and the demo's operator filed one (lh-plan-2026)
+	if found["no_emergency_plan authorization/lh-auth-2026"] {
+		t.Fatalf("lh-auth-2026 has its plan, yet the report says it has none: %v", rep.Findings)
+	}
 	var ver struct {
 		OK            bool             `json:"ok"`
 		BlocksChecked uint64           `json:"blocksChecked"`

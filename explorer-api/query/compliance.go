@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/chaincode/policy"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -33,7 +34,7 @@ type Totals struct {
 
 // Finding is one item of the compliance report.
 type Finding struct {
-	Category string    `json:"category"`
+	Category string    `json:"category"` // a model.FindingCategory
 	Kind     string    `json:"kind"`
 	ID       string    `json:"id"`
 	Detail   string    `json:"detail"`
@@ -84,12 +85,23 @@ func (ix *Index) allRecords(ctx context.Context, kind model.Kind) ([]store.Recor
 // Compliance is the compliance report at now: overdue obligations (every open deadline on
 // any record), authorizations past their term whose expiry is not recorded yet, trades
 // and price filings after their product's authorization ended, prices above their cap,
-// revenue deviations awaiting action, log streams with no anchored window for 7 days, and
-// unanswered complaints, objections and disputes. Findings are ordered by category,
-// then record.
+// revenue deviations awaiting action, log streams with no anchored window for 7 days,
+// unanswered complaints, objections and disputes, and — where the profile in force
+// requires an emergency plan — authorizations in force without one. Findings are ordered
+// by category, then record.
 func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error) {
 	findings := []Finding{}
 	add := func(f Finding) { findings = append(findings, f) }
+	prof, err := ix.profileInForce(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var planRequired *policy.BoolParam
+	if prof != nil {
+		if pol, err := prof.Policy(); err == nil && pol.Security.EmergencyPlanRequired.True() {
+			planRequired = pol.Security.EmergencyPlanRequired
+		}
+	}
 	kinds := []model.Kind{model.KindAuthorization, model.KindApplication, model.KindProduct, model.KindPriceFiling, model.KindRevenue,
 		model.KindRectification, model.KindCase, model.KindLogStream, model.KindTrade, model.KindIncident}
 	byKind := map[model.Kind][]store.Record{}
@@ -106,7 +118,7 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			}
 			deadlines(v, "", func(path string, d model.Deadline) {
 				if d.Overdue(now) {
-					add(Finding{Category: "overdue", Kind: r.Kind, ID: r.ID, Detail: d.What + " overdue (" + path[1:] + ")", Party: d.Party, Due: d.Due, Rule: d.Rule,
+					add(Finding{Category: string(model.FindingOverdue), Kind: r.Kind, ID: r.ID, Detail: d.What + " overdue (" + path[1:] + ")", Party: d.Party, Due: d.Due, Rule: d.Rule,
 						Provisional: !d.Covered})
 				}
 			})
@@ -120,7 +132,7 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 		if json.Unmarshal(r.Data, &a) == nil && a.Termination != nil {
 			ended[a.ID] = a.Termination.At
 		} else if a.Status == model.AuthActive && a.TermEnd != "" && model.DateOf(now) > a.TermEnd {
-			add(Finding{Category: "expired_not_recorded", Kind: string(model.KindAuthorization), ID: a.ID, Detail: "term ended " + a.TermEnd + "; the next transaction touching it records the expiry", Party: a.Operator})
+			add(Finding{Category: string(model.FindingExpiredNotRecorded), Kind: string(model.KindAuthorization), ID: a.ID, Detail: "term ended " + a.TermEnd + "; the next transaction touching it records the expiry", Party: a.Operator})
 		}
 	}
 	productAuths := map[string][]string{}
@@ -141,7 +153,7 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			}
 			for _, a := range productAuths[x.Product] {
 				if at, ok := ended[a]; ok && x.CreatedAt.After(at) {
-					add(Finding{Category: "terminated_but_used", Kind: string(k), ID: r.ID, Detail: fmt.Sprintf("%s of product %s on %s after authorization %s ended %s", k, x.Product, x.CreatedAt.Format(time.RFC3339), a, at.Format(time.RFC3339))})
+					add(Finding{Category: string(model.FindingTerminatedButUsed), Kind: string(k), ID: r.ID, Detail: fmt.Sprintf("%s of product %s on %s after authorization %s ended %s", k, x.Product, x.CreatedAt.Format(time.RFC3339), a, at.Format(time.RFC3339))})
 				}
 			}
 		}
@@ -155,13 +167,13 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			} else {
 				cap = *f.CapFen
 			}
-			add(Finding{Category: "price_above_cap", Kind: string(model.KindPriceFiling), ID: f.ID, Party: f.Operator, Detail: fmt.Sprintf("product %s filed at %d fen, cap %d fen", f.Product, f.PriceFen, cap)})
+			add(Finding{Category: string(model.FindingPriceAboveCap), Kind: string(model.KindPriceFiling), ID: f.ID, Party: f.Operator, Detail: fmt.Sprintf("product %s filed at %d fen, cap %d fen", f.Product, f.PriceFen, cap)})
 		}
 	}
 	for _, r := range byKind[model.KindRevenue] {
 		var rv model.Revenue
 		if json.Unmarshal(r.Data, &rv) == nil && rv.ObligationAction != "" && rv.Obligation.Open() {
-			add(Finding{Category: "revenue_deviation", Kind: string(model.KindRevenue), ID: rv.ID, Party: rv.Obligation.Party, Due: rv.Obligation.Due,
+			add(Finding{Category: string(model.FindingRevenueDeviation), Kind: string(model.KindRevenue), ID: rv.ID, Party: rv.Obligation.Party, Due: rv.Obligation.Due,
 				Detail: fmt.Sprintf("%d revenue deviates from the maximum allowed: %s pending", rv.Year, rv.ObligationAction)})
 		}
 	}
@@ -175,13 +187,13 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			last = ls.CreatedAt
 		}
 		if now.Sub(last) > 7*24*time.Hour {
-			add(Finding{Category: "log_gap", Kind: string(model.KindLogStream), ID: ls.ID, Party: ls.Owner, Detail: fmt.Sprintf("no anchored log window since %s (%d anchors)", last.Format(time.RFC3339), ls.Anchors)})
+			add(Finding{Category: string(model.FindingLogGap), Kind: string(model.KindLogStream), ID: ls.ID, Party: ls.Owner, Detail: fmt.Sprintf("no anchored log window since %s (%d anchors)", last.Format(time.RFC3339), ls.Anchors)})
 		}
 	}
 	for _, r := range byKind[model.KindCase] {
 		var cs model.Case
 		if json.Unmarshal(r.Data, &cs) == nil && cs.Status == model.CaseOpen {
-			add(Finding{Category: "unanswered_case", Kind: string(model.KindCase), ID: cs.ID, Party: cs.Addressee, Detail: string(cs.CaseKind) + ": " + cs.Title})
+			add(Finding{Category: string(model.FindingUnansweredCase), Kind: string(model.KindCase), ID: cs.ID, Party: cs.Addressee, Detail: string(cs.CaseKind) + ": " + cs.Title})
 		}
 	}
 	sort.SliceStable(findings, func(i, j int) bool {
@@ -199,6 +211,10 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 		var a model.Authorization
 		if json.Unmarshal(r.Data, &a) == nil && a.Status == model.AuthActive && (a.TermEnd == "" || model.DateOf(now) <= a.TermEnd) {
 			totals.ActiveAuthorizations++
+			if planRequired != nil && a.EmergencyPlan == "" {
+				findings = append(findings, Finding{Category: string(model.FindingNoEmergencyPlan), Kind: string(model.KindAuthorization), ID: a.ID, Party: a.Operator,
+					Detail: "in force since " + a.TermStart + " with no emergency plan filed (security.emergency_plan_required: " + planRequired.Source.Doc + " " + planRequired.Source.Article + ")"})
+			}
 		}
 	}
 	return &Report{At: now.UTC(), Counts: counts, Findings: findings, Totals: totals}, nil

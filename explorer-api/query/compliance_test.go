@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pdledger/pdledger/chaincode/model"
+	"github.com/pdledger/pdledger/chaincode/policy"
 )
 
 // TestCompliance_EachCategoryFound: one record for each category of finding, and one
@@ -57,6 +59,11 @@ func TestCompliance_EachCategoryFound(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	for _, f := range r.Findings {
+		if !slices.Contains(model.FindingCategory("").Values(), f.Category) {
+			t.Errorf("category %q is no model.FindingCategory: the console and pdl have no label for it", f.Category)
+		}
+	}
 	if !r.At.Equal(now) || r.At.Location() != time.UTC || fmt.Sprint(r.Counts) != "map[expired_not_recorded:1 log_gap:1 overdue:1 price_above_cap:1 revenue_deviation:1 terminated_but_used:1 unanswered_case:1]" {
 		t.Fatalf("at %v counts %v", r.At, r.Counts)
 	}
@@ -66,6 +73,57 @@ func TestCompliance_EachCategoryFound(t *testing.T) {
 	}
 	if f := r.Findings[3]; f.Party != "op" || !strings.Contains(f.Detail, "filed at 300 fen, cap 200 fen") {
 		t.Fatalf("price finding: %+v", f)
+	}
+}
+
+// TestCompliance_NoEmergencyPlanWhereProfileRequiresOne: where the profile in force
+// requires an emergency plan (《龙华区公共数据资源授权运营实施方案（试行）（征求意见稿）》
+// 十、(一)2: 针对数据安全事件，应制定应急预案), an authorization in force without one is a
+// finding naming its operator and the article; one with a plan, one not yet in force and
+// one terminated are not. Under a profile that requires none (Qinhuangdao) nothing is
+// reported, and neither before any profile is indexed.
+func TestCompliance_NoEmergencyPlanWhereProfileRequiresOne(t *testing.T) {
+	auths := []model.Record{
+		&model.Authorization{Meta: meta(model.KindAuthorization, "a-noplan", true), Operator: "op", Status: model.AuthActive, TermStart: "2026-05-01", TermEnd: "2028-04-30"},
+		&model.Authorization{Meta: meta(model.KindAuthorization, "a-plan", true), Operator: "op", Status: model.AuthActive, TermStart: "2026-05-01", TermEnd: "2028-04-30", EmergencyPlan: "plan-1"},
+		&model.Authorization{Meta: meta(model.KindAuthorization, "a-signing", true), Operator: "op", Status: model.AuthPublicized},
+		&model.Authorization{Meta: meta(model.KindAuthorization, "a-ended", true), Operator: "op", Status: model.AuthTerminated, TermStart: "2026-01-01", TermEnd: "2027-12-31"},
+	}
+	now := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	plans := func(preset string) []string {
+		l := newLedger(t)
+		if preset != "" {
+			p, err := policy.Preset(preset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := p.CanonicalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.put(&model.ProfileRecord{Meta: meta(model.KindProfile, "v1", true), ProfileVersion: 1, Basis: preset, Profile: raw})
+		}
+		l.put(auths...)
+		r, err := l.index().Compliance(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range r.Findings {
+			if f.Category == string(model.FindingNoEmergencyPlan) {
+				got = append(got, f.ID+" "+f.Party+" "+f.Detail)
+			}
+		}
+		return got
+	}
+	if got := plans("longhua"); len(got) != 1 || !strings.HasPrefix(got[0], "a-noplan op in force since 2026-05-01") || !strings.Contains(got[0], "十、(一)2") {
+		t.Fatalf("longhua: %q", got)
+	}
+	if got := plans("qinhuangdao"); len(got) != 0 {
+		t.Fatalf("qinhuangdao requires no plan: %q", got)
+	}
+	if got := plans(""); len(got) != 0 {
+		t.Fatalf("no profile indexed: %q", got)
 	}
 }
 

@@ -23,6 +23,20 @@ type Jurisdiction struct {
 
 // Jurisdiction reads the profile in force as indexed; nil before the bureau set one.
 func (ix *Index) Jurisdiction(ctx context.Context) (*Jurisdiction, error) {
+	newest, err := ix.profileInForce(ctx)
+	if err != nil || newest == nil {
+		return nil, err
+	}
+	j := &Jurisdiction{Basis: newest.Basis, Version: newest.ProfileVersion}
+	if pol, err := newest.Policy(); err == nil {
+		j.Profile, j.ZH, j.EN, j.Level = pol.ID, pol.Jurisdiction.ZH, pol.Jurisdiction.EN, pol.Jurisdiction.Level
+		j.Document = pol.Document.Title
+	}
+	return j, nil
+}
+
+// profileInForce is the newest profile version indexed; nil before the bureau set one.
+func (ix *Index) profileInForce(ctx context.Context) (*model.ProfileRecord, error) {
 	var newest *model.ProfileRecord
 	err := ix.pages(ctx, store.RecordQuery{Kind: string(model.KindProfile), Limit: 500, NoParties: true}, func(rs []store.Record) bool {
 		for _, r := range rs {
@@ -33,13 +47,5 @@ func (ix *Index) Jurisdiction(ctx context.Context) (*Jurisdiction, error) {
 		}
 		return true
 	})
-	if err != nil || newest == nil {
-		return nil, err
-	}
-	j := &Jurisdiction{Basis: newest.Basis, Version: newest.ProfileVersion}
-	if pol, err := newest.Policy(); err == nil {
-		j.Profile, j.ZH, j.EN, j.Level = pol.ID, pol.Jurisdiction.ZH, pol.Jurisdiction.EN, pol.Jurisdiction.Level
-		j.Document = pol.Document.Title
-	}
-	return j, nil
+	return newest, err
 }

@@ -339,7 +339,7 @@ async function oversightPage() {
       `${j.participant} · ${label(j.role)}`, `${j.activeAuthorizations} / ${j.authorizations}`, String(j.products),
       el('span', { class: j.overdue ? 'no' : '' }, String(j.overdue)), el('span', { class: j.priceDeviations ? 'no' : '' }, String(j.priceDeviations)), String(j.findings)] }));
   const findings = r.findings.map((f) => ({ attrs: { 'data-channel': f.channel, 'data-category': f.category },
-    cells: [f.jurisdiction || f.channel, label(f.category), f.kind ? link(inChannel(recordHref(f.kind, f.id), f.channel), `${kindLabel(f.kind)} ${f.id}`) : f.id || '',
+    cells: [f.jurisdiction || f.channel, label(f.category, 'FindingCategory'), f.kind ? link(inChannel(recordHref(f.kind, f.id), f.channel), `${kindLabel(f.kind)} ${f.id}`) : f.id || '',
       f.detail || '', f.party || '', el('span', { title: f.provisional ? t('calendarWeekendsOnly') : '' }, fmtTime(f.due), f.provisional ? ' *' : '')] }));
   const chart = el('div', { id: 'comparison-chart', class: 'chart', role: 'img', 'aria-label': t('comparisonChart') });
   page(t('oversight'), el('p', {}, t('oversightIntro')), el('p', { class: 'muted' }, `${t('complianceAt')} ${fmtTime(r.at)}`),
@@ -624,13 +624,13 @@ async function compliancePage() {
   const list = el('div', { id: 'findings' });
   const show = (cat) => {
     const rows = findings.filter((f) => !cat || f.category === cat).map((f) => ({ attrs: { 'data-category': f.category },
-      cells: [label(f.category), f.kind ? link(recordHref(f.kind, f.id), `${kindLabel(f.kind)} ${f.id}`) : f.id || '', f.detail || '', f.party || '',
+      cells: [label(f.category, 'FindingCategory'), f.kind ? link(recordHref(f.kind, f.id), `${kindLabel(f.kind)} ${f.id}`) : f.id || '', f.detail || '', f.party || '',
         el('span', { title: f.provisional ? t('calendarWeekendsOnly') : '' }, fmtTime(f.due), f.provisional ? ' *' : ''), f.rule || ''] }));
     list.replaceChildren(table([t('category'), t('record'), t('detail'), t('party'), t('due'), t('rule')], rows));
   };
   const tiles = el('div', { class: 'tiles', id: 'counts' }, Object.keys(counts).sort().map((k) =>
     el('a', { href: '#findings', 'data-category': k, 'data-count': counts[k], onclick: (e) => { e.preventDefault(); show(k); list.scrollIntoView(); } },
-      el('strong', {}, label(k)), el('span', { class: 'count' }, String(counts[k])))));
+      el('strong', {}, label(k, 'FindingCategory')), el('span', { class: 'count' }, String(counts[k])))));
   show('');
   const calendar = el('div', { id: 'deadlines-chart', class: 'chart calendar', role: 'img', 'aria-label': t('deadlinesChart') });
   page(t('compliance'), el('p', { class: 'muted' }, `${t('complianceAt')} ${fmtTime(r.at)}`), tiles,
