@@ -144,6 +144,9 @@ func (h *Hub) oversight(c *gin.Context) {
 		if err == nil {
 			r, err = s.index().Compliance(ctx, rep.At)
 		}
+		if r != nil {
+			r.Localize(model.ParseLang(c.GetHeader("Accept-Language")))
+		}
 		if err != nil {
 			s.Log.Error("oversight: channel index unreadable", "channel", ch, "err", err)
 			reason := "the channel's index could not be read; see the explorer's log"
@@ -159,7 +162,7 @@ func (h *Hub) oversight(c *gin.Context) {
 		}
 		rep.Jurisdictions = append(rep.Jurisdictions, JurisdictionRow{Channel: ch, Jurisdiction: j, Participant: caller.Participant, Role: caller.Role,
 			Authorizations: r.Totals.Authorizations, ActiveAuthorizations: r.Totals.ActiveAuthorizations, Products: r.Totals.Products,
-			Overdue: r.Counts["overdue"], PriceDeviations: r.Counts["price_above_cap"] + r.Counts["revenue_deviation"],
+			Overdue: r.Counts[string(model.FindingOverdue)], PriceDeviations: r.Counts[string(model.FindingPriceAboveCap)] + r.Counts[string(model.FindingRevenueDeviation)],
 			Findings: len(r.Findings), Counts: r.Counts})
 		for _, f := range r.Findings {
 			rep.Findings = append(rep.Findings, ChannelFinding{Channel: ch, Jurisdiction: name, Finding: f})

@@ -72,7 +72,7 @@ func province(t *testing.T) (*gin.Engine, *revocationChannel) {
 	ledgers := map[string][]model.Record{
 		"longhua": {profileOf(t, "longhua"), participant("gd-reg", model.RoleRegulator), binding(ch.alice, "gd-reg"),
 			&model.Resource{Meta: model.Meta{ID: "lh-r1", Kind: model.KindResource, Public: true}},
-			&model.Authorization{Meta: model.Meta{ID: "lh-a1", Kind: model.KindAuthorization}, Operator: "op1", Status: model.AuthActive, TermEnd: "2028-12-31"},
+			&model.Authorization{Meta: model.Meta{ID: "lh-a1", Kind: model.KindAuthorization}, Operator: "op1", Status: model.AuthActive, TermEnd: "2028-12-31", EmergencyPlan: "lh-plan1"},
 			&model.Product{Meta: model.Meta{ID: "lh-p1", Kind: model.KindProduct}},
 			&model.PriceFiling{Meta: model.Meta{ID: "lh-f1", Kind: model.KindPriceFiling}, Product: "lh-p1", Operator: "op1", PriceFen: 1500, CapFen: &capFen}},
 		"luohu": {profileOf(t, "luohu"), participant("gd-reg", model.RoleRegulator), binding(ch.alice, "gd-reg"),
@@ -94,7 +94,16 @@ func province(t *testing.T) (*gin.Engine, *revocationChannel) {
 
 func call(t *testing.T, r *gin.Engine, path string, cert *x509.Certificate, out any) (int, Problem) {
 	t.Helper()
+	return callIn(t, r, "", path, cert, out)
+}
+
+// callIn is call with an Accept-Language ("" for none).
+func callIn(t *testing.T, r *gin.Engine, lang, path string, cert *x509.Certificate, out any) (int, Problem) {
+	t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
 	if cert != nil {
 		req.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{cert}}
 	}
@@ -172,9 +181,11 @@ func TestHub_ProvincialReportAcrossChannels(t *testing.T) {
 	if lh.Authorizations != 1 || lh.ActiveAuthorizations != 1 || lh.Products != 1 || lh.PriceDeviations != 1 || lh.Role != "regulator" {
 		t.Errorf("longhua row: %+v", lh)
 	}
-	// lu-a2's term ended 2026-10-31: in force no longer, and a finding
-	if lu.Authorizations != 2 || lu.ActiveAuthorizations != 1 || lu.Products != 0 || lu.PriceDeviations != 0 || lu.Counts["expired_not_recorded"] != 1 {
-		t.Errorf("luohu row: %+v", lu)
+	// lu-a2's term ended 2026-10-31: in force no longer, and a finding; lu-a1 is in force
+	// without the plan Luohu requires (一授权一预案), lh-a1 has its plan
+	if lu.Authorizations != 2 || lu.ActiveAuthorizations != 1 || lu.Products != 0 || lu.PriceDeviations != 0 || lu.Counts["expired_not_recorded"] != 1 ||
+		lu.Counts["no_emergency_plan"] != 1 || lh.Counts["no_emergency_plan"] != 0 {
+		t.Errorf("luohu row: %+v, longhua's counts %v", lu, lh.Counts)
 	}
 	seen := map[string]string{}
 	for _, f := range o.Findings {
@@ -192,6 +203,39 @@ func TestHub_ProvincialReportAcrossChannels(t *testing.T) {
 	}
 	if st, p := call(t, r, "/api/v1/oversight/compliance", nil, &o); st != 401 || p.Code != "UNAUTHENTICATED" {
 		t.Errorf("no certificate: %d %+v", st, p)
+	}
+}
+
+// TestHub_FindingsInTheCallersLanguage: a finding's detail is Chinese for a caller who
+// prefers Chinese (the console and pdl in zh), English otherwise; category, ids and
+// amounts are the same in both.
+func TestHub_FindingsInTheCallersLanguage(t *testing.T) {
+	r, ch := province(t)
+	detail := func(lang, path, id string) string {
+		var rep struct {
+			Findings []struct{ ID, Category, Detail string } `json:"findings"`
+		}
+		if st, p := callIn(t, r, lang, path, ch.alice, &rep); st != 200 {
+			t.Fatalf("%s %s: %d %+v", lang, path, st, p)
+		}
+		for _, f := range rep.Findings {
+			if f.ID == id {
+				return f.Category + ": " + f.Detail
+			}
+		}
+		t.Fatalf("%s %s: no finding %s in %+v", lang, path, id, rep.Findings)
+		return ""
+	}
+	for _, path := range []string{"/api/v1/compliance", "/api/v1/oversight/compliance"} {
+		if got, want := detail("zh-CN,zh;q=0.9", path, "lh-f1"), "price_above_cap: 产品 lh-p1 备案价格 15.00 元，超过上限 10.00 元"; got != want {
+			t.Errorf("zh %s: %q, want %q", path, got, want)
+		}
+		if got, want := detail("en", path, "lh-f1"), "price_above_cap: product lh-p1 filed at 1500 fen, cap 1000 fen"; got != want {
+			t.Errorf("en %s: %q, want %q", path, got, want)
+		}
+	}
+	if got := detail("zh-CN", "/api/v1/compliance?channel=luohu", "lu-a1"); !strings.HasPrefix(got, "no_emergency_plan: ") || !strings.Contains(got, "未备案应急预案（《罗湖区公共数据资源授权运营实施方案（试行）》九、(二)") {
+		t.Errorf("luohu's plan finding in Chinese: %q", got)
 	}
 }
 

@@ -61,6 +61,10 @@ func (s *Server) compliance(c *gin.Context) {
 		s.storeErr(c, "records", err)
 		return
 	}
+	lang := model.ParseLang(c.GetHeader("Accept-Language"))
+	report.Localize(lang)
+	c.Header("Content-Language", string(lang))
+	c.Header("Vary", "Accept-Language")
 	c.JSON(http.StatusOK, report)
 }
 

@@ -44,6 +44,33 @@ type Finding struct {
 	// Provisional: the due time was counted without holiday data for a year it spans
 	// (model.Deadline.Covered false), so it may be too early and the finding with it.
 	Provisional bool `json:"provisional,omitempty"`
+	// zh is Detail in Chinese, which Report.Localize puts in its place.
+	zh string
+}
+
+// Localize puts each finding's detail in lang (the report is made with both; Chinese for
+// the people who read it first, English as made).
+func (r *Report) Localize(lang model.Lang) {
+	if lang != model.ZH {
+		return
+	}
+	for i := range r.Findings {
+		if r.Findings[i].zh != "" {
+			r.Findings[i].Detail = r.Findings[i].zh
+		}
+	}
+}
+
+// beijing writes a time as a person in China reads it: Beijing time to the minute.
+func beijing(t time.Time) string { return t.In(model.CST).Format("2006-01-02 15:04") }
+
+// yuan writes an amount in fen as yuan with its two decimals.
+func yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
 
 // deadlines finds every open obligation in a record's data (model.Deadline objects at
@@ -118,8 +145,12 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			}
 			deadlines(v, "", func(path string, d model.Deadline) {
 				if d.Overdue(now) {
+					what := model.ValueLabel("Deadline." + d.What)
+					if what == "" {
+						what = d.What
+					}
 					add(Finding{Category: string(model.FindingOverdue), Kind: r.Kind, ID: r.ID, Detail: d.What + " overdue (" + path[1:] + ")", Party: d.Party, Due: d.Due, Rule: d.Rule,
-						Provisional: !d.Covered})
+						Provisional: !d.Covered, zh: what + "逾期（" + path[1:] + "）"})
 				}
 			})
 		}
@@ -132,7 +163,8 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 		if json.Unmarshal(r.Data, &a) == nil && a.Termination != nil {
 			ended[a.ID] = a.Termination.At
 		} else if a.Status == model.AuthActive && a.TermEnd != "" && model.DateOf(now) > a.TermEnd {
-			add(Finding{Category: string(model.FindingExpiredNotRecorded), Kind: string(model.KindAuthorization), ID: a.ID, Detail: "term ended " + a.TermEnd + "; the next transaction touching it records the expiry", Party: a.Operator})
+			add(Finding{Category: string(model.FindingExpiredNotRecorded), Kind: string(model.KindAuthorization), ID: a.ID, Detail: "term ended " + a.TermEnd + "; the next transaction touching it records the expiry", Party: a.Operator,
+				zh: "授权期限已于 " + a.TermEnd + " 届满；下一笔涉及该授权的交易将记录期满"})
 		}
 	}
 	productAuths := map[string][]string{}
@@ -153,7 +185,8 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			}
 			for _, a := range productAuths[x.Product] {
 				if at, ok := ended[a]; ok && x.CreatedAt.After(at) {
-					add(Finding{Category: string(model.FindingTerminatedButUsed), Kind: string(k), ID: r.ID, Detail: fmt.Sprintf("%s of product %s on %s after authorization %s ended %s", k, x.Product, x.CreatedAt.Format(time.RFC3339), a, at.Format(time.RFC3339))})
+					add(Finding{Category: string(model.FindingTerminatedButUsed), Kind: string(k), ID: r.ID, Detail: fmt.Sprintf("%s of product %s on %s after authorization %s ended %s", k, x.Product, x.CreatedAt.Format(time.RFC3339), a, at.Format(time.RFC3339)),
+						zh: fmt.Sprintf("产品 %s 的%s发生于 %s，晚于授权 %s 的终止时间 %s", x.Product, model.KindLabel(k, model.ZH), beijing(x.CreatedAt), a, beijing(at))})
 				}
 			}
 		}
@@ -167,14 +200,16 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			} else {
 				cap = *f.CapFen
 			}
-			add(Finding{Category: string(model.FindingPriceAboveCap), Kind: string(model.KindPriceFiling), ID: f.ID, Party: f.Operator, Detail: fmt.Sprintf("product %s filed at %d fen, cap %d fen", f.Product, f.PriceFen, cap)})
+			add(Finding{Category: string(model.FindingPriceAboveCap), Kind: string(model.KindPriceFiling), ID: f.ID, Party: f.Operator, Detail: fmt.Sprintf("product %s filed at %d fen, cap %d fen", f.Product, f.PriceFen, cap),
+				zh: fmt.Sprintf("产品 %s 备案价格 %s 元，超过上限 %s 元", f.Product, yuan(f.PriceFen), yuan(cap))})
 		}
 	}
 	for _, r := range byKind[model.KindRevenue] {
 		var rv model.Revenue
 		if json.Unmarshal(r.Data, &rv) == nil && rv.ObligationAction != "" && rv.Obligation.Open() {
 			add(Finding{Category: string(model.FindingRevenueDeviation), Kind: string(model.KindRevenue), ID: rv.ID, Party: rv.Obligation.Party, Due: rv.Obligation.Due,
-				Detail: fmt.Sprintf("%d revenue deviates from the maximum allowed: %s pending", rv.Year, rv.ObligationAction)})
+				Detail: fmt.Sprintf("%d revenue deviates from the maximum allowed: %s pending", rv.Year, rv.ObligationAction),
+				zh:     fmt.Sprintf("%d 年度收益偏离允许收益：待%s", rv.Year, model.EnumLabel(rv.ObligationAction, string(rv.ObligationAction), model.ZH))})
 		}
 	}
 	for _, r := range byKind[model.KindLogStream] {
@@ -187,13 +222,31 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			last = ls.CreatedAt
 		}
 		if now.Sub(last) > 7*24*time.Hour {
-			add(Finding{Category: string(model.FindingLogGap), Kind: string(model.KindLogStream), ID: ls.ID, Party: ls.Owner, Detail: fmt.Sprintf("no anchored log window since %s (%d anchors)", last.Format(time.RFC3339), ls.Anchors)})
+			add(Finding{Category: string(model.FindingLogGap), Kind: string(model.KindLogStream), ID: ls.ID, Party: ls.Owner, Detail: fmt.Sprintf("no anchored log window since %s (%d anchors)", last.Format(time.RFC3339), ls.Anchors),
+				zh: fmt.Sprintf("自 %s 起没有锚定的日志窗口（累计锚定 %d 次）", beijing(last), ls.Anchors)})
 		}
 	}
 	for _, r := range byKind[model.KindCase] {
 		var cs model.Case
 		if json.Unmarshal(r.Data, &cs) == nil && cs.Status == model.CaseOpen {
-			add(Finding{Category: string(model.FindingUnansweredCase), Kind: string(model.KindCase), ID: cs.ID, Party: cs.Addressee, Detail: string(cs.CaseKind) + ": " + cs.Title})
+			add(Finding{Category: string(model.FindingUnansweredCase), Kind: string(model.KindCase), ID: cs.ID, Party: cs.Addressee, Detail: string(cs.CaseKind) + ": " + cs.Title,
+				zh: model.EnumLabel(cs.CaseKind, string(cs.CaseKind), model.ZH) + "：" + cs.Title})
+		}
+	}
+	totals := Totals{Authorizations: len(byKind[model.KindAuthorization]), Products: len(byKind[model.KindProduct])}
+	for _, r := range byKind[model.KindAuthorization] {
+		var a model.Authorization
+		if json.Unmarshal(r.Data, &a) == nil && a.Status == model.AuthActive && (a.TermEnd == "" || model.DateOf(now) <= a.TermEnd) {
+			totals.ActiveAuthorizations++
+			if planRequired != nil && a.EmergencyPlan == "" {
+				since, sinceZH := "", ""
+				if a.TermStart != "" {
+					since, sinceZH = " since "+a.TermStart, "（自 "+a.TermStart+" 起）"
+				}
+				findings = append(findings, Finding{Category: string(model.FindingNoEmergencyPlan), Kind: string(model.KindAuthorization), ID: a.ID, Party: a.Operator,
+					Detail: "in force" + since + " with no emergency plan filed (security.emergency_plan_required: " + planRequired.Source.Doc + " " + planRequired.Source.Article + ")",
+					zh:     "授权已生效" + sinceZH + "，未备案应急预案（《" + planRequired.Source.Doc + "》" + planRequired.Source.Article + "）"})
+			}
 		}
 	}
 	sort.SliceStable(findings, func(i, j int) bool {
@@ -205,17 +258,6 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 	counts := map[string]int{}
 	for _, f := range findings {
 		counts[f.Category]++
-	}
-	totals := Totals{Authorizations: len(byKind[model.KindAuthorization]), Products: len(byKind[model.KindProduct])}
-	for _, r := range byKind[model.KindAuthorization] {
-		var a model.Authorization
-		if json.Unmarshal(r.Data, &a) == nil && a.Status == model.AuthActive && (a.TermEnd == "" || model.DateOf(now) <= a.TermEnd) {
-			totals.ActiveAuthorizations++
-			if planRequired != nil && a.EmergencyPlan == "" {
-				findings = append(findings, Finding{Category: string(model.FindingNoEmergencyPlan), Kind: string(model.KindAuthorization), ID: a.ID, Party: a.Operator,
-					Detail: "in force since " + a.TermStart + " with no emergency plan filed (security.emergency_plan_required: " + planRequired.Source.Doc + " " + planRequired.Source.Article + ")"})
-			}
-		}
 	}
 	return &Report{At: now.UTC(), Counts: counts, Findings: findings, Totals: totals}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -73,6 +74,34 @@ func TestCompliance_EachCategoryFound(t *testing.T) {
 	}
 	if f := r.Findings[3]; f.Party != "op" || !strings.Contains(f.Detail, "filed at 300 fen, cap 200 fen") {
 		t.Fatalf("price finding: %+v", f)
+	}
+	english := []string{}
+	for _, f := range r.Findings {
+		english = append(english, f.Detail)
+	}
+	r.Localize(model.EN)
+	for i, f := range r.Findings {
+		if f.Detail != english[i] {
+			t.Fatalf("English localized %q to %q", english[i], f.Detail)
+		}
+	}
+	// in Chinese every category reads Chinese, with Beijing times and amounts in yuan
+	r.Localize(model.ZH)
+	zh := map[string]string{}
+	for _, f := range r.Findings {
+		if !regexp.MustCompile(`\p{Han}`).MatchString(f.Detail) {
+			t.Errorf("%s %s has no Chinese detail: %q", f.Category, f.ID, f.Detail)
+		}
+		zh[f.Category] = f.Detail
+	}
+	for cat, want := range map[string]string{
+		"price_above_cap":     "产品 pX 备案价格 3.00 元，超过上限 2.00 元",
+		"terminated_but_used": "产品 pX 的交易备案发生于 2026-04-01 08:00，晚于授权 auth-term 的终止时间 2026-03-01 08:00",
+		"unanswered_case":     "投诉：数据被超范围使用",
+	} {
+		if zh[cat] != want {
+			t.Errorf("%s in Chinese: %q, want %q", cat, zh[cat], want)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pdledger/pdledger/chaincode/model"
 	"github.com/pdledger/pdledger/explorer-api/store"
 )
 
@@ -60,9 +61,7 @@ func (ix *Index) TimeFlag(t *store.Tx, b *store.Block) string {
 		ref, what = b.Received, "when the explorer received its block"
 	}
 	if d := t.Time.Sub(ref); d > window || d < -window {
-		return fmt.Sprintf("TX_TIME_FAR_FROM_BLOCK: claimed %s, %s off %s (%s)", t.Time.In(cst).Format(time.RFC3339), d.Round(time.Second), what, ref.In(cst).Format(time.RFC3339))
+		return fmt.Sprintf("TX_TIME_FAR_FROM_BLOCK: claimed %s, %s off %s (%s)", t.Time.In(model.CST).Format(time.RFC3339), d.Round(time.Second), what, ref.In(model.CST).Format(time.RFC3339))
 	}
 	return ""
 }
-
-var cst = time.FixedZone("CST", 8*3600)
