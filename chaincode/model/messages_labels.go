@@ -73,6 +73,7 @@ var enumLabels = map[string]string{
 	"Deadline.data deletion confirmation": "数据删除确认", "Deadline.incident report": "安全事件报告",
 	"Deadline.answer to a complaint": "答复投诉", "Deadline.answer to a objection": "答复异议",
 	"Deadline.answer to a dispute": "答复争议", "Deadline.answer to a data_quality": "答复数据质量反馈",
+	"Deadline.product compliance review (产品和服务评估审核)": "产品和服务评估审核", "Deadline.rectification (限期整改)": "限期整改",
 	// compliance findings (FindingCategory; a plain "price_above_cap" for table cells)
 	"FindingCategory.overdue": "逾期义务", "FindingCategory.expired_not_recorded": "期满未记录",
 	"FindingCategory.terminated_but_used": "终止后仍在使用", "FindingCategory.price_above_cap": "价格超上限",
