@@ -12,12 +12,14 @@ import (
 )
 
 // TestDeadline_EveryWhatReadsInChinese: what a deadline asks (model.Deadline.What, shown
-// in the console's obligations and the compliance report) either carries its Chinese
-// words or has a label in the catalogue ("Deadline.<what>"). The texts are read from the
-// contracts' source, so a new deadline cannot slip in English only.
+// in the console's obligations and the compliance report) reads in Chinese alone through
+// model.DeadlineLabel: a catalogue label ("Deadline.<what>") or its Chinese words in
+// parentheses. The texts are read from the contracts' source (literals and formats), so
+// a new deadline written in English only fails here.
 func TestDeadline_EveryWhatReadsInChinese(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`(?:What: |Deadline\()"([^"]+)"`)
+	// a literal given as What, to a deadline helper, or formatted into a what variable
+	re := regexp.MustCompile(`(?:What: |Deadline\(|what :?= [^\n]*?fmt\.Sprintf\()"([^"]+)"`)
 	seen := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -33,8 +35,9 @@ func TestDeadline_EveryWhatReadsInChinese(t *testing.T) {
 			if strings.HasSuffix(what, " ") { // a prefix completed at run time ("answer to a "+kind)
 				continue
 			}
-			if !strings.ContainsFunc(what, func(r rune) bool { return unicode.Is(unicode.Han, r) }) && model.ValueLabel("Deadline."+what) == "" {
-				t.Errorf("%s: deadline %q has no Chinese words and no label Deadline.%s", f, what, what)
+			if l := model.DeadlineLabel(what); !strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) }) ||
+				strings.ContainsFunc(l, func(r rune) bool { return r < unicode.MaxASCII && unicode.IsLetter(r) }) {
+				t.Errorf("%s: deadline %q reads %q in Chinese: label it (Deadline.%s) or give it its Chinese words in parentheses", f, what, l, what)
 			}
 		}
 	}

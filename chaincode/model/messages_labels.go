@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Labels of the catalogue: the words a person reads for record kinds and enumerated
@@ -78,7 +79,7 @@ var enumLabels = map[string]string{
 	"FindingCategory.overdue": "逾期义务", "FindingCategory.expired_not_recorded": "期满未记录",
 	"FindingCategory.terminated_but_used": "终止后仍在使用", "FindingCategory.price_above_cap": "价格超上限",
 	"FindingCategory.revenue_deviation": "收益偏差待处理", "FindingCategory.log_gap": "日志锚定中断",
-	"FindingCategory.unanswered_case": "投诉异议未答复", "FindingCategory.no_emergency_plan": "未备案应急预案",
+	"FindingCategory.unanswered_case": "投诉异议未答复", "FindingCategory.no_emergency_plan": "应急预案缺失",
 	"price_above_cap": "价格超上限",
 	// why a product check fails (CheckReason; "price_above_cap" is above)
 	"not_found": "未找到该产品或无权查看", "not_registered": "未登记", "not_approved": "未经审核通过",
@@ -114,6 +115,23 @@ func EnumLabel(e Enum, value string, lang Lang) string {
 // ValueLabel is the Chinese label of a value whose enum type is unknown (a table cell),
 // "" when it has none.
 func ValueLabel(value string) string { return enumLabels[value] }
+
+// DeadlineLabel is what a deadline asks (Deadline.What) in Chinese: its catalogue label,
+// else the Chinese words the text carries in its first parentheses ("adjust prices
+// within the cap (调整具体收费标准): …" reads 调整具体收费标准), else the text as it is.
+func DeadlineLabel(what string) string {
+	if l := enumLabels["Deadline."+what]; l != "" {
+		return l
+	}
+	if i := strings.IndexByte(what, '('); i >= 0 {
+		if j := strings.IndexByte(what[i:], ')'); j > 1 {
+			if in := what[i+1 : i+j]; strings.ContainsFunc(in, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+				return in
+			}
+		}
+	}
+	return what
+}
 
 // ParseEnum accepts an enumerated value or its label (Chinese or English, case and
 // surrounding space ignored) and returns the value.

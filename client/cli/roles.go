@@ -277,7 +277,7 @@ func complianceCmd(a *App) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:     "compliance",
-		Short:   a.tr("合规报告：逾期义务、终止后仍在使用、价格超上限、收益偏差、日志锚定中断、未答复的投诉、未备案应急预案（浏览器 /api/v1/compliance）", "compliance report: overdue obligations, used after termination, prices above cap, revenue deviations, log gaps, unanswered cases, authorizations without a required emergency plan (explorer /api/v1/compliance)"),
+		Short:   a.tr("合规报告："+findingCategories(model.ZH, "、")+"（浏览器 /api/v1/compliance）", "compliance report: "+findingCategories(model.EN, ", ")+" (explorer /api/v1/compliance)"),
 		Example: "  pdl -p regulator compliance\n  pdl -p bureau compliance -o json\n  pdl -p regulator -C luohu compliance\n  pdl -p regulator compliance --all-channels",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -364,6 +364,16 @@ func (a *App) oversight(ctx context.Context, e *explorerClient) error {
 	}
 	fmt.Fprintln(a.Stdout)
 	return a.print(rep.Findings, view{fn: "oversight"})
+}
+
+// findingCategories lists the compliance report's categories in lang, in the catalogue's
+// words.
+func findingCategories(lang model.Lang, sep string) string {
+	var out []string
+	for _, c := range model.FindingCategory("").Values() {
+		out = append(out, model.EnumLabel(model.FindingCategory(""), c, lang))
+	}
+	return strings.Join(out, sep)
 }
 
 // category names a compliance finding's category.

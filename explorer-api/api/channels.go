@@ -105,7 +105,10 @@ func (h *Hub) oversight(c *gin.Context) {
 	ctx := c.Request.Context()
 	rep := Oversight{At: h.now().UTC(), Jurisdictions: []JurisdictionRow{}, Findings: []ChannelFinding{}, NotCovered: []NotCovered{}}
 	firstWhy, revokedWhy, anyIdentified := "", "", false
-	zh := model.ParseLang(c.GetHeader("Accept-Language")) == model.ZH
+	lang := model.ParseLang(c.GetHeader("Accept-Language"))
+	zh := lang == model.ZH
+	c.Header("Content-Language", string(lang))
+	c.Writer.Header().Add("Vary", "Accept-Language")
 	for _, ch := range h.Channels() {
 		s := h.Server(ch)
 		caller, why, revoked := s.identify(c)
@@ -144,8 +147,8 @@ func (h *Hub) oversight(c *gin.Context) {
 		if err == nil {
 			r, err = s.index().Compliance(ctx, rep.At)
 		}
-		if r != nil {
-			r.Localize(model.ParseLang(c.GetHeader("Accept-Language")))
+		if r != nil && zh {
+			r.Localize(model.ZH)
 		}
 		if err != nil {
 			s.Log.Error("oversight: channel index unreadable", "channel", ch, "err", err)

@@ -227,6 +227,14 @@ func TestHub_FindingsInTheCallersLanguage(t *testing.T) {
 		return ""
 	}
 	for _, path := range []string{"/api/v1/compliance", "/api/v1/oversight/compliance"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{ch.alice}}
+		req.Header.Set("Accept-Language", "zh-CN")
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code != 200 || w.Header().Get("Content-Language") != string(model.ZH) || !strings.Contains(strings.Join(w.Header().Values("Vary"), ","), "Accept-Language") {
+			t.Errorf("%s: %d, Content-Language %q, Vary %q", path, w.Code, w.Header().Get("Content-Language"), w.Header().Values("Vary"))
+		}
 		if got, want := detail("zh-CN,zh;q=0.9", path, "lh-f1"), "price_above_cap: 产品 lh-p1 备案价格 15.00 元，超过上限 10.00 元"; got != want {
 			t.Errorf("zh %s: %q, want %q", path, got, want)
 		}
@@ -234,7 +242,7 @@ func TestHub_FindingsInTheCallersLanguage(t *testing.T) {
 			t.Errorf("en %s: %q, want %q", path, got, want)
 		}
 	}
-	if got := detail("zh-CN", "/api/v1/compliance?channel=luohu", "lu-a1"); !strings.HasPrefix(got, "no_emergency_plan: ") || !strings.Contains(got, "未备案应急预案（《罗湖区公共数据资源授权运营实施方案（试行）》九、(二)") {
+	if got := detail("zh-CN", "/api/v1/compliance?channel=luohu", "lu-a1"); !strings.HasPrefix(got, "no_emergency_plan: ") || !strings.Contains(got, "账本上没有它的应急预案；依据《罗湖区公共数据资源授权运营实施方案（试行）》九、(二)") {
 		t.Errorf("luohu's plan finding in Chinese: %q", got)
 	}
 }

@@ -64,7 +64,7 @@ func (s *Server) compliance(c *gin.Context) {
 	lang := model.ParseLang(c.GetHeader("Accept-Language"))
 	report.Localize(lang)
 	c.Header("Content-Language", string(lang))
-	c.Header("Vary", "Accept-Language")
+	c.Writer.Header().Add("Vary", "Accept-Language")
 	c.JSON(http.StatusOK, report)
 }
 

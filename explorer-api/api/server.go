@@ -116,7 +116,7 @@ func routeTable() []route {
 
 		{"GET", "/api/v1/trail", "regulators", "the trail of a record or a party, filterable by kinds and time, cursor-paginated", overseer,
 			with(pageParams(), q("kind", "subject record kind (with id)"), q("id", "subject record id"), q("party", "participant id"), q("kinds", "comma-separated record kinds"), q("from", "RFC 3339 start"), q("to", "RFC 3339 end")), "", (*Server).trail},
-		{"GET", "/api/v1/compliance", "regulators", "compliance report: overdue obligations, terminated-but-still-used, prices above cap, revenue deviations, stale log streams, unanswered cases", overseer, nil, "", (*Server).compliance},
+		{"GET", "/api/v1/compliance", "regulators", "compliance report: overdue obligations, terminated-but-still-used, prices above cap, revenue deviations, stale log streams, unanswered cases, authorizations without the emergency plan their profile requires; details in the Accept-Language", overseer, nil, "", (*Server).compliance},
 		{"GET", "/api/v1/verify", "regulators", "chain verification report: the index against the ledger, block by block", overseer, []param{q("from", fmt.Sprintf("first block (default: the newest page); at most %d blocks per answer, `next` names the next page's first block", query.DefaultVerifyBlocks)), q("to", "last block (default the last indexed)")}, "", (*Server).verifyChain},
 
 		{"POST", "/api/v1/logs/inclusion", "logs", "verify a log line's inclusion proof against the anchored root of that tree size", member, nil, `{"stream","index","size","line" or "leafHash","proof":[hex]}`, (*Server).logInclusion},

@@ -145,12 +145,8 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 			}
 			deadlines(v, "", func(path string, d model.Deadline) {
 				if d.Overdue(now) {
-					what := model.ValueLabel("Deadline." + d.What)
-					if what == "" {
-						what = d.What
-					}
 					add(Finding{Category: string(model.FindingOverdue), Kind: r.Kind, ID: r.ID, Detail: d.What + " overdue (" + path[1:] + ")", Party: d.Party, Due: d.Due, Rule: d.Rule,
-						Provisional: !d.Covered, zh: what + "逾期（" + path[1:] + "）"})
+						Provisional: !d.Covered, zh: model.DeadlineLabel(d.What) + "逾期"})
 				}
 			})
 		}
@@ -209,7 +205,7 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 		if json.Unmarshal(r.Data, &rv) == nil && rv.ObligationAction != "" && rv.Obligation.Open() {
 			add(Finding{Category: string(model.FindingRevenueDeviation), Kind: string(model.KindRevenue), ID: rv.ID, Party: rv.Obligation.Party, Due: rv.Obligation.Due,
 				Detail: fmt.Sprintf("%d revenue deviates from the maximum allowed: %s pending", rv.Year, rv.ObligationAction),
-				zh:     fmt.Sprintf("%d 年度收益偏离允许收益：待%s", rv.Year, model.EnumLabel(rv.ObligationAction, string(rv.ObligationAction), model.ZH))})
+				zh:     fmt.Sprintf("%d 年度收益与允许收益存在偏差：待%s", rv.Year, model.EnumLabel(rv.ObligationAction, string(rv.ObligationAction), model.ZH))})
 		}
 	}
 	for _, r := range byKind[model.KindLogStream] {
@@ -236,17 +232,25 @@ func (ix *Index) Compliance(ctx context.Context, now time.Time) (*Report, error)
 	totals := Totals{Authorizations: len(byKind[model.KindAuthorization]), Products: len(byKind[model.KindProduct])}
 	for _, r := range byKind[model.KindAuthorization] {
 		var a model.Authorization
-		if json.Unmarshal(r.Data, &a) == nil && a.Status == model.AuthActive && (a.TermEnd == "" || model.DateOf(now) <= a.TermEnd) {
+		if json.Unmarshal(r.Data, &a) != nil || (a.TermEnd != "" && model.DateOf(now) > a.TermEnd) {
+			continue
+		}
+		if a.Status == model.AuthActive {
 			totals.ActiveAuthorizations++
-			if planRequired != nil && a.EmergencyPlan == "" {
-				since, sinceZH := "", ""
-				if a.TermStart != "" {
-					since, sinceZH = " since "+a.TermStart, "（自 "+a.TermStart+" 起）"
-				}
-				findings = append(findings, Finding{Category: string(model.FindingNoEmergencyPlan), Kind: string(model.KindAuthorization), ID: a.ID, Party: a.Operator,
-					Detail: "in force" + since + " with no emergency plan filed (security.emergency_plan_required: " + planRequired.Source.Doc + " " + planRequired.Source.Article + ")",
-					zh:     "授权已生效" + sinceZH + "，未备案应急预案（《" + planRequired.Source.Doc + "》" + planRequired.Source.Article + "）"})
+		}
+		// a suspended authorization still owes its plan: suspension for missing safeguards
+		// must not make the finding disappear
+		if planRequired != nil && a.EmergencyPlan == "" && (a.Status == model.AuthActive || a.Status == model.AuthSuspended) {
+			state, stateZH := "in force", "授权"
+			if a.Status == model.AuthSuspended {
+				state, stateZH = "suspended", "授权（已暂停）"
 			}
+			if a.TermStart != "" {
+				state, stateZH = state+" since "+a.TermStart, stateZH+"自 "+a.TermStart+" 起生效"
+			}
+			findings = append(findings, Finding{Category: string(model.FindingNoEmergencyPlan), Kind: string(model.KindAuthorization), ID: a.ID, Party: a.Operator,
+				Detail: state + ", and the ledger holds no emergency plan of it (security.emergency_plan_required: " + planRequired.Source.Doc + " " + planRequired.Source.Article + ")",
+				zh:     stateZH + "，账本上没有它的应急预案；依据《" + planRequired.Source.Doc + "》" + planRequired.Source.Article})
 		}
 	}
 	sort.SliceStable(findings, func(i, j int) bool {

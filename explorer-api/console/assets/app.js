@@ -738,10 +738,19 @@ async function logsPage() {
   page(t('logs'), el('p', {}, t('logsIntro')), form, out);
 }
 
+// deadlineLabel is what a deadline asks, as model.DeadlineLabel words it: the catalogue's
+// label, else (in Chinese) the Chinese words the text carries in its first parentheses.
+function deadlineLabel(what) {
+  const l = label(what, 'Deadline');
+  if (S.lang !== 'zh' || l !== String(what || '')) return l;
+  const m = /\(([^)]*\p{Script=Han}[^)]*)\)/u.exec(l);
+  return m ? m[1] : l;
+}
+
 // obligationsView is the table of open deadlines the caller must meet (GET /api/v1/me/obligations).
 function obligationsView(r) {
   const rows = (r.obligations || []).map((o) => ({ attrs: { 'data-id': `${o.kind}/${o.id}/${o.path}`, 'data-overdue': String(!!o.overdue) },
-    cells: [link(recordHref(o.kind, o.id), `${kindLabel(o.kind)} ${o.id}`), label(o.what, 'Deadline'),
+    cells: [link(recordHref(o.kind, o.id), `${kindLabel(o.kind)} ${o.id}`), deadlineLabel(o.what),
       el('span', { class: 'badge ' + (o.overdue ? 'no' : 'lg-wait') }, o.overdue ? t('overdue') : t('open')),
       el('span', { title: o.calendarCovered ? '' : t('calendarWeekendsOnly') }, fmtTime(o.due), o.calendarCovered ? '' : ' *'), o.rule || ''] }));
   return el('section', { id: 'obligations' },
