@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/chromedp/chromedp"
 
@@ -323,6 +324,13 @@ func consoleRegulator(t *testing.T, e *explorer) {
 	for _, c := range rows {
 		if c != cat {
 			t.Fatalf("drill-down into %s shows a %s finding", cat, c)
+		}
+	}
+	// the console asks in Chinese, and every finding's detail is written in Chinese
+	details := evalAs[[]string](pg, `[...document.querySelectorAll('#findings tbody tr')].map(r => r.cells[2].textContent)`)
+	for _, d := range details {
+		if !strings.ContainsFunc(d, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Errorf("a %s finding's detail in the Chinese console: %q", cat, d)
 		}
 	}
 	// the deadlines calendar counts the findings due on each Beijing day of its year
